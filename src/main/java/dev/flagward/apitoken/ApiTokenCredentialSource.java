@@ -1,0 +1,93 @@
+package dev.flagward.apitoken;
+
+import dev.flagward.security.ApiTokenPrincipal;
+import dev.flagward.security.ApiTokenType;
+import dev.flagward.security.Authenticator;
+import dev.flagward.security.CredentialSource;
+import dev.flagward.security.StoredCredential;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Singleton;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * API tokens for the credential cache, read with the reactive client directly: loading 100,000 tokens at start
+ * should cost rows, not entities.
+ */
+@Singleton
+public class ApiTokenCredentialSource implements CredentialSource {
+
+    private static final String SELECT = """
+            select t.selector, t.verifier, t.token_name, t.type, t.environment, t.all_projects, t.expires_at,
+                   array(select p.project_id from api_token_projects p where p.token_id = t.id order by p.project_id) as projects
+              from api_tokens t
+            """;
+    private static final List<String> ALL = List.of("*");
+
+    private final Pool pool;
+
+    public ApiTokenCredentialSource(Pool pool) {
+        this.pool = pool;
+    }
+
+    @Override
+    public String kind() {
+        return Authenticator.API_TOKEN_KIND;
+    }
+
+    @Override
+    public Uni<List<StoredCredential>> loadAll() {
+        return pool.query(SELECT).execute().map(ApiTokenCredentialSource::toCredentials);
+    }
+
+    @Override
+    public Uni<StoredCredential> load(String selector) {
+        return pool.preparedQuery(SELECT + " where t.selector = $1").execute(Tuple.of(selector))
+                .map(rows -> {
+                    List<StoredCredential> found = toCredentials(rows);
+                    return found.isEmpty() ? null : found.get(0);
+                });
+    }
+
+    @Override
+    public Uni<Void> recordSeen(Map<String, Instant> lastSeen) {
+        String[] selectors = new String[lastSeen.size()];
+        OffsetDateTime[] times = new OffsetDateTime[lastSeen.size()];
+        int i = 0;
+        for (Map.Entry<String, Instant> entry : lastSeen.entrySet()) {
+            selectors[i] = entry.getKey();
+            times[i++] = entry.getValue().atOffset(ZoneOffset.UTC);
+        }
+        return pool.preparedQuery("""
+                        update api_tokens t set seen_at = v.seen
+                          from unnest($1::text[], $2::timestamptz[]) as v(selector, seen)
+                         where t.selector = v.selector and (t.seen_at is null or t.seen_at < v.seen)
+                        """)
+                .execute(Tuple.of(selectors, times)).replaceWithVoid();
+    }
+
+    private static List<StoredCredential> toCredentials(RowSet<Row> rows) {
+        List<StoredCredential> out = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            String selector = row.getString("selector");
+            ApiTokenType type = ApiTokenType.fromWire(row.getString("type"));
+            String environment = row.getString("environment");
+            List<String> projects = row.getBoolean("all_projects") ? ALL : List.of(row.getArrayOfStrings("projects"));
+            OffsetDateTime expires = row.getOffsetDateTime("expires_at");
+            out.add(new StoredCredential(Authenticator.API_TOKEN_KIND, selector, row.getBuffer("verifier").getBytes(),
+                    expires == null ? null : expires.toInstant(),
+                    new ApiTokenPrincipal(selector, row.getString("token_name"), type,
+                            environment == null ? "*" : environment, projects)));
+        }
+        return out;
+    }
+}

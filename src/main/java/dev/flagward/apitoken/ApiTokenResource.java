@@ -1,0 +1,92 @@
+package dev.flagward.apitoken;
+
+import dev.flagward.apitoken.ApiTokenApi.ApiTokenList;
+import dev.flagward.apitoken.ApiTokenApi.CreateApiTokenRequest;
+import dev.flagward.apitoken.ApiTokenApi.UpdateApiTokenRequest;
+import dev.flagward.audit.Actor;
+import dev.flagward.security.Access;
+import dev.flagward.security.Caller;
+import dev.flagward.security.Permission;
+import dev.flagward.web.Created;
+import dev.flagward.web.Validation;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/api/admin/api-tokens")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "API tokens", description = "Create, update, and delete API tokens")
+@SecurityScheme(securitySchemeName = "apiKey", type = SecuritySchemeType.APIKEY, in = SecuritySchemeIn.HEADER,
+        apiKeyName = "Authorization", description = "An API token or personal access token, optionally as Bearer <token>")
+@SecurityRequirement(name = "apiKey")
+public class ApiTokenResource {
+
+    private final ApiTokenService service;
+    private final Caller caller;
+
+    public ApiTokenResource(ApiTokenService service, Caller caller) {
+        this.service = service;
+        this.caller = caller;
+    }
+
+    @GET
+    @Access(Permission.READ_API_TOKEN)
+    @Operation(operationId = "getAllApiTokens", summary = "Get API tokens",
+            description = "All API tokens the caller may see; never the secrets.")
+    public Uni<ApiTokenList> list() {
+        return service.list(caller.principal()).map(ApiTokenList::new);
+    }
+
+    @GET
+    @Path("{name}")
+    @Access(Permission.READ_API_TOKEN)
+    @Operation(operationId = "getApiTokensByName", summary = "Get API tokens by name")
+    public Uni<ApiTokenList> byName(@PathParam("name") String name) {
+        return service.listByName(name, caller.principal()).map(ApiTokenList::new);
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Access(Permission.CREATE_API_TOKEN)
+    @Operation(operationId = "createApiToken", summary = "Create API token",
+            description = "Creates a client, backend or frontend token. The secret is in this response only.")
+    public Uni<Response> create(CreateApiTokenRequest request) {
+        return service.create(request, Actor.of(caller)).map(view -> Created.at("api-tokens", view));
+    }
+
+    @PUT
+    @Path("{token}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Access(Permission.UPDATE_API_TOKEN)
+    @Operation(operationId = "updateApiToken", summary = "Update API token",
+            description = "Sets a new expiry; a date in the past revokes the token at once. {token} is the secret or "
+                    + "the identifier shown in lists. An unknown token is answered 200 and nothing changes.")
+    public Uni<Response> update(@PathParam("token") String token, UpdateApiTokenRequest request) {
+        Validation.of(request).check(request.expiresAt() != null, "The expiresAt property is required.", "expiresAt").orFail();
+        return service.updateExpiry(token, request.expiresAt(), Actor.of(caller), caller.principal())
+                .map(x -> Response.ok().build());
+    }
+
+    @DELETE
+    @Path("{token}")
+    @Access(Permission.DELETE_API_TOKEN)
+    @Operation(operationId = "deleteApiToken", summary = "Delete API token",
+            description = "{token} is the secret or the identifier shown in lists. Unknown tokens are answered 200.")
+    public Uni<Response> delete(@PathParam("token") String token) {
+        return service.delete(token, Actor.of(caller), caller.principal()).map(x -> Response.ok().build());
+    }
+}

@@ -1,0 +1,247 @@
+package dev.flagward.apitoken;
+
+import dev.flagward.apitoken.ApiTokenApi.ApiTokenView;
+import dev.flagward.apitoken.ApiTokenApi.CreateApiTokenRequest;
+import dev.flagward.audit.Actor;
+import dev.flagward.audit.AuditLog;
+import dev.flagward.scope.ProjectDeletionListener;
+import dev.flagward.scope.ScopeService;
+import dev.flagward.security.ApiTokenPrincipal;
+import dev.flagward.security.ApiTokenType;
+import dev.flagward.security.Authenticator;
+import dev.flagward.security.CredentialCache;
+import dev.flagward.security.CredentialFormat;
+import dev.flagward.security.InstanceKeys;
+import dev.flagward.security.Permission;
+import dev.flagward.security.Principal;
+import dev.flagward.web.ApiException;
+import dev.flagward.web.Validation;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The rules of API tokens (SPEC §4): who may see and change which, what a new token may be scoped to, the limit,
+ * and the events. Changes are applied to this replica's credential cache after commit, before the response, and
+ * reach the other replicas through the database's notifications.
+ */
+@ApplicationScoped
+public class ApiTokenService implements ProjectDeletionListener {
+
+    /** Serialises creations so the count-then-insert of the limit cannot be raced past. */
+    private static final long CREATE_LOCK = 0x466c61675f746f6bL;
+    static final String DEFAULT_ENVIRONMENT = "development";
+
+    private final ApiTokenRepository tokens;
+    private final ScopeService scopes;
+    private final CredentialCache cache;
+    private final InstanceKeys keys;
+    private final AuditLog audit;
+    private final ApiTokenConfig config;
+    private final Clock clock;
+
+    public ApiTokenService(ApiTokenRepository tokens, ScopeService scopes, CredentialCache cache, InstanceKeys keys,
+                           AuditLog audit, ApiTokenConfig config, Clock clock) {
+        this.tokens = tokens;
+        this.scopes = scopes;
+        this.cache = cache;
+        this.keys = keys;
+        this.audit = audit;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    public Uni<List<ApiTokenView>> list(Principal viewer) {
+        return Panache.withSession(() -> tokens.listNewestFirst()).map(list -> visible(list, viewer));
+    }
+
+    public Uni<List<ApiTokenView>> listByName(String tokenName, Principal viewer) {
+        return Panache.withSession(() -> tokens.listByName(tokenName)).map(list -> visible(list, viewer));
+    }
+
+    /** Admin tokens are shown only to those who hold every permission (admin tokens, Admin users). */
+    private static List<ApiTokenView> visible(List<ApiToken> list, Principal viewer) {
+        boolean seesAdmin = mayManageAdminTokens(viewer);
+        return list.stream().filter(t -> seesAdmin || !ApiTokenType.ADMIN.wireName().equals(t.type))
+                .map(ApiTokenView::of).toList();
+    }
+
+    private static boolean mayManageAdminTokens(Principal principal) {
+        return principal instanceof ApiTokenPrincipal
+                || principal instanceof dev.flagward.security.UserPrincipal user
+                && Permission.ADMIN.grantedTo(user.rootRole());
+    }
+
+    public Uni<ApiTokenView> create(CreateApiTokenRequest request, Actor actor) {
+        NewToken spec = validate(request);
+        CredentialFormat.Minted minted = CredentialFormat.mint(spec.prefix());
+        return Panache.withTransaction(() -> Panache.getSession()
+                        .flatMap(session -> session.createNativeQuery("select pg_advisory_xact_lock(" + CREATE_LOCK + ")")
+                                .getSingleResult())
+                        .chain(() -> tokens.count())
+                        .invoke(count -> {
+                            if (count >= config.maxTokens()) {
+                                throw ApiException.exceedsLimit("This instance already holds the maximum of "
+                                        + config.maxTokens() + " API tokens. Delete unused tokens first.");
+                            }
+                        })
+                        .chain(() -> checkScope(spec))
+                        .chain(() -> {
+                            ApiToken token = new ApiToken();
+                            token.selector = minted.selector();
+                            token.verifier = minted.verifier();
+                            token.tokenName = spec.tokenName();
+                            token.type = spec.type().wireName();
+                            token.environment = spec.environment();
+                            token.allProjects = spec.projects() == null;
+                            token.projects = spec.projects() == null ? new TreeSet<>() : new TreeSet<>(spec.projects());
+                            token.expiresAt = spec.expiresAt();
+                            token.createdAt = clock.instant();
+                            token.createdBy = actor.name();
+                            return tokens.persistAndFlush(token);
+                        })
+                        .call(token -> audit.record("api-token-created", actor, ApiTokenView.of(token), null)))
+                .call(token -> cache.refresh(Authenticator.API_TOKEN_KIND, token.selector))
+                .map(token -> ApiTokenView.withSecret(token, minted.secret()));
+    }
+
+    /** Sets a new expiry; a past one revokes at once. An unknown token is left alone (200, as Unleash does). */
+    public Uni<Void> updateExpiry(String tokenOrSelector, Instant expiresAt, Actor actor, Principal principal) {
+        String selector = selectorOf(tokenOrSelector);
+        return Panache.withTransaction(() -> tokens.findBySelector(selector).call(token -> {
+                    if (token == null) {
+                        return Uni.createFrom().nullItem();
+                    }
+                    requireManageable(token, principal, Permission.UPDATE_API_TOKEN);
+                    ApiTokenView before = ApiTokenView.of(token);
+                    token.expiresAt = expiresAt;
+                    return tokens.flush().call(() -> audit.record("api-token-updated", actor, ApiTokenView.of(token), before));
+                }))
+                .call(token -> token == null ? Uni.createFrom().voidItem() : cache.refresh(Authenticator.API_TOKEN_KIND, selector))
+                .replaceWithVoid();
+    }
+
+    /** Deletes a token; it stops working on this replica before the response and on every other within a second. */
+    public Uni<Void> delete(String tokenOrSelector, Actor actor, Principal principal) {
+        String selector = selectorOf(tokenOrSelector);
+        return Panache.withTransaction(() -> tokens.findBySelector(selector).call(token -> {
+                    if (token == null) {
+                        return Uni.createFrom().nullItem();
+                    }
+                    requireManageable(token, principal, Permission.DELETE_API_TOKEN);
+                    ApiTokenView before = ApiTokenView.of(token);
+                    return tokens.delete(token).call(() -> audit.record("api-token-deleted", actor, null, before));
+                }))
+                .invoke(token -> {
+                    if (token != null) {
+                        cache.evict(selector);
+                    }
+                })
+                .replaceWithVoid();
+    }
+
+    @Override
+    public Uni<Void> beforeProjectDeleted(String projectId, Actor actor) {
+        return tokens.listScopedTo(projectId).flatMap(scoped -> {
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (ApiToken token : scoped) {
+                ApiTokenView before = ApiTokenView.of(token);
+                // Evicted now (fail closed); the database's notification after commit settles every replica.
+                cache.evict(token.selector);
+                if (token.projects.size() <= 1) {
+                    chain = chain.call(() -> tokens.delete(token))
+                            .call(() -> audit.record("api-token-deleted", actor, null, before));
+                } else {
+                    chain = chain.invoke(() -> token.projects.remove(projectId))
+                            .call(() -> tokens.flush())
+                            .call(() -> audit.record("api-token-updated", actor, ApiTokenView.of(token), before));
+                }
+            }
+            return chain.call(() -> tokens.flush());
+        });
+    }
+
+    private void requireManageable(ApiToken token, Principal principal, Permission permission) {
+        if (ApiTokenType.ADMIN.wireName().equals(token.type) && !mayManageAdminTokens(principal)) {
+            throw ApiException.permission(permission.name());
+        }
+    }
+
+    /** The path parameter may be a full secret (minted or verbatim) or the public identifier shown in lists. */
+    String selectorOf(String tokenOrSelector) {
+        CredentialFormat.Parsed parsed = CredentialFormat.parse(tokenOrSelector);
+        if (parsed != null) {
+            return parsed.selector();
+        }
+        if (CredentialFormat.looksLikeSelector(tokenOrSelector) || tokenOrSelector.startsWith(InstanceKeys.LEGACY_ID_PREFIX)) {
+            return tokenOrSelector;
+        }
+        return keys.legacyId(tokenOrSelector);
+    }
+
+    /** A validated create request. {@code projects} null means all projects. */
+    record NewToken(String tokenName, ApiTokenType type, String environment, Set<String> projects, Instant expiresAt) {
+
+        String prefix() {
+            String projectPart = projects == null ? "*" : projects.size() == 1 ? projects.iterator().next() : "[]";
+            return projectPart + ":" + environment + ".";
+        }
+    }
+
+    NewToken validate(CreateApiTokenRequest request) {
+        Validation validation = Validation.of(request).requireText(request.tokenName(), "tokenName", 255);
+        ApiTokenType type = ApiTokenType.fromWire(request.type());
+        validation.check(request.type() != null && !request.type().isBlank(), "The type property is required.", "type");
+        validation.check(request.type() == null || request.type().isBlank() || type != null,
+                "The type must be one of client, backend or frontend.", "type");
+        validation.check(type != ApiTokenType.ADMIN,
+                "Admin tokens cannot be created through the API; configure them with INIT_ADMIN_API_TOKENS.", "type");
+        String environment = request.environment() == null ? DEFAULT_ENVIRONMENT : request.environment().strip();
+        validation.check(!environment.isEmpty(), "The environment may not be empty.", "environment");
+        validation.check(!"*".equals(environment),
+                "Client, backend and frontend tokens belong to one environment; '*' is not allowed.", "environment");
+        List<String> projects = request.projects();
+        if (projects == null && request.project() != null) {
+            projects = List.of(request.project());
+        } else if (projects != null && request.project() != null
+                && !(projects.size() == 1 && projects.get(0).equals(request.project()))) {
+            validation.check(false, "project and projects disagree; send only projects.", "project");
+        }
+        if (projects == null) {
+            projects = List.of("*");
+        }
+        validation.check(!projects.isEmpty(), "The projects list may not be empty; use [\"*\"] for all projects.", "projects");
+        validation.check(projects.stream().allMatch(p -> p != null && !p.isBlank() && p.length() <= 100),
+                "Every project must be a non-empty id.", "projects");
+        validation.check(request.expiresAt() == null || request.expiresAt().isAfter(clock.instant()),
+                "The expiresAt date must be in the future.", "expiresAt");
+        validation.orFail();
+        Set<String> scoped = projects.contains("*") ? null : new LinkedHashSet<>(projects);
+        return new NewToken(request.tokenName().strip(), type, environment, scoped, request.expiresAt());
+    }
+
+    private Uni<Void> checkScope(NewToken spec) {
+        Uni<Void> environment = scopes.environmentExists(spec.environment()).invoke(exists -> {
+            if (!exists) {
+                throw ApiException.badData("Environment=" + spec.environment() + " does not exist", "/body/environment");
+            }
+        }).replaceWithVoid();
+        if (spec.projects() == null) {
+            return environment;
+        }
+        return environment.chain(() -> scopes.unknownProjects(spec.projects())).invoke(missing -> {
+            if (!missing.isEmpty()) {
+                List<String> sorted = new ArrayList<>(new TreeSet<>(missing));
+                throw ApiException.badData("Project=" + String.join(",", sorted) + " does not exist", "/body/projects");
+            }
+        }).replaceWithVoid();
+    }
+}

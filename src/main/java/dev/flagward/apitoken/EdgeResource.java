@@ -1,0 +1,71 @@
+package dev.flagward.apitoken;
+
+import dev.flagward.apitoken.ApiTokenApi.ValidateRequest;
+import dev.flagward.apitoken.ApiTokenApi.ValidateResponse;
+import dev.flagward.apitoken.ApiTokenApi.ValidatedToken;
+import dev.flagward.security.ApiTokenPrincipal;
+import dev.flagward.security.Authenticator;
+import dev.flagward.web.Validation;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Token validation for Unleash Edge and other services: served from memory, no authentication (as in Unleash). */
+@Path("/edge/validate")
+@Tag(name = "Edge", description = "Validate SDK tokens")
+public class EdgeResource {
+
+    private final Authenticator authenticator;
+    private final ApiTokenConfig config;
+
+    public EdgeResource(Authenticator authenticator, ApiTokenConfig config) {
+        this.authenticator = authenticator;
+        this.config = config;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "validateTokens", summary = "Which of these secrets are valid client, backend or frontend tokens")
+    public Uni<ValidateResponse> validate(ValidateRequest request) {
+        Validation.of(request)
+                .check(request.tokens() != null, "The tokens property is required: a list of secrets.", "tokens")
+                .check(request.tokens() == null || request.tokens().size() <= config.maxValidateBatch(),
+                        "At most " + config.maxValidateBatch() + " tokens can be validated at once.", "tokens")
+                .check(request.tokens() == null || request.tokens().stream().allMatch(t -> t != null),
+                        "Every token must be a string.", "tokens")
+                .orFail();
+        List<String> secrets = request.tokens();
+        if (secrets.size() == 1) {
+            String secret = secrets.get(0);
+            return authenticator.validOrNull(secret).map(found -> {
+                ValidatedToken valid = found == null ? null : toValidated(secret, found.principal());
+                return new ValidateResponse(valid == null ? List.of() : List.of(valid));
+            });
+        }
+        List<Uni<ValidatedToken>> checks = new ArrayList<>(secrets.size());
+        for (String secret : secrets) {
+            checks.add(authenticator.validOrNull(secret).map(found -> found == null ? null : toValidated(secret, found.principal())));
+        }
+        if (checks.isEmpty()) {
+            return Uni.createFrom().item(new ValidateResponse(List.of()));
+        }
+        return Uni.join().all(checks).andFailFast()
+                .map(results -> new ValidateResponse(results.stream().filter(r -> r != null).toList()));
+    }
+
+    private static ValidatedToken toValidated(String secret, dev.flagward.security.Principal principal) {
+        if (principal instanceof ApiTokenPrincipal token && token.type().isSdk()) {
+            return new ValidatedToken(secret, token.type().wireName(), token.projects(), token.environment());
+        }
+        return null;
+    }
+}

@@ -1,0 +1,50 @@
+package dev.flagward.scope;
+
+import dev.flagward.audit.Actor;
+import dev.flagward.scope.ScopeApi.CreateEnvironmentRequest;
+import dev.flagward.scope.ScopeApi.EnvironmentList;
+import dev.flagward.security.Access;
+import dev.flagward.security.Caller;
+import dev.flagward.security.Permission;
+import dev.flagward.web.Created;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+
+@Path("/api/admin/environments")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Environments", description = "Environments that API tokens are bound to")
+public class EnvironmentResource {
+
+    private final ScopeService scopes;
+    private final Caller caller;
+
+    public EnvironmentResource(ScopeService scopes, Caller caller) {
+        this.scopes = scopes;
+        this.caller = caller;
+    }
+
+    @GET
+    @Access(Permission.READ)
+    @Operation(operationId = "getAllEnvironments", summary = "Get all environments")
+    public Uni<EnvironmentList> list() {
+        return scopes.listEnvironments().map(list -> new EnvironmentList(1, list));
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Access(Permission.ADMIN)
+    @Operation(operationId = "createEnvironment", summary = "Create an environment")
+    public Uni<Response> create(CreateEnvironmentRequest request) {
+        return scopes.createEnvironment(request, Actor.of(caller)).map(environment ->
+                Created.at("/api/admin/environments/" + environment.name(), environment));
+    }
+}

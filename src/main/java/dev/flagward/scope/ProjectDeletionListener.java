@@ -1,0 +1,13 @@
+package dev.flagward.scope;
+
+import dev.flagward.audit.Actor;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Lets features that scope things to projects clean up inside the transaction that deletes a project, without the
+ * scope feature knowing them. The database refuses the delete while anything still references the project.
+ */
+public interface ProjectDeletionListener {
+
+    Uni<Void> beforeProjectDeleted(String projectId, Actor actor);
+}

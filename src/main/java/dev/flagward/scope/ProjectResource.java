@@ -1,0 +1,60 @@
+package dev.flagward.scope;
+
+import dev.flagward.audit.Actor;
+import dev.flagward.scope.ScopeApi.CreateProjectRequest;
+import dev.flagward.scope.ScopeApi.ProjectList;
+import dev.flagward.security.Access;
+import dev.flagward.security.Caller;
+import dev.flagward.security.Permission;
+import dev.flagward.web.Created;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+
+@Path("/api/admin/projects")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Projects", description = "Projects that API tokens can be scoped to")
+public class ProjectResource {
+
+    private final ScopeService scopes;
+    private final Caller caller;
+
+    public ProjectResource(ScopeService scopes, Caller caller) {
+        this.scopes = scopes;
+        this.caller = caller;
+    }
+
+    @GET
+    @Access(Permission.READ)
+    @Operation(operationId = "getProjects", summary = "Get all projects")
+    public Uni<ProjectList> list() {
+        return scopes.listProjects().map(list -> new ProjectList(1, list));
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Access(Permission.ADMIN)
+    @Operation(operationId = "createProject", summary = "Create a project")
+    public Uni<Response> create(CreateProjectRequest request) {
+        return scopes.createProject(request, Actor.of(caller)).map(project ->
+                Created.at("/api/admin/projects/" + project.id(), project));
+    }
+
+    @DELETE
+    @Path("{id}")
+    @Access(Permission.ADMIN)
+    @Operation(operationId = "deleteProject", summary = "Delete a project and the API tokens scoped to it alone")
+    public Uni<Response> delete(@PathParam("id") String id) {
+        return scopes.deleteProject(id, Actor.of(caller)).map(x -> Response.ok().build());
+    }
+}

@@ -1,0 +1,35 @@
+package dev.flagward.scope;
+
+import java.time.Instant;
+import java.util.List;
+
+/** Request and response bodies of the projects and environments API (Unleash shapes). */
+public final class ScopeApi {
+
+    private ScopeApi() {
+    }
+
+    public record CreateProjectRequest(String id, String name, String description) {
+    }
+
+    public record ProjectView(String id, String name, String description, Instant createdAt) {
+        static ProjectView of(Project p) {
+            return new ProjectView(p.id, p.name, p.description, p.createdAt);
+        }
+    }
+
+    public record ProjectList(int version, List<ProjectView> projects) {
+    }
+
+    public record CreateEnvironmentRequest(String name, String type, Boolean enabled, Integer sortOrder) {
+    }
+
+    public record EnvironmentView(String name, String type, boolean enabled, int sortOrder, Instant createdAt) {
+        static EnvironmentView of(Environment e) {
+            return new EnvironmentView(e.name, e.type, e.enabled, e.sortOrder, e.createdAt);
+        }
+    }
+
+    public record EnvironmentList(int version, List<EnvironmentView> environments) {
+    }
+}

@@ -1,0 +1,223 @@
+package dev.flagward.security;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.Config;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Every credential of every kind, by selector, in memory: authentication is a map lookup, never a table scan.
+ * <p>
+ * Loaded at start, then kept fresh across replicas by PostgreSQL LISTEN/NOTIFY: database triggers announce every
+ * change as {@code <kind>:<selector>} in the changing transaction, and each replica reloads that one selector.
+ * The replica that made a change applies it before answering (see {@link #refresh}), so its own clients never see
+ * the old state. After every (re)LISTEN the whole cache is reloaded, because notifications sent while the
+ * connection was down are lost. A selector missing from the cache is looked up once in the database (a credential
+ * created on another replica a moment ago) and, when unknown, remembered in a bounded negative cache.
+ */
+@Singleton
+public class CredentialCache {
+
+    static final String CHANNEL = "flagward_credentials";
+    private static final Logger LOG = Logger.getLogger(CredentialCache.class);
+
+    private final Map<String, CredentialSource> sources = new HashMap<>();
+    private final Map<String, StoredCredential> entries = new ConcurrentHashMap<>();
+    private final Map<String, Long> unknown = new ConcurrentHashMap<>();
+    /** Bumped on every single-selector change; a full reload does not overwrite selectors changed while it ran. */
+    private final AtomicLong epoch = new AtomicLong();
+    private final Map<String, Long> touchedAt = new ConcurrentHashMap<>();
+    private final Vertx vertx;
+    private final Config config;
+    private final SecurityConfig securityConfig;
+    private final Counter hits;
+    private final Counter misses;
+    private final Counter negativeHits;
+    private volatile boolean loaded;
+    private volatile boolean listening;
+    private volatile boolean stopping;
+    private volatile PgSubscriber subscriber;
+
+    public CredentialCache(Instance<CredentialSource> sources, Vertx vertx, Config config,
+                           SecurityConfig securityConfig, MeterRegistry registry) {
+        for (CredentialSource source : sources) {
+            this.sources.put(source.kind(), source);
+        }
+        this.vertx = vertx;
+        this.config = config;
+        this.securityConfig = securityConfig;
+        this.hits = Counter.builder("flagward.credential.cache").tag("result", "hit").register(registry);
+        this.misses = Counter.builder("flagward.credential.cache").tag("result", "miss").register(registry);
+        this.negativeHits = Counter.builder("flagward.credential.cache").tag("result", "negative-hit").register(registry);
+    }
+
+    /** Runs after bootstrap tokens are inserted (priority 30), so readiness implies they are usable. */
+    void onStart(@Observes @Priority(30) StartupEvent event) {
+        reloadAll().await().atMost(Duration.ofMinutes(2));
+        loaded = true;
+        LOG.infof("Credential cache loaded: %d credentials", entries.size());
+        listen();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        stopping = true;
+        PgSubscriber current = subscriber;
+        if (current != null) {
+            current.close().await().atMost(Duration.ofSeconds(5));
+        }
+    }
+
+    /** True once the first full load has finished: a condition of readiness. */
+    public boolean isLoaded() {
+        return loaded;
+    }
+
+    public boolean isListening() {
+        return listening;
+    }
+
+    public int size() {
+        return entries.size();
+    }
+
+    /** The credential of this kind and selector, or null. Served from memory except for a never-seen selector. */
+    public Uni<StoredCredential> lookup(String kind, String selector) {
+        StoredCredential hit = entries.get(selector);
+        if (hit != null) {
+            hits.increment();
+            return Uni.createFrom().item(kind.equals(hit.kind()) ? hit : null);
+        }
+        Long until = unknown.get(selector);
+        if (until != null && until > System.nanoTime()) {
+            negativeHits.increment();
+            return Uni.createFrom().nullItem();
+        }
+        misses.increment();
+        CredentialSource source = sources.get(kind);
+        if (source == null) {
+            return Uni.createFrom().nullItem();
+        }
+        long started = epoch.get();
+        return source.load(selector).invoke(found -> {
+            if (found != null) {
+                if (!isTouchedSince(selector, started)) {
+                    entries.put(selector, found);
+                }
+            } else {
+                rememberUnknown(selector);
+            }
+        });
+    }
+
+    /**
+     * Reloads one credential from its source and applies it: present → cached, absent → removed. Services call this
+     * after their transaction commits, so the change holds on this replica before the response is sent.
+     */
+    public Uni<Void> refresh(String kind, String selector) {
+        CredentialSource source = sources.get(kind);
+        if (source == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return source.load(selector).invoke(found -> apply(selector, found)).replaceWithVoid();
+    }
+
+    /** Removes a credential from this replica at once (revocation must never wait for a round trip). */
+    public void evict(String selector) {
+        apply(selector, null);
+    }
+
+    private void apply(String selector, StoredCredential found) {
+        touchedAt.put(selector, epoch.incrementAndGet());
+        unknown.remove(selector);
+        if (found == null) {
+            entries.remove(selector);
+        } else {
+            entries.put(selector, found);
+        }
+    }
+
+    private boolean isTouchedSince(String selector, long started) {
+        Long touched = touchedAt.get(selector);
+        return touched != null && touched > started;
+    }
+
+    private void rememberUnknown(String selector) {
+        if (unknown.size() >= securityConfig.negativeCacheSize()) {
+            // Bounded: under a flood of random selectors forget everything rather than grow.
+            unknown.clear();
+        }
+        unknown.put(selector, System.nanoTime() + securityConfig.negativeCacheTtl().toNanos());
+    }
+
+    Uni<Void> reloadAll() {
+        long started = epoch.get();
+        List<Uni<List<StoredCredential>>> loads = sources.values().stream().map(CredentialSource::loadAll).toList();
+        if (loads.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.join().all(loads).andFailFast().invoke(lists -> {
+            Map<String, StoredCredential> fresh = new HashMap<>();
+            lists.forEach(list -> list.forEach(c -> fresh.put(c.selector(), c)));
+            fresh.forEach((selector, credential) -> {
+                if (!isTouchedSince(selector, started)) {
+                    entries.put(selector, credential);
+                }
+            });
+            entries.keySet().removeIf(selector -> !fresh.containsKey(selector) && !isTouchedSince(selector, started));
+            touchedAt.values().removeIf(touched -> touched <= started);
+            unknown.clear();
+        }).replaceWithVoid();
+    }
+
+    private void listen() {
+        PgSubscriber next = PgSubscriber.subscriber(vertx, DatasourceConnectOptions.from(config));
+        // Never give up: the subscriber is rebuilt only if the very first connect fails.
+        next.reconnectPolicy(retries -> 500L);
+        next.closeHandler(() -> listening = false);
+        next.channel(CHANNEL)
+                .handler(this::onNotification)
+                .subscribeHandler(() -> {
+                    listening = true;
+                    // Catch up on whatever was announced while the connection was down.
+                    reloadAll().subscribe().with(ok -> LOG.debug("Credential cache reloaded after LISTEN"),
+                            failure -> LOG.warnf("Credential cache reload failed: %s", failure.getMessage()));
+                });
+        subscriber = next;
+        next.connect().subscribe().with(ok -> LOG.debug("Listening for credential changes"), failure -> {
+            LOG.warnf("Cannot LISTEN for credential changes yet (%s); retrying", failure.getMessage());
+            next.close().subscribe().with(x -> { }, x -> { });
+            if (!stopping) {
+                vertx.setTimer(1000, id -> listen());
+            }
+        });
+    }
+
+    private void onNotification(String payload) {
+        int colon = payload.indexOf(':');
+        if (colon <= 0) {
+            return;
+        }
+        String kind = payload.substring(0, colon);
+        String selector = payload.substring(colon + 1);
+        // Fail closed: forget it first, so a revocation holds even if the reload below cannot reach the database.
+        evict(selector);
+        refresh(kind, selector).subscribe().with(ok -> { },
+                failure -> LOG.warnf("Could not refresh credential %s: %s", selector, failure.getMessage()));
+    }
+}

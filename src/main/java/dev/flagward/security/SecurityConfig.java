@@ -1,0 +1,22 @@
+package dev.flagward.security;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+@ConfigMapping(prefix = "flagward.security")
+public interface SecurityConfig {
+
+    /** How often last-use times are written to the database (also written at shutdown). */
+    @WithDefault("30s")
+    Duration seenFlushInterval();
+
+    /** How many unknown selectors are remembered, so repeated bad credentials cost no database round trip. */
+    @WithDefault("10000")
+    int negativeCacheSize();
+
+    /** How long an unknown selector is remembered (a create on any replica forgets it at once). */
+    @WithDefault("60s")
+    Duration negativeCacheTtl();
+}

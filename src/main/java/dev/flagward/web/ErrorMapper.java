@@ -1,0 +1,189 @@
+package dev.flagward.web;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import jakarta.ws.rs.NotAllowedException;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.NotSupportedException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.net.ConnectException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The one place where failures become the SPEC §2 error body:
+ * {@code {"id", "name", "message", "details": [{"message", "path"}], ...extra}}.
+ * Unexpected failures answer 500 with nothing internal in the body; their id is logged with the cause.
+ */
+public class ErrorMapper {
+
+    private static final Logger LOG = Logger.getLogger(ErrorMapper.class);
+
+    @ServerExceptionMapper
+    public Response apiException(ApiException e) {
+        return respond(e);
+    }
+
+    // One mapper per Jackson type: JAX-RS picks the most specific mapper, and Quarkus registers its own (empty-body)
+    // mappers for some of these.
+    @ServerExceptionMapper
+    public Response json(JsonProcessingException e) {
+        return respond(fromJson(e));
+    }
+
+    @ServerExceptionMapper
+    public Response jsonParse(com.fasterxml.jackson.core.JsonParseException e) {
+        return respond(fromJson(e));
+    }
+
+    @ServerExceptionMapper
+    public Response jsonMapping(JsonMappingException e) {
+        return respond(fromJson(e));
+    }
+
+    @ServerExceptionMapper
+    public Response mismatchedInput(MismatchedInputException e) {
+        return respond(fromJson(e));
+    }
+
+    @ServerExceptionMapper
+    public Response invalidFormat(InvalidFormatException e) {
+        return respond(fromJson(e));
+    }
+
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException e) {
+        return respond(fromWebApplication(e));
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e) {
+        ApiException known = classify(e);
+        if (known != null) {
+            return respond(known);
+        }
+        String id = UUID.randomUUID().toString();
+        LOG.errorf(e, "Internal error %s", id);
+        return respond(id, new ApiException(500, "InternalError",
+                "Something went wrong on our side. Quote the error id " + id + " when reporting it."));
+    }
+
+    /** Finds a client-facing meaning in a failure that arrived wrapped (by Mutiny, Hibernate or RESTEasy). */
+    static ApiException classify(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ApiException api) {
+                return api;
+            }
+            if (t instanceof JsonProcessingException json) {
+                return fromJson(json);
+            }
+            if (t instanceof ConnectException || t.getClass().getName().endsWith("ClosedConnectionException")
+                    || t.getClass().getName().endsWith("NoStackTraceTimeoutException")) {
+                LOG.warnf("Database unavailable: %s", t.getClass().getSimpleName());
+                return ApiException.serviceUnavailable();
+            }
+        }
+        return null;
+    }
+
+    static ApiException fromWebApplication(WebApplicationException e) {
+        ApiException inner = e.getCause() == null ? null : classify(e.getCause());
+        if (inner != null) {
+            return inner;
+        }
+        if (e instanceof NotFoundException) {
+            return ApiException.notFound("Could not find the requested resource.");
+        }
+        if (e instanceof NotSupportedException) {
+            return ApiException.unsupportedContentType(null);
+        }
+        if (e instanceof NotAllowedException) {
+            return new ApiException(405, "MethodNotAllowedError", "This method is not allowed on this resource.");
+        }
+        int status = e.getResponse() == null ? 500 : e.getResponse().getStatus();
+        if (status == 400) {
+            return ApiException.badData("The request could not be read.", null);
+        }
+        if (status == 413) {
+            return new ApiException(413, "PayloadTooLargeError", "The request body is too large.");
+        }
+        if (status < 500) {
+            return new ApiException(status, "BadRequestError", "The request cannot be served: HTTP " + status + ".");
+        }
+        return null;
+    }
+
+    static ApiException fromJson(JsonProcessingException e) {
+        if (e instanceof JsonMappingException mapping && !(e.getClass() == JsonMappingException.class && mapping.getPath().isEmpty())) {
+            String path = jsonPath(mapping.getPath());
+            String message;
+            if (e instanceof InvalidFormatException invalid) {
+                message = "The value at " + path + " has the wrong format: expected "
+                        + simpleType(invalid.getTargetType()) + ".";
+            } else if (e instanceof MismatchedInputException mismatched) {
+                message = mapping.getPath().isEmpty()
+                        ? "The request body must be a JSON object."
+                        : "The value at " + path + " has the wrong type: expected " + simpleType(mismatched.getTargetType()) + ".";
+            } else {
+                message = "The value at " + path + " is not valid.";
+            }
+            return ApiException.badData(message, path);
+        }
+        return ApiException.badData("The request body is not valid JSON.", "/body");
+    }
+
+    private static String jsonPath(List<JsonMappingException.Reference> refs) {
+        StringBuilder sb = new StringBuilder("/body");
+        for (JsonMappingException.Reference ref : refs) {
+            sb.append('/').append(ref.getFieldName() != null ? ref.getFieldName() : String.valueOf(ref.getIndex()));
+        }
+        return sb.toString();
+    }
+
+    private static String simpleType(Class<?> type) {
+        if (type == null) {
+            return "another type";
+        }
+        if (CharSequence.class.isAssignableFrom(type)) {
+            return "a string";
+        }
+        if (type == java.time.Instant.class || type == java.time.OffsetDateTime.class) {
+            return "an RFC 3339 date-time";
+        }
+        if (Number.class.isAssignableFrom(type) || type.isPrimitive() && type != boolean.class) {
+            return "a number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "a boolean";
+        }
+        if (List.class.isAssignableFrom(type) || type.isArray()) {
+            return "an array";
+        }
+        return "an object";
+    }
+
+    private static Response respond(ApiException e) {
+        return respond(UUID.randomUUID().toString(), e);
+    }
+
+    private static Response respond(String id, ApiException e) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", id);
+        body.put("name", e.name());
+        body.put("message", e.getMessage());
+        body.put("details", e.details());
+        body.putAll(e.extra());
+        Response.ResponseBuilder builder = Response.status(e.status()).type(MediaType.APPLICATION_JSON_TYPE).entity(body);
+        e.headers().forEach(builder::header);
+        return builder.build();
+    }
+}
