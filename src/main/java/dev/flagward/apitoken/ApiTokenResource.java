@@ -10,7 +10,8 @@ import dev.flagward.security.Permission;
 import dev.flagward.web.Created;
 import dev.flagward.web.Validation;
 import io.smallrye.mutiny.Uni;
-import jakarta.ws.rs.Consumes;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -60,7 +61,7 @@ public class ApiTokenResource {
     }
 
     @POST
-    @Consumes(MediaType.APPLICATION_JSON)
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
     @Access(Permission.CREATE_API_TOKEN)
     @Operation(operationId = "createApiToken", summary = "Create API token",
             description = "Creates a client, backend or frontend token. The secret is in this response only.")
@@ -70,7 +71,7 @@ public class ApiTokenResource {
 
     @PUT
     @Path("{token}")
-    @Consumes(MediaType.APPLICATION_JSON)
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
     @Access(Permission.UPDATE_API_TOKEN)
     @Operation(operationId = "updateApiToken", summary = "Update API token",
             description = "Sets a new expiry; a date in the past revokes the token at once. {token} is the secret or "

@@ -7,7 +7,8 @@ import dev.flagward.security.ApiTokenPrincipal;
 import dev.flagward.security.Authenticator;
 import dev.flagward.web.Validation;
 import io.smallrye.mutiny.Uni;
-import jakarta.ws.rs.Consumes;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -32,7 +33,7 @@ public class EdgeResource {
     }
 
     @POST
-    @Consumes(MediaType.APPLICATION_JSON)
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(operationId = "validateTokens", summary = "Which of these secrets are valid client, backend or frontend tokens")
     public Uni<ValidateResponse> validate(ValidateRequest request) {

@@ -8,7 +8,8 @@ import dev.flagward.security.Caller;
 import dev.flagward.security.Permission;
 import dev.flagward.web.Created;
 import io.smallrye.mutiny.Uni;
-import jakarta.ws.rs.Consumes;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -40,7 +41,7 @@ public class EnvironmentResource {
     }
 
     @POST
-    @Consumes(MediaType.APPLICATION_JSON)
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
     @Access(Permission.ADMIN)
     @Operation(operationId = "createEnvironment", summary = "Create an environment")
     public Uni<Response> create(CreateEnvironmentRequest request) {

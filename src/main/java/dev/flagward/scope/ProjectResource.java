@@ -8,7 +8,8 @@ import dev.flagward.security.Caller;
 import dev.flagward.security.Permission;
 import dev.flagward.web.Created;
 import io.smallrye.mutiny.Uni;
-import jakarta.ws.rs.Consumes;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -42,7 +43,7 @@ public class ProjectResource {
     }
 
     @POST
-    @Consumes(MediaType.APPLICATION_JSON)
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
     @Access(Permission.ADMIN)
     @Operation(operationId = "createProject", summary = "Create a project")
     public Uni<Response> create(CreateProjectRequest request) {

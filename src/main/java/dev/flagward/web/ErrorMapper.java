@@ -123,6 +123,12 @@ public class ErrorMapper {
     }
 
     static ApiException fromJson(JsonProcessingException e) {
+        // Jackson wraps what the body stream throws (the size limit) in its own exceptions.
+        for (Throwable t = e.getCause(); t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ApiException api) {
+                return api;
+            }
+        }
         if (e instanceof JsonMappingException mapping && !(e.getClass() == JsonMappingException.class && mapping.getPath().isEmpty())) {
             String path = jsonPath(mapping.getPath());
             String message;
