@@ -50,6 +50,9 @@ public class Authenticator {
             return null;
         }
         String value = header.strip();
+        if (value.equalsIgnoreCase("bearer")) {
+            return null;
+        }
         if (value.length() > 6 && value.regionMatches(true, 0, "bearer", 0, 6) && Character.isWhitespace(value.charAt(6))) {
             value = value.substring(7).strip();
         }

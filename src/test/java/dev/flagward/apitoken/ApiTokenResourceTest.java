@@ -1,0 +1,449 @@
+package dev.flagward.apitoken;
+
+import dev.flagward.security.CredentialFormat;
+import dev.flagward.security.SeenTracker;
+import dev.flagward.support.Db;
+import dev.flagward.support.TestClock;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static dev.flagward.support.Api.ADMIN;
+import static dev.flagward.support.Api.admin;
+import static dev.flagward.support.Api.as;
+import static dev.flagward.support.Api.createSecret;
+import static dev.flagward.support.Api.createToken;
+import static dev.flagward.support.Api.error;
+import static dev.flagward.support.Api.iso;
+import static dev.flagward.support.Api.json;
+import static dev.flagward.support.Api.unique;
+import static dev.flagward.support.Api.validate;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@QuarkusTest
+class ApiTokenResourceTest {
+
+    private static final String TOKENS = "/api/admin/api-tokens";
+
+    @Inject
+    Pool pool;
+    @Inject
+    TestClock clock;
+    @Inject
+    SeenTracker seen;
+
+    @AfterEach
+    void resetClock() {
+        clock.reset();
+    }
+
+    private static String selectorOf(String secret) {
+        return CredentialFormat.parse(secret).selector();
+    }
+
+    @Test
+    void createWithDefaultsShowsTheSecretOnceAndStoresOnlyItsHash() {
+        String name = unique("defaults");
+        var response = json(ADMIN, Map.of("tokenName", name, "type", "backend")).post(TOKENS).then()
+                .statusCode(201)
+                .header("Location", "api-tokens")
+                .body("tokenName", is(name))
+                .body("type", is("backend"))
+                .body("environment", is("development"))
+                .body("projects", contains("*"))
+                .body("project", is("*"))
+                .body("expiresAt", nullValue())
+                .body("seenAt", nullValue())
+                .body("alias", nullValue())
+                .body("secure", is(true))
+                .body("createdAt", org.hamcrest.Matchers.matchesPattern("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"))
+                .extract().jsonPath();
+        String secret = response.getString("secret");
+        assertTrue(secret.startsWith("*:development.v2_"), secret);
+        assertTrue(CredentialFormat.checksumMatches(secret));
+
+        List<Row> rows = Db.rows(pool, "select * from api_tokens where token_name = $1", name);
+        assertEquals(1, rows.size());
+        Row row = rows.get(0);
+        assertArrayEquals(CredentialFormat.verifier(secret), row.getBuffer("verifier").getBytes());
+        assertEquals(selectorOf(secret), row.getString("selector"));
+        for (int i = 0; i < row.size(); i++) {
+            Object value = row.getValue(i);
+            assertFalse(String.valueOf(value).contains(secret.substring(secret.indexOf('_', 20))),
+                    "column " + row.getColumnName(i) + " holds the secret");
+        }
+        // Listed and fetched by name without the secret.
+        String body = admin().get(TOKENS).then().statusCode(200).extract().asString();
+        assertFalse(body.contains(secret));
+        assertFalse(body.contains(ADMIN));
+        admin().get(TOKENS + "/" + name).then().statusCode(200)
+                .body("tokens", hasSize(1))
+                .body("tokens[0].secret", is(selectorOf(secret)));
+    }
+
+    @Test
+    void typeIsCaseInsensitiveAndTheSecretCarriesTheScope() {
+        var frontend = createToken(Map.of("type", "FRONTEND", "environment", "production"));
+        assertEquals("frontend", frontend.get("type"));
+        assertTrue(((String) frontend.get("secret")).startsWith("*:production.v2_"));
+
+        var client = createToken(Map.of("type", "Client", "projects", List.of("default")));
+        assertEquals("client", client.get("type"));
+        assertEquals(List.of("default"), client.get("projects"));
+        assertTrue(((String) client.get("secret")).startsWith("default:development.v2_"));
+    }
+
+    @Test
+    void singularProjectIsNeverWidened() {
+        var token = createToken(Map.of("project", "default"));
+        assertEquals(List.of("default"), token.get("projects"));
+        assertEquals("default", token.get("project"));
+        // The same project given both ways is fine; two different ones are refused.
+        createToken(Map.of("project", "default", "projects", List.of("default")));
+        error(json(ADMIN, Map.of("tokenName", unique("x"), "type", "backend", "project", "default",
+                "projects", List.of("*"))).post(TOKENS).then(), 400, "BadDataError")
+                .body("details[0].path", is("/body/project"));
+    }
+
+    @Test
+    void severalProjectsUseTheBracketPrefix() {
+        String project = unique("multi");
+        json(ADMIN, Map.of("id", project, "name", project)).post("/api/admin/projects").then().statusCode(201);
+        var token = createToken(Map.of("projects", List.of(project, "default")));
+        assertTrue(((String) token.get("secret")).startsWith("[]:development.v2_"));
+        assertEquals(List.of("default", project).stream().sorted().toList(), token.get("projects"));
+        assertEquals(String.join(",", List.of("default", project).stream().sorted().toList()), token.get("project"));
+    }
+
+    @Test
+    void invalidCreateRequestsAreRefusedWithTheFieldPath() {
+        Object[][] cases = {
+                {Map.of("type", "backend"), "/body/tokenName"},
+                {Map.of("tokenName", "", "type", "backend"), "/body/tokenName"},
+                {Map.of("tokenName", "   ", "type", "backend"), "/body/tokenName"},
+                {Map.of("tokenName", "x".repeat(256), "type", "backend"), "/body/tokenName"},
+                {Map.of("tokenName", unique("t")), "/body/type"},
+                {Map.of("tokenName", unique("t"), "type", "bogus"), "/body/type"},
+                {Map.of("tokenName", unique("t"), "type", "admin"), "/body/type"},
+                {Map.of("tokenName", unique("t"), "type", "backend", "projects", List.of()), "/body/projects"},
+                {Map.of("tokenName", unique("t"), "type", "backend", "projects", List.of("")), "/body/projects"},
+                {Map.of("tokenName", unique("t"), "type", "backend", "expiresAt", "not-a-date"), "/body/expiresAt"},
+                {Map.of("tokenName", unique("t"), "type", "backend", "expiresAt", "2030-01-01"), "/body/expiresAt"},
+                {Map.of("tokenName", unique("t"), "type", "backend", "expiresAt", 1893456000000L), "/body/expiresAt"},
+                {Map.of("tokenName", unique("t"), "type", "backend", "expiresAt", "2001-01-01T00:00:00Z"), "/body/expiresAt"},
+                {Map.of("tokenName", unique("t"), "type", "backend", "environment", "*"), "/body/environment"},
+                {Map.of("tokenName", unique("t"), "type", "frontend", "environment", "no-such-env"), "/body/environment"},
+                {Map.of("tokenName", unique("t"), "type", "backend", "projects", List.of("default", "no-such-project")), "/body/projects"},
+                {Map.of("tokenName", 123, "type", "backend"), "/body/tokenName"},
+                {Map.of("tokenName", unique("t"), "type", true), "/body/type"},
+                {Map.of("tokenName", unique("t"), "type", "backend", "projects", "default"), "/body/projects"},
+                {Map.of("tokenName", unique("t"), "type", "backend", "projects", List.of(1, 2)), "/body/projects/0"},
+                {Map.of("tokenName", List.of("a"), "type", "backend"), "/body/tokenName"},
+        };
+        long before = Db.count(pool, "select count(*) from api_tokens");
+        long eventsBefore = Db.count(pool, "select count(*) from events");
+        for (Object[] c : cases) {
+            error(json(ADMIN, c[0]).post(TOKENS).then(), 400, "BadDataError")
+                    .body("details.path", org.hamcrest.Matchers.hasItem((String) c[1]));
+        }
+        assertEquals(before, Db.count(pool, "select count(*) from api_tokens"), "a refused request wrote a token");
+        assertEquals(eventsBefore, Db.count(pool, "select count(*) from events"), "a refused request wrote an event");
+    }
+
+    @Test
+    void unknownScopesAreNamedInTheMessage() {
+        error(json(ADMIN, Map.of("tokenName", unique("t"), "type", "frontend", "environment", "nowhere")).post(TOKENS).then(),
+                400, "BadDataError").body("message", is("Environment=nowhere does not exist"));
+        error(json(ADMIN, Map.of("tokenName", unique("t"), "type", "backend", "projects", List.of("nope"))).post(TOKENS).then(),
+                400, "BadDataError").body("message", is("Project=nope does not exist"));
+    }
+
+    @Test
+    void malformedBodiesAndContentTypes() {
+        for (String raw : new String[]{"hello world", "{\"tokenName\": \"x\", ", "[]", "\"text\"", "42", "null",
+                "{\"tokenName\":\"x\",\"type\":\"backend\"} trailing"}) {
+            error(as(ADMIN).contentType(ContentType.JSON).body(raw).post(TOKENS).then(), 400, "BadDataError");
+        }
+        error(as(ADMIN).contentType(ContentType.TEXT).body("{\"tokenName\":\"x\",\"type\":\"backend\"}").post(TOKENS).then(),
+                415, "ContentTypeError");
+        error(as(ADMIN).body("{\"tokenName\":\"x\",\"type\":\"backend\"}".getBytes(StandardCharsets.UTF_8)).post(TOKENS).then(),
+                415, "ContentTypeError");
+        as(ADMIN).contentType("application/json; charset=utf-8").body(Map.of("tokenName", unique("cs"), "type", "backend"))
+                .post(TOKENS).then().statusCode(201);
+        // Unknown properties are ignored.
+        json(ADMIN, Map.of("tokenName", unique("extra"), "type", "backend", "color", "blue")).post(TOKENS).then().statusCode(201);
+    }
+
+    @Test
+    void oversizeBodiesAre413WithOrWithoutALength() {
+        Map<String, Object> big = Map.of("tokenName", "x".repeat(200_000), "type", "backend");
+        error(json(ADMIN, big).post(TOKENS).then(), 413, "PayloadTooLargeError");
+        // Chunked: no Content-Length, counted while reading.
+        var stream = new java.io.ByteArrayInputStream(("{\"tokenName\":\"" + "x".repeat(200_000) + "\",\"type\":\"backend\"}")
+                .getBytes(StandardCharsets.UTF_8));
+        error(as(ADMIN).contentType(ContentType.JSON).body(stream).post(TOKENS).then(), 413, "PayloadTooLargeError");
+    }
+
+    @Test
+    void checkOrderIsAuthenticationPermissionContentTypeBody() {
+        String backend = createSecret(Map.of());
+        error(as(null).contentType(ContentType.TEXT).body("nonsense").post(TOKENS).then(), 401, "AuthenticationRequired");
+        error(as("*:*.wrong").contentType(ContentType.TEXT).body("nonsense").post(TOKENS).then(), 401, "UnauthorizedError");
+        error(as(backend).contentType(ContentType.TEXT).body("nonsense").post(TOKENS).then(), 403, "ForbiddenError");
+        error(as(ADMIN).contentType(ContentType.TEXT).body("nonsense").post(TOKENS).then(), 415, "ContentTypeError");
+        error(as(ADMIN).contentType(ContentType.JSON).body("nonsense").post(TOKENS).then(), 400, "BadDataError");
+    }
+
+    @Test
+    void getByNameReturnsExactMatchesOnly() {
+        String name = unique("byname");
+        createToken(Map.of("tokenName", name));
+        createToken(Map.of("tokenName", name, "type", "frontend"));
+        createToken(Map.of("tokenName", name + "-other"));
+        admin().get(TOKENS + "/" + name).then().statusCode(200).body("tokens", hasSize(2))
+                .body("tokens.tokenName", org.hamcrest.Matchers.everyItem(is(name)));
+        admin().get(TOKENS + "/" + unique("none")).then().statusCode(200).body("tokens", empty());
+    }
+
+    @Test
+    void listIsNewestFirst() {
+        String first = (String) createToken(Map.of()).get("tokenName");
+        String second = (String) createToken(Map.of()).get("tokenName");
+        List<String> names = admin().get(TOKENS).then().statusCode(200).extract().jsonPath().getList("tokens.tokenName");
+        assertTrue(names.indexOf(second) < names.indexOf(first), names.toString());
+    }
+
+    @Test
+    void updateByFullSecretOrSelector() {
+        var token = createToken(Map.of());
+        String secret = (String) token.get("secret");
+        String when = iso(Instant.now().plus(10, ChronoUnit.DAYS));
+        json(ADMIN, Map.of("expiresAt", when)).put(TOKENS + "/{token}", secret).then().statusCode(200).body(is(""));
+        admin().get(TOKENS + "/" + token.get("tokenName")).then().body("tokens[0].expiresAt", is(when));
+
+        // An offset is accepted and normalised to UTC.
+        json(ADMIN, Map.of("expiresAt", "2031-09-04T11:26:24+02:00")).put(TOKENS + "/{token}", selectorOf(secret)).then().statusCode(200);
+        admin().get(TOKENS + "/" + token.get("tokenName")).then().body("tokens[0].expiresAt", is("2031-09-04T09:26:24.000Z"));
+
+        error(json(ADMIN, Map.of()).put(TOKENS + "/{token}", selectorOf(secret)).then(), 400, "BadDataError")
+                .body("details[0].path", is("/body/expiresAt"));
+        error(json(ADMIN, Map.of("expiresAt", "soon")).put(TOKENS + "/{token}", selectorOf(secret)).then(), 400, "BadDataError");
+        error(as(ADMIN).contentType(ContentType.TEXT).body("{}").put(TOKENS + "/{token}", selectorOf(secret)).then(), 415, "ContentTypeError");
+        // Unknown token: 200 and nothing changes.
+        long events = Db.count(pool, "select count(*) from events");
+        json(ADMIN, Map.of("expiresAt", when)).put(TOKENS + "/doesnotexist").then().statusCode(200);
+        assertEquals(events, Db.count(pool, "select count(*) from events"));
+    }
+
+    @Test
+    void expiringInThePastRevokesAtOnce() {
+        String secret = createSecret(Map.of());
+        validate(secret).body("tokens", hasSize(1));
+        json(ADMIN, Map.of("expiresAt", iso(Instant.now().minusSeconds(60)))).put(TOKENS + "/{token}", secret).then().statusCode(200);
+        validate(secret).body("tokens", empty());
+        var event = Db.rows(pool, "select data::text, pre_data::text from events where type = 'api-token-updated' "
+                + "and data->>'secret' = $1", selectorOf(secret));
+        assertEquals(1, event.size());
+        assertFalse(event.get(0).getString(0).contains(secret));
+    }
+
+    @Test
+    void expiryIsCheckedOnEveryRequestAgainstTheClock() {
+        String secret = createSecret(Map.of("expiresAt", iso(Instant.now().plus(1, ChronoUnit.HOURS))));
+        validate(secret).body("tokens", hasSize(1));
+        clock.advance(Duration.ofHours(2));
+        validate(secret).body("tokens", empty());
+        clock.reset();
+        validate(secret).body("tokens", hasSize(1));
+    }
+
+    @Test
+    void deleteBySecretOrSelectorStopsTheTokenAtOnce() {
+        String bySecret = createSecret(Map.of());
+        String bySelector = createSecret(Map.of());
+        validate(bySecret, bySelector).body("tokens", hasSize(2));
+        admin().delete(TOKENS + "/{token}", bySecret).then().statusCode(200).body(is(""));
+        validate(bySecret).body("tokens", empty());
+        admin().delete(TOKENS + "/{token}", selectorOf(bySelector)).then().statusCode(200);
+        validate(bySelector).body("tokens", empty());
+        assertEquals(0, Db.count(pool, "select count(*) from api_tokens where selector in ($1, $2)",
+                selectorOf(bySecret), selectorOf(bySelector)));
+        // Unknown and repeated deletes are 200.
+        admin().delete(TOKENS + "/{token}", selectorOf(bySecret)).then().statusCode(200);
+        admin().delete(TOKENS + "/never-existed").then().statusCode(200);
+        // The event keeps what was deleted, without the secret.
+        var events = Db.rows(pool, "select pre_data::text from events where type = 'api-token-deleted' and pre_data->>'secret' = $1",
+                selectorOf(bySecret));
+        assertEquals(1, events.size());
+        assertFalse(events.get(0).getString(0).contains(bySecret));
+    }
+
+    @Test
+    void aChangeMadeByAnotherReplicaReachesThisOneThroughNotify() throws Exception {
+        String secret = createSecret(Map.of());
+        validate(secret).body("tokens", hasSize(1));
+        // Delete behind the application's back, as another replica would: only the database's NOTIFY tells us.
+        Db.rows(pool, "delete from api_tokens where selector = $1", selectorOf(secret));
+        long start = System.nanoTime();
+        while (!admin().contentType(ContentType.JSON).body(Map.of("tokens", List.of(secret))).post("/edge/validate")
+                .then().extract().jsonPath().getList("tokens").isEmpty()) {
+            assertTrue(System.nanoTime() - start < Duration.ofSeconds(1).toNanos(), "revocation did not arrive within 1 s");
+            Thread.onSpinWait();
+        }
+    }
+
+    @Test
+    void seenAtIsRecordedInBatchesAsTheTimeOfUse() {
+        var token = createToken(Map.of());
+        String secret = (String) token.get("secret");
+        seen.flush().await().indefinitely();
+        Instant usedAt = Instant.now().plus(Duration.ofDays(3)).truncatedTo(ChronoUnit.MILLIS);
+        clock.freezeAt(usedAt);
+        validate(secret).body("tokens", hasSize(1));
+        clock.freezeAt(usedAt.plus(Duration.ofDays(1)));
+        // Not written per request.
+        assertNull(Db.rows(pool, "select seen_at from api_tokens where selector = $1", selectorOf(secret)).get(0)
+                .getOffsetDateTime("seen_at"));
+        seen.flush().await().indefinitely();
+        Instant stored = Db.rows(pool, "select seen_at from api_tokens where selector = $1", selectorOf(secret)).get(0)
+                .getOffsetDateTime("seen_at").toInstant();
+        assertEquals(usedAt.truncatedTo(ChronoUnit.MILLIS), stored.truncatedTo(ChronoUnit.MILLIS));
+        admin().get(TOKENS + "/" + token.get("tokenName")).then().body("tokens[0].seenAt", is(iso(usedAt)));
+        // An older use flushed later never moves it back (the clock is now three days earlier).
+        clock.reset();
+        seen.markSeen("api", selectorOf(secret));
+        seen.flush().await().indefinitely();
+        assertEquals(stored, Db.rows(pool, "select seen_at from api_tokens where selector = $1", selectorOf(secret)).get(0)
+                .getOffsetDateTime("seen_at").toInstant());
+    }
+
+    @Test
+    void createdEventsCarryNoSecret() {
+        var token = createToken(Map.of());
+        String secret = (String) token.get("secret");
+        String events = admin().get("/api/admin/events?type=api-token-created&limit=50").then().statusCode(200)
+                .body("events[0].type", is("api-token-created"))
+                .body("events[0].data.tokenName", is(token.get("tokenName")))
+                .body("events[0].createdBy", is("admin"))
+                .extract().asString();
+        assertFalse(events.contains(secret));
+        assertFalse(events.contains(ADMIN));
+    }
+
+    @Test
+    void theTokenLimitIsEnforced() {
+        long existing = Db.count(pool, "select count(*) from api_tokens");
+        List<String> created = new java.util.ArrayList<>();
+        for (long i = existing; i < 150; i++) {
+            created.add((String) createToken(Map.of("tokenName", "limit-filler")).get("secret"));
+        }
+        error(json(ADMIN, Map.of("tokenName", unique("over"), "type", "backend")).post(TOKENS).then(), 400, "ExceedsLimitError");
+        assertEquals(150, Db.count(pool, "select count(*) from api_tokens"));
+        for (String secret : created) {
+            admin().delete(TOKENS + "/{token}", secret).then().statusCode(200);
+        }
+        json(ADMIN, Map.of("tokenName", unique("after"), "type", "backend")).post(TOKENS).then().statusCode(201);
+    }
+
+    @Test
+    void adminTokensCannotBeCreatedAndBootstrapTokensAreListedWithoutSecrets() {
+        String body = admin().get(TOKENS).then().statusCode(200)
+                .body("tokens.findAll { it.type == 'admin' }.size()", is(1))
+                .body("tokens.find { it.type == 'admin' }.environment", is("*"))
+                .body("tokens.find { it.type == 'admin' }.secret", org.hamcrest.Matchers.startsWith("legacy-"))
+                .extract().asString();
+        assertFalse(body.contains("test-admin-secret"));
+        assertFalse(body.contains("test-backend-secret"));
+    }
+
+    @Test
+    void bootstrapSecretsWorkAndCanBeAddressedByTheirListedId() {
+        validate(dev.flagward.support.Api.BOOTSTRAP_BACKEND, dev.flagward.support.Api.BOOTSTRAP_FRONTEND)
+                .body("tokens", hasSize(2))
+                .body("tokens.find { it.type == 'backend' }.projects", contains("default"))
+                .body("tokens.find { it.type == 'backend' }.environment", is("development"))
+                .body("tokens.find { it.type == 'frontend' }.environment", is("production"));
+        admin().get(TOKENS + "/backend").then().statusCode(200).body("tokens", hasSize(1))
+                .body("tokens[0].projects", contains("default"));
+    }
+
+    @Test
+    void editValidateAnswersOnlyLiveSdkTokens() {
+        String good = createSecret(Map.of("projects", List.of("default"), "environment", "production"));
+        String frontend = createSecret(Map.of("type", "frontend"));
+        Map<String, Object> body = new HashMap<>();
+        body.put("tokens", List.of(good, "nope", ADMIN, frontend, "user:v2_" + "a".repeat(70)));
+        json(null, body).post("/edge/validate").then().statusCode(200)
+                .body("tokens", hasSize(2))
+                .body("tokens.find { it.type == 'backend' }.token", is(good))
+                .body("tokens.find { it.type == 'backend' }.projects", contains("default"))
+                .body("tokens.find { it.type == 'backend' }.environment", is("production"));
+        error(json(null, Map.of()).post("/edge/validate").then(), 400, "BadDataError");
+        error(json(null, Map.of("tokens", "abc")).post("/edge/validate").then(), 400, "BadDataError");
+        error(json(null, Map.of("tokens", List.of(1))).post("/edge/validate").then(), 400, "BadDataError");
+        error(as(null).contentType(ContentType.TEXT).body("{}").post("/edge/validate").then(), 415, "ContentTypeError");
+        json(null, Map.of("tokens", List.of())).post("/edge/validate").then().statusCode(200).body("tokens", empty());
+    }
+
+    @Test
+    void credentialsInAnyAcceptedHeaderForm() {
+        admin().get(TOKENS).then().statusCode(200);
+        as("Bearer " + ADMIN).get(TOKENS).then().statusCode(200);
+        as("bearer    " + ADMIN).get(TOKENS).then().statusCode(200);
+        as("BEARER " + ADMIN).get(TOKENS).then().statusCode(200);
+        error(as(null).get(TOKENS).then(), 401, "AuthenticationRequired")
+                .body("path", is("/auth/simple/login")).body("type", is("password"));
+        error(as("Bearer").get(TOKENS).then(), 401, "AuthenticationRequired");
+        error(as("*:*.v2_notarealselectorxxxx_nope").get(TOKENS).then(), 401, "UnauthorizedError");
+        error(as(ADMIN + "x").get(TOKENS).then(), 401, "UnauthorizedError");
+        // A minted shape with a broken checksum is refused without a lookup.
+        String secret = createSecret(Map.of());
+        error(as(secret.substring(0, secret.length() - 1) + "0").get(TOKENS).then(), 401, "UnauthorizedError");
+    }
+
+    @Test
+    void sdkTokensAreForbiddenOnTheAdminApi() {
+        for (String type : List.of("backend", "client", "frontend")) {
+            String secret = createSecret(Map.of("type", type));
+            error(as(secret).get(TOKENS).then(), 403, "ForbiddenError");
+            error(as(secret).get("/api/admin/events").then(), 403, "ForbiddenError");
+            error(json(secret, Map.of("tokenName", "x", "type", "backend")).post(TOKENS).then(), 403, "ForbiddenError");
+            error(as(secret).delete(TOKENS + "/{token}", secret).then(), 403, "ForbiddenError");
+        }
+        error(as(dev.flagward.support.Api.BOOTSTRAP_BACKEND).get(TOKENS).then(), 403, "ForbiddenError");
+    }
+
+    @Test
+    void responsesNeverLeakTheSecretOfAnotherToken() {
+        String secret = createSecret(Map.of());
+        String all = admin().get(TOKENS).then().extract().asString()
+                + admin().get("/api/admin/events?limit=1000").then().extract().asString();
+        assertFalse(all.contains(secret));
+        assertFalse(all.contains(secret.substring(secret.length() - 49)), "secret part leaked");
+        assertTrue(all.contains(selectorOf(secret)));
+        org.hamcrest.MatcherAssert.assertThat(all, not(containsString("test-admin-secret")));
+    }
+}
