@@ -1,0 +1,95 @@
+package dev.flagward.web;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import org.junit.jupiter.api.Test;
+
+import static dev.flagward.support.Api.admin;
+import static dev.flagward.support.Api.as;
+import static dev.flagward.support.Api.error;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.containsString;
+
+@QuarkusTest
+class WireConventionsTest {
+
+    /** A resource that fails the way a bug would, with internals in its message. Exists only in tests. */
+    @Path("/api/test-only")
+    public static class FailingResource {
+        @GET
+        @Path("boom")
+        public String boom() {
+            throw new IllegalStateException("select secret from api_tokens where verifier = 'deadbeef'");
+        }
+    }
+
+    @Test
+    void unexpectedFailuresAre500WithoutInternals() {
+        error(as(null).get("/api/test-only/boom").then(), 500, "InternalError")
+                .body(not(containsString("deadbeef")))
+                .body(not(containsString("IllegalState")));
+    }
+
+    @Test
+    void unknownPathsUnderApiAreJson404() {
+        error(admin().get("/api/admin/no-such-thing").then(), 404, "NotFoundError");
+        error(as(null).get("/api/nothing/here").then(), 404, "NotFoundError");
+    }
+
+    @Test
+    void wrongMethodIsAJsonError() {
+        admin().patch("/api/admin/api-tokens").then().statusCode(405).body("name", is("MethodNotAllowedError"));
+    }
+
+    @Test
+    void badQueryValuesAre400() {
+        error(admin().get("/api/admin/events?limit=abc").then(), 400, "BadDataError")
+                .body("details[0].path", is("/query/limit"));
+        error(admin().get("/api/admin/events?limit=100000").then(), 400, "BadDataError");
+        error(admin().get("/api/admin/events?offset=-1").then(), 400, "BadDataError");
+    }
+
+    @Test
+    void eventsArePagedNewestFirst() {
+        admin().get("/api/admin/events?limit=2").then().statusCode(200)
+                .body("events.size()", is(2))
+                .body("totalEvents", org.hamcrest.Matchers.greaterThanOrEqualTo(2))
+                .body("events[0].id", org.hamcrest.Matchers.greaterThan(0))
+                .body("events[0]", hasKey("preData"));
+        var ids = admin().get("/api/admin/events?limit=3").then().extract().jsonPath().getList("events.id", Integer.class);
+        org.junit.jupiter.api.Assertions.assertTrue(ids.get(0) > ids.get(1) && ids.get(1) > ids.get(2), ids.toString());
+    }
+
+    @Test
+    void healthAndReadiness() {
+        RestAssured.get("/health").then().statusCode(200).body("health", is("GOOD"));
+        RestAssured.get("/ready").then().statusCode(200).body("health", is("GOOD"));
+        RestAssured.get("/q/health/ready").then().statusCode(200).body("status", is("UP"));
+        RestAssured.get("/q/health/live").then().statusCode(200);
+    }
+
+    @Test
+    void openApiUsesUnleashOperationIds() {
+        var doc = RestAssured.get("/q/openapi?format=json").then().statusCode(200).extract().jsonPath();
+        org.junit.jupiter.api.Assertions.assertEquals("getAllApiTokens", doc.getString("paths.'/api/admin/api-tokens'.get.operationId"));
+        org.junit.jupiter.api.Assertions.assertEquals("createApiToken", doc.getString("paths.'/api/admin/api-tokens'.post.operationId"));
+        org.junit.jupiter.api.Assertions.assertEquals("getApiTokensByName", doc.getString("paths.'/api/admin/api-tokens/{name}'.get.operationId"));
+        org.junit.jupiter.api.Assertions.assertEquals("updateApiToken", doc.getString("paths.'/api/admin/api-tokens/{token}'.put.operationId"));
+        org.junit.jupiter.api.Assertions.assertEquals("deleteApiToken", doc.getString("paths.'/api/admin/api-tokens/{token}'.delete.operationId"));
+        org.junit.jupiter.api.Assertions.assertEquals("getHealth", doc.getString("paths.'/health'.get.operationId"));
+        org.junit.jupiter.api.Assertions.assertEquals("getReady", doc.getString("paths.'/ready'.get.operationId"));
+        org.junit.jupiter.api.Assertions.assertEquals("API tokens", doc.getString("paths.'/api/admin/api-tokens'.get.tags[0]"));
+        RestAssured.get("/q/swagger-ui/").then().statusCode(200);
+    }
+
+    @Test
+    void metricsArePublished() {
+        RestAssured.get("/q/metrics").then().statusCode(200)
+                .body(containsString("flagward_auth_total"))
+                .body(containsString("http_server_requests"));
+    }
+}
