@@ -1,0 +1,251 @@
+package dev.flagward;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The packaged application as operators run it: two replicas (two processes) of the jar in front of one PostgreSQL,
+ * started at the same moment. Checks what only several processes can show: bootstrap races, revocation reaching the
+ * other replica through NOTIFY, seenAt flushed at graceful shutdown, and no secret in any log line. Runs the shared
+ * conformance checker against one replica when it is present beside the project.
+ */
+class ReplicasIT {
+
+    private static final String ADMIN = "*:*.it-admin-secret";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private static EmbeddedPostgres postgres;
+    private static final List<Replica> replicas = new ArrayList<>();
+    private static final List<String> mintedSecrets = new ArrayList<>();
+
+    record Replica(String name, Process process, int port, Path log) {
+        String url(String path) {
+            return "http://127.0.0.1:" + port + path;
+        }
+    }
+
+    @BeforeAll
+    static void startTwoReplicas() throws Exception {
+        postgres = EmbeddedPostgres.builder().start();
+        String jar = System.getProperty("flagward.app.jar", "target/quarkus-app/quarkus-run.jar");
+        for (String name : List.of("a", "b")) {
+            replicas.add(launch(name, jar));
+        }
+        for (Replica replica : replicas) {
+            awaitReady(replica);
+        }
+    }
+
+    private static Replica launch(String name, String jar) throws IOException {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Path log = Path.of("target", "replica-" + name + ".log");
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-jar", jar);
+        Map<String, String> env = builder.environment();
+        env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://127.0.0.1:" + postgres.getPort() + "/postgres");
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres");
+        env.put("QUARKUS_DATASOURCE_USERNAME", "postgres");
+        env.put("QUARKUS_DATASOURCE_PASSWORD", "postgres");
+        env.put("INIT_ADMIN_API_TOKENS", ADMIN);
+        env.put("INIT_BACKEND_API_TOKENS", "default:development.it-backend-secret");
+        env.put("FLAGWARD_SECURITY_SEEN_FLUSH_INTERVAL", "1h");
+        builder.redirectErrorStream(true).redirectOutput(log.toFile());
+        return new Replica(name, builder.start(), port, log);
+    }
+
+    private static void awaitReady(Replica replica) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            assertTrue(replica.process().isAlive(), "replica " + replica.name() + " exited: " + Files.readString(replica.log()));
+            try {
+                if (call(replica, "GET", "/ready", null, null).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("replica " + replica.name() + " never became ready");
+    }
+
+    @AfterAll
+    static void stopEverything() throws Exception {
+        for (Replica replica : replicas) {
+            replica.process().destroyForcibly();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    private static HttpResponse<String> call(Replica replica, String method, String path, String token, Object body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(replica.url(path))).timeout(Duration.ofSeconds(10));
+        if (token != null) {
+            request.header("Authorization", token);
+        }
+        if (body != null) {
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        } else {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String createToken(Replica replica) throws Exception {
+        HttpResponse<String> created = call(replica, "POST", "/api/admin/api-tokens", ADMIN,
+                Map.of("tokenName", "it-" + System.nanoTime(), "type", "backend"));
+        assertEquals(201, created.statusCode(), created.body());
+        String secret = JSON.readTree(created.body()).get("secret").asText();
+        mintedSecrets.add(secret);
+        return secret;
+    }
+
+    private static boolean validOn(Replica replica, String secret) throws Exception {
+        HttpResponse<String> response = call(replica, "POST", "/edge/validate", null, Map.of("tokens", List.of(secret)));
+        assertEquals(200, response.statusCode(), response.body());
+        return JSON.readTree(response.body()).get("tokens").size() == 1;
+    }
+
+    /** Polls (no fixed sleep) until the other replica refuses the secret; returns how long that took. */
+    private static Duration untilRefused(Replica replica, String secret) throws Exception {
+        long start = System.nanoTime();
+        while (validOn(replica, secret)) {
+            assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos(), "revocation never reached " + replica.name());
+        }
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    private static long queryLong(String sql) throws Exception {
+        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    @Test
+    void replicasStartingTogetherBootstrapOneSetOfTokens() throws Exception {
+        assertEquals(1, queryLong("select count(*) from api_tokens where type = 'admin'"));
+        assertEquals(1, queryLong("select count(*) from api_tokens where type = 'backend' and created_by = 'init-api-tokens'"));
+        assertEquals(1, queryLong("select count(*) from instance"));
+    }
+
+    @Test
+    void aTokenCreatedOnOneReplicaWorksOnTheOther() throws Exception {
+        String secret = createToken(replicas.get(0));
+        assertTrue(validOn(replicas.get(1), secret));
+    }
+
+    @Test
+    void deletionOnOneReplicaStopsTheTokenOnTheOtherWithinASecond() throws Exception {
+        Replica a = replicas.get(0);
+        Replica b = replicas.get(1);
+        String secret = createToken(a);
+        assertTrue(validOn(b, secret));
+        HttpResponse<String> deleted = call(a, "DELETE",
+                "/api/admin/api-tokens/" + URLEncoder.encode(secret, StandardCharsets.UTF_8), ADMIN, null);
+        assertEquals(200, deleted.statusCode());
+        assertFalse(validOn(a, secret), "the deleting replica must refuse at once");
+        Duration took = untilRefused(b, secret);
+        System.out.println("deletion reached the other replica after " + took.toMillis() + " ms");
+        assertTrue(took.compareTo(Duration.ofSeconds(1)) < 0, "took " + took);
+    }
+
+    @Test
+    void expiryOnOneReplicaStopsTheTokenOnTheOtherWithinASecond() throws Exception {
+        Replica a = replicas.get(0);
+        Replica b = replicas.get(1);
+        String secret = createToken(b);
+        assertTrue(validOn(a, secret));
+        HttpResponse<String> expired = call(b, "PUT", "/api/admin/api-tokens/" + secret.substring(secret.indexOf("v2_") + 3,
+                secret.indexOf("v2_") + 25), ADMIN, Map.of("expiresAt", "2020-01-01T00:00:00.000Z"));
+        assertEquals(200, expired.statusCode());
+        assertFalse(validOn(b, secret));
+        Duration took = untilRefused(a, secret);
+        System.out.println("expiry reached the other replica after " + took.toMillis() + " ms");
+        assertTrue(took.compareTo(Duration.ofSeconds(1)) < 0, "took " + took);
+    }
+
+    @Test
+    void conformanceCheckerPasses() throws Exception {
+        Path checker = Path.of("..", "shared", "conformance", "check.py");
+        if (!Files.exists(checker)) {
+            System.out.println("conformance checker not found beside the project; skipped");
+            return;
+        }
+        Process run = new ProcessBuilder("python3", checker.toString(), "--base-url", replicas.get(0).url(""),
+                "--admin-token", ADMIN, "--only", "health,auth,tokens")
+                .redirectErrorStream(true).start();
+        String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(run.waitFor(120, TimeUnit.SECONDS), "checker hung");
+        System.out.println(output);
+        assertEquals(0, run.exitValue(), output);
+    }
+
+    @Test
+    void gracefulShutdownFlushesLastUseAndLogsHoldNoSecret() throws Exception {
+        Replica a = replicas.get(0);
+        String secret = createToken(a);
+        assertTrue(validOn(a, secret));
+        String selector = secret.substring(secret.indexOf("v2_") + 3, secret.indexOf("v2_") + 25);
+        assertEquals(0, queryLong("select count(*) from api_tokens where selector = '" + selector + "' and seen_at is not null"));
+
+        // A third replica, stopped gracefully (SIGTERM), must write what it has pending.
+        Replica c = launch("c", System.getProperty("flagward.app.jar", "target/quarkus-app/quarkus-run.jar"));
+        awaitReady(c);
+        assertTrue(validOn(c, secret));
+        c.process().destroy();
+        assertTrue(c.process().waitFor(30, TimeUnit.SECONDS), "replica c did not stop");
+        assertEquals(1, queryLong("select count(*) from api_tokens where selector = '" + selector + "' and seen_at is not null"));
+
+        List<String> secrets = new ArrayList<>(mintedSecrets);
+        secrets.add(ADMIN);
+        secrets.add("it-backend-secret");
+        for (Replica replica : List.of(replicas.get(0), replicas.get(1), c)) {
+            String log = Files.readString(replica.log());
+            assertNotNull(log);
+            for (String s : secrets) {
+                assertFalse(log.contains(s), "a secret appears in the log of replica " + replica.name());
+                String randomPart = s.contains("v2_") ? s.substring(s.indexOf("v2_") + 26) : s;
+                assertFalse(log.contains(randomPart), "a secret's random part appears in the log of " + replica.name());
+            }
+        }
+    }
+}
