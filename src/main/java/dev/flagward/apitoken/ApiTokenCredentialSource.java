@@ -4,6 +4,7 @@ import dev.flagward.security.ApiTokenPrincipal;
 import dev.flagward.security.ApiTokenType;
 import dev.flagward.security.Authenticator;
 import dev.flagward.security.CredentialSource;
+import dev.flagward.security.SeenAtWriter;
 import dev.flagward.security.StoredCredential;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -14,7 +15,6 @@ import jakarta.inject.Singleton;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -60,19 +60,7 @@ public class ApiTokenCredentialSource implements CredentialSource {
 
     @Override
     public Uni<Void> recordSeen(Map<String, Instant> lastSeen) {
-        String[] selectors = new String[lastSeen.size()];
-        OffsetDateTime[] times = new OffsetDateTime[lastSeen.size()];
-        int i = 0;
-        for (Map.Entry<String, Instant> entry : lastSeen.entrySet()) {
-            selectors[i] = entry.getKey();
-            times[i++] = entry.getValue().atOffset(ZoneOffset.UTC);
-        }
-        return pool.preparedQuery("""
-                        update api_tokens t set seen_at = v.seen
-                          from unnest($1::text[], $2::timestamptz[]) as v(selector, seen)
-                         where t.selector = v.selector and (t.seen_at is null or t.seen_at < v.seen)
-                        """)
-                .execute(Tuple.of(selectors, times)).replaceWithVoid();
+        return SeenAtWriter.write(pool, "api_tokens", lastSeen);
     }
 
     private static List<StoredCredential> toCredentials(RowSet<Row> rows) {

@@ -40,7 +40,9 @@ public class AccessFilter {
             caller.setAddress(address);
             return CONTINUE;
         }
-        return authenticator.authenticate(request.getHeader(HttpHeaders.AUTHORIZATION)).invoke(principal -> {
+        io.vertx.core.http.Cookie session = request.getCookie(Authenticator.SESSION_COOKIE);
+        return authenticator.authenticate(request.getHeader(HttpHeaders.AUTHORIZATION),
+                session == null ? null : session.getValue()).invoke(principal -> {
             check(principal, needed);
             caller.set(principal, address);
         }).replaceWithVoid();

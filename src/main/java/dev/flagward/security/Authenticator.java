@@ -20,6 +20,9 @@ public class Authenticator {
     public static final String API_TOKEN_KIND = "api";
     public static final String PAT_KIND = "pat";
     public static final String SIGNAL_KIND = "signal";
+    public static final String SESSION_KIND = "session";
+    /** The browser session cookie, named as Unleash names it. */
+    public static final String SESSION_COOKIE = "unleash-session";
 
     private final CredentialCache cache;
     private final InstanceKeys keys;
@@ -66,6 +69,9 @@ public class Authenticator {
         if (secret.startsWith("signal_")) {
             return SIGNAL_KIND;
         }
+        if (secret.startsWith("session_")) {
+            return SESSION_KIND;
+        }
         return API_TOKEN_KIND;
     }
 
@@ -82,14 +88,31 @@ public class Authenticator {
         return null;
     }
 
-    /** Authenticates a header value; fails with AuthenticationRequired (none) or UnauthorizedError (bad). */
-    public Uni<Principal> authenticate(String header) {
+    /**
+     * Authenticates a request: the Authorization header (API token or PAT) or, without one, the session cookie.
+     * Fails with AuthenticationRequired (neither) or UnauthorizedError (given but not valid). Each credential kind
+     * only counts where it belongs: a session id in a header, or a token in the cookie, is refused.
+     */
+    public Uni<Principal> authenticate(String header, String sessionCookie) {
         String secret = secretFrom(header);
-        if (secret == null) {
-            outcomes.get("missing").increment();
-            return Uni.createFrom().failure(ApiException.authenticationRequired());
+        if (secret != null) {
+            String kind = kindOf(secret);
+            if (!API_TOKEN_KIND.equals(kind) && !PAT_KIND.equals(kind)) {
+                outcomes.get("malformed").increment();
+                return Uni.createFrom().failure(ApiException.unauthorized("The credential is not valid."));
+            }
+            return verify(secret).map(StoredCredential::principal);
         }
-        return verify(secret).map(credential -> credential.principal());
+        if (sessionCookie != null && !sessionCookie.isBlank()) {
+            if (!SESSION_KIND.equals(kindOf(sessionCookie))) {
+                outcomes.get("malformed").increment();
+                return Uni.createFrom().failure(ApiException.unauthorized("The session is not valid. Sign in again."));
+            }
+            return verify(sessionCookie).map(StoredCredential::principal)
+                    .onFailure(ApiException.class).transform(e -> ApiException.unauthorized("The session is not valid. Sign in again."));
+        }
+        outcomes.get("missing").increment();
+        return Uni.createFrom().failure(ApiException.authenticationRequired());
     }
 
     /** Resolves and verifies a secret of any kind; fails with UnauthorizedError when it is not a live credential. */

@@ -137,6 +137,26 @@ public class CredentialCache {
         return source.load(selector).invoke(found -> apply(selector, found)).replaceWithVoid();
     }
 
+    /** Every PAT and session of this user stops at once on this replica (user deleted). */
+    public void evictUser(long userId) {
+        for (StoredCredential credential : List.copyOf(entries.values())) {
+            if (credential.principal() instanceof UserPrincipal user && user.id() == userId) {
+                evict(credential.selector());
+            }
+        }
+    }
+
+    /** Reloads every credential of this user (role or name changed), so it acts with what the user now is. */
+    public Uni<Void> refreshUser(long userId) {
+        List<Uni<Void>> reloads = new java.util.ArrayList<>();
+        for (StoredCredential credential : List.copyOf(entries.values())) {
+            if (credential.principal() instanceof UserPrincipal user && user.id() == userId) {
+                reloads.add(refresh(credential.kind(), credential.selector()));
+            }
+        }
+        return reloads.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(reloads).andFailFast().replaceWithVoid();
+    }
+
     /** Removes a credential from this replica at once (revocation must never wait for a round trip). */
     public void evict(String selector) {
         apply(selector, null);

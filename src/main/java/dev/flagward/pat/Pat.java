@@ -1,0 +1,40 @@
+package dev.flagward.pat;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import org.hibernate.annotations.DynamicUpdate;
+
+import java.time.Instant;
+
+/** A personal access token as stored: selector and verifier, never the secret. */
+@Entity
+@Table(name = "personal_access_tokens")
+@DynamicUpdate
+public class Pat {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    @Column(name = "user_id")
+    public long userId;
+
+    public String selector;
+
+    public byte[] verifier;
+
+    public String description;
+
+    @Column(name = "expires_at")
+    public Instant expiresAt;
+
+    @Column(name = "created_at")
+    public Instant createdAt;
+
+    @Column(name = "seen_at")
+    public Instant seenAt;
+}

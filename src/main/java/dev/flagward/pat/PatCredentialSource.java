@@ -1,0 +1,74 @@
+package dev.flagward.pat;
+
+import dev.flagward.security.Authenticator;
+import dev.flagward.security.CredentialSource;
+import dev.flagward.security.SeenAtWriter;
+import dev.flagward.security.StoredCredential;
+import dev.flagward.security.UserPrincipal;
+import dev.flagward.user.UserService;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Singleton;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** PATs for the credential cache. A PAT acts as its user, with the user's current role; a deleted user's PATs load as nothing. */
+@Singleton
+public class PatCredentialSource implements CredentialSource {
+
+    private static final String SELECT = "select selector, verifier, expires_at, user_id from personal_access_tokens";
+
+    private final Pool pool;
+    private final UserService users;
+
+    public PatCredentialSource(Pool pool, UserService users) {
+        this.pool = pool;
+        this.users = users;
+    }
+
+    @Override
+    public String kind() {
+        return Authenticator.PAT_KIND;
+    }
+
+    @Override
+    public Uni<List<StoredCredential>> loadAll() {
+        return users.livePrincipals().chain(principals -> pool.query(SELECT).execute().map(rows -> {
+            List<StoredCredential> out = new ArrayList<>(rows.size());
+            for (Row row : rows) {
+                UserPrincipal user = principals.get(row.getLong("user_id"));
+                if (user != null) {
+                    out.add(toCredential(row, user));
+                }
+            }
+            return out;
+        }));
+    }
+
+    @Override
+    public Uni<StoredCredential> load(String selector) {
+        return pool.preparedQuery(SELECT + " where selector = $1").execute(Tuple.of(selector)).chain(rows -> {
+            if (rows.size() == 0) {
+                return Uni.createFrom().nullItem();
+            }
+            Row row = rows.iterator().next();
+            return users.livePrincipal(row.getLong("user_id")).map(user -> user == null ? null : toCredential(row, user));
+        });
+    }
+
+    @Override
+    public Uni<Void> recordSeen(Map<String, Instant> lastSeen) {
+        return SeenAtWriter.write(pool, "personal_access_tokens", lastSeen);
+    }
+
+    private static StoredCredential toCredential(Row row, UserPrincipal user) {
+        return new StoredCredential(Authenticator.PAT_KIND, row.getString("selector"), row.getBuffer("verifier").getBytes(),
+                row.getOffsetDateTime("expires_at").toInstant(), user);
+    }
+}

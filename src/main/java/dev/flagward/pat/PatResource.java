@@ -1,0 +1,77 @@
+package dev.flagward.pat;
+
+import dev.flagward.audit.Actor;
+import dev.flagward.pat.PatApi.CreatePatRequest;
+import dev.flagward.pat.PatApi.PatList;
+import dev.flagward.security.Access;
+import dev.flagward.security.Caller;
+import dev.flagward.security.Permission;
+import dev.flagward.security.UserPrincipal;
+import dev.flagward.web.ApiException;
+import dev.flagward.web.Created;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** The signed-in user's personal access tokens. API tokens are refused (403 ForbiddenError): a PAT belongs to a user. */
+@Path("/api/admin/user/tokens")
+@Produces(MediaType.APPLICATION_JSON)
+@Access(Permission.SELF)
+@Tag(name = "Personal access tokens", description = "Create, list and delete your personal access tokens")
+public class PatResource {
+
+    private final PatService pats;
+    private final Caller caller;
+
+    public PatResource(PatService pats, Caller caller) {
+        this.pats = pats;
+        this.caller = caller;
+    }
+
+    private UserPrincipal user() {
+        return (UserPrincipal) caller.principal();
+    }
+
+    @GET
+    @Operation(operationId = "getPats", summary = "Get all personal access tokens (PATs) for the current user.")
+    public Uni<PatList> list() {
+        return pats.list(user()).map(PatList::new);
+    }
+
+    @POST
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
+    @Operation(operationId = "createPat", summary = "Create a new personal access token (PAT) for the current user.")
+    public Uni<Response> create(CreatePatRequest request) {
+        return pats.create(user(), request, Actor.of(caller))
+                .map(created -> Created.at("/api/admin/user/tokens/" + created.id(), created));
+    }
+
+    @DELETE
+    @Path("{id}")
+    @Operation(operationId = "deletePat", summary = "Delete a personal access token (PAT) for the current user.")
+    public Uni<Response> delete(@PathParam("id") String id) {
+        return pats.delete(user(), patId(id), Actor.of(caller)).map(x -> Response.ok().build());
+    }
+
+    static long patId(String value) {
+        try {
+            long id = Long.parseLong(value);
+            if (id > 0) {
+                return id;
+            }
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw ApiException.badData("The PAT id must be a positive whole number.", "/params/id");
+    }
+}

@@ -1,0 +1,57 @@
+package dev.flagward.user;
+
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.flagward.audit.Actor;
+import dev.flagward.user.UserApi.CreateUserRequest;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.vertx.VertxContextSupport;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.util.Optional;
+
+/**
+ * Creates the first Admin when the instance has no users at all (INIT_ADMIN_USERNAME, INIT_ADMIN_PASSWORD), under an
+ * advisory lock so replicas starting together create one. Without a configured password a random one is generated
+ * and printed once, at that moment only; change it after signing in.
+ */
+@Singleton
+public class InitialAdmin {
+
+    private static final Logger LOG = Logger.getLogger(InitialAdmin.class);
+    private static final long LOCK = 0x466c61675f757372L;
+
+    private final UserService users;
+    private final UserRepository repository;
+    private final String username;
+    private final Optional<String> password;
+
+    public InitialAdmin(UserService users, UserRepository repository,
+                        @ConfigProperty(name = "init.admin-username", defaultValue = "admin") String username,
+                        @ConfigProperty(name = "init.admin-password") Optional<String> password) {
+        this.users = users;
+        this.repository = repository;
+        this.username = username;
+        this.password = password.filter(p -> !p.isBlank());
+    }
+
+    void onStart(@Observes @Priority(15) StartupEvent event) throws Throwable {
+        String chosen = password.orElseGet(Passwords::randomPassword);
+        Boolean created = VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> Panache.getSession()
+                .chain(session -> session.createNativeQuery("select pg_advisory_xact_lock(" + LOCK + ")").getSingleResult())
+                .chain(() -> repository.count())
+                .chain(count -> count > 0 ? io.smallrye.mutiny.Uni.createFrom().item(false)
+                        : users.create(new CreateUserRequest(username, null, "Initial admin", chosen, TextNode.valueOf("Admin")),
+                                Actor.SYSTEM).replaceWith(true))));
+        if (created && password.isEmpty()) {
+            LOG.warnf("Created the initial admin user '%s' with the generated password: %s  (shown once; change it after "
+                    + "signing in, or set INIT_ADMIN_PASSWORD)", username, chosen);
+        } else if (created) {
+            LOG.infof("Created the initial admin user '%s'", username);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package dev.flagward.user;
+
+import dev.flagward.security.Authenticator;
+import dev.flagward.security.Caller;
+import dev.flagward.user.UserApi.LoginRequest;
+import dev.flagward.web.Validation;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.CookieParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.NewCookie;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Password sign-in and sign-out for browsers (SPEC §5.2). */
+@Path("/")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Auth", description = "Sign in with a password; the session lives in an HttpOnly cookie")
+public class LoginResource {
+
+    private final SessionService sessions;
+    private final UserConfig config;
+    private final Caller caller;
+
+    public LoginResource(SessionService sessions, UserConfig config, Caller caller) {
+        this.sessions = sessions;
+        this.config = config;
+        this.caller = caller;
+    }
+
+    @POST
+    @Path("auth/simple/login")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
+    @Operation(operationId = "login", summary = "Sign in with username (or email) and password")
+    public Uni<Response> login(LoginRequest request) {
+        Validation.of(request)
+                .requireText(request.username(), "username", 320)
+                .check(request.password() != null && !request.password().isEmpty(), "The password is required.", "password")
+                .check(request.password() == null || request.password().length() <= 1024, "The password is too long.", "password")
+                .orFail();
+        return sessions.login(request.username().strip(), request.password(), caller.address()).map(signedIn ->
+                Response.ok(signedIn.user()).cookie(cookie(signedIn.sessionSecret(), (int) signedIn.ttl().toSeconds())).build());
+    }
+
+    @POST
+    @Path("logout")
+    @Operation(operationId = "logout", summary = "End the current session")
+    public Uni<Response> logout(@CookieParam(Authenticator.SESSION_COOKIE) String session) {
+        return sessions.logout(session).map(x -> Response.ok().cookie(cookie("", 0)).build());
+    }
+
+    private NewCookie cookie(String value, int maxAge) {
+        return new NewCookie.Builder(Authenticator.SESSION_COOKIE)
+                .value(value)
+                .path("/")
+                .maxAge(maxAge)
+                .httpOnly(true)
+                .secure(config.secureCookie())
+                .sameSite(NewCookie.SameSite.LAX)
+                .build();
+    }
+}

@@ -1,0 +1,68 @@
+package dev.flagward.user;
+
+import dev.flagward.security.Authenticator;
+import dev.flagward.security.CredentialSource;
+import dev.flagward.security.SeenAtWriter;
+import dev.flagward.security.StoredCredential;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Singleton;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Browser sessions for the credential cache: live sessions of live users. */
+@Singleton
+public class SessionCredentialSource implements CredentialSource {
+
+    private static final String SELECT = """
+            select s.selector, s.verifier, s.expires_at, u.id, coalesce(u.username, u.email) as login, u.root_role
+              from sessions s join users u on u.id = s.user_id
+             where u.deleted_at is null and s.expires_at > now()
+            """;
+
+    private final Pool pool;
+
+    public SessionCredentialSource(Pool pool) {
+        this.pool = pool;
+    }
+
+    @Override
+    public String kind() {
+        return Authenticator.SESSION_KIND;
+    }
+
+    @Override
+    public Uni<List<StoredCredential>> loadAll() {
+        return pool.query(SELECT).execute().map(SessionCredentialSource::toCredentials);
+    }
+
+    @Override
+    public Uni<StoredCredential> load(String selector) {
+        return pool.preparedQuery(SELECT + " and s.selector = $1").execute(Tuple.of(selector)).map(rows -> {
+            List<StoredCredential> found = toCredentials(rows);
+            return found.isEmpty() ? null : found.get(0);
+        });
+    }
+
+    @Override
+    public Uni<Void> recordSeen(Map<String, Instant> lastSeen) {
+        return SeenAtWriter.write(pool, "sessions", lastSeen);
+    }
+
+    private static List<StoredCredential> toCredentials(RowSet<Row> rows) {
+        List<StoredCredential> out = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            out.add(new StoredCredential(Authenticator.SESSION_KIND, row.getString("selector"),
+                    row.getBuffer("verifier").getBytes(), row.getOffsetDateTime("expires_at").toInstant(),
+                    UserService.principal(row)));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,118 @@
+package dev.flagward.user;
+
+import dev.flagward.instance.LoginHistory;
+import dev.flagward.security.Authenticator;
+import dev.flagward.security.CredentialCache;
+import dev.flagward.security.CredentialFormat;
+import dev.flagward.user.UserApi.UserView;
+import dev.flagward.web.ApiException;
+import dev.flagward.web.RateLimits;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+/**
+ * Signing in and out with a password (SPEC §5.2). Sessions are credentials like any other: a minted secret in the
+ * cookie, its selector and verifier in PostgreSQL, served from the credential cache on every replica.
+ */
+@ApplicationScoped
+public class SessionService {
+
+    static final String AUTH_TYPE = "simple";
+    static final String WRONG_CREDENTIALS = "Wrong username or password.";
+
+    private final UserRepository users;
+    private final Passwords passwords;
+    private final LoginHistory history;
+    private final CredentialCache cache;
+    private final RateLimits rateLimits;
+    private final RateLimits.Limit loginLimit;
+    private final Pool pool;
+    private final UserConfig config;
+    private final Clock clock;
+
+    public SessionService(UserRepository users, Passwords passwords, LoginHistory history, CredentialCache cache,
+                          RateLimits rateLimits, Pool pool, UserConfig config, Clock clock) {
+        this.users = users;
+        this.passwords = passwords;
+        this.history = history;
+        this.cache = cache;
+        this.rateLimits = rateLimits;
+        this.loginLimit = new RateLimits.Limit("login", config.loginAttemptsPerMinute(), config.loginAttemptsPerMinute(),
+                Duration.ofMinutes(1));
+        this.pool = pool;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** A signed-in user and the session secret for the cookie (shown to the browser only). */
+    public record SignedIn(UserView user, String sessionSecret, Duration ttl) {
+        @Override
+        public String toString() {
+            return "SignedIn[" + user.id() + "]";
+        }
+    }
+
+    public Uni<SignedIn> login(String login, String password, String address) {
+        try {
+            rateLimits.consume(loginLimit, UserService.normalise(login) + '|' + address);
+        } catch (ApiException limited) {
+            return history.record(login, AUTH_TYPE, false, address, "Too many attempts").chain(() -> Uni.createFrom().failure(limited));
+        }
+        return Panache.withSession(() -> users.findLiveByLogin(login))
+                // Unknown users are checked against a dummy hash: the same work, the same answer.
+                .chain(user -> passwords.matches(password, user == null ? null : user.passwordHash)
+                        .chain(ok -> ok ? startSession(user, login, address) : refuse(login, address,
+                                user == null ? "Unknown user" : "Wrong password")));
+    }
+
+    private Uni<SignedIn> refuse(String login, String address, String reason) {
+        return history.record(login, AUTH_TYPE, false, address, reason)
+                .chain(() -> Uni.createFrom().failure(ApiException.unauthorized(WRONG_CREDENTIALS)));
+    }
+
+    private Uni<SignedIn> startSession(User found, String login, String address) {
+        CredentialFormat.Minted minted = CredentialFormat.mint("session_");
+        Instant now = clock.instant();
+        return Panache.withTransaction(() -> users.findById(found.id).chain(user -> {
+                    user.seenAt = now;
+                    return Panache.getSession().chain(session -> session.createNativeQuery(
+                                    "insert into sessions (selector, verifier, user_id, created_at, expires_at) "
+                                            + "values (:selector, :verifier, :user, :created, :expires)")
+                            .setParameter("selector", minted.selector())
+                            .setParameter("verifier", minted.verifier())
+                            .setParameter("user", user.id)
+                            .setParameter("created", now.atOffset(ZoneOffset.UTC))
+                            .setParameter("expires", now.plus(config.sessionTtl()).atOffset(ZoneOffset.UTC))
+                            .executeUpdate())
+                            .call(() -> history.record(login, AUTH_TYPE, true, address, null))
+                            .replaceWith(user);
+                }))
+                .call(() -> cache.refresh(Authenticator.SESSION_KIND, minted.selector()))
+                .map(user -> new SignedIn(UserView.of(user), minted.secret(), config.sessionTtl()));
+    }
+
+    /** Ends the session of this cookie, if it is one; on this replica at once, on the others within a second. */
+    public Uni<Void> logout(String cookie) {
+        CredentialFormat.Parsed parsed = cookie == null ? null : CredentialFormat.parse(cookie);
+        if (parsed == null || !"session_".equals(parsed.prefix())) {
+            return Uni.createFrom().voidItem();
+        }
+        cache.evict(parsed.selector());
+        return pool.preparedQuery("delete from sessions where selector = $1").execute(Tuple.of(parsed.selector()))
+                .replaceWithVoid();
+    }
+
+    @Scheduled(every = "1h", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> purgeExpired() {
+        return pool.query("delete from sessions where expires_at < now()").execute().replaceWithVoid();
+    }
+}

@@ -1,0 +1,237 @@
+package dev.flagward.user;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.flagward.audit.Actor;
+import dev.flagward.audit.AuditLog;
+import dev.flagward.security.CredentialCache;
+import dev.flagward.security.Permission;
+import dev.flagward.security.RootRole;
+import dev.flagward.security.UserPrincipal;
+import dev.flagward.user.UserApi.CreateUserRequest;
+import dev.flagward.user.UserApi.CurrentUser;
+import dev.flagward.user.UserApi.UpdateUserRequest;
+import dev.flagward.user.UserApi.UserView;
+import dev.flagward.web.ApiException;
+import dev.flagward.web.DatabaseErrors;
+import dev.flagward.web.Validation;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** Users and their root roles (SPEC §5.1). Passwords are hashed off the event loop, before any transaction. */
+@ApplicationScoped
+public class UserService {
+
+    static final Pattern USERNAME = Pattern.compile("^[A-Za-z0-9._@+-]{1,100}$");
+    private static final RootRole[] UNLEASH_ROLE_IDS = {null, RootRole.Admin, RootRole.Editor, RootRole.Viewer};
+
+    private final UserRepository users;
+    private final Passwords passwords;
+    private final AuditLog audit;
+    private final CredentialCache cache;
+    private final Pool pool;
+    private final UserConfig config;
+    private final Instance<UserCreationRule> creationRules;
+    private final Clock clock;
+
+    public UserService(UserRepository users, Passwords passwords, AuditLog audit, CredentialCache cache, Pool pool,
+                       UserConfig config, Instance<UserCreationRule> creationRules, Clock clock) {
+        this.users = users;
+        this.passwords = passwords;
+        this.audit = audit;
+        this.cache = cache;
+        this.pool = pool;
+        this.config = config;
+        this.creationRules = creationRules;
+        this.clock = clock;
+    }
+
+    public Uni<List<UserView>> list() {
+        return Panache.withSession(() -> users.listLive()).map(list -> list.stream().map(UserView::of).toList());
+    }
+
+    public Uni<UserView> get(long id) {
+        return Panache.withSession(() -> users.findLive(id)).map(user -> UserView.of(require(user, id)));
+    }
+
+    public Uni<CurrentUser> current(UserPrincipal principal) {
+        return get(principal.id()).map(view -> new CurrentUser(view, Arrays.stream(Permission.values())
+                .filter(p -> p.grantedTo(principal.rootRole())).map(Enum::name).toList()));
+    }
+
+    record NewUser(String username, String email, String name, String password, RootRole role) {
+    }
+
+    public Uni<UserView> create(CreateUserRequest request, Actor actor) {
+        NewUser spec = validate(request);
+        Uni<String> hash = spec.password() == null ? Uni.createFrom().nullItem() : passwords.hash(spec.password());
+        return hash.chain(passwordHash -> Panache.withTransaction(() -> insert(spec, passwordHash, actor)))
+                .onFailure(DatabaseErrors::isUniqueViolation)
+                .transform(e -> ApiException.nameExists("A user with that username or email already exists."))
+                .map(UserView::of);
+    }
+
+    private Uni<User> insert(NewUser spec, String passwordHash, Actor actor) {
+        Uni<Void> rules = Uni.createFrom().voidItem();
+        for (UserCreationRule rule : creationRules) {
+            rules = rules.call(() -> rule.beforeUserCreated(spec.role()));
+        }
+        return rules.chain(() -> spec.username() == null ? Uni.createFrom().nullItem() : users.findLiveByLogin(spec.username()))
+                .chain(clash -> clash != null || spec.email() == null ? Uni.createFrom().item(clash)
+                        : users.findLiveByLogin(spec.email()))
+                .chain(clash -> {
+                    if (clash != null) {
+                        throw ApiException.nameExists("A user with that username or email already exists.");
+                    }
+                    User user = new User();
+                    user.username = spec.username();
+                    user.email = spec.email();
+                    user.name = spec.name();
+                    user.rootRole = spec.role().name();
+                    user.passwordHash = passwordHash;
+                    user.createdAt = clock.instant();
+                    return users.persistAndFlush(user);
+                })
+                .call(user -> audit.record("user-created", actor, UserView.of(user), null));
+    }
+
+    public Uni<UserView> update(long id, UpdateUserRequest request, Actor actor) {
+        Validation validation = Validation.of(request).maxLength(request.name(), "name", 200);
+        checkEmail(validation, request.email());
+        RootRole role = request.rootRole() == null || request.rootRole().isNull() ? null : parseRole(request.rootRole());
+        validation.check(request.rootRole() == null || request.rootRole().isNull() || role != null,
+                "The rootRole must be Admin, Editor or Viewer (or Unleash's role id 1, 2 or 3).", "rootRole");
+        validation.orFail();
+        return Panache.withTransaction(() -> users.findLive(id).chain(found -> {
+                    User user = require(found, id);
+                    UserView before = UserView.of(user);
+                    if (request.name() != null) {
+                        user.name = request.name().strip();
+                    }
+                    if (request.email() != null) {
+                        user.email = request.email().isBlank() ? null : request.email().strip();
+                    }
+                    if (role != null) {
+                        user.rootRole = role.name();
+                    }
+                    if (user.username == null && user.email == null) {
+                        throw ApiException.badData("A user without a username needs an email.", "/body/email");
+                    }
+                    return users.flush().replaceWith(user)
+                            .call(() -> audit.record("user-updated", actor, UserView.of(user), before));
+                }))
+                .onFailure(DatabaseErrors::isUniqueViolation)
+                .transform(e -> ApiException.nameExists("A user with that email already exists."))
+                .call(user -> cache.refreshUser(id))
+                .map(UserView::of);
+    }
+
+    /** Soft delete: the user's sessions end and their PATs stop, on every replica. */
+    public Uni<Void> delete(long id, Actor actor) {
+        return Panache.withTransaction(() -> users.findLive(id).chain(found -> {
+                    User user = require(found, id);
+                    UserView before = UserView.of(user);
+                    user.deletedAt = clock.instant();
+                    return users.flush()
+                            .call(() -> Panache.getSession().chain(session -> session
+                                    .createNativeQuery("delete from sessions where user_id = :id")
+                                    .setParameter("id", id).executeUpdate()))
+                            .call(() -> audit.record("user-deleted", actor, null, before));
+                }))
+                .invoke(() -> cache.evictUser(id))
+                .replaceWithVoid();
+    }
+
+    /** Every live user as a principal, for loading credentials that act as users. */
+    public Uni<Map<Long, UserPrincipal>> livePrincipals() {
+        return pool.query("select id, coalesce(username, email) as login, root_role from users where deleted_at is null")
+                .execute().map(rows -> {
+                    Map<Long, UserPrincipal> out = new HashMap<>();
+                    rows.forEach(row -> out.put(row.getLong("id"), principal(row)));
+                    return out;
+                });
+    }
+
+    /** The principal of a live user, or null when the user is deleted or unknown. */
+    public Uni<UserPrincipal> livePrincipal(long id) {
+        return pool.preparedQuery("select id, coalesce(username, email) as login, root_role from users "
+                        + "where id = $1 and deleted_at is null").execute(Tuple.of(id))
+                .map(rows -> rows.size() == 0 ? null : principal(rows.iterator().next()));
+    }
+
+    static UserPrincipal principal(Row row) {
+        return new UserPrincipal(row.getLong("id"), row.getString("login"), RootRole.valueOf(row.getString("root_role")));
+    }
+
+    private static User require(User user, long id) {
+        if (user == null) {
+            throw ApiException.notFound("No user with id " + id + " exists.");
+        }
+        return user;
+    }
+
+    NewUser validate(CreateUserRequest request) {
+        Validation validation = Validation.of(request);
+        String username = blankToNull(request.username());
+        String email = blankToNull(request.email());
+        validation.check(username != null || email != null, "A user needs a username or an email.", "username");
+        validation.matches(username, USERNAME, "username",
+                "may only contain letters, digits and . _ @ + - (at most 100 characters)");
+        checkEmail(validation, email);
+        validation.maxLength(request.name(), "name", 200);
+        RootRole role = parseRole(request.rootRole());
+        validation.check(role != null, "The rootRole is required: Admin, Editor or Viewer (or Unleash's role id 1, 2 or 3).",
+                "rootRole");
+        String password = request.password();
+        if (password != null) {
+            validation.check(password.length() >= config.minPasswordLength(),
+                    "The password must have at least " + config.minPasswordLength() + " characters.", "password");
+            validation.check(!Passwords.tooLong(password), "The password may be at most 72 bytes.", "password");
+        }
+        validation.orFail();
+        return new NewUser(username, email, blankToNull(request.name()), password, role);
+    }
+
+    private static void checkEmail(Validation validation, String email) {
+        validation.check(email == null || email.isBlank() || (email.length() <= 320 && email.strip().matches("^[^@\\s]+@[^@\\s]+$")),
+                "The email is not a valid address.", "email");
+    }
+
+    static RootRole parseRole(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (node.isTextual()) {
+            for (RootRole role : RootRole.values()) {
+                if (role.name().equalsIgnoreCase(node.asText().trim())) {
+                    return role;
+                }
+            }
+            return null;
+        }
+        if (node.isInt() && node.asInt() > 0 && node.asInt() < UNLEASH_ROLE_IDS.length) {
+            return UNLEASH_ROLE_IDS[node.asInt()];
+        }
+        return null;
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+
+    static String normalise(String login) {
+        return login.strip().toLowerCase(Locale.ROOT);
+    }
+}

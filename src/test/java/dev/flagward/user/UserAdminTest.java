@@ -1,0 +1,175 @@
+package dev.flagward.user;
+
+import dev.flagward.support.Db;
+import dev.flagward.support.Users;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static dev.flagward.support.Api.ADMIN;
+import static dev.flagward.support.Api.admin;
+import static dev.flagward.support.Api.as;
+import static dev.flagward.support.Api.error;
+import static dev.flagward.support.Api.json;
+import static dev.flagward.support.Api.unique;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@QuarkusTest
+class UserAdminTest {
+
+    private static final String USERS = "/api/admin/user-admin";
+
+    @Inject
+    Pool pool;
+
+    @Test
+    void createReadUpdateDelete() {
+        String username = unique("crud");
+        long id = json(ADMIN, Map.of("username", username, "email", username + "@example.com", "name", "Crud",
+                "password", Users.PASSWORD, "rootRole", "Editor"))
+                .post(USERS).then().statusCode(201)
+                .extract().jsonPath().getLong("id");
+        admin().get(USERS + "/" + id).then().statusCode(200)
+                .body("username", is(username)).body("rootRole", is("Editor")).body("email", is(username + "@example.com"))
+                .body("$", not(org.hamcrest.Matchers.hasKey("password"))).body("$", not(org.hamcrest.Matchers.hasKey("passwordHash")));
+        admin().get(USERS).then().statusCode(200).body("users.username", hasItem(username));
+
+        json(ADMIN, Map.of("name", "Renamed", "rootRole", 3)).put(USERS + "/" + id).then().statusCode(200)
+                .body("name", is("Renamed")).body("rootRole", is("Viewer"));
+
+        admin().delete(USERS + "/" + id).then().statusCode(200);
+        error(admin().get(USERS + "/" + id).then(), 404, "NotFoundError");
+        assertNotNull(Db.rows(pool, "select deleted_at from users where id = $1", id).get(0).getOffsetDateTime(0),
+                "deleted users are kept, marked deleted");
+        error(admin().delete(USERS + "/" + id).then(), 404, "NotFoundError");
+
+        // The events tell the story without the password or its hash.
+        String events = admin().get("/api/admin/events?limit=200").then().extract().asString();
+        assertTrue(events.contains("\"user-created\"") && events.contains("\"user-updated\"") && events.contains("\"user-deleted\""));
+        assertFalse(events.contains(Users.PASSWORD));
+        assertFalse(events.contains("$2a$") || events.contains("$2b$") || events.contains("$2y$"));
+    }
+
+    @Test
+    void locationHeaderPointsAtTheUser() {
+        String username = unique("loc");
+        var response = json(ADMIN, Map.of("username", username, "rootRole", "Viewer")).post(USERS);
+        response.then().statusCode(201);
+        assertEquals("/api/admin/user-admin/" + response.jsonPath().getLong("id"), response.getHeader("Location"));
+    }
+
+    @Test
+    void passwordsAreStoredAsBcryptOnly() {
+        String username = unique("hash");
+        long id = Users.create(username, "Viewer");
+        String hash = Db.rows(pool, "select password_hash from users where id = $1", id).get(0).getString(0);
+        assertTrue(hash.startsWith("$2"), hash.substring(0, 3));
+        assertFalse(hash.contains(Users.PASSWORD));
+    }
+
+    @Test
+    void invalidUsersAreRefused() {
+        Object[][] cases = {
+                {Map.of("rootRole", "Admin"), "/body/username"},
+                {Map.of("username", unique("u")), "/body/rootRole"},
+                {Map.of("username", unique("u"), "rootRole", "Owner"), "/body/rootRole"},
+                {Map.of("username", unique("u"), "rootRole", 9), "/body/rootRole"},
+                {Map.of("username", "has space", "rootRole", "Viewer"), "/body/username"},
+                {Map.of("username", unique("u"), "email", "not-an-email", "rootRole", "Viewer"), "/body/email"},
+                {Map.of("username", unique("u"), "password", "short", "rootRole", "Viewer"), "/body/password"},
+                {Map.of("username", unique("u"), "password", "x".repeat(73), "rootRole", "Viewer"), "/body/password"},
+                {Map.of("username", 42, "rootRole", "Viewer"), "/body/username"},
+        };
+        long before = Db.count(pool, "select count(*) from users");
+        for (Object[] c : cases) {
+            error(json(ADMIN, c[0]).post(USERS).then(), 400, "BadDataError")
+                    .body("details.path", hasItem((String) c[1]));
+        }
+        assertEquals(before, Db.count(pool, "select count(*) from users"));
+        error(admin().get(USERS + "/abc").then(), 400, "BadDataError");
+        error(admin().get(USERS + "/999999999").then(), 404, "NotFoundError");
+        error(json(ADMIN, Map.of("rootRole", "Boss")).put(USERS + "/1").then(), 400, "BadDataError");
+    }
+
+    @Test
+    void usernamesAndEmailsAreUniqueAmongLiveUsers() {
+        String username = unique("dup");
+        long id = Users.create(username, "Viewer");
+        error(json(ADMIN, Map.of("username", username.toUpperCase(), "rootRole", "Viewer")).post(USERS).then(), 409, "NameExistsError");
+        error(json(ADMIN, Map.of("email", username + "@EXAMPLE.com", "rootRole", "Viewer")).post(USERS).then(), 409, "NameExistsError");
+        admin().delete(USERS + "/" + id).then().statusCode(200);
+        // Once deleted, the name is free again.
+        Users.create(username, "Viewer");
+    }
+
+    @Test
+    void onlyAdminsManageUsers() {
+        var editor = Users.withRole("Editor");
+        var viewer = Users.withRole("Viewer");
+        Map<String, Object> body = new HashMap<>(Map.of("username", unique("x"), "rootRole", "Viewer"));
+        for (String pat : List.of(editor.pat(), viewer.pat())) {
+            error(as(pat).get(USERS).then(), 403, "PermissionError").body("permissions", hasItem("ADMIN"));
+            error(json(pat, body).post(USERS).then(), 403, "PermissionError");
+            error(as(pat).delete(USERS + "/" + editor.id()).then(), 403, "PermissionError");
+        }
+        var admin = Users.withRole("Admin");
+        as(admin.pat()).get(USERS).then().statusCode(200);
+    }
+
+    @Test
+    void currentUserIsTheCaller() {
+        var viewer = Users.withRole("Viewer");
+        as(viewer.pat()).get("/api/admin/user").then().statusCode(200)
+                .body("user.username", is(viewer.username())).body("user.rootRole", is("Viewer"))
+                .body("permissions", hasItem("READ"));
+        io.restassured.RestAssured.given().cookie("unleash-session", viewer.cookie()).get("/api/admin/user").then()
+                .statusCode(200).body("user.id", is((int) viewer.id()));
+        error(as(ADMIN).get("/api/admin/user").then(), 403, "ForbiddenError");
+        error(as(null).get("/api/admin/user").then(), 401, "AuthenticationRequired");
+    }
+
+    @Test
+    void roleChangesApplyToExistingCredentialsAtOnce() {
+        var user = Users.withRole("Editor");
+        as(user.pat()).get("/api/admin/api-tokens").then().statusCode(200);
+        json(ADMIN, Map.of("rootRole", "Viewer")).put(USERS + "/" + user.id()).then().statusCode(200);
+        error(as(user.pat()).get("/api/admin/api-tokens").then(), 403, "PermissionError");
+        io.restassured.RestAssured.given().cookie("unleash-session", user.cookie()).get("/api/admin/api-tokens").then()
+                .statusCode(403);
+        as(user.pat()).get("/api/admin/user").then().statusCode(200).body("user.rootRole", is("Viewer"));
+    }
+
+    @Test
+    void deletingAUserStopsTheirPatAndSessionAtOnce() {
+        var user = Users.withRole("Editor");
+        as(user.pat()).get("/api/admin/api-tokens").then().statusCode(200);
+        admin().delete(USERS + "/" + user.id()).then().statusCode(200);
+        error(as(user.pat()).get("/api/admin/api-tokens").then(), 401, "UnauthorizedError");
+        error(as("Bearer " + user.pat()).get("/api/admin/user").then(), 401, "UnauthorizedError");
+        io.restassured.RestAssured.given().cookie("unleash-session", user.cookie()).get("/api/admin/user").then()
+                .statusCode(401);
+        assertEquals(0, Db.count(pool, "select count(*) from sessions where user_id = $1", user.id()));
+        // Nor can they sign in again.
+        error(json(null, Map.of("username", user.username(), "password", Users.PASSWORD)).post("/auth/simple/login").then(),
+                401, "UnauthorizedError");
+    }
+
+    @Test
+    void initialAdminExistsAndCanSignIn() {
+        Users.login("admin", "test-admin-password");
+        admin().get(USERS).then().body("users.find { it.username == 'admin' }.rootRole", is("Admin"))
+                .body("users.find { it.username == 'admin' }.seenAt", not(nullValue()));
+    }
+}
