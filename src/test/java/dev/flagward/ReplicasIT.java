@@ -40,6 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ReplicasIT {
 
     private static final String ADMIN = "*:*.it-admin-secret";
+    private static final String ADMIN_PASSWORD = "it-admin-password-1";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -82,6 +83,7 @@ class ReplicasIT {
         env.put("INIT_ADMIN_API_TOKENS", ADMIN);
         env.put("INIT_BACKEND_API_TOKENS", "default:development.it-backend-secret");
         env.put("FLAGWARD_SECURITY_SEEN_FLUSH_INTERVAL", "1h");
+        env.put("INIT_ADMIN_PASSWORD", ADMIN_PASSWORD);
         builder.redirectErrorStream(true).redirectOutput(log.toFile());
         return new Replica(name, builder.start(), port, log);
     }
@@ -203,6 +205,58 @@ class ReplicasIT {
         assertTrue(took.compareTo(Duration.ofSeconds(1)) < 0, "took " + took);
     }
 
+    /** Creates a user on a replica and returns [user id, PAT secret]. */
+    private static String[] userWithPat(Replica replica) throws Exception {
+        String username = "it-" + System.nanoTime();
+        HttpResponse<String> user = call(replica, "POST", "/api/admin/user-admin", ADMIN,
+                Map.of("username", username, "password", "it-user-password", "rootRole", "Editor"));
+        assertEquals(201, user.statusCode(), user.body());
+        HttpRequest login = HttpRequest.newBuilder(URI.create(replica.url("/auth/simple/login")))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(
+                        Map.of("username", username, "password", "it-user-password")))).build();
+        HttpResponse<String> signedIn = HTTP.send(login, HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, signedIn.statusCode(), signedIn.body());
+        String cookie = signedIn.headers().firstValue("set-cookie").orElseThrow().split(";", 2)[0];
+        HttpRequest create = HttpRequest.newBuilder(URI.create(replica.url("/api/admin/user/tokens")))
+                .header("Content-Type", "application/json").header("Cookie", cookie)
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(
+                        Map.of("description", "it", "expiresAt", "2099-01-01T00:00:00.000Z")))).build();
+        HttpResponse<String> pat = HTTP.send(create, HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, pat.statusCode(), pat.body());
+        JsonNode body = JSON.readTree(pat.body());
+        mintedSecrets.add(body.get("secret").asText());
+        mintedSecrets.add(cookie.substring(cookie.indexOf('=') + 1));
+        return new String[]{JSON.readTree(user.body()).get("id").asText(), body.get("secret").asText(), body.get("id").asText()};
+    }
+
+    private static Duration untilPatRefused(Replica replica, String pat) throws Exception {
+        long start = System.nanoTime();
+        while (call(replica, "GET", "/api/admin/user", pat, null).statusCode() == 200) {
+            assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos(), "PAT still accepted on " + replica.name());
+        }
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    @Test
+    void patAndUserDeletionReachTheOtherReplicaWithinASecond() throws Exception {
+        Replica a = replicas.get(0);
+        Replica b = replicas.get(1);
+        String[] first = userWithPat(a);
+        assertEquals(200, call(b, "GET", "/api/admin/user", first[1], null).statusCode());
+        assertEquals(200, call(a, "DELETE", "/api/admin/user/tokens/" + first[2], first[1], null).statusCode());
+        Duration patTook = untilPatRefused(b, first[1]);
+        System.out.println("PAT deletion reached the other replica after " + patTook.toMillis() + " ms");
+        assertTrue(patTook.compareTo(Duration.ofSeconds(1)) < 0, "took " + patTook);
+
+        String[] second = userWithPat(b);
+        assertEquals(200, call(a, "GET", "/api/admin/user", second[1], null).statusCode());
+        assertEquals(200, call(b, "DELETE", "/api/admin/user-admin/" + second[0], ADMIN, null).statusCode());
+        Duration userTook = untilPatRefused(a, second[1]);
+        System.out.println("user deletion reached the other replica after " + userTook.toMillis() + " ms");
+        assertTrue(userTook.compareTo(Duration.ofSeconds(1)) < 0, "took " + userTook);
+    }
+
     @Test
     void conformanceCheckerPasses() throws Exception {
         Path checker = Path.of("..", "shared", "conformance", "check.py");
@@ -211,7 +265,8 @@ class ReplicasIT {
             return;
         }
         Process run = new ProcessBuilder("python3", checker.toString(), "--base-url", replicas.get(0).url(""),
-                "--admin-token", ADMIN, "--only", "health,auth,tokens")
+                "--admin-token", ADMIN, "--username", "admin", "--password", ADMIN_PASSWORD,
+                "--only", "health,auth,tokens,pats")
                 .redirectErrorStream(true).start();
         String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(run.waitFor(120, TimeUnit.SECONDS), "checker hung");
@@ -237,6 +292,7 @@ class ReplicasIT {
 
         List<String> secrets = new ArrayList<>(mintedSecrets);
         secrets.add(ADMIN);
+        secrets.add(ADMIN_PASSWORD);
         secrets.add("it-backend-secret");
         for (Replica replica : List.of(replicas.get(0), replicas.get(1), c)) {
             String log = Files.readString(replica.log());
