@@ -7,6 +7,7 @@ import dev.flagward.audit.Actor;
 import dev.flagward.security.Access;
 import dev.flagward.security.Caller;
 import dev.flagward.security.Permission;
+import dev.flagward.security.Revocation;
 import dev.flagward.web.Created;
 import dev.flagward.web.Validation;
 import io.smallrye.mutiny.Uni;
@@ -70,6 +71,7 @@ public class ApiTokenResource {
     }
 
     @PUT
+    @Revocation
     @Path("{token}")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
     @Access(Permission.UPDATE_API_TOKEN)
@@ -83,6 +85,7 @@ public class ApiTokenResource {
     }
 
     @DELETE
+    @Revocation
     @Path("{token}")
     @Access(Permission.DELETE_API_TOKEN)
     @Operation(operationId = "deleteApiToken", summary = "Delete API token",

@@ -12,6 +12,8 @@ import dev.flagward.security.Authenticator;
 import dev.flagward.security.CredentialCache;
 import dev.flagward.security.CredentialFormat;
 import dev.flagward.security.InstanceKeys;
+import dev.flagward.security.LicenseGate;
+import dev.flagward.security.LicenseState;
 import dev.flagward.security.Permission;
 import dev.flagward.security.Principal;
 import dev.flagward.web.ApiException;
@@ -19,6 +21,7 @@ import dev.flagward.web.Validation;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -47,9 +50,11 @@ public class ApiTokenService implements ProjectDeletionListener {
     private final AuditLog audit;
     private final ApiTokenConfig config;
     private final Clock clock;
+    private final Instance<LicenseState> license;
 
     public ApiTokenService(ApiTokenRepository tokens, ScopeService scopes, CredentialCache cache, InstanceKeys keys,
-                           AuditLog audit, ApiTokenConfig config, Clock clock) {
+                           AuditLog audit, ApiTokenConfig config, Clock clock, Instance<LicenseState> license) {
+        this.license = license;
         this.tokens = tokens;
         this.scopes = scopes;
         this.cache = cache;
@@ -115,6 +120,10 @@ public class ApiTokenService implements ProjectDeletionListener {
 
     /** Sets a new expiry; a past one revokes at once. An unknown token is left alone (200, as Unleash does). */
     public Uni<Void> updateExpiry(String tokenOrSelector, Instant expiresAt, Actor actor, Principal principal) {
+        if (license.isResolvable() && license.get().readOnly() && expiresAt.isAfter(clock.instant())) {
+            return Uni.createFrom().failure(LicenseGate.licenseError("The admin API is read-only (expired license): "
+                    + "an expiry can only be moved to the past, which revokes the token."));
+        }
         String selector = selectorOf(tokenOrSelector);
         return Panache.withTransaction(() -> tokens.findBySelector(selector).call(token -> {
                     if (token == null) {

@@ -4,11 +4,13 @@ import dev.flagward.apitoken.ApiTokenApi.ValidateRequest;
 import dev.flagward.apitoken.ApiTokenApi.ValidateResponse;
 import dev.flagward.apitoken.ApiTokenApi.ValidatedToken;
 import dev.flagward.security.ApiTokenPrincipal;
+import dev.flagward.license.EdgeInstances;
 import dev.flagward.security.Authenticator;
 import dev.flagward.web.Validation;
 import io.smallrye.mutiny.Uni;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -26,17 +28,20 @@ public class EdgeResource {
 
     private final Authenticator authenticator;
     private final ApiTokenConfig config;
+    private final EdgeInstances edgeInstances;
 
-    public EdgeResource(Authenticator authenticator, ApiTokenConfig config) {
+    public EdgeResource(Authenticator authenticator, ApiTokenConfig config, EdgeInstances edgeInstances) {
         this.authenticator = authenticator;
         this.config = config;
+        this.edgeInstances = edgeInstances;
     }
 
     @POST
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(operationId = "validateTokens", summary = "Which of these secrets are valid client, backend or frontend tokens")
-    public Uni<ValidateResponse> validate(ValidateRequest request) {
+    public Uni<ValidateResponse> validate(ValidateRequest request, @HeaderParam("UNLEASH-INSTANCEID") String instanceId) {
+        edgeInstances.seen(instanceId);
         Validation.of(request)
                 .check(request.tokens() != null, "The tokens property is required: a list of secrets.", "tokens")
                 .check(request.tokens() == null || request.tokens().size() <= config.maxValidateBatch(),

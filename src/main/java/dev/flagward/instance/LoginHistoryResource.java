@@ -2,6 +2,7 @@ package dev.flagward.instance;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.flagward.security.Access;
+import dev.flagward.security.Enterprise;
 import dev.flagward.security.Permission;
 import dev.flagward.web.QueryParams;
 import dev.flagward.web.Timestamps;
@@ -26,6 +27,7 @@ import java.time.Instant;
 import java.util.List;
 
 @Path("/api/admin/logins")
+@Enterprise
 @Tag(name = "Instance admin", description = "Login history, statistics and license")
 public class LoginHistoryResource {
 

@@ -6,6 +6,7 @@ import dev.flagward.pat.PatApi.PatList;
 import dev.flagward.security.Access;
 import dev.flagward.security.Caller;
 import dev.flagward.security.Permission;
+import dev.flagward.security.Revocation;
 import dev.flagward.security.UserPrincipal;
 import dev.flagward.web.ApiException;
 import dev.flagward.web.Created;
@@ -57,6 +58,7 @@ public class PatResource {
     }
 
     @DELETE
+    @Revocation
     @Path("{id}")
     @Operation(operationId = "deletePat", summary = "Delete a personal access token (PAT) for the current user.")
     public Uni<Response> delete(@PathParam("id") String id) {

@@ -4,6 +4,7 @@ import dev.flagward.audit.Actor;
 import dev.flagward.security.Access;
 import dev.flagward.security.Caller;
 import dev.flagward.security.Permission;
+import dev.flagward.security.Revocation;
 import dev.flagward.user.UserApi.CreateUserRequest;
 import dev.flagward.user.UserApi.UpdateUserRequest;
 import dev.flagward.user.UserApi.UserList;
@@ -69,6 +70,7 @@ public class UserResource {
     }
 
     @DELETE
+    @Revocation
     @Path("{id}")
     @Operation(operationId = "deleteUser", summary = "Delete a user: their sessions end and their PATs stop at once")
     public Uni<Response> delete(@PathParam("id") String id) {

@@ -43,18 +43,18 @@ public class UserService {
     private final CredentialCache cache;
     private final Pool pool;
     private final UserConfig config;
-    private final Instance<UserCreationRule> creationRules;
+    private final Instance<UserSeatRule> seatRules;
     private final Clock clock;
 
     public UserService(UserRepository users, Passwords passwords, AuditLog audit, CredentialCache cache, Pool pool,
-                       UserConfig config, Instance<UserCreationRule> creationRules, Clock clock) {
+                       UserConfig config, Instance<UserSeatRule> seatRules, Clock clock) {
         this.users = users;
         this.passwords = passwords;
         this.audit = audit;
         this.cache = cache;
         this.pool = pool;
         this.config = config;
-        this.creationRules = creationRules;
+        this.seatRules = seatRules;
         this.clock = clock;
     }
 
@@ -84,11 +84,7 @@ public class UserService {
     }
 
     private Uni<User> insert(NewUser spec, String passwordHash, Actor actor) {
-        Uni<Void> rules = Uni.createFrom().voidItem();
-        for (UserCreationRule rule : creationRules) {
-            rules = rules.call(() -> rule.beforeUserCreated(spec.role()));
-        }
-        return rules.chain(() -> spec.username() == null ? Uni.createFrom().nullItem() : users.findLiveByLogin(spec.username()))
+        return checkSeat(spec.role()).chain(() -> spec.username() == null ? Uni.createFrom().nullItem() : users.findLiveByLogin(spec.username()))
                 .chain(clash -> clash != null || spec.email() == null ? Uni.createFrom().item(clash)
                         : users.findLiveByLogin(spec.email()))
                 .chain(clash -> {
@@ -107,6 +103,25 @@ public class UserService {
                 .call(user -> audit.record("user-created", actor, UserView.of(user), null));
     }
 
+    private Uni<Void> checkSeat(RootRole role) {
+        Uni<Void> rules = Uni.createFrom().voidItem();
+        for (UserSeatRule rule : seatRules) {
+            rules = rules.call(() -> rule.beforeSeatTaken(role));
+        }
+        return rules;
+    }
+
+    /** Seats in use, within the caller's session: non-Viewers, counting those deleted in the last 30 days. */
+    public record SeatUsage(long seats, long readOnlyUsers) {
+    }
+
+    public Uni<SeatUsage> seatUsage() {
+        java.time.Instant recent = clock.instant().minus(java.time.Duration.ofDays(30));
+        return users.count("rootRole <> 'Viewer' and (deletedAt is null or deletedAt > ?1)", recent)
+                .chain(seats -> users.count("rootRole = 'Viewer' and deletedAt is null")
+                        .map(viewers -> new SeatUsage(seats, viewers)));
+    }
+
     public Uni<UserView> update(long id, UpdateUserRequest request, Actor actor) {
         Validation validation = Validation.of(request).maxLength(request.name(), "name", 200);
         checkEmail(validation, request.email());
@@ -123,13 +138,20 @@ public class UserService {
                     if (request.email() != null) {
                         user.email = request.email().isBlank() ? null : request.email().strip();
                     }
-                    if (role != null) {
-                        user.rootRole = role.name();
-                    }
                     if (user.username == null && user.email == null) {
                         throw ApiException.badData("A user without a username needs an email.", "/body/email");
                     }
-                    return users.flush().replaceWith(user)
+                    // Moving between Viewer and the other roles takes the other kind of seat.
+                    boolean seatChanges = role != null
+                            && (role == RootRole.Viewer) != RootRole.Viewer.name().equals(user.rootRole);
+                    // Checked before the role is set: the count must not see the change it is judging.
+                    return (seatChanges ? checkSeat(role) : Uni.createFrom().voidItem())
+                            .invoke(() -> {
+                                if (role != null) {
+                                    user.rootRole = role.name();
+                                }
+                            })
+                            .chain(() -> users.flush()).replaceWith(user)
                             .call(() -> audit.record("user-updated", actor, UserView.of(user), before));
                 }))
                 .onFailure(DatabaseErrors::isUniqueViolation)

@@ -41,6 +41,7 @@ class AuthorizationMatrixTest {
 
     @Test
     void everyEndpointAgainstEveryCaller() {
+        dev.flagward.support.Licenses.installGenerous();
         Map<String, Supplier<RequestSpecification>> callers = new LinkedHashMap<>();
         String expired = createSecret(Map.of("expiresAt", iso(Instant.now().plusSeconds(3600))));
         json(ADMIN, Map.of("expiresAt", iso(Instant.now().minusSeconds(1)))).put("/api/admin/api-tokens/{t}", expired)
@@ -81,6 +82,9 @@ class AuthorizationMatrixTest {
                         row(401, 403, 201, 201, 403, 403)),
                 new Endpoint("GET", "/api/admin/events", null, row(401, 403, 200, 200, 403, 403)),
                 new Endpoint("GET", "/api/admin/logins", null, row(401, 403, 200, 200, 403, 403)),
+                new Endpoint("GET", "/api/admin/license", null, row(401, 403, 200, 200, 403, 403)),
+                new Endpoint("GET", "/api/admin/license/check", null, row(401, 403, 200, 200, 403, 403)),
+                new Endpoint("POST", "/api/admin/license", () -> Map.of("token", "not.a.license"), row(401, 403, 400, 400, 403, 403)),
                 new Endpoint("GET", "/api/admin/user-admin", null, row(401, 403, 200, 200, 403, 403)),
                 new Endpoint("POST", "/api/admin/user-admin", () -> Map.of("username", unique("m"), "rootRole", "Viewer"),
                         row(401, 403, 201, 201, 403, 403)),

@@ -157,6 +157,7 @@ class LoginTest {
 
     @Test
     void loginHistoryAsJsonAndCsv() throws Exception {
+        dev.flagward.support.Licenses.installGenerous();
         String username = unique("history");
         Users.create(username, "Viewer");
         login(username, "wrong-password-1").then().statusCode(401);

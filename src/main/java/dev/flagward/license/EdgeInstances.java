@@ -1,0 +1,95 @@
+package dev.flagward.license;
+
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Counts Edge instances (SPEC §7.4): the distinct {@code UNLEASH-INSTANCEID} headers seen on {@code /edge/validate}
+ * per 5-minute bucket, shared by all replicas through one row per (bucket, instance). The hot path is a set lookup;
+ * the database is written once per instance per bucket per replica.
+ */
+@Singleton
+public class EdgeInstances {
+
+    private static final Logger LOG = Logger.getLogger(EdgeInstances.class);
+    static final Duration BUCKET = Duration.ofMinutes(5);
+    private static final int MAX_ID_LENGTH = 200;
+    private static final int MAX_PER_BUCKET = 10_000;
+
+    private final Pool pool;
+    private final Clock clock;
+    private volatile long bucket = -1;
+    private volatile Set<String> seenInBucket = ConcurrentHashMap.newKeySet();
+
+    public EdgeInstances(Pool pool, Clock clock) {
+        this.pool = pool;
+        this.clock = clock;
+    }
+
+    static long bucketOf(Instant instant) {
+        return instant.getEpochSecond() / BUCKET.toSeconds();
+    }
+
+    /** Records that an Edge instance called; returns at once (the write, when needed, happens in the background). */
+    public void seen(String instanceId) {
+        if (instanceId == null || instanceId.isBlank() || instanceId.length() > MAX_ID_LENGTH) {
+            return;
+        }
+        long now = bucketOf(clock.instant());
+        if (now != bucket) {
+            bucket = now;
+            seenInBucket = ConcurrentHashMap.newKeySet();
+        }
+        Set<String> seen = seenInBucket;
+        if (seen.size() >= MAX_PER_BUCKET || !seen.add(instanceId)) {
+            return;
+        }
+        Instant start = Instant.ofEpochSecond(now * BUCKET.toSeconds());
+        pool.preparedQuery("insert into edge_instance_sightings (bucket_start, instance_id) values ($1, $2) on conflict do nothing")
+                .execute(Tuple.of(start.atOffset(ZoneOffset.UTC), instanceId))
+                .subscribe().with(ok -> { }, failure -> {
+                    seen.remove(instanceId);
+                    LOG.debugf("Could not record an Edge instance: %s", failure.getMessage());
+                });
+    }
+
+    /** Distinct instances in the current or the previous bucket, whichever saw more (all replicas). */
+    public Uni<Long> recentCount() {
+        long now = bucketOf(clock.instant());
+        return pool.preparedQuery("select coalesce(max(n), 0) from (select count(*) as n from edge_instance_sightings "
+                        + "where bucket_start >= $1 group by bucket_start) b")
+                .execute(Tuple.of(Instant.ofEpochSecond((now - 1) * BUCKET.toSeconds()).atOffset(ZoneOffset.UTC)))
+                .map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    /** Month ("YYYY-MM") → average distinct instances per 5-minute bucket that saw any, for statistics. */
+    public Uni<Map<String, Double>> monthlyAverages() {
+        return pool.query("select to_char(date_trunc('month', bucket_start), 'YYYY-MM') as month, avg(n) as average "
+                        + "from (select bucket_start, count(*) as n from edge_instance_sightings group by bucket_start) b "
+                        + "group by 1 order by 1").execute()
+                .map(rows -> {
+                    Map<String, Double> out = new LinkedHashMap<>();
+                    rows.forEach(row -> out.put(row.getString("month"), row.getNumeric("average").doubleValue()));
+                    return out;
+                });
+    }
+
+    @Scheduled(every = "24h", delayed = "5m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> purge() {
+        return pool.query("delete from edge_instance_sightings where bucket_start < now() - interval '400 days'")
+                .execute().replaceWithVoid();
+    }
+}

@@ -1,0 +1,63 @@
+package dev.flagward.license;
+
+import dev.flagward.audit.Actor;
+import dev.flagward.license.LicenseApi.LicenseCheck;
+import dev.flagward.license.LicenseApi.LicenseView;
+import dev.flagward.license.LicenseApi.UpdateLicenseRequest;
+import dev.flagward.security.Access;
+import dev.flagward.security.Caller;
+import dev.flagward.security.Permission;
+import dev.flagward.security.Revocation;
+import dev.flagward.web.Created;
+import dev.flagward.web.Validation;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/api/admin/license")
+@Produces(MediaType.APPLICATION_JSON)
+@Access(Permission.ADMIN)
+@Tag(name = "Instance admin", description = "Login history, statistics and license")
+public class LicenseResource {
+
+    private final LicenseService license;
+    private final Caller caller;
+
+    public LicenseResource(LicenseService license, Caller caller) {
+        this.license = license;
+        this.caller = caller;
+    }
+
+    @GET
+    @Operation(operationId = "getLicense", summary = "Get license")
+    public LicenseView get() {
+        return license.view();
+    }
+
+    /** Allowed in read-only mode: installing a license is how an instance leaves it. */
+    @POST
+    @Revocation
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
+    @Operation(operationId = "updateLicense", summary = "Update license",
+            description = "Installs a signed license. Invalid, forged, expired or older licenses are refused with 400 "
+                    + "and the installed license stays.")
+    public Uni<Response> install(UpdateLicenseRequest request) {
+        Validation.of(request).check(request.token() != null, "The token property is required.", "token").orFail();
+        return license.install(request.token(), Actor.of(caller)).map(view -> Created.at("/api/admin/license", view));
+    }
+
+    @GET
+    @Path("check")
+    @Operation(operationId = "validateLicense", summary = "Validate license")
+    public Uni<LicenseCheck> check() {
+        return license.check();
+    }
+}

@@ -1,0 +1,50 @@
+package dev.flagward.license;
+
+import dev.flagward.security.RootRole;
+import dev.flagward.user.UserSeatRule;
+import dev.flagward.user.UserService;
+import dev.flagward.web.ApiException;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * The license's user limits (SPEC §7.4): {@code seats} for Admins and Editors (counting users deleted in the last 30
+ * days), {@code readOnlyUsers} for Viewers. Without a license there is no limit. Runs inside the creating
+ * transaction under an advisory lock, so two concurrent creations cannot both take the last seat.
+ */
+@ApplicationScoped
+public class SeatRule implements UserSeatRule {
+
+    private static final long SEAT_LOCK = 0x466c61675f736561L;
+
+    private final LicenseService license;
+    private final UserService users;
+
+    public SeatRule(LicenseService license, UserService users) {
+        this.license = license;
+        this.users = users;
+    }
+
+    @Override
+    public Uni<Void> beforeSeatTaken(RootRole role) {
+        License limits = license.limits();
+        if (limits == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return Panache.getSession()
+                .chain(session -> session.createNativeQuery("select pg_advisory_xact_lock(" + SEAT_LOCK + ")").getSingleResult())
+                .chain(users::seatUsage)
+                .invoke(usage -> {
+                    if (role == RootRole.Viewer && usage.readOnlyUsers() + 1 > limits.readOnlyUsers) {
+                        throw ApiException.exceedsLimit("The license allows " + limits.readOnlyUsers
+                                + " read-only users (Viewers) and all are taken.");
+                    }
+                    if (role != RootRole.Viewer && usage.seats() + 1 > limits.seats) {
+                        throw ApiException.exceedsLimit("The license allows " + limits.seats + " seats and all are taken "
+                                + "(users deleted in the last 30 days still count).");
+                    }
+                })
+                .replaceWithVoid();
+    }
+}

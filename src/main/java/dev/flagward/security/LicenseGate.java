@@ -1,0 +1,48 @@
+package dev.flagward.security;
+
+import dev.flagward.web.ApiException;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.enterprise.inject.Instance;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ResourceInfo;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+import java.lang.reflect.Method;
+
+/**
+ * License rules on the admin API, after authentication and permission: enterprise features need a valid license,
+ * and once an expired license is past its grace period every write is refused except revocations.
+ */
+public class LicenseGate {
+
+    private final Instance<LicenseState> license;
+
+    public LicenseGate(Instance<LicenseState> license) {
+        this.license = license;
+    }
+
+    @ServerRequestFilter(priority = Priorities.AUTHORIZATION + 10)
+    public void check(ResourceInfo resource, HttpServerRequest request) {
+        Method method = resource.getResourceMethod();
+        if (method == null || !license.isResolvable()) {
+            return;
+        }
+        LicenseState state = license.get();
+        boolean enterprise = method.isAnnotationPresent(Enterprise.class)
+                || method.getDeclaringClass().isAnnotationPresent(Enterprise.class);
+        if (enterprise && !state.enterpriseEnabled()) {
+            throw licenseError("This is an enterprise feature: install a valid license to use it.");
+        }
+        String verb = request.method().name();
+        boolean write = !verb.equals("GET") && !verb.equals("HEAD") && !verb.equals("OPTIONS");
+        if (write && request.path().startsWith("/api/admin") && !method.isAnnotationPresent(Revocation.class)
+                && state.readOnly()) {
+            throw licenseError("The license has expired and its grace period is over: the admin API is read-only. "
+                    + "Install a new license; revoking credentials still works.");
+        }
+    }
+
+    public static ApiException licenseError(String message) {
+        return new ApiException(403, "LicenseError", message);
+    }
+}
