@@ -45,6 +45,8 @@ class ReplicasIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private static EmbeddedPostgres postgres;
+    private static String license;
+    private static Path licenseKey;
     private static final List<Replica> replicas = new ArrayList<>();
     private static final List<String> mintedSecrets = new ArrayList<>();
 
@@ -58,6 +60,13 @@ class ReplicasIT {
     static void startTwoReplicas() throws Exception {
         postgres = EmbeddedPostgres.builder().start();
         String jar = System.getProperty("flagward.app.jar", "target/quarkus-app/quarkus-run.jar");
+        // The vendor's documented way: the issuer command makes a key pair and signs a license.
+        Path keys = Path.of("target", "it-license-keys");
+        String configLine = issuer("keygen", "--alg", "EDDSA", "--kid", "it-vendor", "--out", keys.toString()).strip();
+        assertTrue(configLine.startsWith("FLAGWARD_LICENSE_PUBLIC_KEYS=it-vendor="), configLine);
+        licenseKey = keys.resolve("it-vendor.public.pem").toAbsolutePath();
+        license = issuer("sign", "--key", keys.resolve("it-vendor.private.pem").toString(), "--kid", "it-vendor",
+                "--alg", "EDDSA", "--customer", "IT Corp", "--seats", "100", "--read-only-users", "100", "--days", "30").strip();
         for (String name : List.of("a", "b")) {
             replicas.add(launch(name, jar));
         }
@@ -66,7 +75,25 @@ class ReplicasIT {
         }
     }
 
+    /** Runs bin/license-issuer's class with the packaged application's classpath, as the README shows. */
+    private static String issuer(String... args) throws Exception {
+        Path app = Path.of(System.getProperty("flagward.app.jar", "target/quarkus-app/quarkus-run.jar")).getParent();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", app.resolve("app") + "/*:" + app.resolve("lib/main") + "/*:" + app.resolve("lib/boot") + "/*",
+                "dev.flagward.license.LicenseIssuer"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, process.exitValue(), "license issuer failed: " + out);
+        return out;
+    }
+
     private static Replica launch(String name, String jar) throws IOException {
+        return launch(name, jar, license);
+    }
+
+    private static Replica launch(String name, String jar, String startupLicense) throws IOException {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
@@ -84,6 +111,8 @@ class ReplicasIT {
         env.put("INIT_BACKEND_API_TOKENS", "default:development.it-backend-secret");
         env.put("FLAGWARD_SECURITY_SEEN_FLUSH_INTERVAL", "1h");
         env.put("INIT_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        env.put("FLAGWARD_LICENSE_PUBLIC_KEYS", "it-vendor=" + licenseKey);
+        env.put("UNLEASH_LICENSE", startupLicense);
         builder.redirectErrorStream(true).redirectOutput(log.toFile());
         return new Replica(name, builder.start(), port, log);
     }
@@ -159,6 +188,18 @@ class ReplicasIT {
              ResultSet rows = statement.executeQuery(sql)) {
             rows.next();
             return rows.getLong(1);
+        }
+    }
+
+    @Test
+    void theLicenseFromUnleashLicenseIsInstalledOnceAndServedByBothReplicas() throws Exception {
+        assertEquals(1, queryLong("select count(*) from licenses"));
+        for (Replica replica : replicas) {
+            JsonNode body = JSON.readTree(call(replica, "GET", "/api/admin/license", ADMIN, null).body());
+            assertTrue(body.get("isValid").asBoolean(), body.toString());
+            assertEquals("IT Corp", body.get("customer").asText());
+            assertEquals(100, body.get("resources").get("seats").asInt());
+            assertEquals(200, call(replica, "GET", "/api/admin/logins", ADMIN, null).statusCode());
         }
     }
 
@@ -265,8 +306,8 @@ class ReplicasIT {
             return;
         }
         Process run = new ProcessBuilder("python3", checker.toString(), "--base-url", replicas.get(0).url(""),
-                "--admin-token", ADMIN, "--username", "admin", "--password", ADMIN_PASSWORD,
-                "--only", "health,auth,tokens,pats")
+                "--admin-token", ADMIN, "--username", "admin", "--password", ADMIN_PASSWORD, "--license", license,
+                "--only", "health,auth,tokens,pats,license")
                 .redirectErrorStream(true).start();
         String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(run.waitFor(120, TimeUnit.SECONDS), "checker hung");
@@ -282,9 +323,11 @@ class ReplicasIT {
         String selector = secret.substring(secret.indexOf("v2_") + 3, secret.indexOf("v2_") + 25);
         assertEquals(0, queryLong("select count(*) from api_tokens where selector = '" + selector + "' and seen_at is not null"));
 
-        // A third replica, stopped gracefully (SIGTERM), must write what it has pending.
-        Replica c = launch("c", System.getProperty("flagward.app.jar", "target/quarkus-app/quarkus-run.jar"));
+        // A third replica, started with an invalid UNLEASH_LICENSE (it must start anyway, and say why in its log),
+        // stopped gracefully (SIGTERM): it must write what it has pending.
+        Replica c = launch("c", System.getProperty("flagward.app.jar", "target/quarkus-app/quarkus-run.jar"), "not-a-license");
         awaitReady(c);
+        assertTrue(Files.readString(c.log()).contains("UNLEASH_LICENSE was not installed"), "no clear log line for a bad license");
         assertTrue(validOn(c, secret));
         c.process().destroy();
         assertTrue(c.process().waitFor(30, TimeUnit.SECONDS), "replica c did not stop");

@@ -16,11 +16,15 @@ public final class LicenseApi {
     public record Resources(int seats, int releaseTemplates, int edgeInstances, int readOnlyUsers) {
     }
 
-    /** With no license installed only {@code isValid: false} is present. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
+    /** The body when no license is installed: {@code {"isValid": false}} and nothing else. */
+    public record NoLicense(boolean isValid) {
+        static final NoLicense NONE = new NoLicense(false);
+    }
+
+    /** An installed license: every field present, null where the license does not say. */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public record LicenseView(boolean isValid, String token, String customer, String type, String instanceName,
                               String instanceId, String plan, Resources resources, Instant expireAt, Instant issuedAt) {
-        static final LicenseView NONE = new LicenseView(false, null, null, null, null, null, null, null, null, null);
 
         static LicenseView of(License license, boolean valid) {
             return new LicenseView(valid, license.token, license.customer, license.type, license.instanceName,
@@ -29,9 +33,14 @@ public final class LicenseApi {
         }
 
         /** For events: everything but the token. */
-        LicenseView withoutToken() {
-            return new LicenseView(isValid, null, customer, type, instanceName, instanceId, plan, resources, expireAt, issuedAt);
+        EventData withoutToken() {
+            return new EventData(customer, type, instanceName, instanceId, plan, resources, expireAt, issuedAt);
         }
+    }
+
+    /** What a license-updated event records: no token. */
+    public record EventData(String customer, String type, String instanceName, String instanceId, String plan,
+                            Resources resources, Instant expireAt, Instant issuedAt) {
     }
 
     public record LicenseCheck(boolean isValid, String message, String messageType) {

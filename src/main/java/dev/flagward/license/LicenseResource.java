@@ -38,7 +38,7 @@ public class LicenseResource {
 
     @GET
     @Operation(operationId = "getLicense", summary = "Get license")
-    public LicenseView get() {
+    public Object get() {
         return license.view();
     }
 

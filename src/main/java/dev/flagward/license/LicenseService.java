@@ -149,9 +149,10 @@ public class LicenseService implements LicenseState {
         return current();
     }
 
-    public LicenseView view() {
+    /** A {@link LicenseView}, or {@link LicenseApi.NoLicense} when none is installed. */
+    public Object view() {
         License license = current();
-        return license == null ? LicenseView.NONE : LicenseView.of(license, status() == Status.VALID);
+        return license == null ? LicenseApi.NoLicense.NONE : LicenseView.of(license, status() == Status.VALID);
     }
 
     /**
