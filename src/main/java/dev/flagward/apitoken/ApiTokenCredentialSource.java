@@ -28,7 +28,9 @@ public class ApiTokenCredentialSource implements CredentialSource {
 
     private static final String SELECT = """
             select t.selector, t.verifier, t.token_name, t.type, t.environment, t.all_projects, t.expires_at,
-                   array(select p.project_id from api_token_projects p where p.token_id = t.id order by p.project_id) as projects
+                   case when t.all_projects then '{}'::text[]
+                        else array(select p.project_id from api_token_projects p where p.token_id = t.id order by p.project_id)
+                   end as projects
               from api_tokens t
             """;
     private static final List<String> ALL = List.of("*");

@@ -10,15 +10,6 @@ import java.util.List;
 public class ApiTokenRepository implements PanacheRepository<ApiToken> {
 
     private static final String WITH_PROJECTS = "select distinct t from ApiToken t left join fetch t.projects ";
-    private static final String NEWEST_FIRST = " order by t.createdAt desc, t.id desc";
-
-    public Uni<List<ApiToken>> listNewestFirst() {
-        return find(WITH_PROJECTS + NEWEST_FIRST).list();
-    }
-
-    public Uni<List<ApiToken>> listByName(String tokenName) {
-        return find(WITH_PROJECTS + "where t.tokenName = ?1" + NEWEST_FIRST, tokenName).list();
-    }
 
     public Uni<ApiToken> findBySelector(String selector) {
         // list(), not firstResult(): a row limit with a collection fetch would be applied in memory.

@@ -44,6 +44,7 @@ public class ApiTokenService implements ProjectDeletionListener {
     static final String DEFAULT_ENVIRONMENT = "development";
 
     private final ApiTokenRepository tokens;
+    private final ApiTokenQueries queries;
     private final ScopeService scopes;
     private final CredentialCache cache;
     private final InstanceKeys keys;
@@ -52,10 +53,11 @@ public class ApiTokenService implements ProjectDeletionListener {
     private final Clock clock;
     private final Instance<LicenseState> license;
 
-    public ApiTokenService(ApiTokenRepository tokens, ScopeService scopes, CredentialCache cache, InstanceKeys keys,
+    public ApiTokenService(ApiTokenRepository tokens, ApiTokenQueries queries, ScopeService scopes, CredentialCache cache, InstanceKeys keys,
                            AuditLog audit, ApiTokenConfig config, Clock clock, Instance<LicenseState> license) {
         this.license = license;
         this.tokens = tokens;
+        this.queries = queries;
         this.scopes = scopes;
         this.cache = cache;
         this.keys = keys;
@@ -64,19 +66,13 @@ public class ApiTokenService implements ProjectDeletionListener {
         this.clock = clock;
     }
 
+    /** Admin tokens are shown only to those who hold every permission (admin tokens, Admin users). */
     public Uni<List<ApiTokenView>> list(Principal viewer) {
-        return Panache.withSession(() -> tokens.listNewestFirst()).map(list -> visible(list, viewer));
+        return queries.all(mayManageAdminTokens(viewer));
     }
 
     public Uni<List<ApiTokenView>> listByName(String tokenName, Principal viewer) {
-        return Panache.withSession(() -> tokens.listByName(tokenName)).map(list -> visible(list, viewer));
-    }
-
-    /** Admin tokens are shown only to those who hold every permission (admin tokens, Admin users). */
-    private static List<ApiTokenView> visible(List<ApiToken> list, Principal viewer) {
-        boolean seesAdmin = mayManageAdminTokens(viewer);
-        return list.stream().filter(t -> seesAdmin || !ApiTokenType.ADMIN.wireName().equals(t.type))
-                .map(ApiTokenView::of).toList();
+        return queries.byName(tokenName, mayManageAdminTokens(viewer));
     }
 
     private static boolean mayManageAdminTokens(Principal principal) {

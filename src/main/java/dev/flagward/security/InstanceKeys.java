@@ -30,6 +30,16 @@ public class InstanceKeys {
     private final Pool pool;
     private volatile String instanceId;
     private volatile SecretKeySpec key;
+    /** Mac.getInstance looks up providers on every call; each thread keeps its own, keyed once. */
+    private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(() -> {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            return mac;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JVM", e);
+        }
+    });
 
     public InstanceKeys(Pool pool) {
         this.pool = pool;
@@ -57,12 +67,6 @@ public class InstanceKeys {
     }
 
     public byte[] hmac(String message) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            return mac.doFinal(message.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every JVM", e);
-        }
+        return macs.get().doFinal(message.getBytes(StandardCharsets.UTF_8));
     }
 }

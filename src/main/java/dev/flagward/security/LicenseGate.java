@@ -8,6 +8,8 @@ import jakarta.ws.rs.container.ResourceInfo;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 import java.lang.reflect.Method;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * License rules on the admin API, after authentication and permission: enterprise features need a valid license,
@@ -16,6 +18,8 @@ import java.lang.reflect.Method;
 public class LicenseGate {
 
     private final Instance<LicenseState> license;
+    /** Per resource method: {enterprise, revocation}; annotations are read once, not on every request. */
+    private final Map<Method, boolean[]> marks = new ConcurrentHashMap<>();
 
     public LicenseGate(Instance<LicenseState> license) {
         this.license = license;
@@ -27,16 +31,20 @@ public class LicenseGate {
         if (method == null || !license.isResolvable()) {
             return;
         }
+        boolean[] mark = marks.computeIfAbsent(method, m -> new boolean[]{
+                m.isAnnotationPresent(Enterprise.class) || m.getDeclaringClass().isAnnotationPresent(Enterprise.class),
+                m.isAnnotationPresent(Revocation.class)});
+        boolean enterprise = mark[0];
+        String verb = request.method().name();
+        boolean write = !verb.equals("GET") && !verb.equals("HEAD") && !verb.equals("OPTIONS");
+        if (!enterprise && (!write || mark[1])) {
+            return;
+        }
         LicenseState state = license.get();
-        boolean enterprise = method.isAnnotationPresent(Enterprise.class)
-                || method.getDeclaringClass().isAnnotationPresent(Enterprise.class);
         if (enterprise && !state.enterpriseEnabled()) {
             throw licenseError("This is an enterprise feature: install a valid license to use it.");
         }
-        String verb = request.method().name();
-        boolean write = !verb.equals("GET") && !verb.equals("HEAD") && !verb.equals("OPTIONS");
-        if (write && request.path().startsWith("/api/admin") && !method.isAnnotationPresent(Revocation.class)
-                && state.readOnly()) {
+        if (write && !mark[1] && request.path().startsWith("/api/admin") && state.readOnly()) {
             throw licenseError("The license has expired and its grace period is over: the admin API is read-only. "
                     + "Install a new license; revoking credentials still works.");
         }

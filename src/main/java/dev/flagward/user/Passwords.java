@@ -8,6 +8,7 @@ import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * bcrypt (Quarkus Elytron), always on a worker thread: one hash costs tens of milliseconds, far too long for an
@@ -20,11 +21,12 @@ public class Passwords {
     public static final int MAX_BYTES = 72;
 
     private final Vertx vertx;
-    private final String dummyHash;
+    /** Made in the background: one bcrypt hash on a cold JVM costs a noticeable part of start-up. */
+    private final CompletableFuture<String> dummyHash;
 
     public Passwords(Vertx vertx) {
         this.vertx = vertx;
-        this.dummyHash = BcryptUtil.bcryptHash(randomPassword());
+        this.dummyHash = CompletableFuture.supplyAsync(() -> BcryptUtil.bcryptHash(randomPassword()));
     }
 
     public Uni<String> hash(String password) {
@@ -34,7 +36,7 @@ public class Passwords {
     /** True when the password matches; a null hash (unknown user, no password) costs the same and is false. */
     public Uni<Boolean> matches(String password, String hash) {
         return vertx.executeBlocking(() -> {
-            boolean ok = BcryptUtil.matches(password, hash == null ? dummyHash : hash);
+            boolean ok = BcryptUtil.matches(password, hash == null ? dummyHash.join() : hash);
             return ok && hash != null;
         }, false);
     }

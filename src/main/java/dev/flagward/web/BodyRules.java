@@ -20,6 +20,10 @@ public class BodyRules {
 
     @ServerRequestFilter(priority = Priorities.USER)
     public void check(HttpServerRequest request) {
+        String uri = request.uri();
+        if (uri != null && (uri.contains("%00") || uri.contains("\u0000"))) {
+            throw ApiException.badData("A NUL character is not allowed in the URL.", "/params");
+        }
         String method = request.method().name();
         if (!method.equals("POST") && !method.equals("PUT") && !method.equals("PATCH")) {
             return;

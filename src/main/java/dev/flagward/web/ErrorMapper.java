@@ -86,6 +86,10 @@ public class ErrorMapper {
             if (t instanceof JsonProcessingException json) {
                 return fromJson(json);
             }
+            if (t instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22")) {
+                // Data exceptions (a value PostgreSQL cannot store or compare): the request's fault, not ours.
+                return ApiException.badData("A value in the request cannot be stored or compared.", "/body");
+            }
             if (t instanceof ConnectException || t.getClass().getName().endsWith("ClosedConnectionException")
                     || t.getClass().getName().endsWith("NoStackTraceTimeoutException")) {
                 LOG.warnf("Database unavailable: %s", t.getClass().getSimpleName());

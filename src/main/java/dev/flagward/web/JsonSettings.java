@@ -55,6 +55,20 @@ public class JsonSettings implements ObjectMapperCustomizer {
                 }
             }
         });
+        // PostgreSQL cannot store NUL in text: refuse it here, with the field's path, instead of failing at the database.
+        time.addDeserializer(String.class, new JsonDeserializer<>() {
+            private final com.fasterxml.jackson.databind.deser.std.StringDeserializer strings =
+                    com.fasterxml.jackson.databind.deser.std.StringDeserializer.instance;
+
+            @Override
+            public String deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+                String value = strings.deserialize(p, ctxt);
+                if (value != null && value.indexOf('\u0000') >= 0) {
+                    throw ctxt.weirdStringException(value, String.class, "a NUL character is not allowed");
+                }
+                return value;
+            }
+        });
         mapper.registerModule(time);
         mapper.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
         mapper.configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
