@@ -65,19 +65,29 @@ public class ApiTokenCredentialSource implements CredentialSource {
         return SeenAtWriter.write(pool, "api_tokens", lastSeen);
     }
 
+    /**
+     * Rows to cache entries. Names, environments and project lists repeat across thousands of tokens: each distinct
+     * value is kept once (about 100 bytes less per token, 10 MB at 100,000 tokens).
+     */
     private static List<StoredCredential> toCredentials(RowSet<Row> rows) {
         List<StoredCredential> out = new ArrayList<>(rows.size());
+        Map<Object, Object> canonical = new java.util.HashMap<>();
         for (Row row : rows) {
             String selector = row.getString("selector");
             ApiTokenType type = ApiTokenType.fromWire(row.getString("type"));
-            String environment = row.getString("environment");
-            List<String> projects = row.getBoolean("all_projects") ? ALL : List.of(row.getArrayOfStrings("projects"));
+            String environment = once(canonical, row.getString("environment"));
+            List<String> projects = row.getBoolean("all_projects") ? ALL : once(canonical, List.of(row.getArrayOfStrings("projects")));
             OffsetDateTime expires = row.getOffsetDateTime("expires_at");
             out.add(new StoredCredential(Authenticator.API_TOKEN_KIND, selector, row.getBuffer("verifier").getBytes(),
                     expires == null ? null : expires.toInstant(),
-                    new ApiTokenPrincipal(selector, row.getString("token_name"), type,
+                    new ApiTokenPrincipal(selector, once(canonical, row.getString("token_name")), type,
                             environment == null ? "*" : environment, projects)));
         }
         return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T once(Map<Object, Object> canonical, T value) {
+        return value == null ? null : (T) canonical.computeIfAbsent(value, v -> v);
     }
 }

@@ -14,7 +14,7 @@ import java.io.InputStream;
 
 /**
  * The body limit for requests that declare no length (chunked): counts bytes as the body is read. Requests with a
- * Content-Length are refused earlier, in {@link BodyRules}, without reading anything.
+ * Content-Length are refused earlier, in {@link RequestRules}, without reading anything.
  */
 @Provider
 public class BodyLimit implements ReaderInterceptor {

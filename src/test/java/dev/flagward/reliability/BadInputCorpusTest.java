@@ -182,6 +182,16 @@ class BadInputCorpusTest {
                 }
             }
         }
+        for (String path : new String[]{"/api/admin/api-tokens", "/api/admin/projects", "/api/admin/environments",
+                "/api/admin/user-admin", "/api/admin/events?limit=1000", "/api/admin/logins"}) {
+            int status = admin.get().get(path).statusCode();
+            if (status != 200) {
+                failures.add("after the corpus, GET " + path + " answers " + status);
+            }
+        }
+        if (pat.get().get("/api/admin/user/tokens").statusCode() != 200) {
+            failures.add("after the corpus, the PAT list fails");
+        }
         System.out.println("bad-input corpus: " + cases + " cases, " + failures.size() + " failures");
         assertTrue(failures.isEmpty(), failures.size() + " failures:\n" + String.join("\n", failures.subList(0, Math.min(40, failures.size()))));
     }

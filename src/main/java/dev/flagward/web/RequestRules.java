@@ -6,15 +6,16 @@ import jakarta.ws.rs.core.HttpHeaders;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * Content-type and size rules for request bodies (SPEC §2). Runs after authentication and permission filters, so
+ * Rules every matched request must meet before its body is read: no NUL and no matrix parameters in the URL, and
+ * the content-type and size rules for bodies (SPEC §2). Runs after authentication and permission filters, so
  * the check order is 401 → 403 → 415 → 413 → 400. A POST/PUT/PATCH without a body is let through (some endpoints,
  * such as turning a signal endpoint on, take none); one with a body must say it is JSON.
  */
-public class BodyRules {
+public class RequestRules {
 
     private final long limit;
 
-    public BodyRules(HttpConfig config) {
+    public RequestRules(HttpConfig config) {
         this.limit = config.maxBodySize().asLongValue();
     }
 
@@ -23,6 +24,11 @@ public class BodyRules {
         String uri = request.uri();
         if (uri != null && (uri.contains("%00") || uri.contains("\u0000"))) {
             throw ApiException.badData("A NUL character is not allowed in the URL.", "/params");
+        }
+        // JAX-RS would read "/user-admin/1;drop" as user 1 with a matrix parameter; Unleash has no matrix parameters,
+        // and an id that is not exactly an id must not address anything.
+        if (request.path().indexOf(';') >= 0) {
+            throw ApiException.badData("A ';' is not allowed in the URL path.", "/params");
         }
         String method = request.method().name();
         if (!method.equals("POST") && !method.equals("PUT") && !method.equals("PATCH")) {
