@@ -3,12 +3,12 @@ package dev.flagward;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.flagward.support.PackagedApp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -47,14 +47,8 @@ class ReplicasIT {
     private static EmbeddedPostgres postgres;
     private static String license;
     private static Path licenseKey;
-    private static final List<Replica> replicas = new ArrayList<>();
+    private static final List<PackagedApp> replicas = new ArrayList<>();
     private static final List<String> mintedSecrets = new ArrayList<>();
-
-    record Replica(String name, Process process, int port, Path log) {
-        String url(String path) {
-            return "http://127.0.0.1:" + port + path;
-        }
-    }
 
     @BeforeAll
     static void startTwoReplicas() throws Exception {
@@ -70,7 +64,7 @@ class ReplicasIT {
         for (String name : List.of("a", "b")) {
             replicas.add(launch(name, jar));
         }
-        for (Replica replica : replicas) {
+        for (PackagedApp replica : replicas) {
             awaitReady(replica);
         }
     }
@@ -89,53 +83,27 @@ class ReplicasIT {
         return out;
     }
 
-    private static Replica launch(String name, String jar) throws IOException {
+    private static PackagedApp launch(String name, String jar) throws IOException {
         return launch(name, jar, license);
     }
 
-    private static Replica launch(String name, String jar, String startupLicense) throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        Path log = Path.of("target", "replica-" + name + ".log");
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-jar", jar);
-        Map<String, String> env = builder.environment();
-        env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
-        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://127.0.0.1:" + postgres.getPort() + "/postgres");
-        env.put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres");
-        env.put("QUARKUS_DATASOURCE_USERNAME", "postgres");
-        env.put("QUARKUS_DATASOURCE_PASSWORD", "postgres");
-        env.put("INIT_ADMIN_API_TOKENS", ADMIN);
-        env.put("INIT_BACKEND_API_TOKENS", "default:development.it-backend-secret");
-        env.put("FLAGWARD_SECURITY_SEEN_FLUSH_INTERVAL", "1h");
-        env.put("INIT_ADMIN_PASSWORD", ADMIN_PASSWORD);
-        env.put("FLAGWARD_LICENSE_PUBLIC_KEYS", "it-vendor=" + licenseKey);
-        env.put("UNLEASH_LICENSE", startupLicense);
-        builder.redirectErrorStream(true).redirectOutput(log.toFile());
-        return new Replica(name, builder.start(), port, log);
+    private static PackagedApp launch(String name, String jar, String startupLicense) throws IOException {
+        return PackagedApp.start("replica-" + name, postgres.getPort(), Map.of(
+                "INIT_ADMIN_API_TOKENS", ADMIN,
+                "INIT_BACKEND_API_TOKENS", "default:development.it-backend-secret",
+                "FLAGWARD_SECURITY_SEEN_FLUSH_INTERVAL", "1h",
+                "INIT_ADMIN_PASSWORD", ADMIN_PASSWORD,
+                "FLAGWARD_LICENSE_PUBLIC_KEYS", "it-vendor=" + licenseKey,
+                "UNLEASH_LICENSE", startupLicense));
     }
 
-    private static void awaitReady(Replica replica) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (System.nanoTime() < deadline) {
-            assertTrue(replica.process().isAlive(), "replica " + replica.name() + " exited: " + Files.readString(replica.log()));
-            try {
-                if (call(replica, "GET", "/ready", null, null).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("replica " + replica.name() + " never became ready");
+    private static void awaitReady(PackagedApp replica) throws Exception {
+        replica.awaitReady(Duration.ofSeconds(90));
     }
 
     @AfterAll
     static void stopEverything() throws Exception {
-        for (Replica replica : replicas) {
+        for (PackagedApp replica : replicas) {
             replica.process().destroyForcibly();
         }
         if (postgres != null) {
@@ -143,22 +111,12 @@ class ReplicasIT {
         }
     }
 
-    private static HttpResponse<String> call(Replica replica, String method, String path, String token, Object body)
+    private static HttpResponse<String> call(PackagedApp replica, String method, String path, String token, Object body)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(replica.url(path))).timeout(Duration.ofSeconds(10));
-        if (token != null) {
-            request.header("Authorization", token);
-        }
-        if (body != null) {
-            request.header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-        } else {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return replica.call(method, path, token, body);
     }
 
-    private static String createToken(Replica replica) throws Exception {
+    private static String createToken(PackagedApp replica) throws Exception {
         HttpResponse<String> created = call(replica, "POST", "/api/admin/api-tokens", ADMIN,
                 Map.of("tokenName", "it-" + System.nanoTime(), "type", "backend"));
         assertEquals(201, created.statusCode(), created.body());
@@ -167,14 +125,14 @@ class ReplicasIT {
         return secret;
     }
 
-    private static boolean validOn(Replica replica, String secret) throws Exception {
+    private static boolean validOn(PackagedApp replica, String secret) throws Exception {
         HttpResponse<String> response = call(replica, "POST", "/edge/validate", null, Map.of("tokens", List.of(secret)));
         assertEquals(200, response.statusCode(), response.body());
         return JSON.readTree(response.body()).get("tokens").size() == 1;
     }
 
     /** Polls (no fixed sleep) until the other replica refuses the secret; returns how long that took. */
-    private static Duration untilRefused(Replica replica, String secret) throws Exception {
+    private static Duration untilRefused(PackagedApp replica, String secret) throws Exception {
         long start = System.nanoTime();
         while (validOn(replica, secret)) {
             assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos(), "revocation never reached " + replica.name());
@@ -194,7 +152,7 @@ class ReplicasIT {
     @Test
     void theLicenseFromUnleashLicenseIsInstalledOnceAndServedByBothReplicas() throws Exception {
         assertEquals(1, queryLong("select count(*) from licenses"));
-        for (Replica replica : replicas) {
+        for (PackagedApp replica : replicas) {
             JsonNode body = JSON.readTree(call(replica, "GET", "/api/admin/license", ADMIN, null).body());
             assertTrue(body.get("isValid").asBoolean(), body.toString());
             assertEquals("IT Corp", body.get("customer").asText());
@@ -218,8 +176,8 @@ class ReplicasIT {
 
     @Test
     void deletionOnOneReplicaStopsTheTokenOnTheOtherWithinASecond() throws Exception {
-        Replica a = replicas.get(0);
-        Replica b = replicas.get(1);
+        PackagedApp a = replicas.get(0);
+        PackagedApp b = replicas.get(1);
         String secret = createToken(a);
         assertTrue(validOn(b, secret));
         HttpResponse<String> deleted = call(a, "DELETE",
@@ -233,8 +191,8 @@ class ReplicasIT {
 
     @Test
     void expiryOnOneReplicaStopsTheTokenOnTheOtherWithinASecond() throws Exception {
-        Replica a = replicas.get(0);
-        Replica b = replicas.get(1);
+        PackagedApp a = replicas.get(0);
+        PackagedApp b = replicas.get(1);
         String secret = createToken(b);
         assertTrue(validOn(a, secret));
         HttpResponse<String> expired = call(b, "PUT", "/api/admin/api-tokens/" + secret.substring(secret.indexOf("v2_") + 3,
@@ -247,7 +205,7 @@ class ReplicasIT {
     }
 
     /** Creates a user on a replica and returns [user id, PAT secret]. */
-    private static String[] userWithPat(Replica replica) throws Exception {
+    private static String[] userWithPat(PackagedApp replica) throws Exception {
         String username = "it-" + System.nanoTime();
         HttpResponse<String> user = call(replica, "POST", "/api/admin/user-admin", ADMIN,
                 Map.of("username", username, "password", "it-user-password", "rootRole", "Editor"));
@@ -271,7 +229,7 @@ class ReplicasIT {
         return new String[]{JSON.readTree(user.body()).get("id").asText(), body.get("secret").asText(), body.get("id").asText()};
     }
 
-    private static Duration untilPatRefused(Replica replica, String pat) throws Exception {
+    private static Duration untilPatRefused(PackagedApp replica, String pat) throws Exception {
         long start = System.nanoTime();
         while (call(replica, "GET", "/api/admin/user", pat, null).statusCode() == 200) {
             assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos(), "PAT still accepted on " + replica.name());
@@ -281,8 +239,8 @@ class ReplicasIT {
 
     @Test
     void patAndUserDeletionReachTheOtherReplicaWithinASecond() throws Exception {
-        Replica a = replicas.get(0);
-        Replica b = replicas.get(1);
+        PackagedApp a = replicas.get(0);
+        PackagedApp b = replicas.get(1);
         String[] first = userWithPat(a);
         assertEquals(200, call(b, "GET", "/api/admin/user", first[1], null).statusCode());
         assertEquals(200, call(a, "DELETE", "/api/admin/user/tokens/" + first[2], first[1], null).statusCode());
@@ -317,7 +275,7 @@ class ReplicasIT {
 
     @Test
     void gracefulShutdownFlushesLastUseAndLogsHoldNoSecret() throws Exception {
-        Replica a = replicas.get(0);
+        PackagedApp a = replicas.get(0);
         String secret = createToken(a);
         assertTrue(validOn(a, secret));
         String selector = secret.substring(secret.indexOf("v2_") + 3, secret.indexOf("v2_") + 25);
@@ -325,7 +283,7 @@ class ReplicasIT {
 
         // A third replica, started with an invalid UNLEASH_LICENSE (it must start anyway, and say why in its log),
         // stopped gracefully (SIGTERM): it must write what it has pending.
-        Replica c = launch("c", System.getProperty("flagward.app.jar", "target/quarkus-app/quarkus-run.jar"), "not-a-license");
+        PackagedApp c = launch("c", System.getProperty("flagward.app.jar", "target/quarkus-app/quarkus-run.jar"), "not-a-license");
         awaitReady(c);
         assertTrue(Files.readString(c.log()).contains("UNLEASH_LICENSE was not installed"), "no clear log line for a bad license");
         assertTrue(validOn(c, secret));
@@ -337,7 +295,7 @@ class ReplicasIT {
         secrets.add(ADMIN);
         secrets.add(ADMIN_PASSWORD);
         secrets.add("it-backend-secret");
-        for (Replica replica : List.of(replicas.get(0), replicas.get(1), c)) {
+        for (PackagedApp replica : List.of(replicas.get(0), replicas.get(1), c)) {
             String log = Files.readString(replica.log());
             assertNotNull(log);
             for (String s : secrets) {
