@@ -101,13 +101,54 @@ class ReplicasIT {
         replica.awaitReady(Duration.ofSeconds(90));
     }
 
+    /**
+     * After every test: no secret minted during the run (API tokens, PATs, session cookies, the admin secret and
+     * password) appears in any row of any table, events included, as text or in part.
+     */
     @AfterAll
     static void stopEverything() throws Exception {
-        for (PackagedApp replica : replicas) {
-            replica.process().destroyForcibly();
-        }
-        if (postgres != null) {
-            postgres.close();
+        try {
+            List<String> needles = new ArrayList<>();
+            for (String secret : mintedSecrets) {
+                needles.add(secret);
+                if (secret.contains("v2_")) {
+                    needles.add(secret.substring(secret.indexOf("v2_") + 26));
+                }
+            }
+            needles.add(ADMIN);
+            needles.add(ADMIN_PASSWORD);
+            int rowsSearched = 0;
+            List<String> tables = new ArrayList<>();
+            try (Connection connection = postgres.getPostgresDatabase().getConnection();
+                 Statement statement = connection.createStatement();
+                 ResultSet names = statement.executeQuery(
+                         "select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'")) {
+                while (names.next()) {
+                    tables.add(names.getString(1));
+                }
+            }
+            for (String table : tables) {
+                try (Connection connection = postgres.getPostgresDatabase().getConnection();
+                     Statement statement = connection.createStatement();
+                     ResultSet rows = statement.executeQuery("select t::text from \"" + table + "\" t")) {
+                    while (rows.next()) {
+                        rowsSearched++;
+                        String row = rows.getString(1);
+                        for (String needle : needles) {
+                            assertFalse(row.contains(needle), "a secret is stored in table " + table);
+                        }
+                    }
+                }
+            }
+            System.out.println("secret sweep: " + needles.size() + " secrets and parts, " + rowsSearched + " rows in "
+                    + tables.size() + " tables: none found");
+        } finally {
+            for (PackagedApp replica : replicas) {
+                replica.process().destroyForcibly();
+            }
+            if (postgres != null) {
+                postgres.close();
+            }
         }
     }
 

@@ -13,7 +13,6 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-import java.net.ConnectException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,14 +82,31 @@ public class ErrorMapper {
             if (t instanceof ApiException api) {
                 return api;
             }
+            if (t instanceof io.smallrye.mutiny.CompositeException composite) {
+                // Mutiny collects several failures (a reset connection, then the rollback that could not run).
+                for (Throwable each : composite.getCauses()) {
+                    ApiException known = each == composite ? null : classify(each);
+                    if (known != null) {
+                        return known;
+                    }
+                }
+            }
             if (t instanceof JsonProcessingException json) {
                 return fromJson(json);
             }
-            if (t instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22")) {
-                // Data exceptions (a value PostgreSQL cannot store or compare): the request's fault, not ours.
-                return ApiException.badData("A value in the request cannot be stored or compared.", "/body");
+            if (t instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null) {
+                String state = pg.getSqlState();
+                if (state.startsWith("22")) {
+                    // Data exceptions (a value PostgreSQL cannot store or compare): the request's fault, not ours.
+                    return ApiException.badData("A value in the request cannot be stored or compared.", "/body");
+                }
+                if (state.startsWith("08") || state.startsWith("57P")) {
+                    // Connection exceptions, and the server shutting down, crashing or still starting up.
+                    LOG.warnf("Database unavailable: SQLSTATE %s", state);
+                    return ApiException.serviceUnavailable();
+                }
             }
-            if (t instanceof ConnectException || t.getClass().getName().endsWith("ClosedConnectionException")
+            if (t instanceof java.net.SocketException || t.getClass().getName().endsWith("ClosedConnectionException")
                     || t.getClass().getName().endsWith("NoStackTraceTimeoutException")) {
                 LOG.warnf("Database unavailable: %s", t.getClass().getSimpleName());
                 return ApiException.serviceUnavailable();

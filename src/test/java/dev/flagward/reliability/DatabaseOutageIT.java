@@ -87,4 +87,98 @@ class DatabaseOutageIT {
             pg.close();
         }
     }
+
+    /**
+     * Four writers create tokens without pause while PostgreSQL stops and comes back. Every write that was answered
+     * 201 must be in the database afterwards, none twice; no request may hang; nothing but 201 and 503 is answered.
+     */
+    @Test
+    void acknowledgedWritesSurviveAnOutageUnderTraffic() throws Exception {
+        Path data = Files.createTempDirectory("flagward-outage-load-pg");
+        int pgPort = PackagedApp.freePort();
+        EmbeddedPostgres pg = postgres(data, pgPort);
+        PackagedApp app = PackagedApp.start("outage-load", pgPort,
+                Map.of("INIT_ADMIN_API_TOKENS", ADMIN, "INIT_ADMIN_PASSWORD", "outage-admin-password"));
+        java.util.concurrent.ExecutorService writers = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            app.awaitReady(Duration.ofSeconds(90));
+            java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+            java.util.concurrent.ConcurrentLinkedQueue<String> acknowledged = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            java.util.concurrent.ConcurrentHashMap<Integer, java.util.concurrent.atomic.AtomicInteger> statuses =
+                    new java.util.concurrent.ConcurrentHashMap<>();
+            java.util.concurrent.atomic.AtomicLong slowest = new java.util.concurrent.atomic.AtomicLong();
+            List<java.util.concurrent.Future<?>> running4 = new java.util.ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                int writer = w;
+                running4.add(writers.submit(() -> {
+                    int n = 0;
+                    while (running.get()) {
+                        String name = "load-" + writer + "-" + n++;
+                        long start = System.nanoTime();
+                        int status;
+                        try {
+                            status = app.call("POST", "/api/admin/api-tokens", ADMIN, Map.of("tokenName", name, "type", "backend"))
+                                    .statusCode();
+                        } catch (Exception e) {
+                            status = -1;
+                        }
+                        slowest.accumulateAndGet(System.nanoTime() - start, Math::max);
+                        statuses.computeIfAbsent(status, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+                        if (status == 201) {
+                            acknowledged.add(name);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            while (System.nanoTime() < until && acknowledged.size() < 50) {
+                Thread.onSpinWait();
+            }
+            int beforeOutage = acknowledged.size();
+            pg.close();
+            long downSince = System.nanoTime();
+            while (System.nanoTime() - downSince < Duration.ofSeconds(2).toNanos()) {
+                Thread.onSpinWait();
+            }
+            pg = postgres(data, pgPort);
+            long back = System.nanoTime();
+            while (app.call("GET", "/ready", null, null).statusCode() != 200) {
+                assertTrue(System.nanoTime() - back < Duration.ofSeconds(5).toNanos(), "not ready 5 s after PostgreSQL returned");
+                Thread.sleep(20);
+            }
+            int atRecovery = acknowledged.size();
+            long more = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            while (System.nanoTime() < more) {
+                Thread.onSpinWait();
+            }
+            running.set(false);
+            for (java.util.concurrent.Future<?> f : running4) {
+                f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+
+            java.util.Set<String> stored = new java.util.HashSet<>();
+            try (var connection = pg.getPostgresDatabase().getConnection();
+                 var statement = connection.createStatement();
+                 var rows = statement.executeQuery("select token_name, count(*) from api_tokens where token_name like 'load-%' group by token_name")) {
+                while (rows.next()) {
+                    assertEquals(1, rows.getInt(2), "stored twice: " + rows.getString(1));
+                    stored.add(rows.getString(1));
+                }
+            }
+            List<String> lost = acknowledged.stream().filter(name -> !stored.contains(name)).toList();
+            System.out.println("writes under outage: " + statuses + ", acknowledged " + acknowledged.size() + " (" + beforeOutage
+                    + " before the outage, " + atRecovery + " at recovery), stored " + stored.size() + ", lost " + lost.size()
+                    + ", slowest request " + Duration.ofNanos(slowest.get()).toMillis() + " ms");
+            assertTrue(lost.isEmpty(), "acknowledged but lost: " + lost);
+            assertTrue(statuses.keySet().stream().allMatch(code -> code == 201 || code == 503), "unexpected answers: " + statuses);
+            assertTrue(statuses.containsKey(503), "the outage was not seen: " + statuses);
+            assertTrue(acknowledged.size() > atRecovery, "writes did not resume after recovery");
+            assertTrue(Duration.ofNanos(slowest.get()).compareTo(Duration.ofSeconds(5)) < 0, "a request hung");
+        } finally {
+            writers.shutdownNow();
+            app.stop();
+            pg.close();
+        }
+    }
 }
