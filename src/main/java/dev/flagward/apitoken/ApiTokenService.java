@@ -12,7 +12,6 @@ import dev.flagward.security.Authenticator;
 import dev.flagward.security.CredentialCache;
 import dev.flagward.security.CredentialFormat;
 import dev.flagward.security.InstanceKeys;
-import dev.flagward.security.LicenseGate;
 import dev.flagward.security.LicenseState;
 import dev.flagward.security.Permission;
 import dev.flagward.security.Principal;
@@ -117,7 +116,7 @@ public class ApiTokenService implements ProjectDeletionListener {
     /** Sets a new expiry; a past one revokes at once. An unknown token is left alone (200, as Unleash does). */
     public Uni<Void> updateExpiry(String tokenOrSelector, Instant expiresAt, Actor actor, Principal principal) {
         if (license.isResolvable() && license.get().readOnly() && expiresAt.isAfter(clock.instant())) {
-            return Uni.createFrom().failure(LicenseGate.licenseError("The admin API is read-only (expired license): "
+            return Uni.createFrom().failure(ApiException.license("The admin API is read-only (expired license): "
                     + "an expiry can only be moved to the past, which revokes the token."));
         }
         String selector = selectorOf(tokenOrSelector);

@@ -44,7 +44,7 @@ public class LoginHistory implements PanacheRepository<LoginEvent> {
 
     @Scheduled(every = "1h", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> purge() {
-        return Panache.withTransaction(() -> delete("createdAt < ?1", clock.instant().minus(config.retention())))
+        return purgeNow()
                 .invoke(deleted -> {
                     if (deleted > 0) {
                         LOG.infof("Purged %d login events older than %s", deleted, config.retention());

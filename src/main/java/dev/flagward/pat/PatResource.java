@@ -8,8 +8,8 @@ import dev.flagward.security.Caller;
 import dev.flagward.security.Permission;
 import dev.flagward.security.Revocation;
 import dev.flagward.security.UserPrincipal;
-import dev.flagward.web.ApiException;
 import dev.flagward.web.Created;
+import dev.flagward.web.PathParams;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -62,18 +62,6 @@ public class PatResource {
     @Path("{id}")
     @Operation(operationId = "deletePat", summary = "Delete a personal access token (PAT) for the current user.")
     public Uni<Response> delete(@PathParam("id") String id) {
-        return pats.delete(user(), patId(id), Actor.of(caller)).map(x -> Response.ok().build());
-    }
-
-    static long patId(String value) {
-        try {
-            long id = Long.parseLong(value);
-            if (id > 0) {
-                return id;
-            }
-        } catch (NumberFormatException e) {
-            // fall through
-        }
-        throw ApiException.badData("The PAT id must be a positive whole number.", "/params/id");
+        return pats.delete(user(), PathParams.positiveId(id, "PAT"), Actor.of(caller)).map(x -> Response.ok().build());
     }
 }

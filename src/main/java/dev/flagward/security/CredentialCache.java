@@ -139,22 +139,20 @@ public class CredentialCache {
 
     /** Every PAT and session of this user stops at once on this replica (user deleted). */
     public void evictUser(long userId) {
-        for (StoredCredential credential : List.copyOf(entries.values())) {
-            if (credential.principal() instanceof UserPrincipal user && user.id() == userId) {
-                evict(credential.selector());
-            }
-        }
+        credentialsOf(userId).forEach(credential -> evict(credential.selector()));
     }
 
     /** Reloads every credential of this user (role or name changed), so it acts with what the user now is. */
     public Uni<Void> refreshUser(long userId) {
-        List<Uni<Void>> reloads = new java.util.ArrayList<>();
-        for (StoredCredential credential : List.copyOf(entries.values())) {
-            if (credential.principal() instanceof UserPrincipal user && user.id() == userId) {
-                reloads.add(refresh(credential.kind(), credential.selector()));
-            }
-        }
+        List<Uni<Void>> reloads = credentialsOf(userId).stream()
+                .map(credential -> refresh(credential.kind(), credential.selector())).toList();
         return reloads.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(reloads).andFailFast().replaceWithVoid();
+    }
+
+    private List<StoredCredential> credentialsOf(long userId) {
+        return entries.values().stream()
+                .filter(credential -> credential.principal() instanceof UserPrincipal user && user.id() == userId)
+                .toList();
     }
 
     /** Removes a credential from this replica at once (revocation must never wait for a round trip). */

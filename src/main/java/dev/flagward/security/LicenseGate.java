@@ -18,8 +18,15 @@ import java.util.concurrent.ConcurrentHashMap;
 public class LicenseGate {
 
     private final Instance<LicenseState> license;
-    /** Per resource method: {enterprise, revocation}; annotations are read once, not on every request. */
-    private final Map<Method, boolean[]> marks = new ConcurrentHashMap<>();
+    /** What a resource method is marked with; annotations are read once, not on every request. */
+    private record Marks(boolean enterprise, boolean revocation) {
+        static Marks of(Method m) {
+            return new Marks(m.isAnnotationPresent(Enterprise.class) || m.getDeclaringClass().isAnnotationPresent(Enterprise.class),
+                    m.isAnnotationPresent(Revocation.class));
+        }
+    }
+
+    private final Map<Method, Marks> marks = new ConcurrentHashMap<>();
 
     public LicenseGate(Instance<LicenseState> license) {
         this.license = license;
@@ -31,26 +38,20 @@ public class LicenseGate {
         if (method == null || !license.isResolvable()) {
             return;
         }
-        boolean[] mark = marks.computeIfAbsent(method, m -> new boolean[]{
-                m.isAnnotationPresent(Enterprise.class) || m.getDeclaringClass().isAnnotationPresent(Enterprise.class),
-                m.isAnnotationPresent(Revocation.class)});
-        boolean enterprise = mark[0];
+        Marks mark = marks.computeIfAbsent(method, Marks::of);
+        boolean enterprise = mark.enterprise();
         String verb = request.method().name();
         boolean write = !verb.equals("GET") && !verb.equals("HEAD") && !verb.equals("OPTIONS");
-        if (!enterprise && (!write || mark[1])) {
+        if (!enterprise && (!write || mark.revocation())) {
             return;
         }
         LicenseState state = license.get();
         if (enterprise && !state.enterpriseEnabled()) {
-            throw licenseError("This is an enterprise feature: install a valid license to use it.");
+            throw ApiException.license("This is an enterprise feature: install a valid license to use it.");
         }
-        if (write && !mark[1] && request.path().startsWith("/api/admin") && state.readOnly()) {
-            throw licenseError("The license has expired and its grace period is over: the admin API is read-only. "
+        if (write && !mark.revocation() && request.path().startsWith("/api/admin") && state.readOnly()) {
+            throw ApiException.license("The license has expired and its grace period is over: the admin API is read-only. "
                     + "Install a new license; revoking credentials still works.");
         }
-    }
-
-    public static ApiException licenseError(String message) {
-        return new ApiException(403, "LicenseError", message);
     }
 }

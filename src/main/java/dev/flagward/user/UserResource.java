@@ -9,8 +9,8 @@ import dev.flagward.user.UserApi.CreateUserRequest;
 import dev.flagward.user.UserApi.UpdateUserRequest;
 import dev.flagward.user.UserApi.UserList;
 import dev.flagward.user.UserApi.UserView;
-import dev.flagward.web.ApiException;
 import dev.flagward.web.Created;
+import dev.flagward.web.PathParams;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -58,7 +58,7 @@ public class UserResource {
     @Path("{id}")
     @Operation(operationId = "getUser", summary = "Get a user")
     public Uni<UserView> get(@PathParam("id") String id) {
-        return users.get(userId(id));
+        return users.get(PathParams.positiveId(id, "user"));
     }
 
     @PUT
@@ -66,7 +66,7 @@ public class UserResource {
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
     @Operation(operationId = "updateUser", summary = "Update a user's name, email or root role")
     public Uni<UserView> update(@PathParam("id") String id, UpdateUserRequest request) {
-        return users.update(userId(id), request, Actor.of(caller));
+        return users.update(PathParams.positiveId(id, "user"), request, Actor.of(caller));
     }
 
     @DELETE
@@ -74,18 +74,6 @@ public class UserResource {
     @Path("{id}")
     @Operation(operationId = "deleteUser", summary = "Delete a user: their sessions end and their PATs stop at once")
     public Uni<Response> delete(@PathParam("id") String id) {
-        return users.delete(userId(id), Actor.of(caller)).map(x -> Response.ok().build());
-    }
-
-    static long userId(String value) {
-        try {
-            long id = Long.parseLong(value);
-            if (id > 0) {
-                return id;
-            }
-        } catch (NumberFormatException e) {
-            // fall through
-        }
-        throw ApiException.badData("The user id must be a positive whole number.", "/params/id");
+        return users.delete(PathParams.positiveId(id, "user"), Actor.of(caller)).map(x -> Response.ok().build());
     }
 }

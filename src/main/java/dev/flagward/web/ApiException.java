@@ -83,6 +83,10 @@ public final class ApiException extends RuntimeException {
         return new ApiException(400, "ExceedsLimitError", message);
     }
 
+    public static ApiException license(String message) {
+        return new ApiException(403, "LicenseError", message);
+    }
+
     public static ApiException payloadTooLarge(long limitBytes) {
         return new ApiException(413, "PayloadTooLargeError",
                 "The request body is larger than the limit of " + limitBytes + " bytes.");
