@@ -166,6 +166,16 @@ class ReplicasIT {
         return secret;
     }
 
+    /** The seenAt a replica lists for a token, or null. */
+    private static String seenAtListedOn(PackagedApp replica, String selector) throws Exception {
+        for (JsonNode token : JSON.readTree(call(replica, "GET", "/api/admin/api-tokens", ADMIN, null).body()).get("tokens")) {
+            if (selector.equals(token.get("secret").asText())) {
+                return token.get("seenAt").isNull() ? null : token.get("seenAt").asText();
+            }
+        }
+        throw new AssertionError("token " + selector + " not listed");
+    }
+
     private static boolean validOn(PackagedApp replica, String secret) throws Exception {
         HttpResponse<String> response = call(replica, "POST", "/edge/validate", null, Map.of("tokens", List.of(secret)));
         assertEquals(200, response.statusCode(), response.body());
@@ -331,6 +341,12 @@ class ReplicasIT {
         c.process().destroy();
         assertTrue(c.process().waitFor(30, TimeUnit.SECONDS), "replica c did not stop");
         assertEquals(1, queryLong("select count(*) from api_tokens where selector = '" + selector + "' and seen_at is not null"));
+        // Replica b never saw the token used: its listing learns the last use from c's announcement.
+        long announced = System.nanoTime();
+        while (seenAtListedOn(replicas.get(1), selector) == null) {
+            assertTrue(System.nanoTime() - announced < Duration.ofSeconds(2).toNanos(), "b's listing never showed c's last use");
+            Thread.sleep(20);
+        }
 
         List<String> secrets = new ArrayList<>(mintedSecrets);
         secrets.add(ADMIN);

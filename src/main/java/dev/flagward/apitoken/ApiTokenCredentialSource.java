@@ -27,7 +27,8 @@ import java.util.Map;
 public class ApiTokenCredentialSource implements CredentialSource {
 
     private static final String SELECT = """
-            select t.selector, t.verifier, t.token_name, t.type, t.environment, t.all_projects, t.expires_at,
+            select t.id, t.selector, t.verifier, t.token_name, t.type, t.environment, t.all_projects, t.expires_at,
+                   t.created_at, t.seen_at,
                    case when t.all_projects then '{}'::text[]
                         else array(select p.project_id from api_token_projects p where p.token_id = t.id order by p.project_id)
                    end as projects
@@ -81,9 +82,15 @@ public class ApiTokenCredentialSource implements CredentialSource {
             out.add(new StoredCredential(Authenticator.API_TOKEN_KIND, selector, row.getBuffer("verifier").getBytes(),
                     expires == null ? null : expires.toInstant(),
                     new ApiTokenPrincipal(selector, once(canonical, row.getString("token_name")), type,
-                            environment == null ? "*" : environment, projects)));
+                            environment == null ? "*" : environment, projects),
+                    row.getLong("id"), instant(row, "created_at"), instant(row, "seen_at")));
         }
         return out;
+    }
+
+    private static Instant instant(Row row, String column) {
+        OffsetDateTime value = row.getOffsetDateTime(column);
+        return value == null ? null : value.toInstant();
     }
 
     @SuppressWarnings("unchecked")

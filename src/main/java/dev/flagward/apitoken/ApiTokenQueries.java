@@ -1,66 +1,60 @@
 package dev.flagward.apitoken;
 
 import dev.flagward.apitoken.ApiTokenApi.ApiTokenView;
-import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.RowSet;
-import io.vertx.mutiny.sqlclient.Tuple;
+import dev.flagward.security.ApiTokenPrincipal;
+import dev.flagward.security.ApiTokenType;
+import dev.flagward.security.Authenticator;
+import dev.flagward.security.CredentialCache;
+import dev.flagward.security.SeenTracker;
+import dev.flagward.security.StoredCredential;
 import jakarta.inject.Singleton;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The read model of token listings: one SQL statement straight into the views, no entities. Listings are the
- * admin API's hot reads (SPEC §10), where a Hibernate session and a collection fetch cost more than the query.
+ * The read model of token listings, served from the credential cache: a listing by name is a map lookup, the full
+ * listing a pass over memory, neither a database round trip (SPEC §10). The cache holds every token (loaded at
+ * start, kept by LISTEN/NOTIFY), so a listing is as fresh as authentication itself: this replica's own changes at
+ * once, another replica's within a notification's delivery. {@code seenAt} is the latest of the last written batch
+ * of any replica and this replica's uses not yet written.
  */
 @Singleton
 public class ApiTokenQueries {
 
-    private static final String SELECT = """
-            select t.selector, t.token_name, t.type, t.environment, t.all_projects, t.expires_at, t.created_at, t.seen_at,
-                   case when t.all_projects then '{}'::text[]
-                        else array(select p.project_id from api_token_projects p where p.token_id = t.id order by p.project_id)
-                   end as projects
-              from api_tokens t
-            """;
-    private static final String NEWEST_FIRST = " order by t.created_at desc, t.id desc";
-    private static final List<String> ALL = List.of("*");
+    private final CredentialCache cache;
+    private final SeenTracker seen;
 
-    private final Pool pool;
-
-    public ApiTokenQueries(Pool pool) {
-        this.pool = pool;
+    public ApiTokenQueries(CredentialCache cache, SeenTracker seen) {
+        this.cache = cache;
+        this.seen = seen;
     }
 
     /** Every token, newest first; admin tokens only when asked for. */
-    public Uni<List<ApiTokenView>> all(boolean includeAdmin) {
-        String where = includeAdmin ? "" : " where t.type <> 'admin'";
-        return pool.query(SELECT + where + NEWEST_FIRST).execute().map(ApiTokenQueries::views);
+    public List<ApiTokenView> all(boolean includeAdmin) {
+        return views(cache.ofKind(Authenticator.API_TOKEN_KIND), includeAdmin);
     }
 
-    public Uni<List<ApiTokenView>> byName(String tokenName, boolean includeAdmin) {
-        String where = " where t.token_name = $1" + (includeAdmin ? "" : " and t.type <> 'admin'");
-        return pool.preparedQuery(SELECT + where + NEWEST_FIRST).execute(Tuple.of(tokenName)).map(ApiTokenQueries::views);
+    public List<ApiTokenView> byName(String tokenName, boolean includeAdmin) {
+        return views(cache.inGroup(CredentialCache.apiTokenGroup(tokenName)), includeAdmin);
     }
 
-    private static List<ApiTokenView> views(RowSet<Row> rows) {
-        List<ApiTokenView> out = new ArrayList<>(rows.size());
-        for (Row row : rows) {
-            List<String> projects = row.getBoolean("all_projects") ? ALL : List.of(row.getArrayOfStrings("projects"));
-            String environment = row.getString("environment");
-            out.add(new ApiTokenView(row.getString("selector"), row.getString("token_name"), row.getString("type"),
-                    environment == null ? "*" : environment, String.join(",", projects), projects,
-                    instant(row, "expires_at"), instant(row, "created_at"), instant(row, "seen_at"), null, true));
+    private List<ApiTokenView> views(List<StoredCredential> credentials, boolean includeAdmin) {
+        List<ApiTokenView> out = new ArrayList<>(credentials.size());
+        for (StoredCredential credential : credentials) {
+            if (credential.principal() instanceof ApiTokenPrincipal token && (includeAdmin || token.type() != ApiTokenType.ADMIN)) {
+                out.add(new ApiTokenView(credential.selector(), token.tokenName(), token.type().wireName(),
+                        token.environment(), String.join(",", token.projects()), token.projects(),
+                        credential.expiresAt(), credential.createdAt(), lastUse(credential), null, true));
+            }
         }
         return out;
     }
 
-    private static Instant instant(Row row, String column) {
-        OffsetDateTime value = row.getOffsetDateTime(column);
-        return value == null ? null : value.toInstant();
+    private Instant lastUse(StoredCredential credential) {
+        Instant written = credential.lastUse().at();
+        Instant pending = seen.pendingAt(credential.kind(), credential.selector());
+        return pending == null || written != null && written.isAfter(pending) ? written : pending;
     }
 }

@@ -66,11 +66,11 @@ public class ApiTokenService implements ProjectDeletionListener {
     }
 
     /** Admin tokens are shown only to those who hold every permission (admin tokens, Admin users). */
-    public Uni<List<ApiTokenView>> list(Principal viewer) {
+    public List<ApiTokenView> list(Principal viewer) {
         return queries.all(mayManageAdminTokens(viewer));
     }
 
-    public Uni<List<ApiTokenView>> listByName(String tokenName, Principal viewer) {
+    public List<ApiTokenView> listByName(String tokenName, Principal viewer) {
         return queries.byName(tokenName, mayManageAdminTokens(viewer));
     }
 
@@ -158,8 +158,9 @@ public class ApiTokenService implements ProjectDeletionListener {
             Uni<Void> chain = Uni.createFrom().voidItem();
             for (ApiToken token : scoped) {
                 ApiTokenView before = ApiTokenView.of(token);
-                // Evicted now (fail closed); the database's notification after commit settles every replica.
-                cache.evict(token.selector);
+                // Suspended now (fail closed); after commit this replica reloads it, and the database's
+                // notification settles every other replica.
+                cache.suspend(token.selector);
                 if (token.projects.size() <= 1) {
                     chain = chain.call(() -> tokens.delete(token))
                             .call(() -> audit.record("api-token-deleted", actor, null, before));
@@ -171,6 +172,17 @@ public class ApiTokenService implements ProjectDeletionListener {
             }
             return chain.call(() -> tokens.flush());
         });
+    }
+
+    @Override
+    public Uni<Void> afterProjectDeleted(String projectId) {
+        List<Uni<Void>> reloads = new ArrayList<>();
+        for (var credential : cache.ofKind(Authenticator.API_TOKEN_KIND)) {
+            if (credential.principal() instanceof ApiTokenPrincipal token && token.projects().contains(projectId)) {
+                reloads.add(cache.refresh(Authenticator.API_TOKEN_KIND, credential.selector()));
+            }
+        }
+        return reloads.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(reloads).andFailFast().replaceWithVoid();
     }
 
     private void requireManageable(ApiToken token, Principal principal, Permission permission) {

@@ -22,7 +22,7 @@ import java.util.Map;
 @Singleton
 public class PatCredentialSource implements CredentialSource {
 
-    private static final String SELECT = "select selector, verifier, expires_at, user_id from personal_access_tokens";
+    private static final String SELECT = "select id, selector, verifier, expires_at, created_at, seen_at, user_id from personal_access_tokens";
 
     private final Pool pool;
     private final UserService users;
@@ -68,7 +68,9 @@ public class PatCredentialSource implements CredentialSource {
     }
 
     private static StoredCredential toCredential(Row row, UserPrincipal user) {
+        OffsetDateTime seenAt = row.getOffsetDateTime("seen_at");
         return new StoredCredential(Authenticator.PAT_KIND, row.getString("selector"), row.getBuffer("verifier").getBytes(),
-                row.getOffsetDateTime("expires_at").toInstant(), user);
+                row.getOffsetDateTime("expires_at").toInstant(), user, row.getLong("id"),
+                row.getOffsetDateTime("created_at").toInstant(), seenAt == null ? null : seenAt.toInstant());
     }
 }

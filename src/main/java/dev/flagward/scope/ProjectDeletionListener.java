@@ -10,4 +10,9 @@ import io.smallrye.mutiny.Uni;
 public interface ProjectDeletionListener {
 
     Uni<Void> beforeProjectDeleted(String projectId, Actor actor);
+
+    /** After the deleting transaction committed, before the response: settle what this replica holds in memory. */
+    default Uni<Void> afterProjectDeleted(String projectId) {
+        return Uni.createFrom().voidItem();
+    }
 }

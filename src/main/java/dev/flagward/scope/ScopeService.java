@@ -9,6 +9,7 @@ import dev.flagward.scope.ScopeApi.ProjectView;
 import dev.flagward.web.ApiException;
 import dev.flagward.web.DatabaseErrors;
 import dev.flagward.web.Validation;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -92,12 +93,11 @@ public class ScopeService {
     }
 
     /** Deletes a project; tokens scoped to it lose it, and a token left with no project is deleted, never widened. */
-    @WithTransaction
     public Uni<Void> deleteProject(String id, Actor actor) {
         if (DEFAULT_PROJECT.equals(id)) {
             return Uni.createFrom().failure(ApiException.badData("The default project cannot be deleted.", "/params/id"));
         }
-        return projects.findById(id).flatMap(project -> {
+        Uni<Void> deleted = Panache.withTransaction(() -> projects.findById(id).flatMap(project -> {
             if (project == null) {
                 throw ApiException.notFound("No project with the id " + id + " exists.");
             }
@@ -107,7 +107,11 @@ public class ScopeService {
             }
             return chain.call(() -> projects.delete(project))
                     .call(() -> audit.record("project-deleted", actor, null, ProjectView.of(project)));
-        });
+        }));
+        for (ProjectDeletionListener listener : deletionListeners) {
+            deleted = deleted.call(() -> listener.afterProjectDeleted(id));
+        }
+        return deleted;
     }
 
     @WithTransaction

@@ -15,9 +15,13 @@ import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -30,15 +34,27 @@ import java.util.concurrent.atomic.AtomicLong;
  * the old state. After every (re)LISTEN the whole cache is reloaded, because notifications sent while the
  * connection was down are lost. A selector missing from the cache is looked up once in the database (a credential
  * created on another replica a moment ago) and, when unknown, remembered in a bounded negative cache.
+ * <p>
+ * The cache is also the read model of listings: credentials are indexed by group (an API token's name, a user's id)
+ * and carry their creation and last-use times, so that listing a token by name is a map lookup too. Last-use times
+ * written by any replica's batch are announced on a second channel and moved forward here.
  */
 @Singleton
 public class CredentialCache {
 
     static final String CHANNEL = "flagward_credentials";
+    /** Last-use batches, announced by the replica that wrote them (see {@link SeenAtWriter}). */
+    static final String SEEN_CHANNEL = "flagward_seen";
+    /** Newest first, as listings are shown. */
+    public static final Comparator<StoredCredential> NEWEST_FIRST = Comparator
+            .comparing(StoredCredential::createdAt, Comparator.nullsLast(Comparator.reverseOrder()))
+            .thenComparing(StoredCredential::id, Comparator.reverseOrder());
     private static final Logger LOG = Logger.getLogger(CredentialCache.class);
 
     private final Map<String, CredentialSource> sources = new HashMap<>();
     private final Map<String, StoredCredential> entries = new ConcurrentHashMap<>();
+    /** Group key (see {@link #groupOf}) → selectors; maintained with {@code entries}, under the entry's lock. */
+    private final Map<String, Set<String>> groups = new ConcurrentHashMap<>();
     private final Map<String, Long> unknown = new ConcurrentHashMap<>();
     /** Bumped on every single-selector change; a full reload does not overwrite selectors changed while it ran. */
     private final AtomicLong epoch = new AtomicLong();
@@ -99,11 +115,11 @@ public class CredentialCache {
     /** The credential of this kind and selector, or null. Served from memory except for a never-seen selector. */
     public Uni<StoredCredential> lookup(String kind, String selector) {
         StoredCredential hit = entries.get(selector);
-        if (hit != null) {
+        if (hit != null && !hit.suspended()) {
             hits.increment();
             return Uni.createFrom().item(kind.equals(hit.kind()) ? hit : null);
         }
-        Long until = unknown.get(selector);
+        Long until = hit == null ? unknown.get(selector) : null;
         if (until != null && until > System.nanoTime()) {
             negativeHits.increment();
             return Uni.createFrom().nullItem();
@@ -115,11 +131,15 @@ public class CredentialCache {
         }
         long started = epoch.get();
         return source.load(selector).invoke(found -> {
+            boolean untouched = !isTouchedSince(selector, started);
             if (found != null) {
-                if (!isTouchedSince(selector, started)) {
-                    entries.put(selector, found);
+                if (untouched) {
+                    store(selector, found);
                 }
             } else {
+                if (hit != null && untouched) {
+                    store(selector, null);
+                }
                 rememberUnknown(selector);
             }
         });
@@ -150,9 +170,62 @@ public class CredentialCache {
     }
 
     private List<StoredCredential> credentialsOf(long userId) {
-        return entries.values().stream()
-                .filter(credential -> credential.principal() instanceof UserPrincipal user && user.id() == userId)
-                .toList();
+        return inGroup(userGroup(userId));
+    }
+
+    /** Every cached credential of this kind, newest first. */
+    public List<StoredCredential> ofKind(String kind) {
+        List<StoredCredential> out = new ArrayList<>();
+        for (StoredCredential credential : entries.values()) {
+            if (kind.equals(credential.kind())) {
+                out.add(credential);
+            }
+        }
+        out.sort(NEWEST_FIRST);
+        return out;
+    }
+
+    /** The cached credentials of one group (see {@link #apiTokenGroup}, {@link #userGroup}), newest first. */
+    public List<StoredCredential> inGroup(String group) {
+        Set<String> selectors = groups.get(group);
+        if (selectors == null) {
+            return List.of();
+        }
+        List<StoredCredential> out = new ArrayList<>(selectors.size());
+        for (String selector : selectors) {
+            StoredCredential credential = entries.get(selector);
+            if (credential != null && group.equals(groupOf(credential))) {
+                out.add(credential);
+            }
+        }
+        out.sort(NEWEST_FIRST);
+        return out;
+    }
+
+    public static String apiTokenGroup(String tokenName) {
+        return "api:" + tokenName;
+    }
+
+    public static String userGroup(long userId) {
+        return "user:" + userId;
+    }
+
+    private static String groupOf(StoredCredential credential) {
+        if (credential.principal() instanceof ApiTokenPrincipal token) {
+            return apiTokenGroup(token.tokenName());
+        }
+        if (credential.principal() instanceof UserPrincipal user) {
+            return userGroup(user.id());
+        }
+        return null;
+    }
+
+    /** Moves a cached credential's last use forward (a batch written here or announced by another replica). */
+    public void advanceSeen(String selector, Instant use) {
+        StoredCredential credential = entries.get(selector);
+        if (credential != null) {
+            credential.lastUse().advance(use);
+        }
     }
 
     /** Removes a credential from this replica at once (revocation must never wait for a round trip). */
@@ -163,11 +236,32 @@ public class CredentialCache {
     private void apply(String selector, StoredCredential found) {
         touchedAt.put(selector, epoch.incrementAndGet());
         unknown.remove(selector);
-        if (found == null) {
-            entries.remove(selector);
-        } else {
-            entries.put(selector, found);
-        }
+        store(selector, found);
+    }
+
+    /** The one place entries change (null removes), keeping the group index in step under the entry's lock. */
+    private void store(String selector, StoredCredential next) {
+        entries.compute(selector, (key, previous) -> {
+            String before = previous == null ? null : groupOf(previous);
+            String after = next == null ? null : groupOf(next);
+            if (before != null && !before.equals(after)) {
+                groups.computeIfPresent(before, (group, members) -> {
+                    members.remove(selector);
+                    return members.isEmpty() ? null : members;
+                });
+            }
+            if (after != null) {
+                groups.computeIfAbsent(after, group -> ConcurrentHashMap.newKeySet()).add(selector);
+            }
+            return next;
+        });
+    }
+
+    /** Marks an entry as being reloaded: it stops authenticating at once, and listings keep showing it meanwhile. */
+    public void suspend(String selector) {
+        touchedAt.put(selector, epoch.incrementAndGet());
+        unknown.remove(selector);
+        entries.computeIfPresent(selector, (key, current) -> current.suspend());
     }
 
     private boolean isTouchedSince(String selector, long started) {
@@ -194,10 +288,14 @@ public class CredentialCache {
             lists.forEach(list -> list.forEach(c -> fresh.put(c.selector(), c)));
             fresh.forEach((selector, credential) -> {
                 if (!isTouchedSince(selector, started)) {
-                    entries.put(selector, credential);
+                    store(selector, credential);
                 }
             });
-            entries.keySet().removeIf(selector -> !fresh.containsKey(selector) && !isTouchedSince(selector, started));
+            for (String selector : List.copyOf(entries.keySet())) {
+                if (!fresh.containsKey(selector) && !isTouchedSince(selector, started)) {
+                    store(selector, null);
+                }
+            }
             touchedAt.values().removeIf(touched -> touched <= started);
             unknown.clear();
         }).replaceWithVoid();
@@ -216,6 +314,7 @@ public class CredentialCache {
                     reloadAll().subscribe().with(ok -> LOG.debug("Credential cache reloaded after LISTEN"),
                             failure -> LOG.warnf("Credential cache reload failed: %s", failure.getMessage()));
                 });
+        next.channel(SEEN_CHANNEL).handler(payload -> SeenAtWriter.decode(payload, this::advanceSeen));
         subscriber = next;
         next.connect().subscribe().with(ok -> LOG.debug("Listening for credential changes"), failure -> {
             LOG.warnf("Cannot LISTEN for credential changes yet (%s); retrying", failure.getMessage());
@@ -233,8 +332,8 @@ public class CredentialCache {
         }
         String kind = payload.substring(0, colon);
         String selector = payload.substring(colon + 1);
-        // Fail closed: forget it first, so a revocation holds even if the reload below cannot reach the database.
-        evict(selector);
+        // Fail closed: suspend it first, so a revocation holds even if the reload below cannot reach the database.
+        suspend(selector);
         refresh(kind, selector).subscribe().with(ok -> { },
                 failure -> LOG.warnf("Could not refresh credential %s: %s", selector, failure.getMessage()));
     }

@@ -30,9 +30,11 @@ public class SeenTracker {
 
     private final Map<String, CredentialSource> sources = new HashMap<>();
     private final Clock clock;
+    private final CredentialCache cache;
     private volatile Map<String, Map<String, Instant>> pending = new ConcurrentHashMap<>();
 
-    public SeenTracker(Instance<CredentialSource> sources, Clock clock) {
+    public SeenTracker(Instance<CredentialSource> sources, Clock clock, CredentialCache cache) {
+        this.cache = cache;
         for (CredentialSource source : sources) {
             this.sources.put(source.kind(), source);
         }
@@ -45,10 +47,20 @@ public class SeenTracker {
                 (old, fresh) -> fresh.isAfter(old) ? fresh : old);
     }
 
-    /** Writes everything pending. Uses of the same credential during the write land in the next batch. */
+    /** This replica's last use of a credential that is not yet in a written batch, or null. */
+    public Instant pendingAt(String kind, String selector) {
+        Map<String, Instant> seen = pending.get(kind);
+        return seen == null ? null : seen.get(selector);
+    }
+
+    /**
+     * Writes everything pending. Uses of the same credential during the write land in the next batch. The batch is
+     * applied to this replica's cache first, so listings never step back while it is being written.
+     */
     public Uni<Void> flush() {
         Map<String, Map<String, Instant>> batch = pending;
         pending = new ConcurrentHashMap<>();
+        batch.values().forEach(seen -> seen.forEach(cache::advanceSeen));
         List<Uni<Void>> writes = new ArrayList<>();
         batch.forEach((kind, seen) -> {
             CredentialSource source = sources.get(kind);

@@ -22,7 +22,7 @@ import java.util.Map;
 public class SessionCredentialSource implements CredentialSource {
 
     private static final String SELECT = """
-            select s.selector, s.verifier, s.expires_at, u.id, coalesce(u.username, u.email) as login, u.root_role
+            select s.id as session_id, s.selector, s.verifier, s.expires_at, s.created_at, s.seen_at, u.id, coalesce(u.username, u.email) as login, u.root_role
               from sessions s join users u on u.id = s.user_id
              where u.deleted_at is null and s.expires_at > now()
             """;
@@ -59,9 +59,11 @@ public class SessionCredentialSource implements CredentialSource {
     private static List<StoredCredential> toCredentials(RowSet<Row> rows) {
         List<StoredCredential> out = new ArrayList<>(rows.size());
         for (Row row : rows) {
+            OffsetDateTime seenAt = row.getOffsetDateTime("seen_at");
             out.add(new StoredCredential(Authenticator.SESSION_KIND, row.getString("selector"),
                     row.getBuffer("verifier").getBytes(), row.getOffsetDateTime("expires_at").toInstant(),
-                    UserService.principal(row)));
+                    UserService.principal(row), row.getLong("session_id"), row.getOffsetDateTime("created_at").toInstant(),
+                    seenAt == null ? null : seenAt.toInstant()));
         }
         return out;
     }

@@ -315,6 +315,43 @@ class ApiTokenResourceTest {
         }
     }
 
+    /**
+     * Listings are served from memory, so what another replica writes must reach them through the database's
+     * notifications: a token inserted, its expiry changed, another replica's last-use batch, the token deleted.
+     * Each change is made behind the application's back, as another replica would.
+     */
+    @Test
+    void listingsFollowWhatAnotherReplicaWrites() {
+        String name = unique("elsewhere");
+        String selector = CredentialFormat.mint("*:development.").selector();
+        Db.rows(pool, "insert into api_tokens (selector, verifier, token_name, type, environment, all_projects, created_at, created_by)"
+                + " values ($1, $2, $3, 'frontend', 'development', true, now(), 'replica-b')",
+                selector, io.vertx.core.buffer.Buffer.buffer(new byte[32]), name);
+        awaitListing(name, "tokens.secret", List.of(selector));
+        admin().get(TOKENS + "/" + name).then().body("tokens[0].type", is("frontend")).body("tokens[0].seenAt", nullValue());
+
+        Instant expires = Instant.now().plus(Duration.ofDays(9)).truncatedTo(ChronoUnit.MILLIS);
+        Db.rows(pool, "update api_tokens set expires_at = $1 where selector = $2", expires.atOffset(java.time.ZoneOffset.UTC), selector);
+        awaitListing(name, "tokens.expiresAt", List.of(iso(expires)));
+
+        Instant used = Instant.now().minus(Duration.ofMinutes(5)).truncatedTo(ChronoUnit.MILLIS);
+        dev.flagward.security.SeenAtWriter.write(pool, "api_tokens", Map.of(selector, used)).await().indefinitely();
+        awaitListing(name, "tokens.seenAt", List.of(iso(used)));
+
+        Db.rows(pool, "delete from api_tokens where selector = $1", selector);
+        awaitListing(name, "tokens.secret", List.of());
+    }
+
+    private static void awaitListing(String name, String path, List<Object> expected) {
+        long start = System.nanoTime();
+        List<Object> actual;
+        while (!(actual = admin().get(TOKENS + "/" + name).then().statusCode(200).extract().jsonPath().getList(path)).equals(expected)) {
+            assertTrue(System.nanoTime() - start < Duration.ofSeconds(1).toNanos(),
+                    "listing still shows " + actual + " for " + path + " after 1 s; expected " + expected);
+            Thread.onSpinWait();
+        }
+    }
+
     @Test
     void seenAtIsRecordedInBatchesAsTheTimeOfUse() {
         var token = createToken(Map.of());
@@ -324,7 +361,8 @@ class ApiTokenResourceTest {
         clock.freezeAt(usedAt);
         validate(secret).body("tokens", hasSize(1));
         clock.freezeAt(usedAt.plus(Duration.ofDays(1)));
-        // Not written per request.
+        // Listed at once (this replica's own uses), though not written per request.
+        admin().get(TOKENS + "/" + token.get("tokenName")).then().body("tokens[0].seenAt", is(iso(usedAt)));
         assertNull(Db.rows(pool, "select seen_at from api_tokens where selector = $1", selectorOf(secret)).get(0)
                 .getOffsetDateTime("seen_at"));
         seen.flush().await().indefinitely();
@@ -335,7 +373,9 @@ class ApiTokenResourceTest {
         // An older use flushed later never moves it back (the clock is now three days earlier).
         clock.reset();
         seen.markSeen("api", selectorOf(secret));
+        admin().get(TOKENS + "/" + token.get("tokenName")).then().body("tokens[0].seenAt", is(iso(usedAt)));
         seen.flush().await().indefinitely();
+        admin().get(TOKENS + "/" + token.get("tokenName")).then().body("tokens[0].seenAt", is(iso(usedAt)));
         assertEquals(stored, Db.rows(pool, "select seen_at from api_tokens where selector = $1", selectorOf(secret)).get(0)
                 .getOffsetDateTime("seen_at").toInstant());
     }
