@@ -13,4 +13,8 @@ public interface ApiTokenConfig {
     /** Most secrets one POST /edge/validate may ask about. */
     @WithDefault("1000")
     int maxValidateBatch();
+
+    /** Rows per query when the credential cache loads every token (keeps the start-up memory peak small). */
+    @WithDefault("5000")
+    int loadPageSize();
 }

@@ -9,13 +9,13 @@ import dev.flagward.security.StoredCredential;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Singleton;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -37,9 +37,11 @@ public class ApiTokenCredentialSource implements CredentialSource {
     private static final List<String> ALL = List.of("*");
 
     private final Pool pool;
+    private final int page;
 
-    public ApiTokenCredentialSource(Pool pool) {
+    public ApiTokenCredentialSource(Pool pool, ApiTokenConfig config) {
         this.pool = pool;
+        this.page = config.loadPageSize();
     }
 
     @Override
@@ -47,18 +49,31 @@ public class ApiTokenCredentialSource implements CredentialSource {
         return Authenticator.API_TOKEN_KIND;
     }
 
+    /**
+     * Every token, read in pages by id ({@code flagward.api-tokens.load-page-size} rows): a single result of 100,000 rows would be buffered and
+     * decoded whole (tens of MB at once on a 112 MB heap), a page at a time keeps the peak to the cache itself.
+     */
     @Override
     public Uni<List<StoredCredential>> loadAll() {
-        return pool.query(SELECT).execute().map(ApiTokenCredentialSource::toCredentials);
+        return loadFrom(0L, new ArrayList<>(), new HashMap<>());
+    }
+
+    private Uni<List<StoredCredential>> loadFrom(long afterId, List<StoredCredential> loaded, Map<Object, Object> canonical) {
+        return pool.preparedQuery(SELECT + " where t.id > $1 order by t.id limit $2").execute(Tuple.of(afterId, page))
+                .chain(rows -> {
+                    long last = afterId;
+                    for (Row row : rows) {
+                        loaded.add(toCredential(row, canonical));
+                        last = row.getLong("id");
+                    }
+                    return rows.size() < page ? Uni.createFrom().item(loaded) : loadFrom(last, loaded, canonical);
+                });
     }
 
     @Override
     public Uni<StoredCredential> load(String selector) {
         return pool.preparedQuery(SELECT + " where t.selector = $1").execute(Tuple.of(selector))
-                .map(rows -> {
-                    List<StoredCredential> found = toCredentials(rows);
-                    return found.isEmpty() ? null : found.get(0);
-                });
+                .map(rows -> rows.size() == 0 ? null : toCredential(rows.iterator().next(), new HashMap<>()));
     }
 
     @Override
@@ -67,25 +82,19 @@ public class ApiTokenCredentialSource implements CredentialSource {
     }
 
     /**
-     * Rows to cache entries. Names, environments and project lists repeat across thousands of tokens: each distinct
+     * A row to a cache entry. Names, environments and project lists repeat across thousands of tokens: each distinct
      * value is kept once (about 100 bytes less per token, 10 MB at 100,000 tokens).
      */
-    private static List<StoredCredential> toCredentials(RowSet<Row> rows) {
-        List<StoredCredential> out = new ArrayList<>(rows.size());
-        Map<Object, Object> canonical = new java.util.HashMap<>();
-        for (Row row : rows) {
-            String selector = row.getString("selector");
-            ApiTokenType type = ApiTokenType.fromWire(row.getString("type"));
-            String environment = once(canonical, row.getString("environment"));
-            List<String> projects = row.getBoolean("all_projects") ? ALL : once(canonical, List.of(row.getArrayOfStrings("projects")));
-            OffsetDateTime expires = row.getOffsetDateTime("expires_at");
-            out.add(new StoredCredential(Authenticator.API_TOKEN_KIND, selector, row.getBuffer("verifier").getBytes(),
-                    expires == null ? null : expires.toInstant(),
-                    new ApiTokenPrincipal(selector, once(canonical, row.getString("token_name")), type,
-                            environment == null ? "*" : environment, projects),
-                    row.getLong("id"), instant(row, "created_at"), instant(row, "seen_at")));
-        }
-        return out;
+    private static StoredCredential toCredential(Row row, Map<Object, Object> canonical) {
+        String selector = row.getString("selector");
+        ApiTokenType type = ApiTokenType.fromWire(row.getString("type"));
+        String environment = once(canonical, row.getString("environment"));
+        List<String> projects = row.getBoolean("all_projects") ? ALL : once(canonical, List.of(row.getArrayOfStrings("projects")));
+        return new StoredCredential(Authenticator.API_TOKEN_KIND, selector, row.getBuffer("verifier").getBytes(),
+                instant(row, "expires_at"),
+                new ApiTokenPrincipal(selector, once(canonical, row.getString("token_name")), type,
+                        environment == null ? "*" : environment, projects),
+                row.getLong("id"), instant(row, "created_at"), instant(row, "seen_at"));
     }
 
     private static Instant instant(Row row, String column) {
