@@ -11,6 +11,8 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
@@ -18,7 +20,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -44,9 +48,10 @@ public class ApiTokenBootstrap {
     private final AuditLog audit;
     private final Clock clock;
     private final List<Seed> seeds;
+    private final Pool pool;
 
     public ApiTokenBootstrap(ApiTokenRepository tokens, ScopeService scopes, Authenticator authenticator, AuditLog audit,
-                             Clock clock,
+                             Clock clock, Pool pool,
                              @ConfigProperty(name = "init.admin-api-tokens") Optional<String> admin,
                              @ConfigProperty(name = "init.backend-api-tokens") Optional<String> backend,
                              @ConfigProperty(name = "init.client-api-tokens") Optional<String> client,
@@ -56,6 +61,7 @@ public class ApiTokenBootstrap {
         this.authenticator = authenticator;
         this.audit = audit;
         this.clock = clock;
+        this.pool = pool;
         List<Seed> parsed = new ArrayList<>();
         parse("INIT_ADMIN_API_TOKENS", admin, ApiTokenType.ADMIN, parsed);
         parse("INIT_BACKEND_API_TOKENS", backend, ApiTokenType.BACKEND, parsed);
@@ -98,7 +104,7 @@ public class ApiTokenBootstrap {
     }
 
     void onStart(@Observes @Priority(20) StartupEvent event) throws Throwable {
-        if (seeds.isEmpty()) {
+        if (seeds.isEmpty() || allPresent()) {
             return;
         }
         int inserted = VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> Panache.getSession()
@@ -106,6 +112,29 @@ public class ApiTokenBootstrap {
                         .getSingleResult())
                 .chain(this::insertMissing)));
         LOG.infof("Bootstrap API tokens: %d configured, %d inserted", seeds.size(), inserted);
+    }
+
+    /**
+     * The common case of every start but the first: all configured secrets are stored already. One indexed query on
+     * the reactive client answers it, without the Hibernate session (and its cold start) that inserting needs.
+     */
+    private boolean allPresent() {
+        Set<String> selectors = new HashSet<>();
+        for (Seed seed : seeds) {
+            String selector = authenticator.selectorOf(seed.secret(), Authenticator.API_TOKEN_KIND);
+            if (selector == null) {
+                return false; // the slow path reports it
+            }
+            selectors.add(selector);
+        }
+        long present = pool.preparedQuery("select count(*) from api_tokens where selector = any($1)")
+                .execute(Tuple.of(selectors.toArray(String[]::new))).await().atMost(Duration.ofSeconds(30))
+                .iterator().next().getLong(0);
+        if (present == selectors.size()) {
+            LOG.infof("Bootstrap API tokens: %d configured, all present", seeds.size());
+            return true;
+        }
+        return false;
     }
 
     private Uni<Integer> insertMissing() {

@@ -22,7 +22,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -65,6 +69,8 @@ public class CredentialCache {
     private final Counter hits;
     private final Counter misses;
     private final Counter negativeHits;
+    private final CompletableFuture<Void> firstListen = new CompletableFuture<>();
+    private volatile boolean initialLoadStarted;
     private volatile boolean loaded;
     private volatile boolean listening;
     private volatile boolean stopping;
@@ -83,12 +89,25 @@ public class CredentialCache {
         this.negativeHits = Counter.builder("flagward.credential.cache").tag("result", "negative-hit").register(registry);
     }
 
-    /** Runs after bootstrap tokens are inserted (priority 30), so readiness implies they are usable. */
+    /**
+     * Runs after bootstrap tokens are inserted (priority 30), so readiness implies they are usable. LISTEN comes
+     * first and the one full load after it, so no change can fall between the two and nothing is loaded twice (at
+     * 100,000 tokens a second, overlapping load doubled the heap at start). If LISTEN cannot be established within a
+     * few seconds the load goes ahead, and the first successful LISTEN reloads.
+     */
     void onStart(@Observes @Priority(30) StartupEvent event) {
+        listen();
+        try {
+            firstListen.get(5, TimeUnit.SECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            LOG.warn("LISTEN for credential changes is not established yet; loading the cache without it");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        initialLoadStarted = true;
         reloadAll().await().atMost(Duration.ofMinutes(2));
         loaded = true;
         LOG.infof("Credential cache loaded: %d credentials", entries.size());
-        listen();
     }
 
     void onStop(@Observes ShutdownEvent event) {
@@ -310,6 +329,11 @@ public class CredentialCache {
                 .handler(this::onNotification)
                 .subscribeHandler(() -> {
                     listening = true;
+                    LOG.debugf("LISTEN established (initial load started: %s)", initialLoadStarted);
+                    firstListen.complete(null);
+                    if (!initialLoadStarted) {
+                        return; // the initial load, about to run, sees everything from here on
+                    }
                     // Catch up on whatever was announced while the connection was down.
                     reloadAll().subscribe().with(ok -> LOG.debug("Credential cache reloaded after LISTEN"),
                             failure -> LOG.warnf("Credential cache reload failed: %s", failure.getMessage()));

@@ -6,12 +6,14 @@ import dev.flagward.user.UserApi.CreateUserRequest;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
+import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -30,16 +32,25 @@ public class InitialAdmin {
     private final String username;
     private final Optional<String> password;
 
-    public InitialAdmin(UserService users, UserRepository repository,
+    private final Pool pool;
+
+    public InitialAdmin(UserService users, UserRepository repository, Pool pool,
                         @ConfigProperty(name = "init.admin-username", defaultValue = "admin") String username,
                         @ConfigProperty(name = "init.admin-password") Optional<String> password) {
         this.users = users;
+        this.pool = pool;
         this.repository = repository;
         this.username = username;
         this.password = password.filter(p -> !p.isBlank());
     }
 
     void onStart(@Observes @Priority(15) StartupEvent event) throws Throwable {
+        // Every start but the first: users exist, and one query on the reactive client says so, without the
+        // Hibernate session (and its cold start) that creating the user needs.
+        if (pool.query("select exists (select 1 from users)").execute().await().atMost(Duration.ofSeconds(30))
+                .iterator().next().getBoolean(0)) {
+            return;
+        }
         String chosen = password.orElseGet(Passwords::randomPassword);
         Boolean created = VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> Panache.getSession()
                 .chain(session -> session.createNativeQuery("select pg_advisory_xact_lock(" + LOCK + ")").getSingleResult())
