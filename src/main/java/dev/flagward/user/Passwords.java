@@ -8,7 +8,6 @@ import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * bcrypt (Quarkus Elytron), always on a worker thread: one hash costs tens of milliseconds, far too long for an
@@ -20,13 +19,17 @@ public class Passwords {
     /** bcrypt reads at most 72 bytes; longer passwords are refused rather than silently truncated. */
     public static final int MAX_BYTES = 72;
 
+    /**
+     * What an unknown user's password is checked against: a bcrypt hash at the same cost as real ones (10) of a
+     * random string nobody kept. Only its cost matters, so it is a constant rather than a hash made at every start
+     * (which took CPU from start-up on two cores).
+     */
+    static final String DUMMY_HASH = "$2a$10$V9qEgzwcmJwiChfSVhx01uIgxM9hwpzvKlFgpMFCvujIdjGnav9om";
+
     private final Vertx vertx;
-    /** Made in the background: one bcrypt hash on a cold JVM costs a noticeable part of start-up. */
-    private final CompletableFuture<String> dummyHash;
 
     public Passwords(Vertx vertx) {
         this.vertx = vertx;
-        this.dummyHash = CompletableFuture.supplyAsync(() -> BcryptUtil.bcryptHash(randomPassword()));
     }
 
     public Uni<String> hash(String password) {
@@ -36,7 +39,7 @@ public class Passwords {
     /** True when the password matches; a null hash (unknown user, no password) costs the same and is false. */
     public Uni<Boolean> matches(String password, String hash) {
         return vertx.executeBlocking(() -> {
-            boolean ok = BcryptUtil.matches(password, hash == null ? dummyHash.join() : hash);
+            boolean ok = BcryptUtil.matches(password, hash == null ? DUMMY_HASH : hash);
             return ok && hash != null;
         }, false);
     }
