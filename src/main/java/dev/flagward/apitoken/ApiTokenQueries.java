@@ -37,7 +37,7 @@ public class ApiTokenQueries {
     }
 
     public List<ApiTokenView> byName(String tokenName, boolean includeAdmin) {
-        return views(cache.inGroup(CredentialCache.apiTokenGroup(tokenName)), includeAdmin);
+        return views(cache.apiTokensNamed(tokenName), includeAdmin);
     }
 
     private List<ApiTokenView> views(List<StoredCredential> credentials, boolean includeAdmin) {

@@ -57,8 +57,12 @@ public class CredentialCache {
 
     private final Map<String, CredentialSource> sources = new HashMap<>();
     private final Map<String, StoredCredential> entries = new ConcurrentHashMap<>();
-    /** Group key (see {@link #groupOf}) → selectors; maintained with {@code entries}, under the entry's lock. */
-    private final Map<String, Set<String>> groups = new ConcurrentHashMap<>();
+    /**
+     * Group (see {@link #groupOf}: an API token's name, a user's id) → selectors, kept in step with {@code entries}.
+     * Most groups hold one credential (token names are mostly unique), so a group of one is an immutable one-element
+     * set (about 60 bytes with its map node) and becomes a concurrent set at its second member.
+     */
+    private final Map<Object, Set<String>> groups = new ConcurrentHashMap<>();
     private final Map<String, Long> unknown = new ConcurrentHashMap<>();
     /** Bumped on every single-selector change; a full reload does not overwrite selectors changed while it ran. */
     private final AtomicLong epoch = new AtomicLong();
@@ -189,7 +193,7 @@ public class CredentialCache {
     }
 
     private List<StoredCredential> credentialsOf(long userId) {
-        return inGroup(userGroup(userId));
+        return inGroup(userId);
     }
 
     /** Every cached credential of this kind, newest first. */
@@ -204,8 +208,13 @@ public class CredentialCache {
         return out;
     }
 
-    /** The cached credentials of one group (see {@link #apiTokenGroup}, {@link #userGroup}), newest first. */
-    public List<StoredCredential> inGroup(String group) {
+    /** The cached API tokens with this name, newest first. */
+    public List<StoredCredential> apiTokensNamed(String tokenName) {
+        return inGroup(tokenName);
+    }
+
+    /** The cached credentials of one group (see {@link #groupOf}), newest first. */
+    private List<StoredCredential> inGroup(Object group) {
         Set<String> selectors = groups.get(group);
         if (selectors == null) {
             return List.of();
@@ -221,20 +230,16 @@ public class CredentialCache {
         return out;
     }
 
-    public static String apiTokenGroup(String tokenName) {
-        return "api:" + tokenName;
-    }
-
-    public static String userGroup(long userId) {
-        return "user:" + userId;
-    }
-
-    private static String groupOf(StoredCredential credential) {
+    /**
+     * An API token's group is its name (the very string the principal holds, so the index adds no copy of it); a
+     * PAT's or session's is its user's id, a {@code Long}. The two key types never collide.
+     */
+    private static Object groupOf(StoredCredential credential) {
         if (credential.principal() instanceof ApiTokenPrincipal token) {
-            return apiTokenGroup(token.tokenName());
+            return token.tokenName();
         }
         if (credential.principal() instanceof UserPrincipal user) {
-            return userGroup(user.id());
+            return user.id();
         }
         return null;
     }
@@ -261,16 +266,33 @@ public class CredentialCache {
     /** The one place entries change (null removes), keeping the group index in step under the entry's lock. */
     private void store(String selector, StoredCredential next) {
         entries.compute(selector, (key, previous) -> {
-            String before = previous == null ? null : groupOf(previous);
-            String after = next == null ? null : groupOf(next);
+            Object before = previous == null ? null : groupOf(previous);
+            Object after = next == null ? null : groupOf(next);
             if (before != null && !before.equals(after)) {
                 groups.computeIfPresent(before, (group, members) -> {
+                    if (members.size() == 1) {
+                        return members.contains(selector) ? null : members;
+                    }
                     members.remove(selector);
                     return members.isEmpty() ? null : members;
                 });
             }
             if (after != null) {
-                groups.computeIfAbsent(after, group -> ConcurrentHashMap.newKeySet()).add(selector);
+                groups.compute(after, (group, members) -> {
+                    if (members == null) {
+                        return Set.of(selector);
+                    }
+                    if (members.contains(selector)) {
+                        return members;
+                    }
+                    if (members.size() == 1 && !(members instanceof ConcurrentHashMap.KeySetView)) {
+                        Set<String> grown = ConcurrentHashMap.newKeySet();
+                        grown.addAll(members);
+                        members = grown;
+                    }
+                    members.add(selector);
+                    return members;
+                });
             }
             return next;
         });

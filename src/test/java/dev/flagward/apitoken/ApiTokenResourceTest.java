@@ -220,12 +220,20 @@ class ApiTokenResourceTest {
     @Test
     void getByNameReturnsExactMatchesOnly() {
         String name = unique("byname");
-        createToken(Map.of("tokenName", name));
-        createToken(Map.of("tokenName", name, "type", "frontend"));
+        String first = (String) createToken(Map.of("tokenName", name)).get("secret");
+        String second = (String) createToken(Map.of("tokenName", name, "type", "frontend")).get("secret");
         createToken(Map.of("tokenName", name + "-other"));
         admin().get(TOKENS + "/" + name).then().statusCode(200).body("tokens", hasSize(2))
-                .body("tokens.tokenName", org.hamcrest.Matchers.everyItem(is(name)));
+                .body("tokens.tokenName", org.hamcrest.Matchers.everyItem(is(name)))
+                .body("tokens.secret", contains(selectorOf(second), selectorOf(first)));
         admin().get(TOKENS + "/" + unique("none")).then().statusCode(200).body("tokens", empty());
+        // The name index follows deletions down to nothing and back.
+        admin().delete(TOKENS + "/{t}", selectorOf(second)).then().statusCode(200);
+        admin().get(TOKENS + "/" + name).then().body("tokens.secret", contains(selectorOf(first)));
+        admin().delete(TOKENS + "/{t}", selectorOf(first)).then().statusCode(200);
+        admin().get(TOKENS + "/" + name).then().body("tokens", empty());
+        String third = (String) createToken(Map.of("tokenName", name)).get("secret");
+        admin().get(TOKENS + "/" + name).then().body("tokens.secret", contains(selectorOf(third)));
     }
 
     @Test
