@@ -53,7 +53,7 @@ public class ApiTokenQueries {
     }
 
     private Instant lastUse(StoredCredential credential) {
-        Instant written = credential.lastUse().at();
+        Instant written = credential.seenAt();
         Instant pending = seen.pendingAt(credential.kind(), credential.selector());
         return pending == null || written != null && written.isAfter(pending) ? written : pending;
     }

@@ -17,6 +17,7 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -51,18 +52,18 @@ public class CredentialCache {
     static final String SEEN_CHANNEL = "flagward_seen";
     /** Newest first, as listings are shown. */
     public static final Comparator<StoredCredential> NEWEST_FIRST = Comparator
-            .comparing(StoredCredential::createdAt, Comparator.nullsLast(Comparator.reverseOrder()))
-            .thenComparing(StoredCredential::id, Comparator.reverseOrder());
+            .comparingLong(StoredCredential::createdMicros).reversed()
+            .thenComparing(Comparator.comparingLong(StoredCredential::id).reversed());
     private static final Logger LOG = Logger.getLogger(CredentialCache.class);
 
     private final Map<String, CredentialSource> sources = new HashMap<>();
     private final Map<String, StoredCredential> entries = new ConcurrentHashMap<>();
     /**
      * Group (see {@link #groupOf}: an API token's name, a user's id) → selectors, kept in step with {@code entries}.
-     * Most groups hold one credential (token names are mostly unique), so a group of one is an immutable one-element
-     * set (about 60 bytes with its map node) and becomes a concurrent set at its second member.
+     * Most groups hold one credential (token names are mostly unique), so a group of one is just its selector
+     * (the map node is all it costs) and becomes a concurrent set of selectors at its second member.
      */
-    private final Map<Object, Set<String>> groups = new ConcurrentHashMap<>();
+    private final Map<Object, Object> groups = new ConcurrentHashMap<>();
     private final Map<String, Long> unknown = new ConcurrentHashMap<>();
     /** Bumped on every single-selector change; a full reload does not overwrite selectors changed while it ran. */
     private final AtomicLong epoch = new AtomicLong();
@@ -215,10 +216,12 @@ public class CredentialCache {
 
     /** The cached credentials of one group (see {@link #groupOf}), newest first. */
     private List<StoredCredential> inGroup(Object group) {
-        Set<String> selectors = groups.get(group);
-        if (selectors == null) {
+        Object members = groups.get(group);
+        if (members == null) {
             return List.of();
         }
+        @SuppressWarnings("unchecked")
+        Collection<String> selectors = members instanceof String single ? List.of(single) : (Set<String>) members;
         List<StoredCredential> out = new ArrayList<>(selectors.size());
         for (String selector : selectors) {
             StoredCredential credential = entries.get(selector);
@@ -248,7 +251,7 @@ public class CredentialCache {
     public void advanceSeen(String selector, Instant use) {
         StoredCredential credential = entries.get(selector);
         if (credential != null) {
-            credential.lastUse().advance(use);
+            credential.advanceSeen(use);
         }
     }
 
@@ -270,28 +273,29 @@ public class CredentialCache {
             Object after = next == null ? null : groupOf(next);
             if (before != null && !before.equals(after)) {
                 groups.computeIfPresent(before, (group, members) -> {
-                    if (members.size() == 1) {
-                        return members.contains(selector) ? null : members;
+                    if (members instanceof String single) {
+                        return single.equals(selector) ? null : single;
                     }
-                    members.remove(selector);
-                    return members.isEmpty() ? null : members;
+                    Set<?> set = (Set<?>) members;
+                    set.remove(selector);
+                    return set.isEmpty() ? null : set;
                 });
             }
             if (after != null) {
                 groups.compute(after, (group, members) -> {
-                    if (members == null) {
-                        return Set.of(selector);
+                    if (members == null || selector.equals(members)) {
+                        return selector;
                     }
-                    if (members.contains(selector)) {
-                        return members;
-                    }
-                    if (members.size() == 1 && !(members instanceof ConcurrentHashMap.KeySetView)) {
+                    if (members instanceof String single) {
                         Set<String> grown = ConcurrentHashMap.newKeySet();
-                        grown.addAll(members);
-                        members = grown;
+                        grown.add(single);
+                        grown.add(selector);
+                        return grown;
                     }
-                    members.add(selector);
-                    return members;
+                    @SuppressWarnings("unchecked")
+                    Set<String> set = (Set<String>) members;
+                    set.add(selector);
+                    return set;
                 });
             }
             return next;

@@ -51,7 +51,7 @@ public final class SeenAtWriter {
         List<String> payloads = new ArrayList<>();
         StringBuilder payload = new StringBuilder();
         for (Map.Entry<String, Instant> use : lastSeen.entrySet()) {
-            String item = use.getKey() + " " + micros(use.getValue());
+            String item = use.getKey() + " " + StoredCredential.micros(use.getValue());
             if (payload.length() > 0 && payload.length() + 1 + item.length() > MAX_PAYLOAD) {
                 payloads.add(payload.toString());
                 payload.setLength(0);
@@ -76,15 +76,10 @@ public final class SeenAtWriter {
             }
             try {
                 long micros = Long.parseLong(item, space + 1, item.length(), 10);
-                use.accept(item.substring(0, space), Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
-                        Math.floorMod(micros, 1_000_000L) * 1_000L));
+                use.accept(item.substring(0, space), StoredCredential.instant(micros));
             } catch (NumberFormatException | java.time.DateTimeException e) {
                 // Not ours, or damaged: last use is informational, never worth failing over.
             }
         }
-    }
-
-    private static long micros(Instant instant) {
-        return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000L);
     }
 }
