@@ -76,6 +76,7 @@ public class CredentialCache {
     private final Counter negativeHits;
     private final CompletableFuture<Void> firstListen = new CompletableFuture<>();
     private volatile boolean initialLoadStarted;
+    private volatile Object lastListenConnection;
     private volatile boolean loaded;
     private volatile boolean listening;
     private volatile boolean stopping;
@@ -109,6 +110,8 @@ public class CredentialCache {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        PgSubscriber current = subscriber;
+        lastListenConnection = current == null ? null : current.getDelegate().actualConnection();
         initialLoadStarted = true;
         reloadAll().await().atMost(Duration.ofMinutes(2));
         loaded = true;
@@ -355,11 +358,17 @@ public class CredentialCache {
                 .handler(this::onNotification)
                 .subscribeHandler(() -> {
                     listening = true;
-                    LOG.debugf("LISTEN established (initial load started: %s)", initialLoadStarted);
                     firstListen.complete(null);
                     if (!initialLoadStarted) {
                         return; // the initial load, about to run, sees everything from here on
                     }
+                    // The handler can run more than once per connection (once per channel's LISTEN); only a new
+                    // connection can have missed notifications, and it is caught up once.
+                    Object connection = next.getDelegate().actualConnection();
+                    if (connection == null || connection == lastListenConnection) {
+                        return;
+                    }
+                    lastListenConnection = connection;
                     // Catch up on whatever was announced while the connection was down.
                     reloadAll().subscribe().with(ok -> LOG.debug("Credential cache reloaded after LISTEN"),
                             failure -> LOG.warnf("Credential cache reload failed: %s", failure.getMessage()));

@@ -360,6 +360,25 @@ class ApiTokenResourceTest {
         }
     }
 
+    /**
+     * Notifications sent while the LISTEN connection is down are lost: after reconnecting, the replica must catch up
+     * by itself. The LISTEN backend is killed and a token deleted behind the application's back at once, well inside
+     * the 500 ms before the subscriber reconnects.
+     */
+    @Test
+    void aRevocationMissedWhileListenWasDownIsCaughtUpAfterReconnecting() {
+        String secret = createSecret(Map.of());
+        validate(secret).body("tokens", hasSize(1));
+        assertEquals(1, Db.count(pool, "select count(pg_terminate_backend(pid)) from pg_stat_activity where query ilike 'LISTEN%'"));
+        Db.rows(pool, "delete from api_tokens where selector = $1", selectorOf(secret));
+        long start = System.nanoTime();
+        while (!validate(secret).extract().jsonPath().getList("tokens").isEmpty()) {
+            assertTrue(System.nanoTime() - start < Duration.ofSeconds(3).toNanos(), "the missed revocation was never caught up");
+            Thread.onSpinWait();
+        }
+        admin().get(TOKENS).then().body("tokens.secret", not(org.hamcrest.Matchers.hasItem(selectorOf(secret))));
+    }
+
     @Test
     void seenAtIsRecordedInBatchesAsTheTimeOfUse() {
         var token = createToken(Map.of());
