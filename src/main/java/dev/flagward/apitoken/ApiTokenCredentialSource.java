@@ -14,10 +14,10 @@ import jakarta.inject.Singleton;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * API tokens for the credential cache, read with the reactive client directly: loading 100,000 tokens at start
@@ -54,19 +54,19 @@ public class ApiTokenCredentialSource implements CredentialSource {
      * decoded whole (tens of MB at once on a 112 MB heap), a page at a time keeps the peak to the cache itself.
      */
     @Override
-    public Uni<List<StoredCredential>> loadAll() {
-        return loadFrom(0L, new ArrayList<>(), new HashMap<>());
+    public Uni<Void> loadAll(Consumer<StoredCredential> sink) {
+        return loadFrom(0L, sink, new HashMap<>());
     }
 
-    private Uni<List<StoredCredential>> loadFrom(long afterId, List<StoredCredential> loaded, Map<Object, Object> canonical) {
+    private Uni<Void> loadFrom(long afterId, Consumer<StoredCredential> sink, Map<Object, Object> canonical) {
         return pool.preparedQuery(SELECT + " where t.id > $1 order by t.id limit $2").execute(Tuple.of(afterId, page))
                 .chain(rows -> {
                     long last = afterId;
                     for (Row row : rows) {
-                        loaded.add(toCredential(row, canonical));
+                        sink.accept(toCredential(row, canonical));
                         last = row.getLong("id");
                     }
-                    return rows.size() < page ? Uni.createFrom().item(loaded) : loadFrom(last, loaded, canonical);
+                    return rows.size() < page ? Uni.createFrom().voidItem() : loadFrom(last, sink, canonical);
                 });
     }
 

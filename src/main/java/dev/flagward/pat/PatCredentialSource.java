@@ -14,9 +14,8 @@ import jakarta.inject.Singleton;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /** PATs for the credential cache. A PAT acts as its user, with the user's current role; a deleted user's PATs load as nothing. */
 @Singleton
@@ -38,17 +37,15 @@ public class PatCredentialSource implements CredentialSource {
     }
 
     @Override
-    public Uni<List<StoredCredential>> loadAll() {
-        return users.livePrincipals().chain(principals -> pool.query(SELECT).execute().map(rows -> {
-            List<StoredCredential> out = new ArrayList<>(rows.size());
+    public Uni<Void> loadAll(Consumer<StoredCredential> sink) {
+        return users.livePrincipals().chain(principals -> pool.query(SELECT).execute().invoke(rows -> {
             for (Row row : rows) {
                 UserPrincipal user = principals.get(row.getLong("user_id"));
                 if (user != null) {
-                    out.add(toCredential(row, user));
+                    sink.accept(toCredential(row, user));
                 }
             }
-            return out;
-        }));
+        })).replaceWithVoid();
     }
 
     @Override

@@ -28,7 +28,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * Every credential of every kind, by selector, in memory: authentication is a map lookup, never a table scan.
@@ -67,6 +69,8 @@ public class CredentialCache {
     private final Map<String, Long> unknown = new ConcurrentHashMap<>();
     /** Bumped on every single-selector change; a full reload does not overwrite selectors changed while it ran. */
     private final AtomicLong epoch = new AtomicLong();
+    /** Stamped on every entry a full load stores; entries of older generations left after a load are gone. */
+    private final AtomicInteger loadGeneration = new AtomicInteger();
     private final Map<String, Long> touchedAt = new ConcurrentHashMap<>();
     private final Vertx vertx;
     private final Config config;
@@ -275,14 +279,7 @@ public class CredentialCache {
             Object before = previous == null ? null : groupOf(previous);
             Object after = next == null ? null : groupOf(next);
             if (before != null && !before.equals(after)) {
-                groups.computeIfPresent(before, (group, members) -> {
-                    if (members instanceof String single) {
-                        return single.equals(selector) ? null : single;
-                    }
-                    Set<?> set = (Set<?>) members;
-                    set.remove(selector);
-                    return set.isEmpty() ? null : set;
-                });
+                unindex(selector, before);
             }
             if (after != null) {
                 groups.compute(after, (group, members) -> {
@@ -302,6 +299,20 @@ public class CredentialCache {
                 });
             }
             return next;
+        });
+    }
+
+    private void unindex(String selector, Object group) {
+        if (group == null) {
+            return;
+        }
+        groups.computeIfPresent(group, (key, members) -> {
+            if (members instanceof String single) {
+                return single.equals(selector) ? null : single;
+            }
+            Set<?> set = (Set<?>) members;
+            set.remove(selector);
+            return set.isEmpty() ? null : set;
         });
     }
 
@@ -325,28 +336,47 @@ public class CredentialCache {
         unknown.put(selector, System.nanoTime() + securityConfig.negativeCacheTtl().toNanos());
     }
 
+    /**
+     * Loads every credential of every kind, storing each as it arrives and stamping it with this load's generation;
+     * afterwards whatever an older generation left and nobody changed since the load began is gone from the
+     * database, and is removed. A credential changed during the load (touched) is left to that change.
+     */
     Uni<Void> reloadAll() {
         long started = epoch.get();
-        List<Uni<List<StoredCredential>>> loads = sources.values().stream().map(CredentialSource::loadAll).toList();
+        int generation = loadGeneration.incrementAndGet();
+        Consumer<StoredCredential> sink = credential -> {
+            if (!isTouchedSince(credential.selector(), started)) {
+                credential.generation = generation;
+                store(credential.selector(), credential);
+            }
+        };
+        List<Uni<Void>> loads = sources.values().stream().map(source -> source.loadAll(sink)).toList();
         if (loads.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return Uni.join().all(loads).andFailFast().invoke(lists -> {
-            Map<String, StoredCredential> fresh = new HashMap<>();
-            lists.forEach(list -> list.forEach(c -> fresh.put(c.selector(), c)));
-            fresh.forEach((selector, credential) -> {
-                if (!isTouchedSince(selector, started)) {
-                    store(selector, credential);
-                }
-            });
-            for (String selector : List.copyOf(entries.keySet())) {
-                if (!fresh.containsKey(selector) && !isTouchedSince(selector, started)) {
-                    store(selector, null);
+        return Uni.join().all(loads).andFailFast().invoke(() -> {
+            for (StoredCredential credential : entries.values()) {
+                if (credential.generation < generation && !isTouchedSince(credential.selector(), started)) {
+                    removeIfCurrent(credential);
                 }
             }
             touchedAt.values().removeIf(touched -> touched <= started);
             unknown.clear();
         }).replaceWithVoid();
+    }
+
+    /** Removes this exact entry, unless something has replaced it meanwhile. */
+    private void removeIfCurrent(StoredCredential stale) {
+        String selector = stale.selector();
+        if (entries.get(selector) == stale) {
+            entries.computeIfPresent(selector, (key, current) -> {
+                if (current != stale) {
+                    return current;
+                }
+                unindex(selector, groupOf(current));
+                return null;
+            });
+        }
     }
 
     private void listen() {

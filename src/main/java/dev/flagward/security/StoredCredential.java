@@ -26,6 +26,8 @@ public final class StoredCredential {
     private final long createdMicros;
     private final boolean suspended;
     private volatile long seenMicros;
+    /** The full load that stored this entry (set by the cache before publishing it; see CredentialCache). */
+    int generation;
 
     public StoredCredential(String kind, String selector, byte[] verifier, Instant expiresAt, Principal principal,
                             long id, Instant createdAt, Instant seenAt) {

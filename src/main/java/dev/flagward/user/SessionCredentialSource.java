@@ -16,6 +16,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /** Browser sessions for the credential cache: live sessions of live users. */
 @Singleton
@@ -39,8 +40,8 @@ public class SessionCredentialSource implements CredentialSource {
     }
 
     @Override
-    public Uni<List<StoredCredential>> loadAll() {
-        return pool.query(SELECT).execute().map(SessionCredentialSource::toCredentials);
+    public Uni<Void> loadAll(Consumer<StoredCredential> sink) {
+        return pool.query(SELECT).execute().invoke(rows -> toCredentials(rows).forEach(sink)).replaceWithVoid();
     }
 
     @Override
