@@ -273,7 +273,10 @@ public class CredentialCache {
         store(selector, found);
     }
 
-    /** The one place entries change (null removes), keeping the group index in step under the entry's lock. */
+    /**
+     * Stores or (null) removes an entry, keeping the group index in step under the entry's lock. {@link #suspend} and
+     * {@link #removeIfCurrent} are the only other writers of entries, under the same lock.
+     */
     private void store(String selector, StoredCredential next) {
         entries.compute(selector, (key, previous) -> {
             Object before = previous == null ? null : groupOf(previous);
