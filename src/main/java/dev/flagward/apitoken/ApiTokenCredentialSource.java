@@ -90,16 +90,12 @@ public class ApiTokenCredentialSource implements CredentialSource {
         ApiTokenType type = ApiTokenType.fromWire(row.getString("type"));
         String environment = once(canonical, row.getString("environment"));
         List<String> projects = row.getBoolean("all_projects") ? ALL : once(canonical, List.of(row.getArrayOfStrings("projects")));
+        OffsetDateTime expires = row.getOffsetDateTime("expires_at");
         return new StoredCredential(Authenticator.API_TOKEN_KIND, selector, row.getBuffer("verifier").getBytes(),
-                instant(row, "expires_at"),
+                expires == null ? null : expires.toInstant(),
                 new ApiTokenPrincipal(selector, once(canonical, row.getString("token_name")), type,
                         environment == null ? "*" : environment, projects),
-                row.getLong("id"), instant(row, "created_at"), instant(row, "seen_at"));
-    }
-
-    private static Instant instant(Row row, String column) {
-        OffsetDateTime value = row.getOffsetDateTime(column);
-        return value == null ? null : value.toInstant();
+                row.getLong("id"), row.getOffsetDateTime("created_at"), row.getOffsetDateTime("seen_at"));
     }
 
     @SuppressWarnings("unchecked")

@@ -13,7 +13,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Singleton;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -65,9 +64,8 @@ public class PatCredentialSource implements CredentialSource {
     }
 
     private static StoredCredential toCredential(Row row, UserPrincipal user) {
-        OffsetDateTime seenAt = row.getOffsetDateTime("seen_at");
         return new StoredCredential(Authenticator.PAT_KIND, row.getString("selector"), row.getBuffer("verifier").getBytes(),
                 row.getOffsetDateTime("expires_at").toInstant(), user, row.getLong("id"),
-                row.getOffsetDateTime("created_at").toInstant(), seenAt == null ? null : seenAt.toInstant());
+                row.getOffsetDateTime("created_at"), row.getOffsetDateTime("seen_at"));
     }
 }

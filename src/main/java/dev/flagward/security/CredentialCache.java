@@ -53,7 +53,7 @@ public class CredentialCache {
     /** Last-use batches, announced by the replica that wrote them (see {@link SeenAtWriter}). */
     static final String SEEN_CHANNEL = "flagward_seen";
     /** Newest first, as listings are shown. */
-    public static final Comparator<StoredCredential> NEWEST_FIRST = Comparator
+    private static final Comparator<StoredCredential> NEWEST_FIRST = Comparator
             .comparingLong(StoredCredential::createdMicros).reversed()
             .thenComparing(Comparator.comparingLong(StoredCredential::id).reversed());
     private static final Logger LOG = Logger.getLogger(CredentialCache.class);

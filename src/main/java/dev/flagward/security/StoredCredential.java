@@ -1,6 +1,7 @@
 package dev.flagward.security;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
 
 /**
  * A credential as kept in the in-process cache: the public selector, the SHA-256 verifier of the secret, the expiry
@@ -29,9 +30,11 @@ public final class StoredCredential {
     /** The full load that stored this entry (set by the cache before publishing it; see CredentialCache). */
     int generation;
 
+    /** From a credential row: {@code createdAt} and {@code seenAt} (null: never used) as the database gives them. */
     public StoredCredential(String kind, String selector, byte[] verifier, Instant expiresAt, Principal principal,
-                            long id, Instant createdAt, Instant seenAt) {
-        this(kind, selector, verifier, expiresAt, principal, id, micros(createdAt), seenAt == null ? NEVER : micros(seenAt), false);
+                            long id, OffsetDateTime createdAt, OffsetDateTime seenAt) {
+        this(kind, selector, verifier, expiresAt, principal, id, micros(createdAt.toInstant()),
+                seenAt == null ? NEVER : micros(seenAt.toInstant()), false);
     }
 
     private StoredCredential(String kind, String selector, byte[] verifier, Instant expiresAt, Principal principal,

@@ -7,14 +7,10 @@ import dev.flagward.security.StoredCredential;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Singleton;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -41,15 +37,17 @@ public class SessionCredentialSource implements CredentialSource {
 
     @Override
     public Uni<Void> loadAll(Consumer<StoredCredential> sink) {
-        return pool.query(SELECT).execute().invoke(rows -> toCredentials(rows).forEach(sink)).replaceWithVoid();
+        return pool.query(SELECT).execute().invoke(rows -> {
+            for (Row row : rows) {
+                sink.accept(toCredential(row));
+            }
+        }).replaceWithVoid();
     }
 
     @Override
     public Uni<StoredCredential> load(String selector) {
-        return pool.preparedQuery(SELECT + " and s.selector = $1").execute(Tuple.of(selector)).map(rows -> {
-            List<StoredCredential> found = toCredentials(rows);
-            return found.isEmpty() ? null : found.get(0);
-        });
+        return pool.preparedQuery(SELECT + " and s.selector = $1").execute(Tuple.of(selector))
+                .map(rows -> rows.size() == 0 ? null : toCredential(rows.iterator().next()));
     }
 
     @Override
@@ -57,15 +55,10 @@ public class SessionCredentialSource implements CredentialSource {
         return SeenAtWriter.write(pool, "sessions", lastSeen);
     }
 
-    private static List<StoredCredential> toCredentials(RowSet<Row> rows) {
-        List<StoredCredential> out = new ArrayList<>(rows.size());
-        for (Row row : rows) {
-            OffsetDateTime seenAt = row.getOffsetDateTime("seen_at");
-            out.add(new StoredCredential(Authenticator.SESSION_KIND, row.getString("selector"),
-                    row.getBuffer("verifier").getBytes(), row.getOffsetDateTime("expires_at").toInstant(),
-                    UserService.principal(row), row.getLong("session_id"), row.getOffsetDateTime("created_at").toInstant(),
-                    seenAt == null ? null : seenAt.toInstant()));
-        }
-        return out;
+    private static StoredCredential toCredential(Row row) {
+        return new StoredCredential(Authenticator.SESSION_KIND, row.getString("selector"),
+                row.getBuffer("verifier").getBytes(), row.getOffsetDateTime("expires_at").toInstant(),
+                UserService.principal(row), row.getLong("session_id"), row.getOffsetDateTime("created_at"),
+                row.getOffsetDateTime("seen_at"));
     }
 }
