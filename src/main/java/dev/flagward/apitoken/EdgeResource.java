@@ -1,5 +1,6 @@
 package dev.flagward.apitoken;
 
+import dev.flagward.security.Public;
 import dev.flagward.apitoken.ApiTokenApi.ValidateRequest;
 import dev.flagward.apitoken.ApiTokenApi.ValidateResponse;
 import dev.flagward.apitoken.ApiTokenApi.ValidatedToken;
@@ -23,6 +24,7 @@ import java.util.List;
 
 /** Token validation for Unleash Edge and other services: served from memory, no authentication (as in Unleash). */
 @Path("/edge/validate")
+@Public
 @Tag(name = "Edge", description = "Validate SDK tokens")
 public class EdgeResource {
 

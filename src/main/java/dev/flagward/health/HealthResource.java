@@ -1,5 +1,6 @@
 package dev.flagward.health;
 
+import dev.flagward.security.Public;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -12,6 +13,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Unleash's operational and readiness endpoints (SPEC §8.5). */
 @Path("/")
+@Public
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Operational", description = "Health and readiness")
 public class HealthResource {

@@ -6,8 +6,9 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * The permission a resource method needs. Checked by {@link AccessFilter} before the body is read, so the order is
- * 401 → 403 → 415 → 400. Methods under {@code /api/admin} without it need {@link Permission#ADMIN} (fail closed).
+ * The permission a resource method needs: the caller must authenticate and hold it. Such a method belongs to the
+ * admin API, so it is also subject to the license's read-only mode when it writes. Read by {@link AccessRule}; a
+ * method-level annotation ({@code Access} or {@link Public}) replaces the class-level one.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.METHOD, ElementType.TYPE})

@@ -2,50 +2,78 @@ package dev.flagward.security;
 
 import dev.flagward.web.ApiException;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
+import jakarta.enterprise.inject.Instance;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.HttpHeaders;
+import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 import java.lang.reflect.Method;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Authentication and permission for every matched request, before its body is read. SDK tokens (client, backend,
- * frontend) never pass on the admin API; admin tokens pass everything except endpoints for users themselves;
- * users pass when their root role grants the permission.
+ * Every access decision for a matched request, before its body is read, in the order of SPEC §2: authentication
+ * (401), permission (403), then the license: enterprise features need a valid one, and past an expired license's
+ * grace period the admin API takes no writes but revocations (403 LicenseError). All of it comes from the matched
+ * method's {@link AccessRule}, never from the raw path.
+ * <p>
+ * SDK tokens (client, backend, frontend) never pass on the admin API; admin tokens pass everything except
+ * endpoints for users themselves; users pass when their root role grants the permission.
  */
 public class AccessFilter {
 
+    private static final Logger LOG = Logger.getLogger(AccessFilter.class);
     private static final Uni<Void> CONTINUE = Uni.createFrom().voidItem();
 
     private final Authenticator authenticator;
     private final Caller caller;
-    private final Map<Method, Optional<Permission>> declared = new ConcurrentHashMap<>();
+    private final Instance<LicenseState> license;
+    private final Map<Method, AccessRule> rules = new ConcurrentHashMap<>();
 
-    public AccessFilter(Authenticator authenticator, Caller caller) {
+    public AccessFilter(Authenticator authenticator, Caller caller, Instance<LicenseState> license) {
         this.authenticator = authenticator;
         this.caller = caller;
+        this.license = license;
     }
 
     @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
     public Uni<Void> authorize(ResourceInfo resource, HttpServerRequest request) {
-        Permission needed = permissionFor(resource, request.path());
         String address = addressOf(request);
-        if (needed == null) {
+        Method method = resource.getResourceMethod();
+        if (method == null) {
             caller.setAddress(address);
+            return CONTINUE; // nothing matched: the framework answers 404
+        }
+        AccessRule rule = rules.computeIfAbsent(method, AccessFilter::ruleOf);
+        if (!rule.declared()) {
+            throw ApiException.operationDenied("This endpoint declares no access rule and is refused.");
+        }
+        if (!rule.adminApi()) {
+            caller.setAddress(address);
+            checkLicense(rule);
             return CONTINUE;
         }
-        io.vertx.core.http.Cookie session = request.getCookie(Authenticator.SESSION_COOKIE);
+        Cookie session = request.getCookie(Authenticator.SESSION_COOKIE);
         return authenticator.authenticate(request.getHeader(HttpHeaders.AUTHORIZATION),
                 session == null ? null : session.getValue()).invoke(principal -> {
-            check(principal, needed);
+            check(principal, rule.permission());
+            checkLicense(rule);
             caller.set(principal, address);
         }).replaceWithVoid();
+    }
+
+    private static AccessRule ruleOf(Method method) {
+        AccessRule rule = AccessRule.of(method);
+        if (!rule.declared()) {
+            LOG.errorf("%s.%s declares neither @Access nor @Public (or both): every call to it is refused",
+                    method.getDeclaringClass().getSimpleName(), method.getName());
+        }
+        return rule;
     }
 
     static void check(Principal principal, Permission needed) {
@@ -62,19 +90,19 @@ public class AccessFilter {
         }
     }
 
-    private Permission permissionFor(ResourceInfo resource, String path) {
-        Method method = resource.getResourceMethod();
-        Optional<Permission> permission = method == null ? Optional.empty() : declared.computeIfAbsent(method, m -> {
-            Access access = m.getAnnotation(Access.class);
-            if (access == null) {
-                access = m.getDeclaringClass().getAnnotation(Access.class);
-            }
-            return Optional.ofNullable(access).map(Access::value);
-        });
-        if (permission.isPresent()) {
-            return permission.get();
+    private void checkLicense(AccessRule rule) {
+        boolean readOnlyApplies = rule.adminApi() && rule.write() && !rule.revocation();
+        if ((!rule.enterprise() && !readOnlyApplies) || !license.isResolvable()) {
+            return;
         }
-        return path.startsWith("/api/admin") ? Permission.ADMIN : null;
+        LicenseState state = license.get();
+        if (rule.enterprise() && !state.enterpriseEnabled()) {
+            throw ApiException.license("This is an enterprise feature: install a valid license to use it.");
+        }
+        if (readOnlyApplies && state.readOnly()) {
+            throw ApiException.license("The license has expired and its grace period is over: the admin API is read-only. "
+                    + "Install a new license; revoking credentials still works.");
+        }
     }
 
     private static String addressOf(HttpServerRequest request) {

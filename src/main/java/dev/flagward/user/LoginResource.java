@@ -1,5 +1,6 @@
 package dev.flagward.user;
 
+import dev.flagward.security.Public;
 import dev.flagward.security.Authenticator;
 import dev.flagward.security.Caller;
 import dev.flagward.user.UserApi.LoginRequest;
@@ -19,6 +20,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Password sign-in and sign-out for browsers (SPEC §5.2). */
 @Path("/")
+@Public
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Auth", description = "Sign in with a password; the session lives in an HttpOnly cookie")
 public class LoginResource {

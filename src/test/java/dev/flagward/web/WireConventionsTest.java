@@ -19,6 +19,7 @@ class WireConventionsTest {
 
     /** A resource that fails the way a bug would, with internals in its message. Exists only in tests. */
     @Path("/api/test-only")
+    @dev.flagward.security.Public
     public static class FailingResource {
         @GET
         @Path("boom")

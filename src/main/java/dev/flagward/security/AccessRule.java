@@ -1,0 +1,51 @@
+package dev.flagward.security;
+
+import jakarta.ws.rs.HttpMethod;
+
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+import java.util.Set;
+
+/**
+ * Everything an access decision needs, read once from the matched resource method and its class, never from the
+ * request path: a path spelled another way (duplicate slashes, dot segments, percent-encoding) that reaches the
+ * same method is judged the same, and one that reaches no method is not routed at all.
+ *
+ * @param declared   exactly one of {@link Access} and {@link Public} applies; a method without a rule is refused
+ * @param permission what the caller needs, or null for a {@link Public} method
+ * @param enterprise {@link Enterprise}: needs a valid license
+ * @param write      the method's HTTP designator is not GET, HEAD or OPTIONS
+ * @param revocation {@link Revocation}: a write that read-only mode still allows
+ */
+public record AccessRule(boolean declared, Permission permission, boolean enterprise, boolean write, boolean revocation) {
+
+    private static final Set<String> READS = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
+
+    public static AccessRule of(Method method) {
+        Access access = method.getAnnotation(Access.class);
+        Public open = method.getAnnotation(Public.class);
+        if (access == null && open == null) {
+            access = method.getDeclaringClass().getAnnotation(Access.class);
+            open = method.getDeclaringClass().getAnnotation(Public.class);
+        }
+        boolean enterprise = method.isAnnotationPresent(Enterprise.class)
+                || method.getDeclaringClass().isAnnotationPresent(Enterprise.class);
+        return new AccessRule((access == null) != (open == null), access == null ? null : access.value(), enterprise,
+                isWrite(method), method.isAnnotationPresent(Revocation.class));
+    }
+
+    /** Methods of the admin API: those that need credentials. Their writes stop in read-only mode. */
+    public boolean adminApi() {
+        return permission != null;
+    }
+
+    private static boolean isWrite(Method method) {
+        for (Annotation annotation : method.getAnnotations()) {
+            HttpMethod designator = annotation.annotationType().getAnnotation(HttpMethod.class);
+            if (designator != null) {
+                return !READS.contains(designator.value());
+            }
+        }
+        return true; // a sub-resource locator or something unforeseen: judged as a write (fail closed)
+    }
+}
