@@ -26,13 +26,14 @@ public class License {
     public String instanceName;
     @Column(name = "instance_id")
     public String instanceId;
-    public int seats;
+    /** Admins and Editors; null: no limit (as for every resource below). */
+    public Integer seats;
     @Column(name = "release_templates")
-    public int releaseTemplates;
+    public Integer releaseTemplates;
     @Column(name = "edge_instances")
-    public int edgeInstances;
+    public Integer edgeInstances;
     @Column(name = "read_only_users")
-    public int readOnlyUsers;
+    public Integer readOnlyUsers;
     @Column(name = "issued_at")
     public Instant issuedAt;
     @Column(name = "expires_at")
@@ -41,4 +42,12 @@ public class License {
     public Instant installedAt;
     @Column(name = "installed_by")
     public String installedBy;
+
+    /**
+     * The one reading of a resource limit (SPEC §7.4), for every rule that reads one: absent means no limit, a number
+     * means at most that many, 0 included.
+     */
+    public static boolean within(Integer limit, long count) {
+        return limit == null || count <= limit;
+    }
 }

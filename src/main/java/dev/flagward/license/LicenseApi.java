@@ -13,7 +13,9 @@ public final class LicenseApi {
     public record UpdateLicenseRequest(String token) {
     }
 
-    public record Resources(int seats, int releaseTemplates, int edgeInstances, int readOnlyUsers) {
+    /** Limits; null where the license states none (no limit). */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record Resources(Integer seats, Integer releaseTemplates, Integer edgeInstances, Integer readOnlyUsers) {
     }
 
     /** The body when no license is installed: {@code {"isValid": false}} and nothing else. */

@@ -40,9 +40,12 @@ public final class LicenseIssuer {
     private LicenseIssuer() {
     }
 
-    /** What a license says. {@code issuer} must match the instance's FLAGWARD_LICENSE_ISSUER. */
+    /**
+     * What a license says. {@code issuer} must match the instance's FLAGWARD_LICENSE_ISSUER. A null resource is left
+     * out of the license: no limit.
+     */
     public record Claims(String issuer, String customer, String type, String plan, String instanceName, String instanceId,
-                         int seats, int releaseTemplates, int edgeInstances, int readOnlyUsers, Instant issuedAt,
+                         Integer seats, Integer releaseTemplates, Integer edgeInstances, Integer readOnlyUsers, Instant issuedAt,
                          Instant expiresAt) {
 
         public static Claims standard(String customer, int seats, int readOnlyUsers, Duration validFor) {
@@ -51,7 +54,7 @@ public final class LicenseIssuer {
                     readOnlyUsers, now, now.plus(validFor));
         }
 
-        public Claims withSeats(int newSeats, int newReadOnlyUsers) {
+        public Claims withSeats(Integer newSeats, Integer newReadOnlyUsers) {
             return new Claims(issuer, customer, type, plan, instanceName, instanceId, newSeats, releaseTemplates,
                     edgeInstances, newReadOnlyUsers, issuedAt, expiresAt);
         }
@@ -74,10 +77,10 @@ public final class LicenseIssuer {
 
     public static String sign(PrivateKey key, String kid, SignatureAlgorithm algorithm, Claims claims) {
         Map<String, Object> resources = new LinkedHashMap<>();
-        resources.put("seats", claims.seats());
-        resources.put("releaseTemplates", claims.releaseTemplates());
-        resources.put("edgeInstances", claims.edgeInstances());
-        resources.put("readOnlyUsers", claims.readOnlyUsers());
+        putIfPresent(resources, "seats", claims.seats());
+        putIfPresent(resources, "releaseTemplates", claims.releaseTemplates());
+        putIfPresent(resources, "edgeInstances", claims.edgeInstances());
+        putIfPresent(resources, "readOnlyUsers", claims.readOnlyUsers());
         JwtClaimsBuilder builder = Jwt.claims()
                 .issuer(claims.issuer())
                 .subject(claims.customer())
@@ -90,6 +93,12 @@ public final class LicenseIssuer {
         putIfPresent(builder, "instanceName", claims.instanceName());
         putIfPresent(builder, "instanceId", claims.instanceId());
         return builder.jws().keyId(kid).header("typ", LicenseVerifier.TYPE).algorithm(algorithm).sign(key);
+    }
+
+    private static void putIfPresent(Map<String, Object> resources, String name, Integer limit) {
+        if (limit != null) {
+            resources.put(name, limit);
+        }
     }
 
     private static void putIfPresent(JwtClaimsBuilder builder, String claim, String value) {
@@ -142,6 +151,7 @@ public final class LicenseIssuer {
                     + "       license-issuer sign --key PRIVATE.pem --kid KID --alg RS256|ES256|EDDSA --customer NAME\n"
                     + "                           [--issuer flagward] [--type T] [--plan P] [--instance-name N] [--instance-id ID]\n"
                     + "                           [--seats N] [--read-only-users N] [--edge-instances N] [--release-templates N]\n"
+                    + "                           (each limit: a number, or 'unlimited' to leave it out of the license)\n"
                     + "                           [--days 365 | --expires-at 2027-01-01T00:00:00Z] [--issued-at ISO]");
             System.exit(2);
         }
@@ -171,11 +181,14 @@ public final class LicenseIssuer {
         Claims claims = new Claims(options.getOrDefault("issuer", "flagward"), require(options, "customer"),
                 options.getOrDefault("type", "Enterprise"), options.getOrDefault("plan", "Enterprise"),
                 options.get("instance-name"), options.get("instance-id"),
-                Integer.parseInt(options.getOrDefault("seats", "10")),
-                Integer.parseInt(options.getOrDefault("release-templates", "10")),
-                Integer.parseInt(options.getOrDefault("edge-instances", "5")),
-                Integer.parseInt(options.getOrDefault("read-only-users", "10")), issuedAt, expiresAt);
+                limit(options.getOrDefault("seats", "10")), limit(options.getOrDefault("release-templates", "10")),
+                limit(options.getOrDefault("edge-instances", "5")), limit(options.getOrDefault("read-only-users", "10")),
+                issuedAt, expiresAt);
         System.out.println(sign(key, kid, algorithm, claims));
+    }
+
+    private static Integer limit(String value) {
+        return value.equalsIgnoreCase("unlimited") ? null : Integer.valueOf(value);
     }
 
     private static String require(Map<String, String> options, String name) {

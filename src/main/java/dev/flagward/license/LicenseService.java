@@ -228,10 +228,11 @@ public class LicenseService implements LicenseState {
                     + " days.", "warning"));
         }
         return Panache.withSession(users::seatUsage).chain(usage -> edgeInstances.recentCount().map(edges -> {
-            if (license.seats > 0 && usage.seats() * 10 >= license.seats * 9L) {
+            // The seat rule's reading of limits: none stated, nothing to warn about; 0 stated, full at once.
+            if (license.seats != null && usage.seats() * 10 >= license.seats * 9L) {
                 return new LicenseCheck(true, usage.seats() + " of " + license.seats + " seats are in use.", "warning");
             }
-            if (edges > license.edgeInstances) {
+            if (!License.within(license.edgeInstances, edges)) {
                 return new LicenseCheck(true, edges + " Edge instances are in use; the license allows "
                         + license.edgeInstances + ".", "warning");
             }

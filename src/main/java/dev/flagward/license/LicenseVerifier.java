@@ -36,7 +36,8 @@ public class LicenseVerifier {
 
     /** The verified content of a license: every field comes from verified claims. */
     public record VerifiedLicense(String token, String customer, String type, String plan, String instanceName,
-                                  String instanceId, int seats, int releaseTemplates, int edgeInstances, int readOnlyUsers,
+                                  String instanceId, Integer seats, Integer releaseTemplates, Integer edgeInstances,
+                                  Integer readOnlyUsers,
                                   Instant issuedAt, Instant expiresAt) {
         @Override
         public String toString() {
@@ -184,10 +185,11 @@ public class LicenseVerifier {
         return value;
     }
 
-    private static int count(JsonObject resources, String name) {
+    /** A resource limit: null when the license does not state it (no limit), else a whole number of at least 0. */
+    private static Integer count(JsonObject resources, String name) {
         JsonValue value = resources.get(name);
         if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
-            return 0;
+            return null;
         }
         if (!(value instanceof JsonNumber number) || !number.isIntegral() || number.longValue() < 0
                 || number.longValue() > Integer.MAX_VALUE) {

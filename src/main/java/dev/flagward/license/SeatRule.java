@@ -10,7 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * The license's user limits (SPEC §7.4): {@code seats} for Admins and Editors (counting users deleted in the last 30
- * days), {@code readOnlyUsers} for Viewers. Without a license there is no limit. Runs inside the creating
+ * days), {@code readOnlyUsers} for Viewers. Without a license, or a limit the license does not state, there is no limit. Runs inside the creating
  * transaction under an advisory lock, so two concurrent creations cannot both take the last seat.
  */
 @ApplicationScoped
@@ -36,11 +36,11 @@ public class SeatRule implements UserSeatRule {
                 .chain(session -> session.createNativeQuery("select pg_advisory_xact_lock(" + SEAT_LOCK + ")").getSingleResult())
                 .chain(users::seatUsage)
                 .invoke(usage -> {
-                    if (role == RootRole.Viewer && usage.readOnlyUsers() + 1 > limits.readOnlyUsers) {
+                    if (role == RootRole.Viewer && !License.within(limits.readOnlyUsers, usage.readOnlyUsers() + 1)) {
                         throw ApiException.exceedsLimit("The license allows " + limits.readOnlyUsers
                                 + " read-only users (Viewers) and all are taken.");
                     }
-                    if (role != RootRole.Viewer && usage.seats() + 1 > limits.seats) {
+                    if (role != RootRole.Viewer && !License.within(limits.seats, usage.seats() + 1)) {
                         throw ApiException.exceedsLimit("The license allows " + limits.seats + " seats and all are taken "
                                 + "(users deleted in the last 30 days still count).");
                     }

@@ -240,6 +240,44 @@ class LicenseTest {
         createSecret(Map.of());
     }
 
+    /**
+     * SPEC §7.4: the seat rule and the license check read a limit the same way. An absent limit is no limit (both let
+     * users in and stay quiet), 0 is zero (both refuse and warn), a number is that number.
+     */
+    @Test
+    void seatRuleAndCheckReadTheSameLimitTheSameWay() {
+        long used = Db.count(pool, "select count(*) from users where root_role <> 'Viewer' "
+                + "and (deleted_at is null or deleted_at > now() - interval '30 days')");
+        Instant issued = Instant.now().minusSeconds(60);
+
+        install(Licenses.rs256(Licenses.generous().withSeats(null, null).withTimes(issued, issued.plus(Duration.ofDays(365)))));
+        admin().get(LICENSE).then().body("resources.seats", org.hamcrest.Matchers.nullValue())
+                .body("resources", org.hamcrest.Matchers.hasKey("seats"));
+        Users.create(unique("nolimit"), "Editor");
+        Users.create(unique("nolimit"), "Viewer");
+        admin().get(LICENSE + "/check").then().body("isValid", is(true)).body("messageType", is("info"));
+
+        used++;
+        install(Licenses.rs256(Licenses.generous().withSeats(0, 0).withTimes(issued.plusSeconds(1), issued.plus(Duration.ofDays(365)))));
+        admin().get(LICENSE).then().body("resources.seats", is(0)).body("resources.readOnlyUsers", is(0));
+        error(json(ADMIN, Map.of("username", unique("zero"), "rootRole", "Editor")).post("/api/admin/user-admin").then(),
+                400, "ExceedsLimitError");
+        error(json(ADMIN, Map.of("username", unique("zero"), "rootRole", "Viewer")).post("/api/admin/user-admin").then(),
+                400, "ExceedsLimitError");
+        admin().get(LICENSE + "/check").then().body("messageType", is("warning"))
+                .body("message", containsString(used + " of 0 seats"));
+
+        install(Licenses.rs256(Licenses.generous().withSeats((int) used + 1, 10_000)
+                .withTimes(issued.plusSeconds(2), issued.plus(Duration.ofDays(365)))));
+        Users.create(unique("last"), "Admin");
+        error(json(ADMIN, Map.of("username", unique("over"), "rootRole", "Editor")).post("/api/admin/user-admin").then(),
+                400, "ExceedsLimitError");
+        admin().get(LICENSE + "/check").then().body("messageType", is("warning"))
+                .body("message", containsString((used + 1) + " of " + (used + 1) + " seats"));
+        assertEquals(3, Db.count(pool, "select count(*) from licenses"));
+        assertEquals(1, Db.count(pool, "select count(*) from licenses where seats is null and read_only_users is null"));
+    }
+
     @Test
     void checkWarnsWhenSeatsAreNearlyUsed() {
         long seats = Db.count(pool, "select count(*) from users where root_role <> 'Viewer' "
