@@ -5,7 +5,7 @@ import dev.flagward.audit.Actor;
 import dev.flagward.audit.AuditLog;
 import dev.flagward.scope.ScopeService;
 import dev.flagward.security.ApiTokenType;
-import dev.flagward.security.Authenticator;
+import dev.flagward.security.CredentialKinds;
 import dev.flagward.security.CredentialFormat;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.StartupEvent;
@@ -44,13 +44,15 @@ public class ApiTokenBootstrap {
 
     private final ApiTokenRepository tokens;
     private final ScopeService scopes;
-    private final Authenticator authenticator;
+    private final CredentialKinds kinds;
+    private final ApiTokenCredentialSource source;
     private final AuditLog audit;
     private final Clock clock;
     private final List<Seed> seeds;
     private final Pool pool;
 
-    public ApiTokenBootstrap(ApiTokenRepository tokens, ScopeService scopes, Authenticator authenticator, AuditLog audit,
+    public ApiTokenBootstrap(ApiTokenRepository tokens, ScopeService scopes, CredentialKinds kinds,
+                             ApiTokenCredentialSource source, AuditLog audit,
                              Clock clock, Pool pool,
                              @ConfigProperty(name = "init.admin-api-tokens") Optional<String> admin,
                              @ConfigProperty(name = "init.backend-api-tokens") Optional<String> backend,
@@ -58,7 +60,8 @@ public class ApiTokenBootstrap {
                              @ConfigProperty(name = "init.frontend-api-tokens") Optional<String> frontend) {
         this.tokens = tokens;
         this.scopes = scopes;
-        this.authenticator = authenticator;
+        this.kinds = kinds;
+        this.source = source;
         this.audit = audit;
         this.clock = clock;
         this.pool = pool;
@@ -121,7 +124,7 @@ public class ApiTokenBootstrap {
     private boolean allPresent() {
         Set<String> selectors = new HashSet<>();
         for (Seed seed : seeds) {
-            String selector = authenticator.selectorOf(seed.secret(), Authenticator.API_TOKEN_KIND);
+            String selector = selectorOf(seed);
             if (selector == null) {
                 return false; // the slow path reports it
             }
@@ -137,6 +140,12 @@ public class ApiTokenBootstrap {
         return false;
     }
 
+    /** The stored selector of a configured secret, or null when it is v2-shaped with a checksum that fails. */
+    private String selectorOf(Seed seed) {
+        CredentialKinds.Presented presented = kinds.identifyAs(source, seed.secret());
+        return presented == null ? null : presented.selector();
+    }
+
     private Uni<Integer> insertMissing() {
         Uni<Integer> chain = Uni.createFrom().item(0);
         for (Seed seed : seeds) {
@@ -146,10 +155,10 @@ public class ApiTokenBootstrap {
     }
 
     private Uni<Boolean> insertIfMissing(Seed seed) {
-        String selector = authenticator.selectorOf(seed.secret(), Authenticator.API_TOKEN_KIND);
+        String selector = selectorOf(seed);
         if (selector == null) {
             return Uni.createFrom().failure(new IllegalStateException(seed.variable() + " value #" + seed.position()
-                    + " looks like a Flagward v2 secret but its checksum does not verify"));
+                    + " cannot be a secret: it is shaped like a Flagward v2 secret whose checksum fails, or is longer than 512 characters"));
         }
         return tokens.findBySelector(selector).chain(existing -> {
             if (existing != null) {

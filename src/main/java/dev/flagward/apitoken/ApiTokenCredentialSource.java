@@ -2,7 +2,6 @@ package dev.flagward.apitoken;
 
 import dev.flagward.security.ApiTokenPrincipal;
 import dev.flagward.security.ApiTokenType;
-import dev.flagward.security.Authenticator;
 import dev.flagward.security.CredentialSource;
 import dev.flagward.security.SeenAtWriter;
 import dev.flagward.security.StoredCredential;
@@ -26,6 +25,8 @@ import java.util.function.Consumer;
 @Singleton
 public class ApiTokenCredentialSource implements CredentialSource {
 
+    public static final String KIND = "api";
+
     private static final String SELECT = """
             select t.id, t.selector, t.verifier, t.token_name, t.type, t.environment, t.all_projects, t.expires_at,
                    t.created_at, t.seen_at,
@@ -46,7 +47,24 @@ public class ApiTokenCredentialSource implements CredentialSource {
 
     @Override
     public String kind() {
-        return Authenticator.API_TOKEN_KIND;
+        return KIND;
+    }
+
+    /** Every secret no other kind claims: an API token's prefix is its scope ({@code <project>:<environment>.}). */
+    @Override
+    public String prefix() {
+        return "";
+    }
+
+    @Override
+    public Channel channel() {
+        return Channel.AUTHORIZATION_HEADER;
+    }
+
+    /** Bootstrap secrets ({@code INIT_*_API_TOKENS}) may have any legacy form. */
+    @Override
+    public boolean acceptsVerbatim() {
+        return true;
     }
 
     /**
@@ -91,7 +109,7 @@ public class ApiTokenCredentialSource implements CredentialSource {
         String environment = once(canonical, row.getString("environment"));
         List<String> projects = row.getBoolean("all_projects") ? ALL : once(canonical, List.of(row.getArrayOfStrings("projects")));
         OffsetDateTime expires = row.getOffsetDateTime("expires_at");
-        return new StoredCredential(Authenticator.API_TOKEN_KIND, selector, row.getBuffer("verifier").getBytes(),
+        return new StoredCredential(KIND, selector, row.getBuffer("verifier").getBytes(),
                 expires == null ? null : expires.toInstant(),
                 new ApiTokenPrincipal(selector, once(canonical, row.getString("token_name")), type,
                         environment == null ? "*" : environment, projects),

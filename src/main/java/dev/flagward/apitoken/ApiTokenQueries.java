@@ -3,7 +3,6 @@ package dev.flagward.apitoken;
 import dev.flagward.apitoken.ApiTokenApi.ApiTokenView;
 import dev.flagward.security.ApiTokenPrincipal;
 import dev.flagward.security.ApiTokenType;
-import dev.flagward.security.Authenticator;
 import dev.flagward.security.CredentialCache;
 import dev.flagward.security.SeenTracker;
 import dev.flagward.security.StoredCredential;
@@ -33,7 +32,7 @@ public class ApiTokenQueries {
 
     /** Every token, newest first; admin tokens only when asked for. */
     public List<ApiTokenView> all(boolean includeAdmin) {
-        return views(cache.ofKind(Authenticator.API_TOKEN_KIND), includeAdmin);
+        return views(cache.ofKind(ApiTokenCredentialSource.KIND), includeAdmin);
     }
 
     public List<ApiTokenView> byName(String tokenName, boolean includeAdmin) {

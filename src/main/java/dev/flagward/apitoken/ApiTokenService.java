@@ -8,7 +8,6 @@ import dev.flagward.scope.ProjectDeletionListener;
 import dev.flagward.scope.ScopeService;
 import dev.flagward.security.ApiTokenPrincipal;
 import dev.flagward.security.ApiTokenType;
-import dev.flagward.security.Authenticator;
 import dev.flagward.security.CredentialCache;
 import dev.flagward.security.CredentialFormat;
 import dev.flagward.security.InstanceKeys;
@@ -109,7 +108,7 @@ public class ApiTokenService implements ProjectDeletionListener {
                             return tokens.persistAndFlush(token);
                         })
                         .call(token -> audit.record("api-token-created", actor, ApiTokenView.of(token), null)))
-                .call(token -> cache.refresh(Authenticator.API_TOKEN_KIND, token.selector))
+                .call(token -> cache.refresh(ApiTokenCredentialSource.KIND, token.selector))
                 .map(token -> ApiTokenView.withSecret(token, minted.secret()));
     }
 
@@ -129,7 +128,7 @@ public class ApiTokenService implements ProjectDeletionListener {
                     token.expiresAt = expiresAt;
                     return tokens.flush().call(() -> audit.record("api-token-updated", actor, ApiTokenView.of(token), before));
                 }))
-                .call(token -> token == null ? Uni.createFrom().voidItem() : cache.refresh(Authenticator.API_TOKEN_KIND, selector))
+                .call(token -> token == null ? Uni.createFrom().voidItem() : cache.refresh(ApiTokenCredentialSource.KIND, selector))
                 .replaceWithVoid();
     }
 
@@ -177,9 +176,9 @@ public class ApiTokenService implements ProjectDeletionListener {
     @Override
     public Uni<Void> afterProjectDeleted(String projectId) {
         List<Uni<Void>> reloads = new ArrayList<>();
-        for (var credential : cache.ofKind(Authenticator.API_TOKEN_KIND)) {
+        for (var credential : cache.ofKind(ApiTokenCredentialSource.KIND)) {
             if (credential.principal() instanceof ApiTokenPrincipal token && token.projects().contains(projectId)) {
-                reloads.add(cache.refresh(Authenticator.API_TOKEN_KIND, credential.selector()));
+                reloads.add(cache.refresh(ApiTokenCredentialSource.KIND, credential.selector()));
             }
         }
         return reloads.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(reloads).andFailFast().replaceWithVoid();

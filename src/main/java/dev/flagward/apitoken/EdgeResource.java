@@ -54,14 +54,14 @@ public class EdgeResource {
         List<String> secrets = request.tokens();
         if (secrets.size() == 1) {
             String secret = secrets.get(0);
-            return authenticator.validOrNull(secret).map(found -> {
+            return authenticator.validOrNull(secret, ApiTokenCredentialSource.KIND).map(found -> {
                 ValidatedToken valid = found == null ? null : toValidated(secret, found.principal());
                 return new ValidateResponse(valid == null ? List.of() : List.of(valid));
             });
         }
         List<Uni<ValidatedToken>> checks = new ArrayList<>(secrets.size());
         for (String secret : secrets) {
-            checks.add(authenticator.validOrNull(secret).map(found -> found == null ? null : toValidated(secret, found.principal())));
+            checks.add(authenticator.validOrNull(secret, ApiTokenCredentialSource.KIND).map(found -> found == null ? null : toValidated(secret, found.principal())));
         }
         if (checks.isEmpty()) {
             return Uni.createFrom().item(new ValidateResponse(List.of()));

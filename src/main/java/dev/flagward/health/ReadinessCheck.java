@@ -1,6 +1,7 @@
 package dev.flagward.health;
 
 import dev.flagward.security.CredentialCache;
+import dev.flagward.security.CredentialListener;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -20,10 +21,12 @@ public class ReadinessCheck implements AsyncHealthCheck {
 
     private final Pool pool;
     private final CredentialCache cache;
+    private final CredentialListener listener;
 
-    public ReadinessCheck(Pool pool, CredentialCache cache) {
+    public ReadinessCheck(Pool pool, CredentialCache cache, CredentialListener listener) {
         this.pool = pool;
         this.cache = cache;
+        this.listener = listener;
     }
 
     public Uni<Boolean> ready() {
@@ -39,6 +42,6 @@ public class ReadinessCheck implements AsyncHealthCheck {
     @Override
     public Uni<HealthCheckResponse> call() {
         return ready().map(ok -> HealthCheckResponse.named("database-and-credential-cache").status(ok)
-                .withData("credentials", cache.size()).withData("listening", cache.isListening()).build());
+                .withData("credentials", cache.size()).withData("listening", listener.isListening()).build());
     }
 }

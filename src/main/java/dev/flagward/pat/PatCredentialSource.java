@@ -1,6 +1,5 @@
 package dev.flagward.pat;
 
-import dev.flagward.security.Authenticator;
 import dev.flagward.security.CredentialSource;
 import dev.flagward.security.SeenAtWriter;
 import dev.flagward.security.StoredCredential;
@@ -20,6 +19,9 @@ import java.util.function.Consumer;
 @Singleton
 public class PatCredentialSource implements CredentialSource {
 
+    public static final String KIND = "pat";
+    public static final String PREFIX = "user:";
+
     private static final String SELECT = "select id, selector, verifier, expires_at, created_at, seen_at, user_id from personal_access_tokens";
 
     private final Pool pool;
@@ -32,7 +34,17 @@ public class PatCredentialSource implements CredentialSource {
 
     @Override
     public String kind() {
-        return Authenticator.PAT_KIND;
+        return KIND;
+    }
+
+    @Override
+    public String prefix() {
+        return PREFIX;
+    }
+
+    @Override
+    public Channel channel() {
+        return Channel.AUTHORIZATION_HEADER;
     }
 
     @Override
@@ -64,7 +76,7 @@ public class PatCredentialSource implements CredentialSource {
     }
 
     private static StoredCredential toCredential(Row row, UserPrincipal user) {
-        return new StoredCredential(Authenticator.PAT_KIND, row.getString("selector"), row.getBuffer("verifier").getBytes(),
+        return new StoredCredential(KIND, row.getString("selector"), row.getBuffer("verifier").getBytes(),
                 row.getOffsetDateTime("expires_at").toInstant(), user, row.getLong("id"),
                 row.getOffsetDateTime("created_at"), row.getOffsetDateTime("seen_at"));
     }

@@ -5,7 +5,6 @@ import dev.flagward.audit.AuditLog;
 import dev.flagward.pat.PatApi.CreatePatRequest;
 import dev.flagward.pat.PatApi.CreatedPat;
 import dev.flagward.pat.PatApi.PatView;
-import dev.flagward.security.Authenticator;
 import dev.flagward.security.CredentialCache;
 import dev.flagward.security.CredentialFormat;
 import dev.flagward.security.UserPrincipal;
@@ -49,7 +48,7 @@ public class PatService {
                         "The expiresAt date must be in the future.", "expiresAt")
                 .orFail();
         String description = request.description().strip();
-        CredentialFormat.Minted minted = CredentialFormat.mint("user:");
+        CredentialFormat.Minted minted = CredentialFormat.mint(PatCredentialSource.PREFIX);
         return Panache.withTransaction(() -> Panache.getSession()
                         // One creation at a time per user: the limit and the unique description hold under concurrency.
                         .chain(session -> session.createNativeQuery("select pg_advisory_xact_lock(hashtextextended('pat:' || :user, 0))")
@@ -79,7 +78,7 @@ public class PatService {
                         .call(pat -> audit.record("pat-created", actor, PatView.of(pat), null)))
                 .onFailure(DatabaseErrors::isUniqueViolation)
                 .transform(e -> ApiException.nameExists("You already have a personal access token described \"" + description + "\"."))
-                .call(pat -> cache.refresh(Authenticator.PAT_KIND, pat.selector))
+                .call(pat -> cache.refresh(PatCredentialSource.KIND, pat.selector))
                 .map(pat -> new CreatedPat(pat.id, pat.description, pat.expiresAt, pat.createdAt, pat.seenAt, pat.userId,
                         minted.secret()));
     }

@@ -1,5 +1,7 @@
 package dev.flagward.security;
 
+import dev.flagward.security.CredentialKinds.Presented;
+import dev.flagward.security.CredentialSource.Channel;
 import dev.flagward.web.ApiException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -7,44 +9,61 @@ import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;
-import java.util.Map;
 
 /**
- * Turns an {@code Authorization} header ({@code <secret>} or {@code Bearer <secret>}, any case, any spaces) into a
- * principal, or fails with 401. The kind is told by the prefix: {@code user:} a personal access token,
- * {@code signal_} a signal endpoint token, anything else an API token. The secret is never logged.
+ * Authenticates a request, top to bottom: the secret from the {@code Authorization} header ({@code <secret>} or
+ * {@code Bearer <secret>}, any case, any spaces) or the session cookie; its kind and selector
+ * ({@link CredentialKinds}, no I/O); the cached credential ({@link CredentialCache}); its verifier and expiry; the
+ * principal. Each kind counts only where its source says it is presented. The secret is never logged.
  */
 @Singleton
 public class Authenticator {
 
-    public static final String API_TOKEN_KIND = "api";
-    public static final String PAT_KIND = "pat";
-    public static final String SIGNAL_KIND = "signal";
-    public static final String SESSION_KIND = "session";
     /** The browser session cookie, named as Unleash names it. */
     public static final String SESSION_COOKIE = "unleash-session";
+    private static final String NOT_VALID = "The credential is not valid.";
 
+    private final CredentialKinds kinds;
     private final CredentialCache cache;
-    private final InstanceKeys keys;
     private final SeenTracker seen;
     private final Clock clock;
-    private final Map<String, Counter> outcomes;
+    private final Counter success;
+    private final Counter missing;
+    private final Counter malformed;
+    private final Counter unknown;
+    private final Counter expired;
 
-    public Authenticator(CredentialCache cache, InstanceKeys keys, SeenTracker seen, Clock clock, MeterRegistry registry) {
+    public Authenticator(CredentialKinds kinds, CredentialCache cache, SeenTracker seen, Clock clock, MeterRegistry registry) {
+        this.kinds = kinds;
         this.cache = cache;
-        this.keys = keys;
         this.seen = seen;
         this.clock = clock;
-        this.outcomes = Map.of(
-                "success", counter(registry, "success"),
-                "missing", counter(registry, "missing"),
-                "malformed", counter(registry, "malformed"),
-                "unknown", counter(registry, "unknown"),
-                "expired", counter(registry, "expired"));
+        this.success = counter(registry, "success");
+        this.missing = counter(registry, "missing");
+        this.malformed = counter(registry, "malformed");
+        this.unknown = counter(registry, "unknown");
+        this.expired = counter(registry, "expired");
     }
 
     private static Counter counter(MeterRegistry registry, String result) {
         return Counter.builder("flagward.auth").tag("result", result).register(registry);
+    }
+
+    /**
+     * The principal of a request's credentials: the Authorization header or, without one, the session cookie. Fails
+     * with AuthenticationRequired (neither) or UnauthorizedError (given but not valid).
+     */
+    public Uni<Principal> authenticate(String header, String sessionCookie) {
+        String secret = secretFrom(header);
+        if (secret != null) {
+            return verify(secret, Channel.AUTHORIZATION_HEADER).map(StoredCredential::principal);
+        }
+        if (sessionCookie != null && !sessionCookie.isBlank()) {
+            return verify(sessionCookie, Channel.SESSION_COOKIE).map(StoredCredential::principal)
+                    .onFailure(ApiException.class).transform(e -> ApiException.unauthorized("The session is not valid. Sign in again."));
+        }
+        missing.increment();
+        return Uni.createFrom().failure(ApiException.authenticationRequired());
     }
 
     /** The secret in an Authorization header value, or null when there is none. */
@@ -62,87 +81,40 @@ public class Authenticator {
         return value.isEmpty() ? null : value;
     }
 
-    public static String kindOf(String secret) {
-        if (secret.startsWith("user:")) {
-            return PAT_KIND;
-        }
-        if (secret.startsWith("signal_")) {
-            return SIGNAL_KIND;
-        }
-        if (secret.startsWith("session_")) {
-            return SESSION_KIND;
-        }
-        return API_TOKEN_KIND;
+    /** A live credential of a kind presented on this channel, or 401 UnauthorizedError. */
+    public Uni<StoredCredential> verify(String secret, Channel channel) {
+        Presented presented = kinds.identify(secret);
+        return verify(secret, presented != null && presented.source().channel() == channel ? presented : null);
     }
 
-    /** The public selector of a presented secret, or null when it cannot be one of ours. */
-    public String selectorOf(String secret, String kind) {
-        CredentialFormat.Parsed parsed = CredentialFormat.parse(secret);
-        if (parsed != null) {
-            return parsed.selector();
-        }
-        // Only API tokens may be verbatim (given at bootstrap); a v2-shaped secret with a bad checksum is a typo.
-        if (API_TOKEN_KIND.equals(kind) && !secret.contains(CredentialFormat.VERSION_MARK) && secret.length() <= 512) {
-            return keys.legacyId(secret);
-        }
-        return null;
+    /** A live credential of exactly this kind (a feature checking its own secrets), or 401 UnauthorizedError. */
+    public Uni<StoredCredential> verify(String secret, String kind) {
+        Presented presented = kinds.identify(secret);
+        return verify(secret, presented != null && presented.kind().equals(kind) ? presented : null);
     }
 
-    /**
-     * Authenticates a request: the Authorization header (API token or PAT) or, without one, the session cookie.
-     * Fails with AuthenticationRequired (neither) or UnauthorizedError (given but not valid). Each credential kind
-     * only counts where it belongs: a session id in a header, or a token in the cookie, is refused.
-     */
-    public Uni<Principal> authenticate(String header, String sessionCookie) {
-        String secret = secretFrom(header);
-        if (secret != null) {
-            String kind = kindOf(secret);
-            if (!API_TOKEN_KIND.equals(kind) && !PAT_KIND.equals(kind)) {
-                outcomes.get("malformed").increment();
-                return Uni.createFrom().failure(ApiException.unauthorized("The credential is not valid."));
-            }
-            return verify(secret).map(StoredCredential::principal);
-        }
-        if (sessionCookie != null && !sessionCookie.isBlank()) {
-            if (!SESSION_KIND.equals(kindOf(sessionCookie))) {
-                outcomes.get("malformed").increment();
-                return Uni.createFrom().failure(ApiException.unauthorized("The session is not valid. Sign in again."));
-            }
-            return verify(sessionCookie).map(StoredCredential::principal)
-                    .onFailure(ApiException.class).transform(e -> ApiException.unauthorized("The session is not valid. Sign in again."));
-        }
-        outcomes.get("missing").increment();
-        return Uni.createFrom().failure(ApiException.authenticationRequired());
+    /** The live credential of this kind, or null; for bulk validation (Edge), where an invalid secret is no error. */
+    public Uni<StoredCredential> validOrNull(String secret, String kind) {
+        return verify(secret, kind).onFailure(ApiException.class).recoverWithNull();
     }
 
-    /** Resolves and verifies a secret of any kind; fails with UnauthorizedError when it is not a live credential. */
-    public Uni<StoredCredential> verify(String secret) {
-        String kind = kindOf(secret);
-        String selector = selectorOf(secret, kind);
-        if (selector == null) {
-            outcomes.get("malformed").increment();
-            return Uni.createFrom().failure(ApiException.unauthorized("The credential is not valid."));
+    private Uni<StoredCredential> verify(String secret, Presented presented) {
+        if (presented == null) {
+            malformed.increment();
+            return Uni.createFrom().failure(ApiException.unauthorized(NOT_VALID));
         }
-        return cache.lookup(kind, selector).map(credential -> {
+        return cache.lookup(presented.kind(), presented.selector()).map(credential -> {
             if (credential == null || !CredentialFormat.verifies(secret, credential.verifier())) {
-                outcomes.get("unknown").increment();
-                throw ApiException.unauthorized("The credential is not valid.");
+                unknown.increment();
+                throw ApiException.unauthorized(NOT_VALID);
             }
             if (credential.expiredAt(clock.instant())) {
-                outcomes.get("expired").increment();
+                expired.increment();
                 throw ApiException.unauthorized("The credential has expired.");
             }
-            outcomes.get("success").increment();
-            seen.markSeen(kind, selector);
+            success.increment();
+            seen.markSeen(presented.kind(), presented.selector());
             return credential;
         });
-    }
-
-    /**
-     * A non-throwing check for bulk validation (Edge): the live credential, or null. Never touches the database for
-     * a selector already known, and records a use only for valid secrets.
-     */
-    public Uni<StoredCredential> validOrNull(String secret) {
-        return verify(secret).onFailure(ApiException.class).recoverWithNull();
     }
 }

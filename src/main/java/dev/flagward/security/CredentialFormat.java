@@ -57,22 +57,37 @@ public final class CredentialFormat {
      * (a typo or a forgery, rejected without a lookup).
      */
     public static Parsed parse(String secret) {
+        if (!isV2Shaped(secret) || !checksumMatches(secret)) {
+            return null;
+        }
+        int tailStart = secret.length() - TAIL_LENGTH;
+        int markStart = tailStart - VERSION_MARK.length();
+        return new Parsed(secret.substring(0, markStart), secret.substring(tailStart, tailStart + SELECTOR_LENGTH));
+    }
+
+    /**
+     * True when a secret has the v2 shape by position, whatever its checksum: {@code v2_}, 22 selector characters,
+     * {@code _}, 43 secret characters (base64url), and 6 checksum characters (base62) at the end. Such a secret
+     * is never taken as a verbatim one, so a mistyped v2 secret cannot turn into a lookup.
+     */
+    public static boolean isV2Shaped(String secret) {
         int length = secret.length();
         int tailStart = length - TAIL_LENGTH;
         int markStart = tailStart - VERSION_MARK.length();
-        if (markStart < 0 || !secret.startsWith(VERSION_MARK, markStart)
-                || secret.charAt(tailStart + SELECTOR_LENGTH) != '_') {
-            return null;
+        if (markStart < 0 || !secret.startsWith(VERSION_MARK, markStart) || secret.charAt(tailStart + SELECTOR_LENGTH) != '_') {
+            return false;
         }
         for (int i = tailStart; i < length - CHECKSUM_LENGTH; i++) {
             if (i != tailStart + SELECTOR_LENGTH && !isBase64Url(secret.charAt(i))) {
-                return null;
+                return false;
             }
         }
-        if (!checksumMatches(secret)) {
-            return null;
+        for (int i = length - CHECKSUM_LENGTH; i < length; i++) {
+            if (!isBase62(secret.charAt(i))) {
+                return false;
+            }
         }
-        return new Parsed(secret.substring(0, markStart), secret.substring(tailStart, tailStart + SELECTOR_LENGTH));
+        return true;
     }
 
     /** True when the last six characters are the base62 CRC32 of the rest; what a leak scanner checks offline. */
@@ -120,6 +135,10 @@ public final class CredentialFormat {
             }
         }
         return true;
+    }
+
+    private static boolean isBase62(char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
     }
 
     private static boolean isBase64Url(char c) {

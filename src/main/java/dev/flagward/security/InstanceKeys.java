@@ -6,6 +6,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import javax.crypto.Mac;
@@ -41,8 +42,16 @@ public class InstanceKeys {
         }
     });
 
+    @Inject
     public InstanceKeys(Pool pool) {
         this.pool = pool;
+    }
+
+    /** Keys known already (tests of what derives from them). */
+    InstanceKeys(String instanceId, byte[] secret) {
+        this.pool = null;
+        this.instanceId = instanceId;
+        this.key = new SecretKeySpec(secret, "HmacSHA256");
     }
 
     void onStart(@Observes @Priority(10) StartupEvent event) {

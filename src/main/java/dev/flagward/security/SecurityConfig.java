@@ -16,7 +16,14 @@ public interface SecurityConfig {
     @WithDefault("10000")
     int negativeCacheSize();
 
-    /** How long an unknown selector is remembered (a create on any replica forgets it at once). */
+    /** How long an unknown selector is remembered (a change announced for it forgets it at once). */
     @WithDefault("60s")
     Duration negativeCacheTtl();
+
+    /**
+     * Database lookups per second that selectors missing from the cache may cause (a credential created on another
+     * replica a moment ago); beyond this a miss is answered from memory, so random secrets cannot load the database.
+     */
+    @WithDefault("100")
+    int missLookupsPerSecond();
 }

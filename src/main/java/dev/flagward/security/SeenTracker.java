@@ -5,7 +5,6 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
@@ -13,7 +12,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,16 +26,14 @@ public class SeenTracker {
 
     private static final Logger LOG = Logger.getLogger(SeenTracker.class);
 
-    private final Map<String, CredentialSource> sources = new HashMap<>();
+    private final CredentialKinds kinds;
     private final Clock clock;
     private final CredentialCache cache;
     private volatile Map<String, Map<String, Instant>> pending = new ConcurrentHashMap<>();
 
-    public SeenTracker(Instance<CredentialSource> sources, Clock clock, CredentialCache cache) {
+    public SeenTracker(CredentialKinds kinds, Clock clock, CredentialCache cache) {
+        this.kinds = kinds;
         this.cache = cache;
-        for (CredentialSource source : sources) {
-            this.sources.put(source.kind(), source);
-        }
         this.clock = clock;
     }
 
@@ -63,7 +59,7 @@ public class SeenTracker {
         batch.values().forEach(seen -> seen.forEach(cache::advanceSeen));
         List<Uni<Void>> writes = new ArrayList<>();
         batch.forEach((kind, seen) -> {
-            CredentialSource source = sources.get(kind);
+            CredentialSource source = kinds.source(kind);
             if (source != null && !seen.isEmpty()) {
                 writes.add(source.recordSeen(seen).onFailure().invoke(failure -> {
                     LOG.warnf("Could not record last use of %d %s credentials: %s", seen.size(), kind,

@@ -1,6 +1,5 @@
 package dev.flagward.user;
 
-import dev.flagward.security.Authenticator;
 import dev.flagward.security.CredentialSource;
 import dev.flagward.security.SeenAtWriter;
 import dev.flagward.security.StoredCredential;
@@ -18,6 +17,9 @@ import java.util.function.Consumer;
 @Singleton
 public class SessionCredentialSource implements CredentialSource {
 
+    public static final String KIND = "session";
+    public static final String PREFIX = "session_";
+
     private static final String SELECT = """
             select s.id as session_id, s.selector, s.verifier, s.expires_at, s.created_at, s.seen_at, u.id, coalesce(u.username, u.email) as login, u.root_role
               from sessions s join users u on u.id = s.user_id
@@ -32,7 +34,17 @@ public class SessionCredentialSource implements CredentialSource {
 
     @Override
     public String kind() {
-        return Authenticator.SESSION_KIND;
+        return KIND;
+    }
+
+    @Override
+    public String prefix() {
+        return PREFIX;
+    }
+
+    @Override
+    public Channel channel() {
+        return Channel.SESSION_COOKIE;
     }
 
     @Override
@@ -56,7 +68,7 @@ public class SessionCredentialSource implements CredentialSource {
     }
 
     private static StoredCredential toCredential(Row row) {
-        return new StoredCredential(Authenticator.SESSION_KIND, row.getString("selector"),
+        return new StoredCredential(KIND, row.getString("selector"),
                 row.getBuffer("verifier").getBytes(), row.getOffsetDateTime("expires_at").toInstant(),
                 UserService.principal(row), row.getLong("session_id"), row.getOffsetDateTime("created_at"),
                 row.getOffsetDateTime("seen_at"));

@@ -1,7 +1,6 @@
 package dev.flagward.user;
 
 import dev.flagward.instance.LoginHistory;
-import dev.flagward.security.Authenticator;
 import dev.flagward.security.CredentialCache;
 import dev.flagward.security.CredentialFormat;
 import dev.flagward.user.UserApi.UserView;
@@ -80,7 +79,7 @@ public class SessionService {
     }
 
     private Uni<SignedIn> startSession(User found, String login, String address) {
-        CredentialFormat.Minted minted = CredentialFormat.mint("session_");
+        CredentialFormat.Minted minted = CredentialFormat.mint(SessionCredentialSource.PREFIX);
         Instant now = clock.instant();
         return Panache.withTransaction(() -> users.findById(found.id).chain(user -> {
                     user.seenAt = now;
@@ -96,14 +95,14 @@ public class SessionService {
                             .call(() -> history.record(login, AUTH_TYPE, true, address, null))
                             .replaceWith(user);
                 }))
-                .call(() -> cache.refresh(Authenticator.SESSION_KIND, minted.selector()))
+                .call(() -> cache.refresh(SessionCredentialSource.KIND, minted.selector()))
                 .map(user -> new SignedIn(UserView.of(user), minted.secret(), config.sessionTtl()));
     }
 
     /** Ends the session of this cookie, if it is one; on this replica at once, on the others within a second. */
     public Uni<Void> logout(String cookie) {
         CredentialFormat.Parsed parsed = cookie == null ? null : CredentialFormat.parse(cookie);
-        if (parsed == null || !"session_".equals(parsed.prefix())) {
+        if (parsed == null || !SessionCredentialSource.PREFIX.equals(parsed.prefix())) {
             return Uni.createFrom().voidItem();
         }
         cache.evict(parsed.selector());
