@@ -5,10 +5,10 @@ import dev.flagward.apitoken.ApiTokenApi.ValidateRequest;
 import dev.flagward.apitoken.ApiTokenApi.ValidateResponse;
 import dev.flagward.apitoken.ApiTokenApi.ValidatedToken;
 import dev.flagward.security.ApiTokenPrincipal;
-import dev.flagward.license.EdgeInstances;
 import dev.flagward.security.Authenticator;
 import dev.flagward.web.Validation;
 import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.inject.Instance;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import jakarta.ws.rs.HeaderParam;
@@ -30,12 +30,12 @@ public class EdgeResource {
 
     private final Authenticator authenticator;
     private final ApiTokenConfig config;
-    private final EdgeInstances edgeInstances;
+    private final Instance<EdgeSightings> sightings;
 
-    public EdgeResource(Authenticator authenticator, ApiTokenConfig config, EdgeInstances edgeInstances) {
+    public EdgeResource(Authenticator authenticator, ApiTokenConfig config, Instance<EdgeSightings> sightings) {
         this.authenticator = authenticator;
         this.config = config;
-        this.edgeInstances = edgeInstances;
+        this.sightings = sightings;
     }
 
     @POST
@@ -43,7 +43,6 @@ public class EdgeResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(operationId = "validateTokens", summary = "Which of these secrets are valid client, backend or frontend tokens")
     public Uni<ValidateResponse> validate(ValidateRequest request, @HeaderParam("UNLEASH-INSTANCEID") String instanceId) {
-        edgeInstances.seen(instanceId);
         Validation.of(request)
                 .check(request.tokens() != null, "The tokens property is required: a list of secrets.", "tokens")
                 .check(request.tokens() == null || request.tokens().size() <= config.maxValidateBatch(),
@@ -56,7 +55,7 @@ public class EdgeResource {
             String secret = secrets.get(0);
             return authenticator.validOrNull(secret, ApiTokenCredentialSource.KIND).map(found -> {
                 ValidatedToken valid = found == null ? null : toValidated(secret, found.principal());
-                return new ValidateResponse(valid == null ? List.of() : List.of(valid));
+                return answer(valid == null ? List.of() : List.of(valid), instanceId);
             });
         }
         List<Uni<ValidatedToken>> checks = new ArrayList<>(secrets.size());
@@ -67,7 +66,15 @@ public class EdgeResource {
             return Uni.createFrom().item(new ValidateResponse(List.of()));
         }
         return Uni.join().all(checks).andFailFast()
-                .map(results -> new ValidateResponse(results.stream().filter(r -> r != null).toList()));
+                .map(results -> answer(results.stream().filter(r -> r != null).toList(), instanceId));
+    }
+
+    /** Only a call that validated something counts its Edge instance: strangers cannot inflate the license's count. */
+    private ValidateResponse answer(List<ValidatedToken> valid, String instanceId) {
+        if (!valid.isEmpty() && instanceId != null) {
+            sightings.forEach(sighting -> sighting.validated(instanceId));
+        }
+        return new ValidateResponse(valid);
     }
 
     private static ValidatedToken toValidated(String secret, dev.flagward.security.Principal principal) {

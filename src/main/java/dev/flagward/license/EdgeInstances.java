@@ -1,5 +1,6 @@
 package dev.flagward.license;
 
+import dev.flagward.apitoken.EdgeSightings;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -15,19 +16,23 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
- * Counts Edge instances (SPEC §7.4): the distinct {@code UNLEASH-INSTANCEID} headers seen on {@code /edge/validate}
- * per 5-minute bucket, shared by all replicas through one row per (bucket, instance). The hot path is a set lookup;
- * the database is written once per instance per bucket per replica.
+ * Counts Edge instances (SPEC §7.4): the distinct {@code UNLEASH-INSTANCEID} headers of {@code /edge/validate} calls
+ * that validated at least one token, per 5-minute bucket, shared by all replicas through one row per (bucket,
+ * instance). The header is whatever the caller sent: an id that is not plausible (length, characters) is ignored,
+ * and each replica records at most {@link #MAX_PER_BUCKET} distinct instances per bucket. The hot path is a set
+ * lookup; the database is written once per instance per bucket per replica.
  */
 @Singleton
-public class EdgeInstances {
+public class EdgeInstances implements EdgeSightings {
 
     private static final Logger LOG = Logger.getLogger(EdgeInstances.class);
     static final Duration BUCKET = Duration.ofMinutes(5);
-    private static final int MAX_ID_LENGTH = 200;
-    private static final int MAX_PER_BUCKET = 10_000;
+    /** Host names, UUIDs, ULIDs and Edge's own {@code name@id} forms; no spaces, quotes or control characters. */
+    private static final Pattern PLAUSIBLE = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._:@/+=-]{0,99}$");
+    static final int MAX_PER_BUCKET = 1_000;
 
     private final Pool pool;
     private final Clock clock;
@@ -44,8 +49,9 @@ public class EdgeInstances {
     }
 
     /** Records that an Edge instance called; returns at once (the write, when needed, happens in the background). */
-    public void seen(String instanceId) {
-        if (instanceId == null || instanceId.isBlank() || instanceId.length() > MAX_ID_LENGTH) {
+    @Override
+    public void validated(String instanceId) {
+        if (instanceId == null || !PLAUSIBLE.matcher(instanceId).matches()) {
             return;
         }
         long now = bucketOf(clock.instant());

@@ -55,6 +55,8 @@ class LicenseTest {
     LicenseService service;
     @Inject
     TestClock clock;
+    @Inject
+    EdgeInstances edgeInstances;
 
     @BeforeEach
     void noLicense() {
@@ -289,20 +291,72 @@ class LicenseTest {
         admin().get(LICENSE + "/check").then().body("messageType", is("info"));
     }
 
+    private long sightings(String instanceId) {
+        return Db.count(pool, "select count(*) from edge_instance_sightings where instance_id = $1", instanceId);
+    }
+
+    private static void validateAs(String instanceId, Object tokens) {
+        var request = json(null, Map.of("tokens", tokens));
+        if (instanceId != null) {
+            request = request.header("UNLEASH-INSTANCEID", instanceId);
+        }
+        request.post("/edge/validate").then().statusCode(org.hamcrest.Matchers.anyOf(is(200), is(400)));
+    }
+
     @Test
     void edgeInstancesAreCountedAndWarnedAbout() {
         install(Licenses.rs256(new Claims("flagward", "Edge Corp", "Enterprise", "Enterprise", null, null, 10_000, 1, 1, 10_000,
                 Instant.now(), Instant.now().plus(Duration.ofDays(365)))));
         String secret = createSecret(Map.of());
-        for (String instance : List.of("edge-a", "edge-b", "edge-a")) {
-            json(null, Map.of("tokens", List.of(secret))).header("UNLEASH-INSTANCEID", instance).post("/edge/validate")
-                    .then().statusCode(200);
+        String a = unique("edge-a");
+        String b = unique("edge-b");
+        for (String instance : List.of(a, b, a)) {
+            validateAs(instance, List.of(secret));
         }
-        long start = System.nanoTime();
-        while (Db.count(pool, "select count(*) from edge_instance_sightings where instance_id in ('edge-a', 'edge-b')") < 2) {
-            assertTrue(System.nanoTime() - start < 2_000_000_000L, "sightings not recorded");
-        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> sightings(a) + sightings(b) == 2);
         admin().get(LICENSE + "/check").then().body("messageType", is("warning")).body("message", containsString("Edge instances"));
+    }
+
+    /** Finding 3 of the security review: only calls that validated a token count, and only plausible ids. */
+    @Test
+    void strangersCannotInflateTheEdgeInstanceCount() {
+        String secret = createSecret(Map.of());
+        List<String> strangers = List.of(unique("stranger-unknown"), unique("stranger-empty"), unique("stranger-bad-body"),
+                unique("stranger-typo"));
+        validateAs(strangers.get(0), List.of("*:development.not-a-token"));
+        validateAs(strangers.get(1), List.of());
+        validateAs(strangers.get(2), "not a list");
+        validateAs(strangers.get(3), List.of(secret.substring(0, secret.length() - 1) + "x"));
+        List<String> implausible = List.of("edge one", "x".repeat(101), "<script>", "-leading-dash", "edge\ttab",
+                "edge;drop", "é-edge");
+        for (String instance : implausible) {
+            validateAs(instance, List.of(secret));
+        }
+        String real = unique("edge-real");
+        validateAs(real, List.of(secret, "*:development.not-a-token"));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> sightings(real) == 1);
+        for (String instance : strangers) {
+            assertEquals(0, sightings(instance), instance);
+        }
+        assertEquals(0, Db.count(pool, "select count(*) from edge_instance_sightings where instance_id = any($1)",
+                (Object) implausible.toArray(String[]::new)));
+    }
+
+    @Test
+    void distinctEdgeInstancesPerBucketAreCapped() {
+        clock.freezeAt(Instant.parse("2031-03-03T03:03:00Z"));
+        int sent = EdgeInstances.MAX_PER_BUCKET + 200;
+        for (int i = 0; i < sent; i++) {
+            edgeInstances.validated("capped-" + i);
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                .until(() -> Db.count(pool, "select count(*) from edge_instance_sightings where instance_id like 'capped-%'")
+                        == EdgeInstances.MAX_PER_BUCKET);
+        assertEquals(0, Db.count(pool, "select count(*) from edge_instance_sightings where instance_id = $1",
+                "capped-" + (sent - 1)));
+        Db.rows(pool, "delete from edge_instance_sightings where instance_id like 'capped-%'");
     }
 
     private static String b64(String json) {
