@@ -12,7 +12,7 @@ import java.util.List;
 public class ProjectRepository implements PanacheRepositoryBase<Project, String> {
 
     public Uni<List<Project>> listAllOrdered() {
-        return listAll(Sort.ascending("createdAt", "id"));
+        return listAll(Sort.descending("createdAt", "id"));
     }
 
     public Uni<List<String>> existingIds(Collection<String> ids) {

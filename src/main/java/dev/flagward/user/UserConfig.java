@@ -12,9 +12,17 @@ public interface UserConfig {
     @WithDefault("48h")
     Duration sessionTtl();
 
-    /** Mark the session cookie Secure (set it when served over HTTPS). */
+    /**
+     * Mark the session cookie Secure, so browsers send it over HTTPS only. True in the production profile; dev and
+     * test serve plain HTTP. FLAGWARD_USERS_SECURE_COOKIE overrides either.
+     */
     @WithDefault("false")
     boolean secureCookie();
+
+    /** bcrypt cost (log2 of the rounds) of new password hashes; existing hashes keep theirs. */
+    @WithDefault("10")
+    @io.smallrye.config.WithConverter(BcryptCost.class)
+    int bcryptCost();
 
     /** Sign-in attempts allowed per minute for one username from one address. */
     @WithDefault("10")

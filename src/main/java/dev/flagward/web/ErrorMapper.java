@@ -1,5 +1,6 @@
 package dev.flagward.web;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
@@ -32,30 +33,13 @@ public class ErrorMapper {
         return respond(e);
     }
 
-    // One mapper per Jackson type: JAX-RS picks the most specific mapper, and Quarkus registers its own (empty-body)
-    // mappers for some of these.
-    @ServerExceptionMapper
+    /**
+     * Every Jackson failure. The types are listed because JAX-RS picks the most specific mapper, and Quarkus registers
+     * its own (empty-body) mappers for some of these subtypes.
+     */
+    @ServerExceptionMapper({JsonProcessingException.class, JsonParseException.class, JsonMappingException.class,
+            MismatchedInputException.class, InvalidFormatException.class})
     public Response json(JsonProcessingException e) {
-        return respond(fromJson(e));
-    }
-
-    @ServerExceptionMapper
-    public Response jsonParse(com.fasterxml.jackson.core.JsonParseException e) {
-        return respond(fromJson(e));
-    }
-
-    @ServerExceptionMapper
-    public Response jsonMapping(JsonMappingException e) {
-        return respond(fromJson(e));
-    }
-
-    @ServerExceptionMapper
-    public Response mismatchedInput(MismatchedInputException e) {
-        return respond(fromJson(e));
-    }
-
-    @ServerExceptionMapper
-    public Response invalidFormat(InvalidFormatException e) {
         return respond(fromJson(e));
     }
 
@@ -127,19 +111,23 @@ public class ErrorMapper {
             return ApiException.unsupportedContentType(null);
         }
         if (e instanceof NotAllowedException) {
-            return new ApiException(405, "MethodNotAllowedError", "This method is not allowed on this resource.");
+            // Unleash answers a method a path does not take like a path it does not have.
+            return ApiException.notFound("Could not find the requested resource: this path does not take that method.");
         }
         int status = e.getResponse() == null ? 500 : e.getResponse().getStatus();
-        if (status == 400) {
-            return ApiException.badData("The request could not be read.", null);
+        if (status >= 500) {
+            return null;
         }
-        if (status == 413) {
-            return new ApiException(413, "PayloadTooLargeError", "The request body is too large.");
-        }
-        if (status < 500) {
-            return new ApiException(status, "BadRequestError", "The request cannot be served: HTTP " + status + ".");
-        }
-        return null;
+        // Whatever else the framework refuses still carries a name from SPEC §2.
+        return switch (status) {
+            case 401 -> ApiException.unauthorized("The request is not authenticated.");
+            case 403 -> ApiException.forbidden("The request is not allowed.");
+            case 404 -> ApiException.notFound("Could not find the requested resource.");
+            case 413 -> new ApiException(413, "PayloadTooLargeError", "The request body is too large.");
+            case 415 -> ApiException.unsupportedContentType(null);
+            case 429 -> new ApiException(429, "RateLimitError", "Too many requests.");
+            default -> new ApiException(status, "BadDataError", "The request cannot be served as sent (HTTP " + status + ").");
+        };
     }
 
     static ApiException fromJson(JsonProcessingException e) {

@@ -48,6 +48,18 @@ class ScopeResourceTest {
                 .body("environments.name", hasItems("development", "production"));
     }
 
+    /** Finding 7 of the security review: projects are listed newest first, like every list. */
+    @Test
+    void projectsAreListedNewestFirst() {
+        String older = newProject();
+        String newer = newProject();
+        java.util.List<String> ids = admin().get("/api/admin/projects").then().statusCode(200)
+                .extract().jsonPath().getList("projects.id", String.class);
+        org.junit.jupiter.api.Assertions.assertEquals(newer, ids.get(0));
+        org.junit.jupiter.api.Assertions.assertTrue(ids.indexOf(older) == 1, ids.toString());
+        org.junit.jupiter.api.Assertions.assertEquals("default", ids.get(ids.size() - 1));
+    }
+
     @Test
     void projectsAreCreatedOnceAndValidated() {
         String id = newProject();

@@ -41,9 +41,17 @@ class WireConventionsTest {
         error(as(null).get("/api/nothing/here").then(), 404, "NotFoundError");
     }
 
+    /** As in Unleash, a method a path does not take is answered like a path it does not have. */
     @Test
-    void wrongMethodIsAJsonError() {
-        admin().patch("/api/admin/api-tokens").then().statusCode(405).body("name", is("MethodNotAllowedError"));
+    void wrongMethodIsANotFoundError() {
+        error(admin().patch("/api/admin/api-tokens").then(), 404, "NotFoundError")
+                .body("message", containsString("method"));
+    }
+
+    /** Finding 7 of the security review: every 4xx the framework produces carries a SPEC §2 name. */
+    @Test
+    void otherFrameworkRefusalsCarrySpecNames() {
+        error(admin().accept("application/xml").get("/api/admin/events").then(), 406, "BadDataError");
     }
 
     @Test
