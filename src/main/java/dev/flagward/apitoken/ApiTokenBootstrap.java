@@ -1,5 +1,6 @@
 package dev.flagward.apitoken;
 
+import dev.flagward.web.AdvisoryLocks;
 import dev.flagward.apitoken.ApiTokenApi.ApiTokenView;
 import dev.flagward.audit.Actor;
 import dev.flagward.audit.AuditLog;
@@ -110,9 +111,7 @@ public class ApiTokenBootstrap {
         if (seeds.isEmpty() || allPresent()) {
             return;
         }
-        int inserted = VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> Panache.getSession()
-                .flatMap(session -> session.createNativeQuery("select pg_advisory_xact_lock(" + BOOTSTRAP_LOCK + ")")
-                        .getSingleResult())
+        int inserted = VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> AdvisoryLocks.hold(BOOTSTRAP_LOCK)
                 .chain(this::insertMissing)));
         LOG.infof("Bootstrap API tokens: %d configured, %d inserted", seeds.size(), inserted);
     }

@@ -14,6 +14,7 @@ import dev.flagward.security.InstanceKeys;
 import dev.flagward.security.LicenseState;
 import dev.flagward.security.Permission;
 import dev.flagward.security.Principal;
+import dev.flagward.web.AdvisoryLocks;
 import dev.flagward.web.ApiException;
 import dev.flagward.web.Validation;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -82,9 +83,7 @@ public class ApiTokenService implements ProjectDeletionListener {
     public Uni<ApiTokenView> create(CreateApiTokenRequest request, Actor actor) {
         NewToken spec = validate(request);
         CredentialFormat.Minted minted = CredentialFormat.mint(spec.prefix());
-        return Panache.withTransaction(() -> Panache.getSession()
-                        .flatMap(session -> session.createNativeQuery("select pg_advisory_xact_lock(" + CREATE_LOCK + ")")
-                                .getSingleResult())
+        return Panache.withTransaction(() -> AdvisoryLocks.hold(CREATE_LOCK)
                         .chain(() -> tokens.count())
                         .invoke(count -> {
                             if (count >= config.maxTokens()) {

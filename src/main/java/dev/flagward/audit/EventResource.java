@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagward.security.Access;
 import dev.flagward.security.Permission;
 import dev.flagward.web.QueryParams;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -55,14 +55,13 @@ public class EventResource {
 
     @GET
     @Access(Permission.ADMIN)
-    @WithSession
     @Operation(operationId = "getEvents", summary = "Get events, newest first, optionally of one type")
     public Uni<EventList> list(@QueryParam("type") String type, @QueryParam("limit") String limit,
                                @QueryParam("offset") String offset) {
         int size = QueryParams.intParam(limit, "limit", 100, 1, MAX_LIMIT);
         int from = QueryParams.intParam(offset, "offset", 0, 0, Integer.MAX_VALUE);
         String kind = type == null || type.isBlank() ? null : type;
-        return events.page(kind, from, size).flatMap(page -> events.countOf(kind)
-                .map(total -> new EventList(page.stream().map(this::view).toList(), total)));
+        return Panache.withSession(() -> events.page(kind, from, size).flatMap(page -> events.countOf(kind)
+                .map(total -> new EventList(page.stream().map(this::view).toList(), total))));
     }
 }

@@ -1,5 +1,6 @@
 package dev.flagward.instance;
 
+import dev.flagward.user.SignInRecorder;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.PanacheRepository;
 import io.quarkus.panache.common.Sort;
@@ -13,7 +14,7 @@ import java.util.List;
 
 /** The login history (SPEC §8.3): every sign-in attempt, kept for a configurable time. */
 @ApplicationScoped
-public class LoginHistory implements PanacheRepository<LoginEvent> {
+public class LoginHistory implements PanacheRepository<LoginEvent>, SignInRecorder {
 
     private static final Logger LOG = Logger.getLogger(LoginHistory.class);
     private static final int MAX_NAME = 320;
@@ -27,6 +28,7 @@ public class LoginHistory implements PanacheRepository<LoginEvent> {
     }
 
     /** Records an attempt in the caller's transaction, or in its own when there is none. */
+    @Override
     public Uni<Void> record(String username, String authType, boolean successful, String ip, String failureReason) {
         LoginEvent event = new LoginEvent();
         event.username = username == null ? "" : username.length() > MAX_NAME ? username.substring(0, MAX_NAME) : username;

@@ -7,6 +7,7 @@ import dev.flagward.license.LicenseApi.LicenseView;
 import dev.flagward.license.LicenseVerifier.VerifiedLicense;
 import dev.flagward.security.LicenseState;
 import dev.flagward.user.UserService;
+import dev.flagward.web.AdvisoryLocks;
 import dev.flagward.web.ApiException;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.StartupEvent;
@@ -161,9 +162,7 @@ public class LicenseService implements LicenseState {
      */
     public Uni<LicenseView> install(String token, Actor actor) {
         VerifiedLicense verified = verifier.verify(token);
-        return Panache.withTransaction(() -> Panache.getSession()
-                        .chain(session -> session.createNativeQuery("select pg_advisory_xact_lock(" + INSTALL_LOCK + ")")
-                                .getSingleResult())
+        return Panache.withTransaction(() -> AdvisoryLocks.hold(INSTALL_LOCK)
                         .chain(licenses::current)
                         .chain(installed -> {
                             if (installed != null && installed.token.equals(verified.token())) {

@@ -3,8 +3,8 @@ package dev.flagward.license;
 import dev.flagward.security.RootRole;
 import dev.flagward.user.UserSeatRule;
 import dev.flagward.user.UserService;
+import dev.flagward.web.AdvisoryLocks;
 import dev.flagward.web.ApiException;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -32,8 +32,7 @@ public class SeatRule implements UserSeatRule {
         if (limits == null) {
             return Uni.createFrom().voidItem();
         }
-        return Panache.getSession()
-                .chain(session -> session.createNativeQuery("select pg_advisory_xact_lock(" + SEAT_LOCK + ")").getSingleResult())
+        return AdvisoryLocks.hold(SEAT_LOCK)
                 .chain(users::seatUsage)
                 .invoke(usage -> {
                     if (role == RootRole.Viewer && !License.within(limits.readOnlyUsers, usage.readOnlyUsers() + 1)) {

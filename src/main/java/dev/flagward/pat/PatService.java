@@ -8,6 +8,7 @@ import dev.flagward.pat.PatApi.PatView;
 import dev.flagward.security.CredentialCache;
 import dev.flagward.security.CredentialFormat;
 import dev.flagward.security.UserPrincipal;
+import dev.flagward.web.AdvisoryLocks;
 import dev.flagward.web.ApiException;
 import dev.flagward.web.DatabaseErrors;
 import dev.flagward.web.Validation;
@@ -49,10 +50,8 @@ public class PatService {
                 .orFail();
         String description = request.description().strip();
         CredentialFormat.Minted minted = CredentialFormat.mint(PatCredentialSource.PREFIX);
-        return Panache.withTransaction(() -> Panache.getSession()
-                        // One creation at a time per user: the limit and the unique description hold under concurrency.
-                        .chain(session -> session.createNativeQuery("select pg_advisory_xact_lock(hashtextextended('pat:' || :user, 0))")
-                                .setParameter("user", String.valueOf(user.id())).getSingleResult())
+        // One creation at a time per user: the limit and the unique description hold under concurrency.
+        return Panache.withTransaction(() -> AdvisoryLocks.hold("pat:" + user.id())
                         .chain(() -> pats.countOf(user.id()))
                         .invoke(count -> {
                             if (count >= config.maxPerUser()) {

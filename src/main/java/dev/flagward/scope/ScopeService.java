@@ -10,8 +10,6 @@ import dev.flagward.web.ApiException;
 import dev.flagward.web.DatabaseErrors;
 import dev.flagward.web.Validation;
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -45,14 +43,12 @@ public class ScopeService {
         this.clock = clock;
     }
 
-    @WithSession
     public Uni<List<ProjectView>> listProjects() {
-        return projects.listAllOrdered().map(list -> list.stream().map(ProjectView::of).toList());
+        return Panache.withSession(projects::listAllOrdered).map(list -> list.stream().map(ProjectView::of).toList());
     }
 
-    @WithSession
     public Uni<List<EnvironmentView>> listEnvironments() {
-        return environments.listAllOrdered().map(list -> list.stream().map(EnvironmentView::of).toList());
+        return Panache.withSession(environments::listAllOrdered).map(list -> list.stream().map(EnvironmentView::of).toList());
     }
 
     /** The ids among these that name no project (to be called inside the caller's session). */
@@ -68,7 +64,6 @@ public class ScopeService {
         return environments.findById(name).map(e -> e != null);
     }
 
-    @WithTransaction
     public Uni<ProjectView> createProject(CreateProjectRequest request, Actor actor) {
         Validation.of(request)
                 .requireText(request.id(), "id", 100)
@@ -76,20 +71,19 @@ public class ScopeService {
                 .requireText(request.name(), "name", 100)
                 .maxLength(request.description(), "description", 1000)
                 .orFail();
-        return projects.findById(request.id()).flatMap(existing -> {
-            if (existing != null) {
-                throw ApiException.nameExists("A project with the id " + request.id() + " already exists.");
-            }
-            Project project = new Project();
-            project.id = request.id();
-            project.name = request.name().strip();
-            project.description = request.description();
-            project.createdAt = clock.instant();
-            return projects.persistAndFlush(project);
-        }).onFailure(DatabaseErrors::isUniqueViolation)
-                .transform(e -> ApiException.nameExists("A project with the id " + request.id() + " already exists."))
-                .map(ProjectView::of)
-                .call(view -> audit.record("project-created", actor, view, null));
+        return Panache.withTransaction(() -> projects.findById(request.id()).flatMap(existing -> {
+                    if (existing != null) {
+                        throw ApiException.nameExists("A project with the id " + request.id() + " already exists.");
+                    }
+                    Project project = new Project();
+                    project.id = request.id();
+                    project.name = request.name().strip();
+                    project.description = request.description();
+                    project.createdAt = clock.instant();
+                    return projects.persistAndFlush(project);
+                }).map(ProjectView::of).call(view -> audit.record("project-created", actor, view, null)))
+                .onFailure(DatabaseErrors::isUniqueViolation)
+                .transform(e -> ApiException.nameExists("A project with the id " + request.id() + " already exists."));
     }
 
     /** Deletes a project; tokens scoped to it lose it, and a token left with no project is deleted, never widened. */
@@ -114,27 +108,25 @@ public class ScopeService {
         return deleted;
     }
 
-    @WithTransaction
     public Uni<EnvironmentView> createEnvironment(CreateEnvironmentRequest request, Actor actor) {
         Validation.of(request)
                 .requireText(request.name(), "name", 100)
                 .matches(request.name(), NAME, "name", "may only contain letters, digits, '_' and '-' (at most 100)")
                 .requireText(request.type(), "type", 100)
                 .orFail();
-        return environments.findById(request.name()).flatMap(existing -> {
-            if (existing != null) {
-                throw ApiException.nameExists("An environment named " + request.name() + " already exists.");
-            }
-            Environment environment = new Environment();
-            environment.name = request.name();
-            environment.type = request.type().strip();
-            environment.enabled = request.enabled() == null || request.enabled();
-            environment.sortOrder = request.sortOrder() == null ? 1000 : request.sortOrder();
-            environment.createdAt = clock.instant();
-            return environments.persistAndFlush(environment);
-        }).onFailure(DatabaseErrors::isUniqueViolation)
-                .transform(e -> ApiException.nameExists("An environment named " + request.name() + " already exists."))
-                .map(EnvironmentView::of)
-                .call(view -> audit.record("environment-created", actor, view, null));
+        return Panache.withTransaction(() -> environments.findById(request.name()).flatMap(existing -> {
+                    if (existing != null) {
+                        throw ApiException.nameExists("An environment named " + request.name() + " already exists.");
+                    }
+                    Environment environment = new Environment();
+                    environment.name = request.name();
+                    environment.type = request.type().strip();
+                    environment.enabled = request.enabled() == null || request.enabled();
+                    environment.sortOrder = request.sortOrder() == null ? 1000 : request.sortOrder();
+                    environment.createdAt = clock.instant();
+                    return environments.persistAndFlush(environment);
+                }).map(EnvironmentView::of).call(view -> audit.record("environment-created", actor, view, null)))
+                .onFailure(DatabaseErrors::isUniqueViolation)
+                .transform(e -> ApiException.nameExists("An environment named " + request.name() + " already exists."));
     }
 }

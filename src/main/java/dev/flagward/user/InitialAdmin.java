@@ -1,5 +1,6 @@
 package dev.flagward.user;
 
+import dev.flagward.web.AdvisoryLocks;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.flagward.audit.Actor;
 import dev.flagward.user.UserApi.CreateUserRequest;
@@ -52,8 +53,7 @@ public class InitialAdmin {
             return;
         }
         String chosen = password.orElseGet(Passwords::randomPassword);
-        Boolean created = VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> Panache.getSession()
-                .chain(session -> session.createNativeQuery("select pg_advisory_xact_lock(" + LOCK + ")").getSingleResult())
+        Boolean created = VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> AdvisoryLocks.hold(LOCK)
                 .chain(() -> repository.count())
                 .chain(count -> count > 0 ? io.smallrye.mutiny.Uni.createFrom().item(false)
                         : users.create(new CreateUserRequest(username, null, "Initial admin", chosen, TextNode.valueOf("Admin")),

@@ -1,6 +1,5 @@
 package dev.flagward.user;
 
-import dev.flagward.instance.LoginHistory;
 import dev.flagward.security.CredentialCache;
 import dev.flagward.security.CredentialFormat;
 import dev.flagward.user.UserApi.UserView;
@@ -30,7 +29,7 @@ public class SessionService {
 
     private final UserRepository users;
     private final Passwords passwords;
-    private final LoginHistory history;
+    private final SignInRecorder history;
     private final CredentialCache cache;
     private final RateLimits rateLimits;
     private final RateLimits.Limit loginLimit;
@@ -38,7 +37,7 @@ public class SessionService {
     private final UserConfig config;
     private final Clock clock;
 
-    public SessionService(UserRepository users, Passwords passwords, LoginHistory history, CredentialCache cache,
+    public SessionService(UserRepository users, Passwords passwords, SignInRecorder history, CredentialCache cache,
                           RateLimits rateLimits, Pool pool, UserConfig config, Clock clock) {
         this.users = users;
         this.passwords = passwords;
