@@ -3,8 +3,10 @@ package dev.flagward;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.flagward.support.Eventually;
 import dev.flagward.support.PackagedApp;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -182,12 +184,11 @@ class ReplicasIT {
         return JSON.readTree(response.body()).get("tokens").size() == 1;
     }
 
-    /** Polls (no fixed sleep) until the other replica refuses the secret; returns how long that took. */
-    private static Duration untilRefused(PackagedApp replica, String secret) throws Exception {
+    /** Polls until the other replica refuses the secret, at most 1 s (SPEC §3); returns how long that took. */
+    private static Duration untilRefused(PackagedApp replica, String secret) {
         long start = System.nanoTime();
-        while (validOn(replica, secret)) {
-            assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos(), "revocation never reached " + replica.name());
-        }
+        Eventually.within(Duration.ofSeconds(1)).alias("the revocation reaches " + replica.name() + " within 1 s")
+                .until(() -> !validOn(replica, secret));
         return Duration.ofNanos(System.nanoTime() - start);
     }
 
@@ -237,7 +238,6 @@ class ReplicasIT {
         assertFalse(validOn(a, secret), "the deleting replica must refuse at once");
         Duration took = untilRefused(b, secret);
         System.out.println("deletion reached the other replica after " + took.toMillis() + " ms");
-        assertTrue(took.compareTo(Duration.ofSeconds(1)) < 0, "took " + took);
     }
 
     @Test
@@ -252,7 +252,6 @@ class ReplicasIT {
         assertFalse(validOn(b, secret));
         Duration took = untilRefused(a, secret);
         System.out.println("expiry reached the other replica after " + took.toMillis() + " ms");
-        assertTrue(took.compareTo(Duration.ofSeconds(1)) < 0, "took " + took);
     }
 
     /** Creates a user on a replica and returns [user id, PAT secret]. */
@@ -267,7 +266,10 @@ class ReplicasIT {
                         Map.of("username", username, "password", "it-user-password")))).build();
         HttpResponse<String> signedIn = HTTP.send(login, HttpResponse.BodyHandlers.ofString());
         assertEquals(200, signedIn.statusCode(), signedIn.body());
-        String cookie = signedIn.headers().firstValue("set-cookie").orElseThrow().split(";", 2)[0];
+        String setCookie = signedIn.headers().firstValue("set-cookie").orElseThrow();
+        // Production marks the session cookie Secure unless told otherwise (finding 6 of the security review).
+        assertTrue(setCookie.contains("; Secure") || setCookie.contains(";Secure"), "the production cookie is not Secure");
+        String cookie = setCookie.split(";", 2)[0];
         HttpRequest create = HttpRequest.newBuilder(URI.create(replica.url("/api/admin/user/tokens")))
                 .header("Content-Type", "application/json").header("Cookie", cookie)
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(
@@ -280,11 +282,10 @@ class ReplicasIT {
         return new String[]{JSON.readTree(user.body()).get("id").asText(), body.get("secret").asText(), body.get("id").asText()};
     }
 
-    private static Duration untilPatRefused(PackagedApp replica, String pat) throws Exception {
+    private static Duration untilPatRefused(PackagedApp replica, String pat) {
         long start = System.nanoTime();
-        while (call(replica, "GET", "/api/admin/user", pat, null).statusCode() == 200) {
-            assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos(), "PAT still accepted on " + replica.name());
-        }
+        Eventually.within(Duration.ofSeconds(1)).alias("the PAT is refused on " + replica.name() + " within 1 s")
+                .until(() -> call(replica, "GET", "/api/admin/user", pat, null).statusCode() == 401);
         return Duration.ofNanos(System.nanoTime() - start);
     }
 
@@ -297,23 +298,18 @@ class ReplicasIT {
         assertEquals(200, call(a, "DELETE", "/api/admin/user/tokens/" + first[2], first[1], null).statusCode());
         Duration patTook = untilPatRefused(b, first[1]);
         System.out.println("PAT deletion reached the other replica after " + patTook.toMillis() + " ms");
-        assertTrue(patTook.compareTo(Duration.ofSeconds(1)) < 0, "took " + patTook);
 
         String[] second = userWithPat(b);
         assertEquals(200, call(a, "GET", "/api/admin/user", second[1], null).statusCode());
         assertEquals(200, call(b, "DELETE", "/api/admin/user-admin/" + second[0], ADMIN, null).statusCode());
         Duration userTook = untilPatRefused(a, second[1]);
         System.out.println("user deletion reached the other replica after " + userTook.toMillis() + " ms");
-        assertTrue(userTook.compareTo(Duration.ofSeconds(1)) < 0, "took " + userTook);
     }
 
     @Test
     void conformanceCheckerPasses() throws Exception {
         Path checker = Path.of("..", "shared", "conformance", "check.py");
-        if (!Files.exists(checker)) {
-            System.out.println("conformance checker not found beside the project; skipped");
-            return;
-        }
+        Assumptions.assumeTrue(Files.exists(checker), "the conformance checker is not beside the project (../shared)");
         Process run = new ProcessBuilder("python3", checker.toString(), "--base-url", replicas.get(0).url(""),
                 "--admin-token", ADMIN, "--username", "admin", "--password", ADMIN_PASSWORD, "--license", license,
                 "--only", "health,auth,tokens,pats,license")
@@ -342,11 +338,8 @@ class ReplicasIT {
         assertTrue(c.process().waitFor(30, TimeUnit.SECONDS), "replica c did not stop");
         assertEquals(1, queryLong("select count(*) from api_tokens where selector = '" + selector + "' and seen_at is not null"));
         // Replica b never saw the token used: its listing learns the last use from c's announcement.
-        long announced = System.nanoTime();
-        while (seenAtListedOn(replicas.get(1), selector) == null) {
-            assertTrue(System.nanoTime() - announced < Duration.ofSeconds(2).toNanos(), "b's listing never showed c's last use");
-            Thread.sleep(20);
-        }
+        Eventually.within(Duration.ofSeconds(2)).alias("b's listing shows c's last use")
+                .until(() -> seenAtListedOn(replicas.get(1), selector) != null);
 
         List<String> secrets = new ArrayList<>(mintedSecrets);
         secrets.add(ADMIN);

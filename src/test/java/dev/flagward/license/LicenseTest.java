@@ -2,6 +2,7 @@ package dev.flagward.license;
 
 import dev.flagward.license.LicenseIssuer.Claims;
 import dev.flagward.support.Db;
+import dev.flagward.support.Eventually;
 import dev.flagward.support.Licenses;
 import dev.flagward.support.TestClock;
 import dev.flagward.support.Users;
@@ -313,8 +314,7 @@ class LicenseTest {
         for (String instance : List.of(a, b, a)) {
             validateAs(instance, List.of(secret));
         }
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
-                .until(() -> sightings(a) + sightings(b) == 2);
+        Eventually.within(Duration.ofSeconds(5)).until(() -> sightings(a) + sightings(b) == 2);
         admin().get(LICENSE + "/check").then().body("messageType", is("warning")).body("message", containsString("Edge instances"));
     }
 
@@ -335,8 +335,7 @@ class LicenseTest {
         }
         String real = unique("edge-real");
         validateAs(real, List.of(secret, "*:development.not-a-token"));
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
-                .until(() -> sightings(real) == 1);
+        Eventually.within(Duration.ofSeconds(5)).until(() -> sightings(real) == 1);
         for (String instance : strangers) {
             assertEquals(0, sightings(instance), instance);
         }
@@ -351,8 +350,7 @@ class LicenseTest {
         for (int i = 0; i < sent; i++) {
             edgeInstances.validated("capped-" + i);
         }
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
-                .until(() -> Db.count(pool, "select count(*) from edge_instance_sightings where instance_id like 'capped-%'")
+        Eventually.within(Duration.ofSeconds(20)).until(() -> Db.count(pool, "select count(*) from edge_instance_sightings where instance_id like 'capped-%'")
                         == EdgeInstances.MAX_PER_BUCKET);
         assertEquals(0, Db.count(pool, "select count(*) from edge_instance_sightings where instance_id = $1",
                 "capped-" + (sent - 1)));

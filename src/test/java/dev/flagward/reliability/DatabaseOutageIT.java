@@ -2,6 +2,7 @@ package dev.flagward.reliability;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flagward.support.Eventually;
 import dev.flagward.support.PackagedApp;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
@@ -69,23 +70,20 @@ class DatabaseOutageIT {
 
             pg = postgres(data, pgPort);
             long back = System.nanoTime();
-            while (app.call("GET", "/ready", null, null).statusCode() != 200) {
-                assertTrue(System.nanoTime() - back < Duration.ofSeconds(5).toNanos(), "not ready 5 s after PostgreSQL returned");
-                Thread.sleep(50);
-            }
+            Eventually.within(Duration.ofSeconds(5)).alias("ready within 5 s after PostgreSQL returned")
+                    .until(() -> app.call("GET", "/ready", null, null).statusCode() == 200);
             System.out.println("ready again " + Duration.ofNanos(System.nanoTime() - back).toMillis() + " ms after PostgreSQL returned");
             JsonNode kept = JSON.readTree(app.call("GET", "/api/admin/api-tokens/before-outage", ADMIN, null).body());
             assertEquals(1, kept.get("tokens").size(), "a write acknowledged before the outage was lost");
             assertEquals(0, JSON.readTree(app.call("GET", "/api/admin/api-tokens/during-outage", ADMIN, null).body())
                     .get("tokens").size(), "a refused write was stored");
-            long retry = System.nanoTime();
-            int status;
-            do {
-                status = app.call("POST", "/api/admin/api-tokens", ADMIN, Map.of("tokenName", "after-outage", "type", "backend"))
-                        .statusCode();
-                assertTrue(System.nanoTime() - retry < Duration.ofSeconds(5).toNanos(), "writes did not recover: " + status);
-            } while (status == 503);
-            assertEquals(201, status);
+            java.util.concurrent.atomic.AtomicInteger status = new java.util.concurrent.atomic.AtomicInteger();
+            Eventually.within(Duration.ofSeconds(5)).alias("writes recover within 5 s").until(() -> {
+                status.set(app.call("POST", "/api/admin/api-tokens", ADMIN, Map.of("tokenName", "after-outage", "type", "backend"))
+                        .statusCode());
+                return status.get() != 503;
+            });
+            assertEquals(201, status.get());
         } finally {
             app.stop();
             pg.close();
@@ -135,27 +133,18 @@ class DatabaseOutageIT {
                     return null;
                 }));
             }
-            long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-            while (System.nanoTime() < until && acknowledged.size() < 50) {
-                Thread.onSpinWait();
-            }
+            Eventually.within(Duration.ofSeconds(20)).alias("50 writes before the outage").until(() -> acknowledged.size() >= 50);
             int beforeOutage = acknowledged.size();
             pg.close();
-            long downSince = System.nanoTime();
-            while (System.nanoTime() - downSince < Duration.ofSeconds(2).toNanos()) {
-                Thread.onSpinWait();
-            }
+            // The outage lasts until the writers have been refused a good number of times.
+            Eventually.within(Duration.ofSeconds(20)).alias("writers see the outage")
+                    .until(() -> statuses.getOrDefault(503, new java.util.concurrent.atomic.AtomicInteger()).get() >= 40);
             pg = postgres(data, pgPort);
-            long back = System.nanoTime();
-            while (app.call("GET", "/ready", null, null).statusCode() != 200) {
-                assertTrue(System.nanoTime() - back < Duration.ofSeconds(5).toNanos(), "not ready 5 s after PostgreSQL returned");
-                Thread.sleep(20);
-            }
+            Eventually.within(Duration.ofSeconds(5)).alias("ready within 5 s after PostgreSQL returned")
+                    .until(() -> app.call("GET", "/ready", null, null).statusCode() == 200);
             int atRecovery = acknowledged.size();
-            long more = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-            while (System.nanoTime() < more) {
-                Thread.onSpinWait();
-            }
+            Eventually.within(Duration.ofSeconds(20)).alias("50 writes after the outage")
+                    .until(() -> acknowledged.size() >= atRecovery + 50);
             running.set(false);
             for (java.util.concurrent.Future<?> f : running4) {
                 f.get(30, java.util.concurrent.TimeUnit.SECONDS);

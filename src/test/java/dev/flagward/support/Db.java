@@ -23,4 +23,32 @@ public final class Db {
     public static long count(Pool pool, String sql, Object... params) {
         return rows(pool, sql, params).get(0).getLong(0);
     }
+
+    /**
+     * Fails when any row of the table holds the secret or its random part in any column: as text, or as the bytes of
+     * the text in a bytea column (hex, as PostgreSQL prints them) or base64. A hash of it is fine; the secret is not.
+     */
+    public static void assertSecretNotStored(Pool pool, String table, String secret) {
+        int mark = secret.indexOf("v2_");
+        String random = mark < 0 ? secret : secret.substring(mark + 3 + 22 + 1, secret.length() - 6);
+        java.util.List<String> needles = new ArrayList<>();
+        for (String part : List.of(secret, random)) {
+            byte[] bytes = part.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            needles.add(part);
+            needles.add(java.util.HexFormat.of().formatHex(bytes));
+            needles.add(java.util.Base64.getEncoder().withoutPadding().encodeToString(bytes));
+        }
+        List<Row> all = rows(pool, "select t::text from " + table + " t");
+        if (all.isEmpty()) {
+            throw new AssertionError("table " + table + " is empty: nothing was checked");
+        }
+        for (Row row : all) {
+            String text = row.getString(0);
+            for (String needle : needles) {
+                if (text.contains(needle)) {
+                    throw new AssertionError("table " + table + " stores the secret (or its random part) in a row");
+                }
+            }
+        }
+    }
 }
