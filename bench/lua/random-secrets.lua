@@ -2,11 +2,15 @@
 --   KIND=v2        Flagward-shaped: "*:development.v2_<22>_<43><6>" with a valid CRC32/base62 checksum, so the
 --                  service cannot refuse it by shape and must look it up (the case the miss budget bounds).
 --   KIND=verbatim  a random legacy-looking string "*:development.<32 random characters>".
+--   KIND=real      the one real token in SECRET, after generating (and dropping) a random v2 secret exactly as
+--                  KIND=v2 does: the baseline, with the same work on the load generator's side (it shares the
+--                  service's two cores), so the ratio compares the service's work only.
 -- Each wrk thread seeds its own generator, so threads never send the same sequence.
 local bit = require("bit")
 local B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 local B62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 local kind = os.getenv("KIND") or "v2"
+local real = os.getenv("SECRET")
 local threads = 0
 
 local CRC = {}
@@ -63,6 +67,9 @@ function request()
   else
     local body = "*:development.v2_" .. random64(22) .. "_" .. random64(43)
     secret = body .. base62(crc32(body))
+  end
+  if kind == "real" then
+    secret = real
   end
   return wrk.format("POST", "/edge/validate", { ["Content-Type"] = "application/json" }, '{"tokens":["' .. secret .. '"]}')
 end
