@@ -1,7 +1,7 @@
 package dev.flagward.health;
 
 import dev.flagward.security.CredentialCache;
-import dev.flagward.security.CredentialListener;
+import dev.flagward.security.NotificationListener;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -21,9 +21,9 @@ public class ReadinessCheck implements AsyncHealthCheck {
 
     private final Pool pool;
     private final CredentialCache cache;
-    private final CredentialListener listener;
+    private final NotificationListener listener;
 
-    public ReadinessCheck(Pool pool, CredentialCache cache, CredentialListener listener) {
+    public ReadinessCheck(Pool pool, CredentialCache cache, NotificationListener listener) {
         this.pool = pool;
         this.cache = cache;
         this.listener = listener;

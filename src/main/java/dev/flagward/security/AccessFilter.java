@@ -53,15 +53,23 @@ public class AccessFilter {
         if (!rule.declared()) {
             throw ApiException.operationDenied("This endpoint declares no access rule and is refused.");
         }
-        if (!rule.adminApi()) {
+        if (rule.open()) {
             caller.setAddress(address);
             checkLicense(rule);
             return CONTINUE;
         }
-        Cookie session = request.getCookie(Authenticator.SESSION_COOKIE);
-        return authenticator.authenticate(request.getHeader(HttpHeaders.AUTHORIZATION),
-                session == null ? null : session.getValue()).invoke(principal -> {
-            check(principal, rule.permission());
+        String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+        Uni<Principal> authenticated;
+        if (rule.kind() != null) {
+            authenticated = authenticator.authenticateAs(rule.kind(), header);
+        } else {
+            Cookie session = request.getCookie(Authenticator.SESSION_COOKIE);
+            authenticated = authenticator.authenticate(header, session == null ? null : session.getValue());
+        }
+        return authenticated.invoke(principal -> {
+            if (rule.adminApi()) {
+                check(principal, rule.permission());
+            }
             checkLicense(rule);
             caller.set(principal, address);
         }).replaceWithVoid();
@@ -70,7 +78,7 @@ public class AccessFilter {
     private static AccessRule ruleOf(Method method) {
         AccessRule rule = AccessRule.of(method);
         if (!rule.declared()) {
-            LOG.errorf("%s.%s declares neither @Access nor @Public (or both): every call to it is refused",
+            LOG.errorf("%s.%s declares none of @Access, @AuthenticatedBy and @Public, or more than one: every call to it is refused",
                     method.getDeclaringClass().getSimpleName(), method.getName());
         }
         return rule;
@@ -87,6 +95,8 @@ public class AccessFilter {
             }
         } else if (principal instanceof UserPrincipal user && !needed.grantedTo(user.rootRole())) {
             throw ApiException.permission(needed.name());
+        } else if (principal instanceof ScopedTokenPrincipal) {
+            throw ApiException.forbidden("This token works only on its own endpoint, not on the admin API.");
         }
     }
 
@@ -96,7 +106,9 @@ public class AccessFilter {
             return;
         }
         LicenseState state = license.get();
-        if (rule.enterprise() && !state.enterpriseEnabled()) {
+        // Read-only mode is read-only for enterprise features too: their reads and revocations still work.
+        boolean readAllowed = state.readOnly() && (!rule.write() || rule.revocation());
+        if (rule.enterprise() && !state.enterpriseEnabled() && !readAllowed) {
             throw ApiException.license("This is an enterprise feature: install a valid license to use it.");
         }
         if (readOnlyApplies && state.readOnly()) {

@@ -11,32 +11,44 @@ import java.util.Set;
  * request path: a path spelled another way (duplicate slashes, dot segments, percent-encoding) that reaches the
  * same method is judged the same, and one that reaches no method is not routed at all.
  *
- * @param declared   exactly one of {@link Access} and {@link Public} applies; a method without a rule is refused
- * @param permission what the caller needs, or null for a {@link Public} method
+ * @param declared   exactly one of {@link Access}, {@link AuthenticatedBy} and {@link Public} applies; a method
+ *                   without a rule is refused
+ * @param permission what the caller needs on the admin API, or null for the others
+ * @param kind       the credential kind an {@link AuthenticatedBy} method takes, or null
  * @param enterprise {@link Enterprise}: needs a valid license
  * @param write      the method's HTTP designator is not GET, HEAD or OPTIONS
  * @param revocation {@link Revocation}: a write that read-only mode still allows
  */
-public record AccessRule(boolean declared, Permission permission, boolean enterprise, boolean write, boolean revocation) {
+public record AccessRule(boolean declared, Permission permission, String kind, boolean enterprise, boolean write,
+                         boolean revocation) {
 
     private static final Set<String> READS = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
 
     public static AccessRule of(Method method) {
         Access access = method.getAnnotation(Access.class);
+        AuthenticatedBy token = method.getAnnotation(AuthenticatedBy.class);
         Public open = method.getAnnotation(Public.class);
-        if (access == null && open == null) {
-            access = method.getDeclaringClass().getAnnotation(Access.class);
-            open = method.getDeclaringClass().getAnnotation(Public.class);
+        if (access == null && token == null && open == null) {
+            Class<?> type = method.getDeclaringClass();
+            access = type.getAnnotation(Access.class);
+            token = type.getAnnotation(AuthenticatedBy.class);
+            open = type.getAnnotation(Public.class);
         }
+        int rules = (access == null ? 0 : 1) + (token == null ? 0 : 1) + (open == null ? 0 : 1);
         boolean enterprise = method.isAnnotationPresent(Enterprise.class)
                 || method.getDeclaringClass().isAnnotationPresent(Enterprise.class);
-        return new AccessRule((access == null) != (open == null), access == null ? null : access.value(), enterprise,
-                isWrite(method), method.isAnnotationPresent(Revocation.class));
+        return new AccessRule(rules == 1, access == null ? null : access.value(), token == null ? null : token.value(),
+                enterprise, isWrite(method), method.isAnnotationPresent(Revocation.class));
     }
 
-    /** Methods of the admin API: those that need credentials. Their writes stop in read-only mode. */
+    /** Methods of the admin API: those that need a permission. Their writes stop in read-only mode. */
     public boolean adminApi() {
         return permission != null;
+    }
+
+    /** Methods anyone may call. */
+    public boolean open() {
+        return permission == null && kind == null;
     }
 
     private static boolean isWrite(Method method) {

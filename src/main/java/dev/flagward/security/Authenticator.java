@@ -66,6 +66,16 @@ public class Authenticator {
         return Uni.createFrom().failure(ApiException.authenticationRequired());
     }
 
+    /** The principal of a secret of exactly this kind in the Authorization header (a feature's own endpoint), or 401. */
+    public Uni<Principal> authenticateAs(String kind, String header) {
+        String secret = secretFrom(header);
+        if (secret == null) {
+            missing.increment();
+            return Uni.createFrom().failure(ApiException.authenticationRequired());
+        }
+        return verify(secret, kind).map(StoredCredential::principal);
+    }
+
     /** The secret in an Authorization header value, or null when there is none. */
     public static String secretFrom(String header) {
         if (header == null) {

@@ -13,7 +13,7 @@ import java.util.function.Consumer;
 /**
  * Every credential of every kind, by selector, in memory: authentication is a map lookup, never a table scan.
  * <p>
- * Loaded in full at start and after every new LISTEN connection ({@link CredentialListener}), then kept fresh: the
+ * Loaded in full at start and after every new LISTEN connection ({@link NotificationListener}), then kept fresh: the
  * replica that makes a change applies it before answering ({@link #refresh}, {@link #evict}), and every other
  * replica reloads the selector a notification names. A selector missing from the cache costs a bounded database
  * lookup, or nothing ({@link UnknownSelectors}). The {@link ChangeLog} keeps a read from the database from

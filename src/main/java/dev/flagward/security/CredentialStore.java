@@ -112,7 +112,7 @@ final class CredentialStore {
 
     /**
      * An API token's group is its name (the very string the principal holds, so the index adds no copy of it); a
-     * PAT's or session's is its user's id, a {@code Long}. The two key types never collide.
+     * PAT's or session's is its user's id, a {@code Long}. The two key types never collide. Other tokens have none.
      */
     static Object groupOf(StoredCredential credential) {
         if (credential.principal() instanceof ApiTokenPrincipal token) {

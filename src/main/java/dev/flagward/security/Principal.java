@@ -1,7 +1,7 @@
 package dev.flagward.security;
 
-/** Who is calling: an API token or a user (through a PAT or a session). */
-public sealed interface Principal permits ApiTokenPrincipal, UserPrincipal {
+/** Who is calling: an API token, a user (through a PAT or a session), or a token of one feature's own endpoint. */
+public sealed interface Principal permits ApiTokenPrincipal, UserPrincipal, ScopedTokenPrincipal {
 
     /** The name shown as {@code createdBy} in audit events. */
     String displayName();

@@ -16,7 +16,7 @@ import java.util.function.BiConsumer;
  * The one batched last-use write shared by every credential table (a {@code selector} and a {@code seen_at} column),
  * announced to every replica in the same transaction so that their listings show it too.
  * <p>
- * Announcements go to {@link CredentialListener#SEEN_CHANNEL} as {@code selector epochMicros,selector epochMicros,...},
+ * Announcements go to {@link NotificationListener#SEEN_CHANNEL} as {@code selector epochMicros,selector epochMicros,...},
  * split to stay under PostgreSQL's 8000-byte payload limit. Selectors never hold a space or a comma.
  */
 public final class SeenAtWriter {
@@ -43,7 +43,7 @@ public final class SeenAtWriter {
                                 + " where t.selector = v.selector and (t.seen_at is null or t.seen_at < v.seen)")
                         .execute(Tuple.of(selectors, times))
                         .chain(() -> connection.preparedQuery("select pg_notify($1, payload) from unnest($2::text[]) as payload")
-                                .execute(Tuple.of(CredentialListener.SEEN_CHANNEL, announcements.toArray(String[]::new)))))
+                                .execute(Tuple.of(NotificationListener.SEEN_CHANNEL, announcements.toArray(String[]::new)))))
                 .replaceWithVoid();
     }
 

@@ -5,15 +5,18 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
 import jakarta.inject.Singleton;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Token buckets (Bucket4j) per key, kept in a bounded cache (Caffeine) so that a flood of distinct keys cannot grow
- * memory. Limits are per replica.
+ * memory. Limits are per replica. Time is the injected clock's, so tests move it instead of waiting.
  */
 @Singleton
 public class RateLimits {
@@ -22,6 +25,22 @@ public class RateLimits {
             .maximumSize(200_000)
             .expireAfterAccess(Duration.ofMinutes(10))
             .build();
+    private final TimeMeter time;
+
+    public RateLimits(Clock clock) {
+        this.time = new TimeMeter() {
+            @Override
+            public long currentTimeNanos() {
+                Instant now = clock.instant();
+                return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+            }
+
+            @Override
+            public boolean isWallClockBased() {
+                return true;
+            }
+        };
+    }
 
     /** A limit: {@code capacity} calls at once, refilled {@code refill} calls every {@code period}. */
     public record Limit(String name, long capacity, long refill, Duration period) {
@@ -31,6 +50,7 @@ public class RateLimits {
     public void consume(Limit limit, String key) {
         Bucket bucket = buckets.get(limit.name() + '\u0000' + key, k -> Bucket.builder()
                 .addLimit(Bandwidth.builder().capacity(limit.capacity()).refillGreedy(limit.refill(), limit.period()).build())
+                .withCustomTimePrecision(time)
                 .build());
         ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
         if (!probe.isConsumed()) {

@@ -80,6 +80,11 @@ class AccessRuleCoverageTest {
         public void forgotten() {
         }
 
+        @jakarta.ws.rs.POST
+        @AuthenticatedBy("signal")
+        public void inbound() {
+        }
+
         @jakarta.ws.rs.PATCH
         @Public
         @Access(Permission.READ)
@@ -102,10 +107,13 @@ class AccessRuleCoverageTest {
     @Test
     void rulesComeFromTheAnnotations() throws Exception {
         AccessRule read = AccessRule.of(Sample.class.getMethod("read"));
-        assertEquals(new AccessRule(true, Permission.ADMIN, false, false, false), read);
-        assertEquals(new AccessRule(true, Permission.ADMIN, false, true, true), AccessRule.of(Sample.class.getMethod("revoke")));
+        assertEquals(new AccessRule(true, Permission.ADMIN, null, false, false, false), read);
+        assertEquals(new AccessRule(true, Permission.ADMIN, null, false, true, true), AccessRule.of(Sample.class.getMethod("revoke")));
         AccessRule open = AccessRule.of(Sample.class.getMethod("open"));
-        assertTrue(open.declared() && open.enterprise() && open.write() && !open.adminApi());
+        assertTrue(open.declared() && open.enterprise() && open.write() && !open.adminApi() && open.open());
+        AccessRule token = AccessRule.of(Sample.class.getMethod("inbound"));
+        assertTrue(token.declared() && !token.adminApi() && !token.open());
+        assertEquals("signal", token.kind());
         assertFalse(AccessRule.of(Sample.class.getMethod("forgotten")).declared());
         assertFalse(AccessRule.of(Sample.class.getMethod("confused")).declared());
         assertEquals(Permission.SELF, AccessRule.of(ClassLevel.class.getMethod("inherited")).permission());

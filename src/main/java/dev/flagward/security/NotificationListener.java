@@ -6,6 +6,7 @@ import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
@@ -17,20 +18,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Keeps the credential cache of this replica in step with every other: database triggers announce each change as
- * {@code <kind>:<selector>} on {@link #CHANNEL} in the changing transaction (delivered on commit), and this replica
- * suspends and reloads that one selector. Last-use batches arrive on {@link #SEEN_CHANNEL}. Notifications sent while
- * the connection was down are lost, so every new connection is followed by one full reload.
+ * The replica's one LISTEN connection. It keeps the credential cache in step with every other replica: database
+ * triggers announce each change as {@code <kind>:<selector>} on {@link #CHANNEL} in the changing transaction
+ * (delivered on commit), and this replica suspends and reloads that one selector. Last-use batches arrive on
+ * {@link #SEEN_CHANNEL}. Features add their own channels ({@link NotificationChannel}). Notifications sent while the
+ * connection was down are lost, so every new connection is followed by one full reload, and each feature channel is
+ * told so it can catch up too.
  */
 @Singleton
-public class CredentialListener {
+public class NotificationListener {
 
     static final String CHANNEL = "flagward_credentials";
     /** Last-use batches, announced by the replica that wrote them (see {@link SeenAtWriter}). */
     static final String SEEN_CHANNEL = "flagward_seen";
-    private static final Logger LOG = Logger.getLogger(CredentialListener.class);
+    private static final Logger LOG = Logger.getLogger(NotificationListener.class);
 
     private final CredentialCache cache;
+    private final Instance<NotificationChannel> channels;
     private final Vertx vertx;
     private final Config config;
     private final CompletableFuture<Void> firstListen = new CompletableFuture<>();
@@ -40,8 +44,9 @@ public class CredentialListener {
     private volatile boolean stopping;
     private volatile PgSubscriber subscriber;
 
-    public CredentialListener(CredentialCache cache, Vertx vertx, Config config) {
+    public NotificationListener(CredentialCache cache, Instance<NotificationChannel> channels, Vertx vertx, Config config) {
         this.cache = cache;
+        this.channels = channels;
         this.vertx = vertx;
         this.config = config;
     }
@@ -105,6 +110,9 @@ public class CredentialListener {
                             failure -> LOG.warnf("Credential cache reload failed: %s", failure.getMessage()));
                 });
         next.channel(SEEN_CHANNEL).handler(payload -> SeenAtWriter.decode(payload, cache::advanceSeen));
+        for (NotificationChannel channel : channels) {
+            next.channel(channel.channel()).handler(channel::onNotification).subscribeHandler(channel::onListening);
+        }
         subscriber = next;
         next.connect().subscribe().with(ok -> LOG.debug("Listening for credential changes"), failure -> {
             LOG.warnf("Cannot LISTEN for credential changes yet (%s); retrying", failure.getMessage());

@@ -1,0 +1,35 @@
+package dev.flagward.signal;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** SPEC §6.6; each setting also as FLAGWARD_SIGNALS_… (MAX_ENDPOINTS, RATE_PER_SECOND, …). */
+@ConfigMapping(prefix = "flagward.signals")
+public interface SignalConfig {
+
+    /** Most signal endpoints in the instance; one more is 400 ExceedsLimitError. */
+    @WithDefault("5")
+    int maxEndpoints();
+
+    /** Most tokens per endpoint; one more is 400 ExceedsLimitError. */
+    @WithDefault("5")
+    int maxTokensPerEndpoint();
+
+    /** Inbound signals per second per endpoint, per replica (token bucket refill). */
+    @WithDefault("10")
+    int ratePerSecond();
+
+    /** Inbound signals an endpoint may send at once (token bucket capacity). */
+    @WithDefault("20")
+    int burst();
+
+    /** Newest signals kept per endpoint. */
+    @WithDefault("1000")
+    int retentionCount();
+
+    /** How long signals are kept. */
+    @WithDefault("P30D")
+    Duration retentionAge();
+}

@@ -1,0 +1,170 @@
+package dev.flagward.signal;
+
+import dev.flagward.audit.Actor;
+import dev.flagward.security.Access;
+import dev.flagward.security.Caller;
+import dev.flagward.security.Enterprise;
+import dev.flagward.security.Permission;
+import dev.flagward.security.Revocation;
+import dev.flagward.signal.SignalApi.CreatedSignalEndpointToken;
+import dev.flagward.signal.SignalApi.EndpointSignalList;
+import dev.flagward.signal.SignalApi.SignalEndpointList;
+import dev.flagward.signal.SignalApi.SignalEndpointRequest;
+import dev.flagward.signal.SignalApi.SignalEndpointTokenList;
+import dev.flagward.signal.SignalApi.SignalEndpointTokenRequest;
+import dev.flagward.signal.SignalApi.SignalEndpointTokenView;
+import dev.flagward.signal.SignalApi.SignalEndpointView;
+import dev.flagward.web.Created;
+import dev.flagward.web.PathParams;
+import dev.flagward.web.QueryParams;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Signal endpoints and their tokens (SPEC §6.2): Admin only, enterprise. */
+@Path("/api/admin/signal-endpoints")
+@Produces(MediaType.APPLICATION_JSON)
+@Access(Permission.ADMIN)
+@Enterprise
+@Tag(name = "Signals", description = "Signal endpoints, their tokens, and the signals they receive")
+public class SignalEndpointResource {
+
+    private final SignalEndpointService service;
+    private final SignalQueries queries;
+    private final Caller caller;
+
+    public SignalEndpointResource(SignalEndpointService service, SignalQueries queries, Caller caller) {
+        this.service = service;
+        this.queries = queries;
+        this.caller = caller;
+    }
+
+    private static long id(String value) {
+        return PathParams.positiveId(value, "signal endpoint");
+    }
+
+    /** Where senders call an endpoint, as this request reached the service (proxy headers when trusted). */
+    private static String callUrl(UriInfo uri, String name) {
+        return uri.getBaseUriBuilder().path("api/signal-endpoint").path(name).build().toString();
+    }
+
+    @GET
+    @Operation(operationId = "getSignalEndpoints", summary = "Get all signal endpoints, newest first")
+    public Uni<SignalEndpointList> list() {
+        return service.list().map(SignalEndpointList::new);
+    }
+
+    @POST
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
+    @Operation(operationId = "createSignalEndpoint", summary = "Create a signal endpoint")
+    public Uni<Response> create(SignalEndpointRequest request, @Context UriInfo uri) {
+        return service.create(request, Actor.of(caller)).map(view ->
+                Created.at("/api/admin/signal-endpoints/" + view.id(), view.at(callUrl(uri, view.name()))));
+    }
+
+    @PUT
+    @Path("{id}")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
+    @Operation(operationId = "updateSignalEndpoint", summary = "Update a signal endpoint")
+    public Uni<SignalEndpointView> update(@PathParam("id") String id, SignalEndpointRequest request, @Context UriInfo uri) {
+        return service.update(id(id), request, Actor.of(caller)).map(view -> view.at(callUrl(uri, view.name())));
+    }
+
+    @DELETE
+    @Revocation
+    @Path("{id}")
+    @Operation(operationId = "deleteSignalEndpoint", summary = "Delete a signal endpoint, its tokens and its signals")
+    public Uni<Response> delete(@PathParam("id") String id) {
+        return service.delete(id(id), Actor.of(caller)).map(x -> Response.ok().build());
+    }
+
+    @POST
+    @Path("{id}/on")
+    @Operation(operationId = "enableSignalEndpoint", summary = "Enable a signal endpoint")
+    public Uni<SignalEndpointView> enable(@PathParam("id") String id) {
+        return service.setEnabled(id(id), true, Actor.of(caller));
+    }
+
+    @POST
+    @Path("{id}/off")
+    @Operation(operationId = "disableSignalEndpoint", summary = "Disable a signal endpoint: calls to it answer 404")
+    public Uni<SignalEndpointView> disable(@PathParam("id") String id) {
+        return service.setEnabled(id(id), false, Actor.of(caller));
+    }
+
+    @GET
+    @Path("{signalEndpointId}/tokens")
+    @Operation(operationId = "getSignalEndpointTokens", summary = "Get a signal endpoint's tokens (never their secrets)")
+    public Uni<SignalEndpointTokenList> tokens(@PathParam("signalEndpointId") String endpointId) {
+        return service.tokens(id(endpointId)).map(SignalEndpointTokenList::new);
+    }
+
+    @POST
+    @Path("{signalEndpointId}/tokens")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
+    @Operation(operationId = "addSignalEndpointToken", summary = "Create a signal endpoint token; its secret is in this response only")
+    public Uni<Response> createToken(@PathParam("signalEndpointId") String endpointId, SignalEndpointTokenRequest request) {
+        long endpoint = id(endpointId);
+        return service.createToken(endpoint, request, Actor.of(caller)).map((CreatedSignalEndpointToken token) ->
+                Created.at("/api/admin/signal-endpoints/" + endpoint + "/tokens/" + token.id(), token));
+    }
+
+    @PUT
+    @Path("{signalEndpointId}/tokens/{id}")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
+    @Operation(operationId = "updateSignalEndpointToken", summary = "Rename a signal endpoint token")
+    public Uni<SignalEndpointTokenView> updateToken(@PathParam("signalEndpointId") String endpointId,
+                                                    @PathParam("id") String id, SignalEndpointTokenRequest request) {
+        return service.updateToken(id(endpointId), PathParams.positiveId(id, "token"), request, Actor.of(caller));
+    }
+
+    @DELETE
+    @Revocation
+    @Path("{signalEndpointId}/tokens/{id}")
+    @Operation(operationId = "deleteSignalEndpointToken", summary = "Delete a signal endpoint token; it stops at once")
+    public Uni<Response> deleteToken(@PathParam("signalEndpointId") String endpointId, @PathParam("id") String id) {
+        return service.deleteToken(id(endpointId), PathParams.positiveId(id, "token"), Actor.of(caller))
+                .map(x -> Response.ok().build());
+    }
+
+    @GET
+    @Path("{id}/signals")
+    @Operation(operationId = "getSignalEndpointSignals", summary = "Get a signal endpoint's signals, newest first")
+    public Uni<EndpointSignalList> signals(@PathParam("id") String id, @QueryParam("limit") String limit,
+                                           @QueryParam("offset") String offset) {
+        return queries.ofEndpoint(id(id), QueryParams.intParam(limit, "limit", 50, 1, SignalQueries.MAX_LIMIT),
+                QueryParams.intParam(offset, "offset", 0, 0, Integer.MAX_VALUE)).map(EndpointSignalList::new);
+    }
+
+    @POST
+    @Path("{id}/signing-secret")
+    @Operation(operationId = "createSignalEndpointSigningSecret", summary = "Create (or rotate) the signing secret; shown once",
+            description = "Calls must then carry a Standard Webhooks signature. A secret it replaces keeps verifying for 24 hours.")
+    public Uni<Response> createSigningSecret(@PathParam("id") String id) {
+        long endpoint = id(id);
+        return service.createSigningSecret(endpoint, Actor.of(caller))
+                .map(secret -> Created.at("/api/admin/signal-endpoints/" + endpoint + "/signing-secret", secret));
+    }
+
+    @DELETE
+    @Revocation
+    @Path("{id}/signing-secret")
+    @Operation(operationId = "deleteSignalEndpointSigningSecret", summary = "Delete the signing secret: signatures are no longer required")
+    public Uni<Response> deleteSigningSecret(@PathParam("id") String id) {
+        return service.deleteSigningSecret(id(id), Actor.of(caller)).map(x -> Response.ok().build());
+    }
+}

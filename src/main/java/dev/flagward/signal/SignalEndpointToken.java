@@ -1,0 +1,40 @@
+package dev.flagward.signal;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import org.hibernate.annotations.DynamicUpdate;
+
+import java.time.Instant;
+
+/** A signal endpoint's token as stored: selector and verifier, never the secret. */
+@Entity
+@Table(name = "signal_endpoint_tokens")
+@DynamicUpdate
+public class SignalEndpointToken {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    @Column(name = "signal_endpoint_id")
+    public long signalEndpointId;
+
+    public String name;
+
+    public String selector;
+
+    public byte[] verifier;
+
+    @Column(name = "created_at")
+    public Instant createdAt;
+
+    @Column(name = "created_by_user_id")
+    public Long createdByUserId;
+
+    @Column(name = "seen_at")
+    public Instant seenAt;
+}

@@ -1,0 +1,62 @@
+package dev.flagward.signal;
+
+import dev.flagward.security.AuthenticatedBy;
+import dev.flagward.security.Caller;
+import dev.flagward.security.Enterprise;
+import dev.flagward.security.ScopedTokenPrincipal;
+import dev.flagward.signal.SignalApi.Accepted;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * {@code POST /api/signal-endpoint/{name}}: where senders deliver signals, with a token of that endpoint. The access
+ * filter authenticates the token (401 first) and checks that a license is in force (403 after the token, so strangers
+ * learn nothing); the body rules follow (415, 413, 400).
+ */
+@Path("/api/signal-endpoint/{name}")
+@Tag(name = "Signals", description = "Signal endpoints, their tokens, and the signals they receive")
+public class SignalInboundResource {
+
+    private final SignalIngestion ingestion;
+    private final Caller caller;
+    private final SignalMetrics metrics;
+
+    public SignalInboundResource(SignalIngestion ingestion, Caller caller, SignalMetrics metrics) {
+        this.ingestion = ingestion;
+        this.caller = caller;
+        this.metrics = metrics;
+    }
+
+    @POST
+    @AuthenticatedBy(SignalTokenCredentialSource.KIND)
+    @Enterprise
+    @Produces(MediaType.APPLICATION_JSON)
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
+    @Operation(operationId = "callSignalEndpoint", summary = "Call a signal endpoint",
+            description = "Stores the JSON object in the body (or {} for none) as a signal of this endpoint; 202 with its "
+                    + "id once committed. With a signing secret set, the call must carry a Standard Webhooks signature.")
+    public Uni<Response> call(@PathParam("name") String name, byte[] body,
+                              @HeaderParam("webhook-id") String webhookId,
+                              @HeaderParam("webhook-timestamp") String webhookTimestamp,
+                              @HeaderParam("webhook-signature") String webhookSignature) {
+        ScopedTokenPrincipal token = (ScopedTokenPrincipal) caller.principal();
+        return Uni.createFrom().deferred(() -> ingestion.ingest(token, name, body == null ? new byte[0] : body,
+                        new WebhookSignature.Headers(webhookId, webhookTimestamp, webhookSignature)))
+                .onFailure(SignalIngestion.Refused.class).invoke(refused -> metrics.refusedBecause(
+                        ((SignalIngestion.Refused) refused).reason))
+                .map(id -> {
+                    metrics.accepted(token.scopeId());
+                    return Response.accepted(new Accepted(id)).type(MediaType.APPLICATION_JSON).build();
+                });
+    }
+}

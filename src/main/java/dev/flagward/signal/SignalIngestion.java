@@ -1,0 +1,188 @@
+package dev.flagward.signal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flagward.security.ScopedTokenPrincipal;
+import dev.flagward.security.SecretBox;
+import dev.flagward.web.ApiException;
+import dev.flagward.web.RateLimits;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+
+/**
+ * Inbound signals (SPEC §6.3). The token was authenticated by the access filter; here: the endpoint in the URL must
+ * be the token's (401), within its rate (429), enabled (404), signed when it has a signing secret (401), and the
+ * body a JSON object (400). The answer's id exists only once the signal is committed.
+ * <p>
+ * The common case, an unsigned endpoint, is one statement: the insert itself checks the endpoint's name, that it is
+ * enabled and unsigned. Only when it inserts nothing is the endpoint read, to say why (or to check a signature).
+ */
+@ApplicationScoped
+public class SignalIngestion {
+
+    private static final String INSERT_UNSIGNED = """
+            insert into signals (source_id, payload, created_at, created_by_source_token_id, token_name)
+            select e.id, $3::text::jsonb, $4, $5, $6 from signal_endpoints e
+             where e.id = $1 and e.name = $2 and e.enabled and e.signing_secret is null
+            returning id
+            """;
+    private static final String INSERT_SIGNED = """
+            insert into signals (source_id, payload, created_at, created_by_source_token_id, token_name, webhook_id)
+            select e.id, $2::text::jsonb, $3, $4, $5, $6 from signal_endpoints e where e.id = $1 and e.enabled
+            on conflict (source_id, webhook_id) do nothing
+            returning id
+            """;
+    private static final String ENDPOINT = "select id, enabled, signing_secret, previous_secret, previous_secret_until "
+            + "from signal_endpoints where name = $1";
+
+    private final Pool pool;
+    private final ObjectMapper json;
+    private final RateLimits rateLimits;
+    private final RateLimits.Limit limit;
+    private final SecretBox secrets;
+    private final Clock clock;
+
+    public SignalIngestion(Pool pool, ObjectMapper json, RateLimits rateLimits, SecretBox secrets, SignalConfig config,
+                           Clock clock) {
+        this.pool = pool;
+        this.json = json;
+        this.rateLimits = rateLimits;
+        this.limit = new RateLimits.Limit("signal", config.burst(), config.ratePerSecond(), Duration.ofSeconds(1));
+        this.secrets = secrets;
+        this.clock = clock;
+    }
+
+    /** Why a signal was refused, for the metrics (the answer's status says the rest). */
+    static final class Refused extends RuntimeException {
+        final String reason;
+
+        Refused(String reason, ApiException answer) {
+            super(answer.getMessage(), answer, false, false);
+            this.reason = reason;
+        }
+    }
+
+    /** Stores one signal and answers its id once committed. */
+    public Uni<Long> ingest(ScopedTokenPrincipal token, String name, byte[] body, WebhookSignature.Headers headers) {
+        rateLimits.consume(limit, String.valueOf(token.scopeId()));
+        if (headers.any()) {
+            return signed(token, name, body, headers);
+        }
+        String payload = payload(body);
+        Instant now = clock.instant();
+        return pool.preparedQuery(INSERT_UNSIGNED)
+                .execute(Tuple.of(token.scopeId(), name, payload, now.atOffset(ZoneOffset.UTC), token.tokenId(), token.tokenName()))
+                .chain(rows -> rows.size() == 1 ? Uni.createFrom().item(rows.iterator().next().getLong(0))
+                        : endpoint(token, name).chain(endpoint -> {
+                            // Enabled and ours, so it must have a signing secret: the call needed a signature.
+                            throw signatureRefused(WebhookSignature.problem(headers, body, List.of(), now));
+                        }));
+    }
+
+    private Uni<Long> signed(ScopedTokenPrincipal token, String name, byte[] body, WebhookSignature.Headers headers) {
+        return endpoint(token, name).chain(endpoint -> {
+            Instant now = clock.instant();
+            byte[] current = bytes(endpoint, "signing_secret");
+            if (current == null) {
+                // Not a signed endpoint: the headers mean nothing here, the signal is stored as any other.
+                return insertUnsignedOrExplain(token, name, payload(body), now);
+            }
+            List<byte[]> keys = SigningKeys.inForce(secrets, token.scopeId(), current, bytes(endpoint, "previous_secret"),
+                    endpoint.getOffsetDateTime("previous_secret_until") == null ? null
+                            : endpoint.getOffsetDateTime("previous_secret_until").toInstant(), now);
+            String problem = WebhookSignature.problem(headers, body, keys, now);
+            if (problem != null) {
+                throw signatureRefused(problem);
+            }
+            String payload = payload(body);
+            String webhookId = headers.id();
+            return pool.preparedQuery(INSERT_SIGNED)
+                    .execute(Tuple.from(new Object[]{token.scopeId(), payload, now.atOffset(ZoneOffset.UTC), token.tokenId(),
+                            token.tokenName(), webhookId}))
+                    .chain(rows -> rows.size() == 1 ? Uni.createFrom().item(rows.iterator().next().getLong(0))
+                            // A replay (or a concurrent copy that committed first): the first signal's id.
+                            : pool.preparedQuery("select id from signals where source_id = $1 and webhook_id = $2")
+                            .execute(Tuple.of(token.scopeId(), webhookId)).map(found -> {
+                                if (found.size() == 0) {
+                                    throw disabled(name);
+                                }
+                                return found.iterator().next().getLong(0);
+                            }));
+        });
+    }
+
+    private Uni<Long> insertUnsignedOrExplain(ScopedTokenPrincipal token, String name, String payload, Instant now) {
+        return pool.preparedQuery(INSERT_UNSIGNED)
+                .execute(Tuple.of(token.scopeId(), name, payload, now.atOffset(ZoneOffset.UTC), token.tokenId(), token.tokenName()))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        throw disabled(name); // changed between the two statements
+                    }
+                    return rows.iterator().next().getLong(0);
+                });
+    }
+
+    /** The endpoint the URL names, when it exists (404), is the token's (401) and is enabled (404). */
+    private Uni<Row> endpoint(ScopedTokenPrincipal token, String name) {
+        return pool.preparedQuery(ENDPOINT).execute(Tuple.of(name)).map(rows -> {
+            Row endpoint = first(rows);
+            if (endpoint == null) {
+                throw disabled(name);
+            }
+            if (endpoint.getLong("id") != token.scopeId()) {
+                throw new Refused("auth", ApiException.unauthorized("This token does not belong to the signal endpoint " + name + "."));
+            }
+            if (!endpoint.getBoolean("enabled")) {
+                throw disabled(name);
+            }
+            return endpoint;
+        });
+    }
+
+    /** The body as stored: a JSON object, or {@code {}} for none. Arrays, scalars and malformed JSON are 400. */
+    private String payload(byte[] body) {
+        String text = new String(body, StandardCharsets.UTF_8);
+        if (text.isBlank()) {
+            return "{}";
+        }
+        JsonNode node;
+        try {
+            node = json.readTree(body);
+        } catch (IOException e) {
+            throw new Refused("body", ApiException.badData("The body is not valid JSON.", "/body"));
+        }
+        if (node == null || !node.isObject()) {
+            throw new Refused("body", ApiException.badData("The body must be a JSON object (or empty).", "/body"));
+        }
+        return text;
+    }
+
+    private static Refused signatureRefused(String problem) {
+        return new Refused("signature", ApiException.unauthorized(problem));
+    }
+
+    private static Refused disabled(String name) {
+        return new Refused("endpoint", ApiException.notFound("There is no enabled signal endpoint named " + name + "."));
+    }
+
+    private static Row first(RowSet<Row> rows) {
+        return rows.size() == 0 ? null : rows.iterator().next();
+    }
+
+    private static byte[] bytes(Row row, String column) {
+        var buffer = row.getBuffer(column);
+        return buffer == null ? null : buffer.getBytes();
+    }
+}
