@@ -52,8 +52,6 @@ public class SignalInboundResource {
         ScopedTokenPrincipal token = (ScopedTokenPrincipal) caller.principal();
         return Uni.createFrom().deferred(() -> ingestion.ingest(token, name, body == null ? new byte[0] : body,
                         new WebhookSignature.Headers(webhookId, webhookTimestamp, webhookSignature)))
-                .onFailure(SignalIngestion.Refused.class).invoke(refused -> metrics.refusedBecause(
-                        ((SignalIngestion.Refused) refused).reason))
                 .map(id -> {
                     metrics.accepted(token.scopeId());
                     return Response.accepted(new Accepted(id)).type(MediaType.APPLICATION_JSON).build();

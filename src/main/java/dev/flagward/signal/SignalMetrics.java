@@ -2,46 +2,49 @@ package dev.flagward.signal;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Singleton;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 import org.jboss.resteasy.reactive.server.SimpleResourceInfo;
 
 /**
  * Inbound signal outcomes at {@code /q/metrics}: {@code flagward_signals_total{result=accepted|rejected|throttled,
- * reason=…}}, and accepted signals per endpoint, {@code flagward_signals_accepted_total{endpoint=<id>}}. Counted from the answer, so refusals by the access filter (no or a wrong token, no
- * license) count too; the reason is the answer's meaning: auth, signature, size, rate, content-type, body, endpoint,
- * license, unavailable.
+ * reason=…}}, and accepted signals per endpoint, {@code flagward_signals_accepted_total{endpoint=<id>}}. Counted from
+ * the answer, so refusals by the access filter (no or a wrong token, no license) count too; the reason is the
+ * answer's meaning: auth, signature, size, rate, content-type, body, endpoint, license, unavailable.
  */
 @Singleton
 public class SignalMetrics {
 
+    private static final String INBOUND = "flagward.signal-inbound";
+
     private final MeterRegistry registry;
-    private final Outcome outcome;
 
-    public SignalMetrics(MeterRegistry registry, Outcome outcome) {
+    public SignalMetrics(MeterRegistry registry) {
         this.registry = registry;
-        this.outcome = outcome;
-    }
-
-    /** What the ingestion said of a refusal it made, for the one the status alone cannot tell (signature). */
-    @RequestScoped
-    public static class Outcome {
-        String reason;
     }
 
     void accepted(long endpointId) {
         Counter.builder("flagward.signals.accepted").tag("endpoint", String.valueOf(endpointId)).register(registry).increment();
     }
 
-    void refusedBecause(String reason) {
-        outcome.reason = reason;
+    /**
+     * Marks inbound calls before the access filter runs: a request it refuses reaches the response filter without
+     * its resource, so the mark is what says it was an inbound call.
+     */
+    @ServerRequestFilter(priority = Priorities.AUTHENTICATION - 1)
+    public void mark(SimpleResourceInfo resource, ContainerRequestContext request) {
+        if (resource != null && resource.getResourceClass() == SignalInboundResource.class) {
+            request.setProperty(INBOUND, Boolean.TRUE);
+        }
     }
 
     @ServerResponseFilter
-    public void count(SimpleResourceInfo resource, ContainerResponseContext response) {
-        if (resource == null || resource.getResourceClass() != SignalInboundResource.class) {
+    public void count(ContainerRequestContext request, ContainerResponseContext response, Throwable failure) {
+        if (request.getProperty(INBOUND) == null) {
             return;
         }
         int status = response.getStatus();
@@ -56,7 +59,7 @@ public class SignalMetrics {
         } else {
             result = "rejected";
             reason = switch (status) {
-                case 401 -> "signature".equals(outcome.reason) ? "signature" : "auth";
+                case 401 -> failure instanceof SignalIngestion.Refused refused ? refused.reason : "auth";
                 case 403 -> "license";
                 case 404 -> "endpoint";
                 case 413 -> "size";
