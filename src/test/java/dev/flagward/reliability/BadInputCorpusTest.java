@@ -43,7 +43,7 @@ class BadInputCorpusTest {
     }
 
     private static final String[] TABLES = {"api_tokens", "api_token_projects", "users", "personal_access_tokens",
-            "projects", "environments", "events", "licenses", "sessions"};
+            "projects", "environments", "events", "licenses", "sessions", "signal_endpoints", "signal_endpoint_tokens", "signals"};
 
     private String snapshot() {
         StringBuilder sb = new StringBuilder();
@@ -83,6 +83,17 @@ class BadInputCorpusTest {
         Supplier<RequestSpecification> pat = () -> RestAssured.given().header("Authorization", user.pat());
         Supplier<RequestSpecification> anyone = RestAssured::given;
         String future = iso(Instant.now().plus(5, ChronoUnit.DAYS));
+        Db.rows(pool, "delete from signal_endpoints");
+        String endpointName = unique("corpus").toLowerCase();
+        long endpoint = RestAssured.given().header("Authorization", ADMIN).contentType("application/json")
+                .body(Map.of("name", endpointName)).post("/api/admin/signal-endpoints").then().statusCode(201)
+                .extract().jsonPath().getLong("id");
+        var createdToken = RestAssured.given().header("Authorization", ADMIN).contentType("application/json")
+                .body(Map.of("name", "corpus")).post("/api/admin/signal-endpoints/" + endpoint + "/tokens").then().statusCode(201)
+                .extract().jsonPath();
+        String signalToken = createdToken.getString("token");
+        long signalTokenId = createdToken.getLong("id");
+        Supplier<RequestSpecification> sender = () -> RestAssured.given().header("Authorization", signalToken);
 
         List<Target> targets = List.of(
                 new Target("POST", "/api/admin/api-tokens", admin,
@@ -108,7 +119,19 @@ class BadInputCorpusTest {
                         Map.of("description", Kind.TEXT, "expiresAt", Kind.DATE)),
                 new Target("POST", "/api/admin/license", admin, () -> Map.of("token", "a.b.c"), Map.of("token", Kind.TEXT)),
                 new Target("POST", "/auth/simple/login", anyone, () -> Map.of("username", unique("nobody"), "password", "pw"),
-                        Map.of("username", Kind.TEXT, "password", Kind.TEXT)));
+                        Map.of("username", Kind.TEXT, "password", Kind.TEXT)),
+                new Target("POST", "/api/admin/signal-endpoints", admin,
+                        () -> Map.of("name", unique("s").toLowerCase(), "description", "d", "enabled", true),
+                        Map.of("name", Kind.TEXT, "description", Kind.TEXT, "enabled", Kind.BOOLEAN)),
+                new Target("PUT", "/api/admin/signal-endpoints/" + endpoint, admin,
+                        () -> Map.of("name", endpointName, "description", "d", "enabled", true),
+                        Map.of("name", Kind.TEXT, "description", Kind.TEXT, "enabled", Kind.BOOLEAN)),
+                new Target("POST", "/api/admin/signal-endpoints/" + endpoint + "/tokens", admin, () -> Map.of("name", unique("t")),
+                        Map.of("name", Kind.TEXT)),
+                new Target("PUT", "/api/admin/signal-endpoints/" + endpoint + "/tokens/" + signalTokenId, admin,
+                        () -> Map.of("name", "corpus"), Map.of("name", Kind.TEXT)),
+                new Target("POST", "/api/signal-endpoint/" + endpointName, sender, () -> Map.of("alert", "cpu", "value", 97),
+                        Map.of("alert", Kind.TEXT, "value", Kind.INTEGER)));
 
         int cases = 0;
         List<String> failures = new ArrayList<>();
@@ -167,9 +190,13 @@ class BadInputCorpusTest {
                 "%E2%98%83", "%25", "1;drop", " "}) {
             for (String[] call : new String[][]{{"DELETE", "/api/admin/api-tokens/"}, {"PUT", "/api/admin/api-tokens/"},
                     {"GET", "/api/admin/api-tokens/"}, {"GET", "/api/admin/user-admin/"}, {"DELETE", "/api/admin/user-admin/"},
-                    {"DELETE", "/api/admin/user/tokens/"}, {"DELETE", "/api/admin/projects/"}}) {
+                    {"DELETE", "/api/admin/user/tokens/"}, {"DELETE", "/api/admin/projects/"},
+                    {"DELETE", "/api/admin/signal-endpoints/"}, {"GET", "/api/admin/signal-endpoints/" + endpoint + "/tokens/"},
+                    {"DELETE", "/api/admin/signal-endpoints/" + endpoint + "/tokens/"}, {"POST", "/api/signal-endpoint/"},
+                    {"POST", "/api/admin/signal-endpoints/"}}) {
                 String before = snapshot();
-                RequestSpecification request = (call[1].contains("/user/tokens") ? pat : admin).get().urlEncodingEnabled(false);
+                RequestSpecification request = (call[1].contains("/user/tokens") ? pat
+                        : call[1].startsWith("/api/signal-endpoint/") ? sender : admin).get().urlEncodingEnabled(false);
                 if (call[0].equals("PUT")) {
                     request = request.contentType("application/json").body(Map.of("expiresAt", future));
                 }
@@ -183,7 +210,8 @@ class BadInputCorpusTest {
             }
         }
         for (String path : new String[]{"/api/admin/api-tokens", "/api/admin/projects", "/api/admin/environments",
-                "/api/admin/user-admin", "/api/admin/events?limit=1000", "/api/admin/logins"}) {
+                "/api/admin/user-admin", "/api/admin/events?limit=1000", "/api/admin/logins", "/api/admin/signal-endpoints",
+                "/api/admin/signals?limit=1000", "/api/admin/signal-endpoints/" + endpoint + "/signals?limit=1000"}) {
             int status = admin.get().get(path).statusCode();
             if (status != 200) {
                 failures.add("after the corpus, GET " + path + " answers " + status);

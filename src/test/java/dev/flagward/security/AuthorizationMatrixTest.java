@@ -29,6 +29,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 class AuthorizationMatrixTest {
 
+    @jakarta.inject.Inject
+    io.vertx.mutiny.sqlclient.Pool pool;
+
     private static final String[] CALLERS = {"none", "unknown", "expired", "backend", "client", "frontend", "admin",
             "patAdmin", "patEditor", "patViewer", "sessionAdmin", "sessionEditor", "sessionViewer"};
 
@@ -42,6 +45,7 @@ class AuthorizationMatrixTest {
     @Test
     void everyEndpointAgainstEveryCaller() {
         dev.flagward.support.Licenses.installGenerous();
+        dev.flagward.support.Db.rows(pool, "delete from signal_endpoints");
         Map<String, Supplier<RequestSpecification>> callers = new LinkedHashMap<>();
         String expired = createSecret(Map.of("expiresAt", iso(Instant.now().plusSeconds(3600))));
         json(ADMIN, Map.of("expiresAt", iso(Instant.now().minusSeconds(1)))).put("/api/admin/api-tokens/{t}", expired)
@@ -93,7 +97,24 @@ class AuthorizationMatrixTest {
                 new Endpoint("DELETE", "/api/admin/user-admin/999999", null, row(401, 403, 404, 404, 403, 403)),
                 new Endpoint("GET", "/api/admin/user", null, row(401, 403, 403, 200, 200, 200)),
                 new Endpoint("GET", "/api/admin/user/tokens", null, row(401, 403, 403, 200, 200, 200)),
-                new Endpoint("DELETE", "/api/admin/user/tokens/999999", null, row(401, 403, 403, 404, 404, 404)));
+                new Endpoint("DELETE", "/api/admin/user/tokens/999999", null, row(401, 403, 403, 404, 404, 404)),
+                new Endpoint("GET", "/api/admin/signal-endpoints", null, row(401, 403, 200, 200, 403, 403)),
+                new Endpoint("POST", "/api/admin/signal-endpoints", () -> Map.of("name", unique("m").toLowerCase()),
+                        row(401, 403, 201, 201, 403, 403)),
+                new Endpoint("PUT", "/api/admin/signal-endpoints/999999", () -> Map.of("name", "x"), row(401, 403, 404, 404, 403, 403)),
+                new Endpoint("DELETE", "/api/admin/signal-endpoints/999999", null, row(401, 403, 404, 404, 403, 403)),
+                new Endpoint("POST", "/api/admin/signal-endpoints/999999/on", null, row(401, 403, 404, 404, 403, 403)),
+                new Endpoint("POST", "/api/admin/signal-endpoints/999999/off", null, row(401, 403, 404, 404, 403, 403)),
+                new Endpoint("GET", "/api/admin/signal-endpoints/999999/tokens", null, row(401, 403, 404, 404, 403, 403)),
+                new Endpoint("POST", "/api/admin/signal-endpoints/999999/tokens", () -> Map.of("name", "x"), row(401, 403, 404, 404, 403, 403)),
+                new Endpoint("PUT", "/api/admin/signal-endpoints/999999/tokens/1", () -> Map.of("name", "x"), row(401, 403, 404, 404, 403, 403)),
+                new Endpoint("DELETE", "/api/admin/signal-endpoints/999999/tokens/1", null, row(401, 403, 404, 404, 403, 403)),
+                new Endpoint("GET", "/api/admin/signal-endpoints/999999/signals", null, row(401, 403, 404, 404, 403, 403)),
+                new Endpoint("POST", "/api/admin/signal-endpoints/999999/signing-secret", null, row(401, 403, 404, 404, 403, 403)),
+                new Endpoint("DELETE", "/api/admin/signal-endpoints/999999/signing-secret", null, row(401, 403, 404, 404, 403, 403)),
+                new Endpoint("GET", "/api/admin/signals", null, row(401, 403, 200, 200, 403, 403)),
+                // The inbound endpoint takes signal tokens only: every other credential is not one (401).
+                new Endpoint("POST", "/api/signal-endpoint/no-such-endpoint", () -> Map.of(), row(401, 401, 401, 401, 401, 401)));
 
         List<String> mismatches = new ArrayList<>();
         int cases = 0;
