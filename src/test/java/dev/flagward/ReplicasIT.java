@@ -43,6 +43,8 @@ class ReplicasIT {
 
     private static final String ADMIN = "*:*.it-admin-secret";
     private static final String ADMIN_PASSWORD = "it-admin-password-1";
+    private static final String SECRETS_KEY = java.util.Base64.getEncoder().encodeToString(
+            "replicas-it-secrets-key-32-bytes".getBytes(StandardCharsets.US_ASCII));
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -96,6 +98,7 @@ class ReplicasIT {
                 "FLAGWARD_SECURITY_SEEN_FLUSH_INTERVAL", "1h",
                 "INIT_ADMIN_PASSWORD", ADMIN_PASSWORD,
                 "FLAGWARD_LICENSE_PUBLIC_KEYS", "it-vendor=" + licenseKey,
+                "FLAGWARD_SECRETS_KEY", SECRETS_KEY,
                 "UNLEASH_LICENSE", startupLicense));
     }
 
@@ -306,13 +309,56 @@ class ReplicasIT {
         System.out.println("user deletion reached the other replica after " + userTook.toMillis() + " ms");
     }
 
+    /**
+     * A signal endpoint made on one replica takes signed calls on the other (both open the signing secret with the
+     * same FLAGWARD_SECRETS_KEY), and its token deleted on one stops on the other within a second.
+     */
+    @Test
+    void signalEndpointsWorkAcrossReplicasAndTokenDeletionReachesTheOtherWithinASecond() throws Exception {
+        PackagedApp a = replicas.get(0);
+        PackagedApp b = replicas.get(1);
+        String name = "it-" + System.nanoTime();
+        HttpResponse<String> endpoint = call(a, "POST", "/api/admin/signal-endpoints", ADMIN, Map.of("name", name));
+        assertEquals(201, endpoint.statusCode(), endpoint.body());
+        long id = JSON.readTree(endpoint.body()).get("id").asLong();
+        HttpResponse<String> token = call(a, "POST", "/api/admin/signal-endpoints/" + id + "/tokens", ADMIN, Map.of("name", "sender"));
+        assertEquals(201, token.statusCode(), token.body());
+        String secret = JSON.readTree(token.body()).get("token").asText();
+        long tokenId = JSON.readTree(token.body()).get("id").asLong();
+        mintedSecrets.add(secret);
+        HttpResponse<String> signing = call(a, "POST", "/api/admin/signal-endpoints/" + id + "/signing-secret", ADMIN, null);
+        assertEquals(201, signing.statusCode(), signing.body());
+        String whsec = JSON.readTree(signing.body()).get("secret").asText();
+        mintedSecrets.add(whsec);
+
+        String body = "{\"alert\":\"cpu\"}";
+        long now = java.time.Instant.now().getEpochSecond();
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(java.util.Base64.getDecoder().decode(whsec.substring(6)), "HmacSHA256"));
+        String signature = "v1," + java.util.Base64.getEncoder().encodeToString(
+                mac.doFinal(("msg-1." + now + "." + body).getBytes(StandardCharsets.UTF_8)));
+        HttpRequest signed = HttpRequest.newBuilder(URI.create(b.url("/api/signal-endpoint/" + name)))
+                .header("Authorization", "Bearer " + secret).header("Content-Type", "application/json")
+                .header("webhook-id", "msg-1").header("webhook-timestamp", String.valueOf(now)).header("webhook-signature", signature)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        HttpResponse<String> accepted = HTTP.send(signed, HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, accepted.statusCode(), accepted.body());
+
+        assertEquals(200, call(a, "DELETE", "/api/admin/signal-endpoints/" + id + "/tokens/" + tokenId, ADMIN, null).statusCode());
+        long start = System.nanoTime();
+        Eventually.within(Duration.ofSeconds(1)).alias("the signal token is refused on b within 1 s")
+                .until(() -> HTTP.send(signed, HttpResponse.BodyHandlers.ofString()).statusCode() == 401);
+        System.out.println("signal token deletion reached the other replica after "
+                + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms");
+    }
+
     @Test
     void conformanceCheckerPasses() throws Exception {
         Path checker = Path.of("..", "shared", "conformance", "check.py");
         Assumptions.assumeTrue(Files.exists(checker), "the conformance checker is not beside the project (../shared)");
         Process run = new ProcessBuilder("python3", checker.toString(), "--base-url", replicas.get(0).url(""),
                 "--admin-token", ADMIN, "--username", "admin", "--password", ADMIN_PASSWORD, "--license", license,
-                "--only", "health,auth,tokens,pats,license")
+                "--only", "health,auth,tokens,pats,license,signals")
                 .redirectErrorStream(true).start();
         String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(run.waitFor(120, TimeUnit.SECONDS), "checker hung");

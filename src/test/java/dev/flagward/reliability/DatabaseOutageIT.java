@@ -90,20 +90,23 @@ class DatabaseOutageIT {
         }
     }
 
+    /** One write by a writer: the status it was answered, and the key by which it is found stored. */
+    interface Write {
+        int attempt(String key) throws Exception;
+    }
+
+    /** What the writers saw and what the database kept. */
+    record Outcome(Map<Integer, Integer> statuses, List<String> acknowledged, int beforeOutage, int atRecovery, long slowestMs) {
+    }
+
     /**
-     * Four writers create tokens without pause while PostgreSQL stops and comes back. Every write that was answered
-     * 201 must be in the database afterwards, none twice; no request may hang; nothing but 201 and 503 is answered.
+     * Four writers write without pause while PostgreSQL stops and comes back (on the same data). Returns what was
+     * acknowledged; the caller checks it against the database. No request may hang.
      */
-    @Test
-    void acknowledgedWritesSurviveAnOutageUnderTraffic() throws Exception {
-        Path data = Files.createTempDirectory("flagward-outage-load-pg");
-        int pgPort = PackagedApp.freePort();
-        EmbeddedPostgres pg = postgres(data, pgPort);
-        PackagedApp app = PackagedApp.start("outage-load", pgPort,
-                Map.of("INIT_ADMIN_API_TOKENS", ADMIN, "INIT_ADMIN_PASSWORD", "outage-admin-password"));
+    private static Outcome writeThroughAnOutage(PackagedApp app, EmbeddedPostgres[] pg, Path data, int pgPort, Write write)
+            throws Exception {
         java.util.concurrent.ExecutorService writers = java.util.concurrent.Executors.newFixedThreadPool(4);
         try {
-            app.awaitReady(Duration.ofSeconds(90));
             java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
             java.util.concurrent.ConcurrentLinkedQueue<String> acknowledged = new java.util.concurrent.ConcurrentLinkedQueue<>();
             java.util.concurrent.ConcurrentHashMap<Integer, java.util.concurrent.atomic.AtomicInteger> statuses =
@@ -115,19 +118,18 @@ class DatabaseOutageIT {
                 running4.add(writers.submit(() -> {
                     int n = 0;
                     while (running.get()) {
-                        String name = "load-" + writer + "-" + n++;
+                        String key = "load-" + writer + "-" + n++;
                         long start = System.nanoTime();
                         int status;
                         try {
-                            status = app.call("POST", "/api/admin/api-tokens", ADMIN, Map.of("tokenName", name, "type", "backend"))
-                                    .statusCode();
+                            status = write.attempt(key);
                         } catch (Exception e) {
                             status = -1;
                         }
                         slowest.accumulateAndGet(System.nanoTime() - start, Math::max);
                         statuses.computeIfAbsent(status, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
-                        if (status == 201) {
-                            acknowledged.add(name);
+                        if (status == 201 || status == 202) {
+                            acknowledged.add(key);
                         }
                     }
                     return null;
@@ -135,11 +137,11 @@ class DatabaseOutageIT {
             }
             Eventually.within(Duration.ofSeconds(20)).alias("50 writes before the outage").until(() -> acknowledged.size() >= 50);
             int beforeOutage = acknowledged.size();
-            pg.close();
+            pg[0].close();
             // The outage lasts until the writers have been refused a good number of times.
             Eventually.within(Duration.ofSeconds(20)).alias("writers see the outage")
                     .until(() -> statuses.getOrDefault(503, new java.util.concurrent.atomic.AtomicInteger()).get() >= 40);
-            pg = postgres(data, pgPort);
+            pg[0] = postgres(data, pgPort);
             Eventually.within(Duration.ofSeconds(5)).alias("ready within 5 s after PostgreSQL returned")
                     .until(() -> app.call("GET", "/ready", null, null).statusCode() == 200);
             int atRecovery = acknowledged.size();
@@ -149,29 +151,84 @@ class DatabaseOutageIT {
             for (java.util.concurrent.Future<?> f : running4) {
                 f.get(30, java.util.concurrent.TimeUnit.SECONDS);
             }
-
-            java.util.Set<String> stored = new java.util.HashSet<>();
-            try (var connection = pg.getPostgresDatabase().getConnection();
-                 var statement = connection.createStatement();
-                 var rows = statement.executeQuery("select token_name, count(*) from api_tokens where token_name like 'load-%' group by token_name")) {
-                while (rows.next()) {
-                    assertEquals(1, rows.getInt(2), "stored twice: " + rows.getString(1));
-                    stored.add(rows.getString(1));
-                }
-            }
-            List<String> lost = acknowledged.stream().filter(name -> !stored.contains(name)).toList();
-            System.out.println("writes under outage: " + statuses + ", acknowledged " + acknowledged.size() + " (" + beforeOutage
-                    + " before the outage, " + atRecovery + " at recovery), stored " + stored.size() + ", lost " + lost.size()
-                    + ", slowest request " + Duration.ofNanos(slowest.get()).toMillis() + " ms");
-            assertTrue(lost.isEmpty(), "acknowledged but lost: " + lost);
-            assertTrue(statuses.keySet().stream().allMatch(code -> code == 201 || code == 503), "unexpected answers: " + statuses);
-            assertTrue(statuses.containsKey(503), "the outage was not seen: " + statuses);
-            assertTrue(acknowledged.size() > atRecovery, "writes did not resume after recovery");
-            assertTrue(Duration.ofNanos(slowest.get()).compareTo(Duration.ofSeconds(5)) < 0, "a request hung");
+            Map<Integer, Integer> seen = new java.util.TreeMap<>();
+            statuses.forEach((code, count) -> seen.put(code, count.get()));
+            return new Outcome(seen, List.copyOf(acknowledged), beforeOutage, atRecovery, Duration.ofNanos(slowest.get()).toMillis());
         } finally {
             writers.shutdownNow();
+        }
+    }
+
+    /** Every acknowledged key stored exactly once; only the success status and 503; writes resumed; nothing hung. */
+    private static void assertKept(Outcome outcome, int success, EmbeddedPostgres pg, String countByKey) throws Exception {
+        java.util.Set<String> stored = new java.util.HashSet<>();
+        try (var connection = pg.getPostgresDatabase().getConnection();
+             var statement = connection.createStatement();
+             var rows = statement.executeQuery(countByKey)) {
+            while (rows.next()) {
+                assertEquals(1, rows.getInt(2), "stored twice: " + rows.getString(1));
+                stored.add(rows.getString(1));
+            }
+        }
+        List<String> lost = outcome.acknowledged().stream().filter(key -> !stored.contains(key)).toList();
+        System.out.println("writes under outage: " + outcome.statuses() + ", acknowledged " + outcome.acknowledged().size()
+                + " (" + outcome.beforeOutage() + " before the outage, " + outcome.atRecovery() + " at recovery), stored "
+                + stored.size() + ", lost " + lost.size() + ", slowest request " + outcome.slowestMs() + " ms");
+        assertTrue(lost.isEmpty(), "acknowledged but lost: " + lost);
+        assertTrue(outcome.statuses().keySet().stream().allMatch(code -> code == success || code == 503),
+                "unexpected answers: " + outcome.statuses());
+        assertTrue(outcome.statuses().containsKey(503), "the outage was not seen: " + outcome.statuses());
+        assertTrue(outcome.acknowledged().size() > outcome.atRecovery(), "writes did not resume after recovery");
+        assertTrue(outcome.slowestMs() < 5000, "a request hung");
+    }
+
+    /**
+     * Four writers create tokens without pause while PostgreSQL stops and comes back. Every write that was answered
+     * 201 must be in the database afterwards, none twice; no request may hang; nothing but 201 and 503 is answered.
+     */
+    @Test
+    void acknowledgedWritesSurviveAnOutageUnderTraffic() throws Exception {
+        Path data = Files.createTempDirectory("flagward-outage-load-pg");
+        int pgPort = PackagedApp.freePort();
+        EmbeddedPostgres[] pg = {postgres(data, pgPort)};
+        PackagedApp app = PackagedApp.start("outage-load", pgPort,
+                Map.of("INIT_ADMIN_API_TOKENS", ADMIN, "INIT_ADMIN_PASSWORD", "outage-admin-password"));
+        try {
+            app.awaitReady(Duration.ofSeconds(90));
+            Outcome outcome = writeThroughAnOutage(app, pg, data, pgPort, key -> app.call("POST", "/api/admin/api-tokens", ADMIN,
+                    Map.of("tokenName", key, "type", "backend")).statusCode());
+            assertKept(outcome, 201, pg[0], "select token_name, count(*) from api_tokens where token_name like 'load-%' group by token_name");
+        } finally {
             app.stop();
-            pg.close();
+            pg[0].close();
+        }
+    }
+
+    /** The same for inbound signals: a signal answered 202 is stored, once; the others are answered 503. */
+    @Test
+    void acknowledgedSignalsSurviveAnOutageUnderTraffic() throws Exception {
+        Path data = Files.createTempDirectory("flagward-outage-signals-pg");
+        int pgPort = PackagedApp.freePort();
+        EmbeddedPostgres[] pg = {postgres(data, pgPort)};
+        PackagedApp app = PackagedApp.start("outage-signals", pgPort, Map.of(
+                "INIT_ADMIN_API_TOKENS", ADMIN, "INIT_ADMIN_PASSWORD", "outage-admin-password",
+                "FLAGWARD_LICENSE_PUBLIC_KEYS", "rsa=" + Path.of("src/test/resources/license/rsa.public.pem").toAbsolutePath(),
+                "UNLEASH_LICENSE", dev.flagward.support.Licenses.rs256(dev.flagward.support.Licenses.generous()),
+                "FLAGWARD_SIGNALS_RATE_PER_SECOND", "100000", "FLAGWARD_SIGNALS_BURST", "100000"));
+        try {
+            app.awaitReady(Duration.ofSeconds(90));
+            HttpResponse<String> endpoint = app.call("POST", "/api/admin/signal-endpoints", ADMIN, Map.of("name", "outage"));
+            assertEquals(201, endpoint.statusCode(), endpoint.body());
+            long id = JSON.readTree(endpoint.body()).get("id").asLong();
+            HttpResponse<String> token = app.call("POST", "/api/admin/signal-endpoints/" + id + "/tokens", ADMIN, Map.of("name", "t"));
+            assertEquals(201, token.statusCode(), token.body());
+            String secret = "Bearer " + JSON.readTree(token.body()).get("token").asText();
+            Outcome outcome = writeThroughAnOutage(app, pg, data, pgPort, key -> app.call("POST", "/api/signal-endpoint/outage",
+                    secret, Map.of("key", key)).statusCode());
+            assertKept(outcome, 202, pg[0], "select payload->>'key', count(*) from signals group by 1");
+        } finally {
+            app.stop();
+            pg[0].close();
         }
     }
 }
