@@ -26,8 +26,9 @@ import java.util.List;
  * be the token's (401), within its rate (429), enabled (404), signed when it has a signing secret (401), and the
  * body a JSON object (400). The answer's id exists only once the signal is committed.
  * <p>
- * The common case, an unsigned endpoint, is one statement: the insert itself checks the endpoint's name, that it is
- * enabled and unsigned. Only when it inserts nothing is the endpoint read, to say why (or to check a signature).
+ * The common case, an unsigned endpoint, is one statement shared with whatever else arrived meanwhile
+ * ({@link SignalWriter}): the insert itself checks the endpoint's name, that it is enabled and unsigned. Only when it
+ * inserts nothing is the endpoint read, to say why (or to check a signature).
  */
 @ApplicationScoped
 public class SignalIngestion {
@@ -48,15 +49,17 @@ public class SignalIngestion {
             + "from signal_endpoints where name = $1";
 
     private final Pool pool;
+    private final SignalWriter writer;
     private final ObjectMapper json;
     private final RateLimits rateLimits;
     private final RateLimits.Limit limit;
     private final SecretBox secrets;
     private final Clock clock;
 
-    public SignalIngestion(Pool pool, ObjectMapper json, RateLimits rateLimits, SecretBox secrets, SignalConfig config,
-                           Clock clock) {
+    public SignalIngestion(Pool pool, SignalWriter writer, ObjectMapper json, RateLimits rateLimits, SecretBox secrets,
+                           SignalConfig config, Clock clock) {
         this.pool = pool;
+        this.writer = writer;
         this.json = json;
         this.rateLimits = rateLimits;
         this.limit = new RateLimits.Limit("signal", config.burst(), config.ratePerSecond(), Duration.ofSeconds(1));
@@ -81,13 +84,11 @@ public class SignalIngestion {
             return signed(token, name, body, headers);
         }
         String payload = payload(body);
-        Instant now = clock.instant();
-        return pool.preparedQuery(INSERT_UNSIGNED)
-                .execute(Tuple.of(token.scopeId(), name, payload, now.atOffset(ZoneOffset.UTC), token.tokenId(), token.tokenName()))
-                .chain(rows -> rows.size() == 1 ? Uni.createFrom().item(rows.iterator().next().getLong(0))
+        return writer.write(token.scopeId(), name, payload, token.tokenId(), token.tokenName())
+                .chain(id -> id != null ? Uni.createFrom().item(id)
                         : endpoint(token, name).chain(endpoint -> {
                             // Enabled and ours, so it must have a signing secret: the call needed a signature.
-                            throw signatureRefused(WebhookSignature.problem(headers, body, List.of(), now));
+                            throw signatureRefused(WebhookSignature.problem(headers, body, List.of(), clock.instant()));
                         }));
     }
 

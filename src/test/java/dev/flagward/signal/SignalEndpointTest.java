@@ -100,7 +100,8 @@ class SignalEndpointTest {
         error(admin().delete(ENDPOINTS + "/" + id).then(), 404, "NotFoundError");
         admin().get(ENDPOINTS).then().body("signalEndpoints.id", is(List.of((int) older.id())));
 
-        List<String> types = Db.rows(pool, "select type from events where data->>'id' = $1 or pre_data->>'id' = $1 order by id",
+        List<String> types = Db.rows(pool, "select type from events where type like 'signal-endpoint-%' "
+                + "and (data->>'id' = $1 or pre_data->>'id' = $1) order by id",
                 String.valueOf(id)).stream().map(r -> r.getString(0)).toList();
         assertEquals(List.of("signal-endpoint-created", "signal-endpoint-updated", "signal-endpoint-updated",
                 "signal-endpoint-updated", "signal-endpoint-updated", "signal-endpoint-deleted"), types);

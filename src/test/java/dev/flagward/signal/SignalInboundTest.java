@@ -156,6 +156,30 @@ class SignalInboundTest {
         assertEquals(200, Db.count(pool, "select count(distinct payload->>'n') from signals where source_id = $1", endpoint.id()));
     }
 
+    /** Concurrent signals share a statement and a commit; one that PostgreSQL refuses fails alone. */
+    @Test
+    void aBadSignalAmongConcurrentOnesFailsAlone() throws Exception {
+        ExecutorService senders = Executors.newFixedThreadPool(32);
+        try {
+            List<Callable<Integer>> calls = new ArrayList<>();
+            for (int i = 0; i < 120; i++) {
+                String body = i % 10 == 0 ? "{\"bad\":\"\\u0000\",\"n\":" + i + "}" : "{\"n\":" + i + "}";
+                calls.add(() -> Signals.send(endpoint, token, body).statusCode());
+            }
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<Integer> f : senders.invokeAll(calls)) {
+                statuses.add(f.get());
+            }
+            for (int i = 0; i < statuses.size(); i++) {
+                assertEquals(i % 10 == 0 ? 400 : 202, statuses.get(i), "call " + i);
+            }
+        } finally {
+            senders.shutdownNow();
+        }
+        assertEquals(108, Db.count(pool, "select count(distinct payload->>'n') from signals where source_id = $1", endpoint.id()));
+        assertEquals(108, Db.count(pool, "select count(*) from signals where source_id = $1", endpoint.id()));
+    }
+
     @Test
     void signedEndpointsNeedAValidStandardWebhooksSignature() {
         String secret = Signals.signingSecret(endpoint);
