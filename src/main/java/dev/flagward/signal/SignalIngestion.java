@@ -33,12 +33,6 @@ import java.util.List;
 @ApplicationScoped
 public class SignalIngestion {
 
-    private static final String INSERT_UNSIGNED = """
-            insert into signals (source_id, payload, created_at, created_by_source_token_id, token_name)
-            select e.id, $3::text::jsonb, $4, $5, $6 from signal_endpoints e
-             where e.id = $1 and e.name = $2 and e.enabled and e.signing_secret is null
-            returning id
-            """;
     private static final String INSERT_SIGNED = """
             insert into signals (source_id, payload, created_at, created_by_source_token_id, token_name, webhook_id)
             select e.id, $2::text::jsonb, $3, $4, $5, $6 from signal_endpoints e where e.id = $1 and e.enabled
@@ -50,16 +44,18 @@ public class SignalIngestion {
 
     private final Pool pool;
     private final SignalWriter writer;
+    private final SignalStream stream;
     private final ObjectMapper json;
     private final RateLimits rateLimits;
     private final RateLimits.Limit limit;
     private final SecretBox secrets;
     private final Clock clock;
 
-    public SignalIngestion(Pool pool, SignalWriter writer, ObjectMapper json, RateLimits rateLimits, SecretBox secrets,
-                           SignalConfig config, Clock clock) {
+    public SignalIngestion(Pool pool, SignalWriter writer, SignalStream stream, ObjectMapper json, RateLimits rateLimits,
+                           SecretBox secrets, SignalConfig config, Clock clock) {
         this.pool = pool;
         this.writer = writer;
+        this.stream = stream;
         this.json = json;
         this.rateLimits = rateLimits;
         this.limit = new RateLimits.Limit("signal", config.burst(), config.ratePerSecond(), Duration.ofSeconds(1));
@@ -98,7 +94,7 @@ public class SignalIngestion {
             byte[] current = bytes(endpoint, "signing_secret");
             if (current == null) {
                 // Not a signed endpoint: the headers mean nothing here, the signal is stored as any other.
-                return insertUnsignedOrExplain(token, name, payload(body), now);
+                return insertUnsignedOrExplain(token, name, payload(body));
             }
             List<byte[]> keys = SigningKeys.inForce(secrets, token.scopeId(), current, bytes(endpoint, "previous_secret"),
                     endpoint.getOffsetDateTime("previous_secret_until") == null ? null
@@ -113,6 +109,7 @@ public class SignalIngestion {
                     .execute(Tuple.from(new Object[]{token.scopeId(), payload, now.atOffset(ZoneOffset.UTC), token.tokenId(),
                             token.tokenName(), webhookId}))
                     .chain(rows -> rows.size() == 1 ? Uni.createFrom().item(rows.iterator().next().getLong(0))
+                            .invoke(id -> stream.announce(List.of(id)))
                             // A replay (or a concurrent copy that committed first): the first signal's id.
                             : pool.preparedQuery("select id from signals where source_id = $1 and webhook_id = $2")
                             .execute(Tuple.of(token.scopeId(), webhookId)).map(found -> {
@@ -124,15 +121,13 @@ public class SignalIngestion {
         });
     }
 
-    private Uni<Long> insertUnsignedOrExplain(ScopedTokenPrincipal token, String name, String payload, Instant now) {
-        return pool.preparedQuery(INSERT_UNSIGNED)
-                .execute(Tuple.of(token.scopeId(), name, payload, now.atOffset(ZoneOffset.UTC), token.tokenId(), token.tokenName()))
-                .map(rows -> {
-                    if (rows.size() == 0) {
-                        throw disabled(name); // changed between the two statements
-                    }
-                    return rows.iterator().next().getLong(0);
-                });
+    private Uni<Long> insertUnsignedOrExplain(ScopedTokenPrincipal token, String name, String payload) {
+        return writer.write(token.scopeId(), name, payload, token.tokenId(), token.tokenName()).map(id -> {
+            if (id == null) {
+                throw disabled(name); // changed between the two statements
+            }
+            return id;
+        });
     }
 
     /** The endpoint the URL names, when it exists (404), is the token's (401) and is enabled (404). */

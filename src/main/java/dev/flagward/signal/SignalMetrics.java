@@ -3,6 +3,8 @@ package dev.flagward.signal;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Singleton;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
@@ -22,13 +24,17 @@ public class SignalMetrics {
     private static final String INBOUND = "flagward.signal-inbound";
 
     private final MeterRegistry registry;
+    /** Counters by their tags, so the hot path does not build and look up a meter per call. */
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<Long, Counter> perEndpoint = new ConcurrentHashMap<>();
 
     public SignalMetrics(MeterRegistry registry) {
         this.registry = registry;
     }
 
     void accepted(long endpointId) {
-        Counter.builder("flagward.signals.accepted").tag("endpoint", String.valueOf(endpointId)).register(registry).increment();
+        perEndpoint.computeIfAbsent(endpointId, id -> Counter.builder("flagward.signals.accepted")
+                .tag("endpoint", String.valueOf(id)).register(registry)).increment();
     }
 
     /**
@@ -69,7 +75,7 @@ public class SignalMetrics {
                 default -> "other";
             };
         }
-        Counter.builder("flagward.signals").tag("result", result).tag("reason", reason)
-                .register(registry).increment();
+        counters.computeIfAbsent(result + '/' + reason, key -> Counter.builder("flagward.signals").tag("result", result)
+                .tag("reason", reason).register(registry)).increment();
     }
 }

@@ -86,10 +86,14 @@ public class SignalQueries {
                 });
     }
 
-    /** One signal, or null when it is gone already. */
-    public Uni<SignalView> byId(long id) {
-        return pool.preparedQuery(VIEW + " where s.id = $1").execute(Tuple.of(id))
-                .map(rows -> rows.size() == 0 ? null : view(rows.iterator().next()));
+    /** These signals, in id order; those gone already are left out. */
+    public Uni<List<SignalView>> byIds(List<Long> ids) {
+        return pool.preparedQuery(VIEW + " where s.id = any($1) order by s.id").execute(Tuple.of(ids.toArray(Long[]::new)))
+                .map(rows -> {
+                    List<SignalView> out = new ArrayList<>(rows.size());
+                    rows.forEach(row -> out.add(view(row)));
+                    return out;
+                });
     }
 
     private static SignalView view(Row row) {

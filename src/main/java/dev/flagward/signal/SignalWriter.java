@@ -37,7 +37,7 @@ public class SignalWriter {
                 select * from unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[])
                        with ordinality as t(endpoint, name, payload, token_id, token_name, ord)),
             accepted as (
-                select i.*, nextval(pg_get_serial_sequence('signals', 'id')) as id
+                select i.*, nextval('signals_id_seq') as id
                   from input i join signal_endpoints e
                     on e.id = i.endpoint and e.name = i.name and e.enabled and e.signing_secret is null),
             stored as (
@@ -53,12 +53,14 @@ public class SignalWriter {
     }
 
     private final Pool pool;
+    private final SignalStream stream;
     private final Clock clock;
     private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
     private int running;
 
-    public SignalWriter(Pool pool, Clock clock) {
+    public SignalWriter(Pool pool, SignalStream stream, Clock clock) {
         this.pool = pool;
+        this.stream = stream;
         this.clock = clock;
     }
 
@@ -110,6 +112,7 @@ public class SignalWriter {
                     for (int i = 0; i < n; i++) {
                         batch.get(i).answer().complete(ids.get((long) i + 1));
                     }
+                    stream.announce(new ArrayList<>(ids.values()));
                 }, failure -> {
                     finished();
                     if (n == 1) {
@@ -125,8 +128,13 @@ public class SignalWriter {
         pool.preparedQuery(INSERT)
                 .execute(Tuple.from(new Object[]{new Long[]{p.endpointId()}, new String[]{p.name()}, new String[]{p.payload()},
                         new Long[]{p.tokenId()}, new String[]{p.tokenName()}, clock.instant().atOffset(ZoneOffset.UTC)}))
-                .subscribe().with(rows -> p.answer().complete(rows.size() == 0 ? null : rows.iterator().next().getLong("id")),
-                        p.answer()::fail);
+                .subscribe().with(rows -> {
+                    Long id = rows.size() == 0 ? null : rows.iterator().next().getLong("id");
+                    p.answer().complete(id);
+                    if (id != null) {
+                        stream.announce(List.of(id));
+                    }
+                }, p.answer()::fail);
     }
 
     private void finished() {

@@ -31,7 +31,6 @@ import static dev.flagward.support.Api.createSecret;
 import static dev.flagward.support.Api.error;
 import static dev.flagward.support.Api.json;
 import static dev.flagward.support.Api.unique;
-import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.hasSize;

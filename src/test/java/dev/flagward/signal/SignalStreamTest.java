@@ -143,20 +143,26 @@ class SignalStreamTest {
             lastSeen = b.id();
         }
         dev.flagward.support.Eventually.within(Duration.ofSeconds(5)).until(() -> stream.subscribers() == 0);
-        // While nobody listens: one through the API, one written by "another replica" straight into the table.
+        // While nobody listens: one through the API, one written and announced by "another replica".
         long missed1 = send(endpoint, token, 3);
-        long missed2 = Db.count(pool, "insert into signals (source_id, payload, created_at) values ($1, '{\"n\":4}'::jsonb, now()) returning id",
-                endpoint.id());
+        long missed2 = fromAnotherReplica(endpoint, 4);
         try (Consumer consumer = new Consumer(String.valueOf(lastSeen))) {
             assertEquals(missed1, consumer.next().id());
             assertEquals(missed2, consumer.next().id());
             long live = send(endpoint, token, 5);
             assertEquals(live, consumer.next().id());
-            long fromElsewhere = Db.count(pool, "insert into signals (source_id, payload, created_at) values ($1, '{\"n\":6}'::jsonb, now()) returning id",
-                    endpoint.id());
+            long fromElsewhere = fromAnotherReplica(endpoint, 6);
             assertEquals(fromElsewhere, consumer.next().id());
             assertNull(consumer.events.poll(300, TimeUnit.MILLISECONDS), "an event was sent twice");
         }
+    }
+
+    /** What another replica does: it stores a signal, and once committed announces its id. */
+    private long fromAnotherReplica(Signals.Endpoint endpoint, int n) {
+        long id = Db.count(pool, "insert into signals (source_id, payload, created_at) values ($1, $2::text::jsonb, now()) returning id",
+                endpoint.id(), "{\"n\":" + n + "}");
+        Db.rows(pool, "select pg_notify('flagward_signals', $1)", String.valueOf(id));
+        return id;
     }
 
     @Test

@@ -92,6 +92,13 @@ class WireConventionsTest {
         org.junit.jupiter.api.Assertions.assertEquals("getHealth", doc.getString("paths.'/health'.get.operationId"));
         org.junit.jupiter.api.Assertions.assertEquals("getReady", doc.getString("paths.'/ready'.get.operationId"));
         org.junit.jupiter.api.Assertions.assertEquals("API tokens", doc.getString("paths.'/api/admin/api-tokens'.get.tags[0]"));
+        org.junit.jupiter.api.Assertions.assertEquals("getSignalEndpoints", doc.getString("paths.'/api/admin/signal-endpoints'.get.operationId"));
+        org.junit.jupiter.api.Assertions.assertEquals("addSignalEndpointToken",
+                doc.getString("paths.'/api/admin/signal-endpoints/{signalEndpointId}/tokens'.post.operationId"));
+        org.junit.jupiter.api.Assertions.assertEquals("updateSignalEndpointToken",
+                doc.getString("paths.'/api/admin/signal-endpoints/{signalEndpointId}/tokens/{id}'.put.operationId"));
+        org.junit.jupiter.api.Assertions.assertEquals("callSignalEndpoint", doc.getString("paths.'/api/signal-endpoint/{name}'.post.operationId"));
+        org.junit.jupiter.api.Assertions.assertEquals("getSignalsByQuery", doc.getString("paths.'/api/admin/signals'.get.operationId"));
         RestAssured.get("/q/swagger-ui/").then().statusCode(200);
     }
 
