@@ -68,7 +68,12 @@ public class LicenseService implements LicenseState {
 
     /** Loads the current license, then installs UNLEASH_LICENSE if given; an invalid one is logged, start-up goes on. */
     void onStart(@Observes @Priority(40) StartupEvent event) throws Throwable {
-        reload().await().atMost(Duration.ofSeconds(30));
+        License installed = reload().await().atMost(Duration.ofSeconds(30));
+        // Every start but the first with the same UNLEASH_LICENSE: already installed, nothing to open a session for.
+        if (startupLicense.isPresent() && installed != null && installed.token.equals(startupLicense.get().strip())) {
+            LOG.debugf("License from UNLEASH_LICENSE is installed already");
+            return;
+        }
         if (startupLicense.isPresent()) {
             try {
                 VertxContextSupport.subscribeAndAwait(() -> install(startupLicense.get(), new Actor("UNLEASH_LICENSE", null, null)));
