@@ -36,7 +36,8 @@ public class SignalRetention {
         this.clock = clock;
     }
 
-    @Scheduled(every = "10s", delayed = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    /** Often, so that each run deletes little: under steady ingestion one large delete every 10 s stalled writes. */
+    @Scheduled(every = "2s", delayed = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
         return purgeNow().invoke(deleted -> {
             if (deleted > 0) {
