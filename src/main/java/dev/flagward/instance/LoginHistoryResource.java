@@ -28,7 +28,7 @@ import java.util.List;
 
 @Path("/api/admin/logins")
 @Enterprise
-@Tag(name = "Instance admin", description = "Login history, statistics and license")
+@Tag(name = "Instance Admin", description = "Login history, statistics and license")
 public class LoginHistoryResource {
 
     static final String CSV = "text/csv";

@@ -8,6 +8,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -81,14 +82,18 @@ public class EdgeInstances implements EdgeSightings {
                 .map(rows -> rows.iterator().next().getLong(0));
     }
 
-    /** Month ("YYYY-MM") → average distinct instances per 5-minute bucket that saw any, for statistics. */
-    public Uni<Map<String, Double>> monthlyAverages() {
-        return pool.query("select to_char(date_trunc('month', bucket_start), 'YYYY-MM') as month, avg(n) as average "
+    /**
+     * Month ("YYYY-MM", UTC) → average distinct instances per 5-minute bucket that saw any, to two decimals (exact:
+     * PostgreSQL's numeric, rounded half up), for statistics and usage statements.
+     */
+    public Uni<Map<String, BigDecimal>> monthlyAverages() {
+        return pool.query("select to_char(date_trunc('month', bucket_start at time zone 'UTC'), 'YYYY-MM') as month, "
+                        + "round(avg(n), 2) as average "
                         + "from (select bucket_start, count(*) as n from edge_instance_sightings group by bucket_start) b "
                         + "group by 1 order by 1").execute()
                 .map(rows -> {
-                    Map<String, Double> out = new LinkedHashMap<>();
-                    rows.forEach(row -> out.put(row.getString("month"), row.getNumeric("average").doubleValue()));
+                    Map<String, BigDecimal> out = new LinkedHashMap<>();
+                    rows.forEach(row -> out.put(row.getString("month"), row.getBigDecimal("average")));
                     return out;
                 });
     }

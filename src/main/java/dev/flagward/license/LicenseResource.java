@@ -25,7 +25,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/admin/license")
 @Produces(MediaType.APPLICATION_JSON)
 @Access(Permission.ADMIN)
-@Tag(name = "Instance admin", description = "Login history, statistics and license")
+@Tag(name = "Instance Admin", description = "Login history, statistics and license")
 public class LicenseResource {
 
     private final LicenseService license;

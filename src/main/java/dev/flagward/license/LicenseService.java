@@ -155,6 +155,11 @@ public class LicenseService implements LicenseState {
         return current();
     }
 
+    /** Month ("YYYY-MM") → average Edge instances per 5-minute bucket (SPEC §7.4's count), every replica's. */
+    public Uni<java.util.Map<String, java.math.BigDecimal>> edgeInstanceMonthlyAverages() {
+        return edgeInstances.monthlyAverages();
+    }
+
     /** A {@link LicenseView}, or {@link LicenseApi.NoLicense} when none is installed. */
     public Object view() {
         License license = current();

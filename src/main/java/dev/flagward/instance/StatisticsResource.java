@@ -1,0 +1,68 @@
+package dev.flagward.instance;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flagward.security.Access;
+import dev.flagward.security.Permission;
+import dev.flagward.security.SecretBox;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.Map;
+
+@Path("/api/admin/instance-admin/statistics")
+@Tag(name = "Instance Admin", description = "Login history, statistics and license")
+public class StatisticsResource {
+
+    static final String CSV = "text/csv; charset=utf-8";
+
+    private final InstanceStatistics statistics;
+    private final InstanceSigningKey signingKey;
+
+    public StatisticsResource(InstanceStatistics statistics, InstanceSigningKey signingKey) {
+        this.statistics = statistics;
+        this.signingKey = signingKey;
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Access(Permission.ADMIN)
+    @Operation(operationId = "getInstanceAdminStats", summary = "Instance usage statistics, with Unleash's sum and a signature")
+    public Uni<ObjectNode> json() {
+        return statistics.current();
+    }
+
+    @GET
+    @Path("/csv")
+    @Produces("text/csv")
+    @Access(Permission.ADMIN)
+    @Operation(operationId = "getInstanceAdminStatsCsv", summary = "Instance usage statistics as CSV (a header row and one row)")
+    public Uni<Response> csv() {
+        return statistics.current().map(stats -> Response.ok(StatisticsFormat.csv(stats), CSV)
+                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"unleash-" + stats.get("instanceId").asText()
+                        + "-" + java.time.Instant.parse(stats.get("timestamp").asText()).toEpochMilli() + ".csv\"")
+                .build());
+    }
+
+    public record StatisticsKey(String kid, String algorithm, String pem, Map<String, Object> jwk) {
+    }
+
+    @GET
+    @Path("/key")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Access(Permission.ADMIN)
+    @Operation(operationId = "getInstanceAdminStatsKey", summary = "The public key that verifies the statistics' signature (PEM and JWK)")
+    public Uni<StatisticsKey> key() {
+        if (!signingKey.available()) {
+            throw SecretBox.keyMissing("The statistics signing key");
+        }
+        return signingKey.key().map(key -> new StatisticsKey(key.kid(), "EdDSA", InstanceSigningKey.pem(key.publicKey()),
+                InstanceSigningKey.jwk(key.kid(), key.publicKey())));
+    }
+}
