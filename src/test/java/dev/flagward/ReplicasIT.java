@@ -217,6 +217,47 @@ class ReplicasIT {
     }
 
     @Test
+    void aLicenseInstalledOnOneReplicaIsInForceOnTheOtherWithinASecond() throws Exception {
+        Path keys = Path.of("target", "it-license-keys");
+        String newer = issuer("sign", "--key", keys.resolve("it-vendor.private.pem").toString(), "--kid", "it-vendor",
+                "--alg", "EDDSA", "--customer", "IT Corp", "--seats", "100", "--read-only-users", "100", "--days", "45").strip();
+        PackagedApp a = replicas.get(0);
+        PackagedApp b = replicas.get(1);
+        HttpResponse<String> installed = call(a, "POST", "/api/admin/license", ADMIN, Map.of("token", newer));
+        assertEquals(201, installed.statusCode(), installed.body());
+        String expireAt = JSON.readTree(installed.body()).get("expireAt").asText();
+        long start = System.nanoTime();
+        Eventually.within(Duration.ofSeconds(1)).alias("the license reaches " + b.name() + " within 1 s")
+                .until(() -> expireAt.equals(JSON.readTree(call(b, "GET", "/api/admin/license", ADMIN, null).body())
+                        .path("expireAt").asText()));
+        System.out.println("the license reached the other replica after " + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms");
+    }
+
+    /** The vendor's check: statistics from one replica verify offline with the key published by the other. */
+    @Test
+    void statisticsVerifyOfflineWithTheKeyOfAnyReplica() throws Exception {
+        HttpResponse<String> csv = call(replicas.get(0), "GET", "/api/admin/instance-admin/statistics/csv", ADMIN, null);
+        assertEquals(200, csv.statusCode(), csv.body());
+        HttpResponse<String> json = call(replicas.get(1), "GET", "/api/admin/instance-admin/statistics", ADMIN, null);
+        assertEquals(200, json.statusCode(), json.body());
+        String pem = JSON.readTree(call(replicas.get(1), "GET", "/api/admin/instance-admin/statistics/key", ADMIN, null).body())
+                .get("pem").asText();
+        Path dir = Files.createDirectories(Path.of("target", "it-statistics"));
+        Files.writeString(dir.resolve("key.pem"), pem);
+        Files.writeString(dir.resolve("statistics.csv"), csv.body());
+        Files.writeString(dir.resolve("statistics.json"), json.body());
+        Files.writeString(dir.resolve("tampered.json"), json.body().replaceFirst("\"projects\":([0-9]+)", "\"projects\":9$1"));
+        for (String file : List.of("statistics.csv", "statistics.json", "tampered.json")) {
+            Process verify = new ProcessBuilder("bin/statistics-verify", dir.resolve(file).toString(), "--key",
+                    dir.resolve("key.pem").toString()).redirectErrorStream(true).start();
+            String out = new String(verify.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(verify.waitFor(60, TimeUnit.SECONDS));
+            System.out.println(file + ": " + out.strip());
+            assertEquals(file.startsWith("tampered") ? 1 : 0, verify.exitValue(), file + ": " + out);
+        }
+    }
+
+    @Test
     void replicasStartingTogetherBootstrapOneSetOfTokens() throws Exception {
         assertEquals(1, queryLong("select count(*) from api_tokens where type = 'admin'"));
         assertEquals(1, queryLong("select count(*) from api_tokens where type = 'backend' and created_by = 'init-api-tokens'"));
@@ -358,7 +399,7 @@ class ReplicasIT {
         Assumptions.assumeTrue(Files.exists(checker), "the conformance checker is not beside the project (../shared)");
         Process run = new ProcessBuilder("python3", checker.toString(), "--base-url", replicas.get(0).url(""),
                 "--admin-token", ADMIN, "--username", "admin", "--password", ADMIN_PASSWORD, "--license", license,
-                "--only", "health,auth,tokens,pats,license,signals")
+                "--only", "health,openapi,auth,tokens,pats,license,signals,instance")
                 .redirectErrorStream(true).start();
         String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(run.waitFor(120, TimeUnit.SECONDS), "checker hung");

@@ -6,6 +6,7 @@ import dev.flagward.license.LicenseApi.LicenseCheck;
 import dev.flagward.license.LicenseApi.LicenseView;
 import dev.flagward.license.LicenseVerifier.VerifiedLicense;
 import dev.flagward.security.LicenseState;
+import dev.flagward.security.NotificationChannel;
 import dev.flagward.user.UserService;
 import dev.flagward.web.AdvisoryLocks;
 import dev.flagward.web.ApiException;
@@ -25,16 +26,18 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The installed license and what it allows (SPEC §7). The current license is held in memory (this replica's
- * installs apply at once; another replica's are picked up within {@link #REFRESH}); its status is computed on every
- * question against the injected clock, so expiry and the grace period take effect to the second.
+ * The installed license and what it allows (SPEC §7). The current license is held in memory: this replica's
+ * installs apply at once, and every replica reloads when the database announces a change on {@link #CHANNEL}
+ * (a trigger, delivered on commit, over the replica's one LISTEN connection) and after every new LISTEN connection,
+ * which may have missed one. Its status is computed on every question against the injected clock, so expiry and
+ * the grace period take effect to the second.
  */
 @ApplicationScoped
-public class LicenseService implements LicenseState {
+public class LicenseService implements LicenseState, NotificationChannel {
 
     private static final Logger LOG = Logger.getLogger(LicenseService.class);
     private static final long INSTALL_LOCK = 0x466c61675f6c6963L;
-    static final Duration REFRESH = Duration.ofSeconds(5);
+    static final String CHANNEL = "flagward_license";
     static final Duration EXPIRY_WARNING = Duration.ofDays(30);
 
     public enum Status { NONE, VALID, GRACE, READ_ONLY }
@@ -49,8 +52,6 @@ public class LicenseService implements LicenseState {
     private final Clock clock;
     private final Optional<String> startupLicense;
     private volatile License current;
-    private volatile long loadedAt;
-    private volatile boolean refreshing;
 
     public LicenseService(LicenseRepository licenses, io.vertx.mutiny.sqlclient.Pool pool, LicenseVerifier verifier, AuditLog audit, UserService users,
                           EdgeInstances edgeInstances, LicenseConfig config, Clock clock,
@@ -92,7 +93,6 @@ public class LicenseService implements LicenseState {
         return pool.query("select * from licenses order by id desc limit 1").execute().map(rows -> {
             License found = rows.size() == 0 ? null : fromRow(rows.iterator().next());
             current = found;
-            loadedAt = System.nanoTime();
             return found;
         });
     }
@@ -118,13 +118,29 @@ public class LicenseService implements LicenseState {
     }
 
     private License current() {
-        if (System.nanoTime() - loadedAt > REFRESH.toNanos() && !refreshing) {
-            // Another replica may have installed one; refresh in the background and answer with what we have.
-            refreshing = true;
-            reload().onTermination().invoke(() -> refreshing = false).subscribe().with(ok -> { },
-                    failure -> LOG.debugf("License refresh failed: %s", failure.getMessage()));
-        }
         return current;
+    }
+
+    @Override
+    public String channel() {
+        return CHANNEL;
+    }
+
+    /** A license was installed or removed, here or on another replica. */
+    @Override
+    public void onNotification(String payload) {
+        reloadInBackground();
+    }
+
+    /** A new LISTEN connection: an install may have been announced while there was none. */
+    @Override
+    public void onListening() {
+        reloadInBackground();
+    }
+
+    private void reloadInBackground() {
+        reload().subscribe().with(license -> LOG.debugf("License reloaded: %s", license == null ? "none" : license.customer),
+                failure -> LOG.warnf("License reload failed (the one in memory stays): %s", failure.getMessage()));
     }
 
     public Status status() {
@@ -187,10 +203,7 @@ public class LicenseService implements LicenseState {
                                     LicenseView.of(saved, true).withoutToken(),
                                     installed == null ? null : LicenseView.of(installed, true).withoutToken()));
                         }))
-                .invoke(license -> {
-                    current = license;
-                    loadedAt = System.nanoTime();
-                })
+                .invoke(license -> current = license)
                 .map(license -> LicenseView.of(license, status() == Status.VALID));
     }
 
