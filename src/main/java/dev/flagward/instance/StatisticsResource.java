@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flagward.security.Access;
 import dev.flagward.security.Permission;
 import dev.flagward.security.SecretBox;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -25,9 +27,14 @@ public class StatisticsResource {
     private final InstanceStatistics statistics;
     private final InstanceSigningKey signingKey;
 
-    public StatisticsResource(InstanceStatistics statistics, InstanceSigningKey signingKey) {
+    private final Counter jsonRequests;
+    private final Counter csvRequests;
+
+    public StatisticsResource(InstanceStatistics statistics, InstanceSigningKey signingKey, MeterRegistry registry) {
         this.statistics = statistics;
         this.signingKey = signingKey;
+        this.jsonRequests = Counter.builder("flagward.statistics.requests").tag("format", "json").register(registry);
+        this.csvRequests = Counter.builder("flagward.statistics.requests").tag("format", "csv").register(registry);
     }
 
     @GET
@@ -35,6 +42,7 @@ public class StatisticsResource {
     @Access(Permission.ADMIN)
     @Operation(operationId = "getInstanceAdminStats", summary = "Instance usage statistics, with Unleash's sum and a signature")
     public Uni<ObjectNode> json() {
+        jsonRequests.increment();
         return statistics.current();
     }
 
@@ -44,6 +52,7 @@ public class StatisticsResource {
     @Access(Permission.ADMIN)
     @Operation(operationId = "getInstanceAdminStatsCsv", summary = "Instance usage statistics as CSV (a header row and one row)")
     public Uni<Response> csv() {
+        csvRequests.increment();
         return statistics.current().map(stats -> Response.ok(StatisticsFormat.csv(stats), CSV)
                 .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"unleash-" + stats.get("instanceId").asText()
                         + "-" + java.time.Instant.parse(stats.get("timestamp").asText()).toEpochMilli() + ".csv\"")

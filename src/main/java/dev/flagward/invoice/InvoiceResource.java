@@ -7,6 +7,7 @@ import dev.flagward.security.Access;
 import dev.flagward.security.Enterprise;
 import dev.flagward.security.InstanceKeys;
 import dev.flagward.security.Permission;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.ws.rs.GET;
@@ -31,9 +32,16 @@ public class InvoiceResource {
     private final InvoiceService invoices;
     private final InstanceKeys instance;
 
-    public InvoiceResource(InvoiceService invoices, InstanceKeys instance) {
+    private final MeterRegistry registry;
+
+    public InvoiceResource(InvoiceService invoices, InstanceKeys instance, MeterRegistry registry) {
         this.invoices = invoices;
         this.instance = instance;
+        this.registry = registry;
+    }
+
+    private void count(String format) {
+        registry.counter("flagward.invoices.requests", "format", format).increment();
     }
 
     @GET
@@ -41,6 +49,7 @@ public class InvoiceResource {
     @Access(Permission.ADMIN)
     @Operation(operationId = "getInvoices", summary = "Get Invoices: one usage statement per month, newest first")
     public Uni<List<InvoiceSummary>> list(@Context UriInfo uri) {
+        count("list");
         return invoices.all(uri.getBaseUri().toString()).map(all -> all.stream().map(invoice -> new InvoiceSummary(
                 invoice.amountFormatted(), invoice.paid(), invoice.status(), invoice.dueDate(), invoice.invoiceURL(),
                 invoice.invoicePDF())).toList());
@@ -52,6 +61,7 @@ public class InvoiceResource {
     @Access(Permission.ADMIN)
     @Operation(operationId = "getDetailedInvoices", summary = "Get Detailed Invoices: lines and totals in minor units")
     public Uni<DetailedInvoices> detailed(@Context UriInfo uri) {
+        count("detailed");
         return invoices.all(uri.getBaseUri().toString()).map(all -> new DetailedInvoices(all, invoices.planPrice(),
                 invoices.currency(), invoices.message()));
     }
@@ -62,6 +72,7 @@ public class InvoiceResource {
     @Access(Permission.ADMIN)
     @Operation(operationId = "getInvoice", summary = "One month's usage statement (id: YYYY-MM)")
     public Uni<DetailedInvoice> one(@PathParam("id") String id, @Context UriInfo uri) {
+        count("json");
         return invoices.one(id, uri.getBaseUri().toString());
     }
 
@@ -71,6 +82,7 @@ public class InvoiceResource {
     @Access(Permission.ADMIN)
     @Operation(operationId = "getInvoicePdf", summary = "One month's usage statement as a one-page PDF")
     public Uni<Response> pdf(@PathParam("id") String id, @Context UriInfo uri) {
+        count("pdf");
         return invoices.one(id, uri.getBaseUri().toString())
                 // Rendering is CPU work of a few milliseconds: off the event loop.
                 .emitOn(Infrastructure.getDefaultWorkerPool())

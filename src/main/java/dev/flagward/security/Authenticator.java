@@ -9,6 +9,8 @@ import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Authenticates a request, top to bottom: the secret from the {@code Authorization} header ({@code <secret>} or
@@ -27,26 +29,30 @@ public class Authenticator {
     private final CredentialCache cache;
     private final SeenTracker seen;
     private final Clock clock;
-    private final Counter success;
+    private final MeterRegistry registry;
     private final Counter missing;
     private final Counter malformed;
-    private final Counter unknown;
-    private final Counter expired;
+    /** (kind, result) → counter; kinds are the sources' fixed names, results a fixed set: bounded. */
+    private final Map<String, Counter> byKind = new ConcurrentHashMap<>();
 
     public Authenticator(CredentialKinds kinds, CredentialCache cache, SeenTracker seen, Clock clock, MeterRegistry registry) {
         this.kinds = kinds;
         this.cache = cache;
         this.seen = seen;
         this.clock = clock;
-        this.success = counter(registry, "success");
-        this.missing = counter(registry, "missing");
-        this.malformed = counter(registry, "malformed");
-        this.unknown = counter(registry, "unknown");
-        this.expired = counter(registry, "expired");
+        this.registry = registry;
+        this.missing = counter(registry, "none", "missing");
+        this.malformed = counter(registry, "none", "malformed");
     }
 
-    private static Counter counter(MeterRegistry registry, String result) {
-        return Counter.builder("flagward.auth").tag("result", result).register(registry);
+    /** {@code flagward.auth{kind, result}}: never a secret, a selector or a name, only the kind and the outcome. */
+    private static Counter counter(MeterRegistry registry, String kind, String result) {
+        return Counter.builder("flagward.auth").description("Authentication results by credential kind")
+                .tag("kind", kind).tag("result", result).register(registry);
+    }
+
+    private void count(String kind, String result) {
+        byKind.computeIfAbsent(kind + '/' + result, key -> counter(registry, kind, result)).increment();
     }
 
     /**
@@ -115,14 +121,14 @@ public class Authenticator {
         }
         return cache.lookup(presented.kind(), presented.selector()).map(credential -> {
             if (credential == null || !CredentialFormat.verifies(secret, credential.verifier())) {
-                unknown.increment();
+                count(presented.kind(), "unknown");
                 throw ApiException.unauthorized(NOT_VALID);
             }
             if (credential.expiredAt(clock.instant())) {
-                expired.increment();
+                count(presented.kind(), "expired");
                 throw ApiException.unauthorized("The credential has expired.");
             }
-            success.increment();
+            count(presented.kind(), "success");
             seen.markSeen(presented.kind(), presented.selector());
             return credential;
         });

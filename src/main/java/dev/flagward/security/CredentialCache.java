@@ -44,6 +44,8 @@ public class CredentialCache {
         this.misses = counter(registry, "miss");
         this.negativeHits = counter(registry, "negative-hit");
         this.missesFromMemory = counter(registry, "miss-over-budget");
+        io.micrometer.core.instrument.Gauge.builder("flagward.credential.cache.size", this, CredentialCache::size)
+                .description("Credentials held in memory (every kind)").register(registry);
     }
 
     private static Counter counter(MeterRegistry registry, String result) {

@@ -1,5 +1,8 @@
 package dev.flagward.security;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.core.Vertx;
@@ -34,6 +37,8 @@ public class NotificationListener {
     private static final Logger LOG = Logger.getLogger(NotificationListener.class);
 
     private final CredentialCache cache;
+    private final Counter received;
+    private final Timer lag;
     private final Instance<NotificationChannel> channels;
     private final Vertx vertx;
     private final Config config;
@@ -44,7 +49,14 @@ public class NotificationListener {
     private volatile boolean stopping;
     private volatile PgSubscriber subscriber;
 
-    public NotificationListener(CredentialCache cache, Instance<NotificationChannel> channels, Vertx vertx, Config config) {
+    public NotificationListener(CredentialCache cache, Instance<NotificationChannel> channels, Vertx vertx, Config config,
+                                MeterRegistry registry) {
+        this.received = Counter.builder("flagward.revocation.notifications")
+                .description("Credential change notifications received (revocations, expiries, new credentials)")
+                .register(registry);
+        this.lag = Timer.builder("flagward.revocation.lag")
+                .description("From the changing transaction's start to this replica receiving its notification")
+                .publishPercentileHistogram().register(registry);
         this.cache = cache;
         this.channels = channels;
         this.vertx = vertx;
@@ -129,7 +141,18 @@ public class NotificationListener {
             return;
         }
         String kind = payload.substring(0, colon);
-        String selector = payload.substring(colon + 1);
+        String rest = payload.substring(colon + 1);
+        int at = rest.indexOf('@');
+        received.increment();
+        if (at > 0) {
+            try {
+                long lagMillis = System.currentTimeMillis() - Long.parseLong(rest.substring(at + 1));
+                lag.record(Math.max(0, lagMillis), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (NumberFormatException e) {
+                LOG.debugf("A credential notification with an unreadable time: %s", payload);
+            }
+        }
+        String selector = at > 0 ? rest.substring(0, at) : rest;
         // Fail closed: suspend it first, so a revocation holds even if the reload below cannot reach the database.
         cache.suspend(selector);
         cache.refresh(kind, selector).subscribe().with(ok -> { },

@@ -35,7 +35,7 @@ class UnknownSecretsTest {
             Pattern.MULTILINE);
 
     private static double metric(String family, String result) {
-        Matcher m = METRIC.matcher(RestAssured.get("/q/metrics").then().statusCode(200).extract().asString());
+        Matcher m = METRIC.matcher(dev.flagward.support.Management.request().get("/q/metrics").then().statusCode(200).extract().asString());
         while (m.find()) {
             if (m.group(1).equals(family) && m.group(2).equals(result)) {
                 return Double.parseDouble(m.group(3));

@@ -295,11 +295,11 @@ class SignalInboundTest {
 
     @Test
     void outcomesAreCounted() {
-        String before = RestAssured.get("/q/metrics").asString();
+        String before = dev.flagward.support.Management.request().get("/q/metrics").asString();
         Signals.send(endpoint, token, "{}").then().statusCode(202);
         Signals.send(endpoint, "signal_nope", "{}").then().statusCode(401);
         Signals.send(endpoint, token, "[]").then().statusCode(400);
-        String after = RestAssured.get("/q/metrics").asString();
+        String after = dev.flagward.support.Management.request().get("/q/metrics").asString();
         assertTrue(count(after, "result=\"accepted\"") > count(before, "result=\"accepted\""), after);
         assertTrue(count(after, "reason=\"auth\"") > count(before, "reason=\"auth\""), after);
         assertTrue(count(after, "reason=\"body\"") > count(before, "reason=\"body\""), after);

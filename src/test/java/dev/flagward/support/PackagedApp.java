@@ -14,7 +14,7 @@ import java.time.Duration;
 import java.util.Map;
 
 /** The packaged jar as an operator runs it: one process, its own port and log, pointed at a PostgreSQL. */
-public record PackagedApp(String name, Process process, int port, Path log) {
+public record PackagedApp(String name, Process process, int port, int managementPort, Path log) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -32,14 +32,16 @@ public record PackagedApp(String name, Process process, int port, Path log) {
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-jar", jar);
         Map<String, String> env = builder.environment();
+        int managementPort = freePort();
         env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
         env.put("QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://127.0.0.1:" + postgresPort + "/postgres");
         env.put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + postgresPort + "/postgres");
         env.put("QUARKUS_DATASOURCE_USERNAME", "postgres");
         env.put("QUARKUS_DATASOURCE_PASSWORD", "postgres");
         env.putAll(extraEnv);
         builder.redirectErrorStream(true).redirectOutput(log.toFile());
-        return new PackagedApp(name, builder.start(), port, log);
+        return new PackagedApp(name, builder.start(), port, managementPort, log);
     }
 
     public String url(String path) {

@@ -77,8 +77,12 @@ class WireConventionsTest {
     void healthAndReadiness() {
         RestAssured.get("/health").then().statusCode(200).body("health", is("GOOD"));
         RestAssured.get("/ready").then().statusCode(200).body("health", is("GOOD"));
-        RestAssured.get("/q/health/ready").then().statusCode(200).body("status", is("UP"));
-        RestAssured.get("/q/health/live").then().statusCode(200);
+        dev.flagward.support.Management.request().get("/q/health/ready").then().statusCode(200).body("status", is("UP"));
+        dev.flagward.support.Management.request().get("/q/health/live").then().statusCode(200);
+        // Health and metrics live on the management port only; the public port does not serve them.
+        RestAssured.get("/q/health/ready").then().statusCode(404);
+        RestAssured.get("/q/metrics").then().statusCode(404);
+        dev.flagward.support.Management.request().get("/q/metrics").then().statusCode(200);
     }
 
     @Test
@@ -104,7 +108,7 @@ class WireConventionsTest {
 
     @Test
     void metricsArePublished() {
-        RestAssured.get("/q/metrics").then().statusCode(200)
+        dev.flagward.support.Management.request().get("/q/metrics").then().statusCode(200)
                 .body(containsString("flagward_auth_total"))
                 .body(containsString("http_server_requests"));
     }
