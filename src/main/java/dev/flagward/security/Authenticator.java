@@ -32,8 +32,11 @@ public class Authenticator {
     private final MeterRegistry registry;
     private final Counter missing;
     private final Counter malformed;
-    /** (kind, result) → counter; kinds are the sources' fixed names, results a fixed set: bounded. */
-    private final Map<String, Counter> byKind = new ConcurrentHashMap<>();
+    /** Kind → its outcome counters; kinds are the sources' fixed names: bounded. */
+    private final Map<String, KindCounters> byKind = new ConcurrentHashMap<>();
+
+    private record KindCounters(Counter success, Counter unknown, Counter expired) {
+    }
 
     public Authenticator(CredentialKinds kinds, CredentialCache cache, SeenTracker seen, Clock clock, MeterRegistry registry) {
         this.kinds = kinds;
@@ -51,8 +54,10 @@ public class Authenticator {
                 .tag("kind", kind).tag("result", result).register(registry);
     }
 
-    private void count(String kind, String result) {
-        byKind.computeIfAbsent(kind + '/' + result, key -> counter(registry, kind, result)).increment();
+    private KindCounters counters(String kind) {
+        KindCounters found = byKind.get(kind);
+        return found != null ? found : byKind.computeIfAbsent(kind, k -> new KindCounters(counter(registry, k, "success"),
+                counter(registry, k, "unknown"), counter(registry, k, "expired")));
     }
 
     /**
@@ -121,14 +126,14 @@ public class Authenticator {
         }
         return cache.lookup(presented.kind(), presented.selector()).map(credential -> {
             if (credential == null || !CredentialFormat.verifies(secret, credential.verifier())) {
-                count(presented.kind(), "unknown");
+                counters(presented.kind()).unknown().increment();
                 throw ApiException.unauthorized(NOT_VALID);
             }
             if (credential.expiredAt(clock.instant())) {
-                count(presented.kind(), "expired");
+                counters(presented.kind()).expired().increment();
                 throw ApiException.unauthorized("The credential has expired.");
             }
-            count(presented.kind(), "success");
+            counters(presented.kind()).success().increment();
             seen.markSeen(presented.kind(), presented.selector());
             return credential;
         });
