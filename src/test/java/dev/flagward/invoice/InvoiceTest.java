@@ -160,15 +160,16 @@ class InvoiceTest {
         clock.freezeAt(Instant.parse("2026-12-20T08:00:00Z"));
         record();
         long before = Db.rows(pool, "select seats from usage_days where day = '2026-12-20'").get(0).getLong(0);
-        Users.TestUser editor = Users.withRole("Editor");
+        // Created, not signed in: a sign-in under the frozen clock would date login history in the future.
+        long editor = Users.create(dev.flagward.support.Api.unique("seat"), "Editor");
         // Two replicas recording the same day: one row, at the day's highest.
         record();
         record();
         assertEquals(1, Db.count(pool, "select count(*) from usage_days where day = '2026-12-20'"));
         assertEquals(before + 1, Db.rows(pool, "select seats from usage_days where day = '2026-12-20'").get(0).getLong(0));
         // Deleted the same day: a deleted user still holds a seat for 30 days (the license's rule), and a lower count never lowers the day.
-        admin().delete("/api/admin/user-admin/" + editor.id()).then().statusCode(200);
-        Db.rows(pool, "update users set deleted_at = now() - interval '40 days' where id = $1", editor.id());
+        admin().delete("/api/admin/user-admin/" + editor).then().statusCode(200);
+        Db.rows(pool, "update users set deleted_at = now() - interval '40 days' where id = $1", editor);
         record();
         assertEquals(before + 1, Db.rows(pool, "select seats from usage_days where day = '2026-12-20'").get(0).getLong(0));
         assertEquals(LocalDate.parse("2026-12-20"), Db.rows(pool, "select max(day) from usage_days").get(0).getLocalDate(0));
@@ -176,6 +177,7 @@ class InvoiceTest {
 
     @Test
     void enterpriseAndAdminOnly() {
+        clock.reset(); // the editor signs in: at the real time, not the frozen one
         Users.TestUser editor = Users.withRole("Editor");
         for (String path : List.of("", "/list", "/2026-11", "/2026-11/pdf")) {
             error(RestAssured.given().get("/api/admin/invoices" + path).then(), 401, "AuthenticationRequired");

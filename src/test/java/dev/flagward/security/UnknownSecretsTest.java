@@ -31,17 +31,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class UnknownSecretsTest {
 
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final Pattern METRIC = Pattern.compile("^flagward_(auth|credential_cache)_total\\{result=\"([a-z-]+)\"\\} ([0-9.E]+)$",
+    private static final Pattern METRIC = Pattern.compile(
+            "^flagward_(auth|credential_cache)_total\\{(?:kind=\"[a-z]+\",)?result=\"([a-z-]+)\"\\} ([0-9.E]+)$",
             Pattern.MULTILINE);
 
+    /** The family's count of this result, summed over credential kinds. */
     private static double metric(String family, String result) {
         Matcher m = METRIC.matcher(dev.flagward.support.Management.request().get("/q/metrics").then().statusCode(200).extract().asString());
+        double sum = 0;
         while (m.find()) {
             if (m.group(1).equals(family) && m.group(2).equals(result)) {
-                return Double.parseDouble(m.group(3));
+                sum += Double.parseDouble(m.group(3));
             }
         }
-        return 0;
+        return sum;
     }
 
     private static String randomV2() {
