@@ -61,7 +61,7 @@ class KubernetesManifestIT {
         }
         List<String> ports = new ArrayList<>();
         c.get("ports").forEach(p -> ports.add(p.get("name").asText() + ":" + p.get("containerPort").asInt()));
-        assertEquals(List.of("http:8080", "management:9000"), ports);
+        assertEquals(java.util.Set.of("http:8080", "management:9000"), java.util.Set.copyOf(ports), ports.toString());
         // The Service exposes the API only; metrics are scraped from the pod's management port.
         JsonNode service = byKind.get("Service");
         assertEquals(1, service.at("/spec/ports").size());
