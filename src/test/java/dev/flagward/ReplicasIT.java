@@ -234,6 +234,34 @@ class ReplicasIT {
         System.out.println("the license reached the other replica after " + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms");
     }
 
+    @Test
+    void aRotatedTokenOverlapsOnBothReplicasAndALeakedOneStopsOnTheOtherWithinASecond() throws Exception {
+        PackagedApp a = replicas.get(0);
+        PackagedApp b = replicas.get(1);
+        String old = createToken(a);
+        java.time.Instant end = java.time.Instant.now().plusSeconds(3);
+        HttpResponse<String> rotated = call(a, "POST", "/api/admin/api-tokens/" + URLEncoder.encode(old, StandardCharsets.UTF_8)
+                + "/rotate", ADMIN, Map.of("oldExpiresAt", end.toString()));
+        assertEquals(201, rotated.statusCode(), rotated.body());
+        String fresh = JSON.readTree(rotated.body()).get("secret").asText();
+        mintedSecrets.add(fresh);
+        assertTrue(validOn(b, old));
+        assertTrue(validOn(b, fresh));
+        // After the overlap, every replica refuses the old secret (expiry is checked on every use, by each clock).
+        Eventually.within(Duration.ofSeconds(6)).alias("the overlap ends on " + b.name())
+                .until(() -> java.time.Instant.now().isAfter(end) && !validOn(b, old));
+        assertTrue(java.time.Instant.now().isBefore(end.plusSeconds(2)), "refused within a second of the overlap's end");
+        assertTrue(validOn(b, fresh));
+
+        // The new one leaks: revoked on b, refused on a within a second.
+        HttpResponse<String> revoked = call(b, "POST", "/api/admin/credentials/revoke-leaked", ADMIN,
+                Map.of("secrets", List.of(fresh)));
+        assertEquals(200, revoked.statusCode(), revoked.body());
+        assertEquals(1, JSON.readTree(revoked.body()).get("revoked").asInt());
+        Duration took = untilRefused(a, fresh);
+        System.out.println("a leaked token's revocation reached the other replica after " + took.toMillis() + " ms");
+    }
+
     /** The vendor's check: statistics from one replica verify offline with the key published by the other. */
     @Test
     void statisticsVerifyOfflineWithTheKeyOfAnyReplica() throws Exception {

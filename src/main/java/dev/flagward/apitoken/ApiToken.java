@@ -61,4 +61,11 @@ public class ApiToken {
 
     @Column(name = "created_by")
     public String createdBy;
+
+    /** The selector of the token this one replaced by rotation, or null. */
+    public String replaces;
+
+    /** The selector of the token that replaced this one by rotation, or null. */
+    @Column(name = "replaced_by")
+    public String replacedBy;
 }

@@ -23,9 +23,15 @@ public final class ApiTokenApi {
      * the token's public identifier (selector), which the update and delete endpoints also accept.
      */
     @JsonInclude(JsonInclude.Include.ALWAYS)
+    /**
+     * A token as listed and created. {@code replaces} and {@code replacedBy} (Flagward's rotation links, listed
+     * identifiers) appear only on tokens that are part of a rotation.
+     */
     public record ApiTokenView(String secret, String tokenName, String type, String environment, String project,
                                List<String> projects, Instant expiresAt, Instant createdAt, Instant seenAt, String alias,
-                               boolean secure) {
+                               boolean secure,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) String replaces,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) String replacedBy) {
 
         static ApiTokenView of(ApiToken token) {
             return withSecret(token, token.selector);
@@ -35,7 +41,7 @@ public final class ApiTokenApi {
             List<String> projects = token.allProjects ? List.of("*") : List.copyOf(token.projects);
             return new ApiTokenView(secret, token.tokenName, token.type,
                     token.environment == null ? "*" : token.environment, String.join(",", projects), projects,
-                    token.expiresAt, token.createdAt, token.seenAt, null, true);
+                    token.expiresAt, token.createdAt, token.seenAt, null, true, token.replaces, token.replacedBy);
         }
     }
 

@@ -29,7 +29,7 @@ public class ApiTokenCredentialSource implements CredentialSource {
 
     private static final String SELECT = """
             select t.id, t.selector, t.verifier, t.token_name, t.type, t.environment, t.all_projects, t.expires_at,
-                   t.created_at, t.seen_at,
+                   t.created_at, t.seen_at, t.replaces, t.replaced_by,
                    case when t.all_projects then '{}'::text[]
                         else array(select p.project_id from api_token_projects p where p.token_id = t.id order by p.project_id)
                    end as projects
@@ -112,7 +112,8 @@ public class ApiTokenCredentialSource implements CredentialSource {
         return new StoredCredential(KIND, selector, row.getBuffer("verifier").getBytes(),
                 expires == null ? null : expires.toInstant(),
                 new ApiTokenPrincipal(selector, once(canonical, row.getString("token_name")), type,
-                        environment == null ? "*" : environment, projects),
+                        environment == null ? "*" : environment, projects, row.getString("replaces"),
+                        row.getString("replaced_by")),
                 row.getLong("id"), row.getOffsetDateTime("created_at"), row.getOffsetDateTime("seen_at"));
     }
 

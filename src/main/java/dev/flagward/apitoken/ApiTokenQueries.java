@@ -45,7 +45,8 @@ public class ApiTokenQueries {
             if (credential.principal() instanceof ApiTokenPrincipal token && (includeAdmin || token.type() != ApiTokenType.ADMIN)) {
                 out.add(new ApiTokenView(credential.selector(), token.tokenName(), token.type().wireName(),
                         token.environment(), String.join(",", token.projects()), token.projects(),
-                        credential.expiresAt(), credential.createdAt(), lastUse(credential), null, true));
+                        credential.expiresAt(), credential.createdAt(), lastUse(credential), null, true, token.replaces(),
+                        token.replacedBy()));
             }
         }
         return out;

@@ -8,6 +8,8 @@ import dev.flagward.security.Access;
 import dev.flagward.security.Caller;
 import dev.flagward.security.Permission;
 import dev.flagward.security.Revocation;
+import dev.flagward.security.Rotation;
+import dev.flagward.web.OptionalBody;
 import dev.flagward.web.Created;
 import dev.flagward.web.Validation;
 import io.smallrye.mutiny.Uni;
@@ -39,8 +41,10 @@ public class ApiTokenResource {
 
     private final ApiTokenService service;
     private final Caller caller;
+    private final com.fasterxml.jackson.databind.ObjectMapper mapper;
 
-    public ApiTokenResource(ApiTokenService service, Caller caller) {
+    public ApiTokenResource(ApiTokenService service, Caller caller, com.fasterxml.jackson.databind.ObjectMapper mapper) {
+        this.mapper = mapper;
         this.service = service;
         this.caller = caller;
     }
@@ -83,6 +87,19 @@ public class ApiTokenResource {
         Validation.of(request).check(request.expiresAt() != null, "The expiresAt property is required.", "expiresAt").orFail();
         return service.updateExpiry(token, request.expiresAt(), Actor.of(caller), caller.principal())
                 .map(x -> Response.ok().build());
+    }
+
+    @POST
+    @Path("{token}/rotate")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
+    @Access(Permission.UPDATE_API_TOKEN)
+    @Operation(operationId = "rotateApiToken", summary = "Rotate API token (Flagward)",
+            description = "A new secret for the same token (name, type, environment, projects, expiry), shown once; the old "
+                    + "secret keeps working until oldExpiresAt (default 24 hours, at most 30 days). {token} is the secret or "
+                    + "the identifier shown in lists; an unknown token is 404.")
+    public Uni<Response> rotate(@PathParam("token") String token, String body) {
+        Rotation.Request request = OptionalBody.read(mapper, body, Rotation.Request.class);
+        return service.rotate(token, request, Actor.of(caller), caller.principal()).map(view -> Created.at("api-tokens", view));
     }
 
     @DELETE

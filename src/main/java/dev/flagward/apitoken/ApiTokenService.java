@@ -1,5 +1,6 @@
 package dev.flagward.apitoken;
 
+import dev.flagward.credential.LeakedCredentialRevoker;
 import dev.flagward.apitoken.ApiTokenApi.ApiTokenView;
 import dev.flagward.apitoken.ApiTokenApi.CreateApiTokenRequest;
 import dev.flagward.audit.Actor;
@@ -10,6 +11,7 @@ import dev.flagward.security.ApiTokenPrincipal;
 import dev.flagward.security.ApiTokenType;
 import dev.flagward.security.CredentialCache;
 import dev.flagward.security.CredentialFormat;
+import dev.flagward.security.Rotation;
 import dev.flagward.security.InstanceKeys;
 import dev.flagward.security.LicenseState;
 import dev.flagward.security.Permission;
@@ -36,7 +38,7 @@ import java.util.TreeSet;
  * reach the other replicas through the database's notifications.
  */
 @ApplicationScoped
-public class ApiTokenService implements ProjectDeletionListener {
+public class ApiTokenService implements ProjectDeletionListener, LeakedCredentialRevoker {
 
     /** Serialises creations so the count-then-insert of the limit cannot be raced past. */
     private static final long CREATE_LOCK = 0x466c61675f746f6bL;
@@ -129,6 +131,68 @@ public class ApiTokenService implements ProjectDeletionListener {
                 }))
                 .call(token -> token == null ? Uni.createFrom().voidItem() : cache.refresh(ApiTokenCredentialSource.KIND, selector))
                 .replaceWithVoid();
+    }
+
+    /**
+     * Rotates a token: a new secret with the same name, type, environment, projects and expiry, and the old one kept
+     * until the overlap ends (Rotation). Unknown → 404; an expired token → 400. Verbatim secrets rotate into v2 ones.
+     */
+    public Uni<ApiTokenView> rotate(String tokenOrSelector, Rotation.Request request, Actor actor, Principal principal) {
+        Instant now = clock.instant();
+        Instant overlapEnd = Rotation.overlapEnd(request, now);
+        String selector = selectorOf(tokenOrSelector);
+        return Panache.withTransaction(() -> AdvisoryLocks.hold(CREATE_LOCK)
+                        .chain(() -> tokens.findBySelector(selector))
+                        .chain(old -> {
+                            if (old == null) {
+                                throw ApiException.notFound("No API token matches; nothing was rotated.");
+                            }
+                            requireManageable(old, principal, Permission.UPDATE_API_TOKEN);
+                            Rotation.requireLive(old.expiresAt, now, "The token");
+                            if (old.replacedBy != null) {
+                                throw ApiException.badData("The token was already rotated (replaced by " + old.replacedBy
+                                        + "); rotate its replacement instead.", "/params/token");
+                            }
+                            return tokens.count().chain(count -> {
+                                if (count >= config.maxTokens()) {
+                                    throw ApiException.exceedsLimit("This instance already holds the maximum of "
+                                            + config.maxTokens() + " API tokens. Delete unused tokens first.");
+                                }
+                                ApiTokenView before = ApiTokenView.of(old);
+                                ApiToken fresh = new ApiToken();
+                                CredentialFormat.Minted minted = CredentialFormat.mint(prefixOf(old));
+                                fresh.selector = minted.selector();
+                                fresh.verifier = minted.verifier();
+                                fresh.tokenName = old.tokenName;
+                                fresh.type = old.type;
+                                fresh.environment = old.environment;
+                                fresh.allProjects = old.allProjects;
+                                fresh.projects = new TreeSet<>(old.projects);
+                                fresh.expiresAt = old.expiresAt;
+                                fresh.createdAt = now;
+                                fresh.createdBy = actor.name();
+                                fresh.replaces = old.selector;
+                                old.expiresAt = Rotation.oldExpiry(old.expiresAt, overlapEnd);
+                                old.replacedBy = fresh.selector;
+                                return tokens.persistAndFlush(fresh)
+                                        .call(() -> audit.record("api-token-rotated", actor, java.util.Map.of(
+                                                "token", ApiTokenView.of(fresh), "replaces", old.selector,
+                                                "oldExpiresAt", old.expiresAt), before))
+                                        .map(saved -> new Rotated(saved, minted.secret(), old.selector));
+                            });
+                        }))
+                .call(rotated -> cache.refresh(ApiTokenCredentialSource.KIND, rotated.token().selector))
+                .call(rotated -> cache.refresh(ApiTokenCredentialSource.KIND, rotated.replaced()))
+                .map(rotated -> ApiTokenView.withSecret(rotated.token(), rotated.secret()));
+    }
+
+    private record Rotated(ApiToken token, String secret, String replaced) {
+    }
+
+    /** The secret prefix a token of this scope is minted with (an admin token's is {@code *:*.}). */
+    private static String prefixOf(ApiToken token) {
+        String projectPart = token.allProjects ? "*" : token.projects.size() == 1 ? token.projects.iterator().next() : "[]";
+        return projectPart + ":" + (token.environment == null ? "*" : token.environment) + ".";
     }
 
     /** Deletes a token; it stops working on this replica before the response and on every other within a second. */
@@ -258,4 +322,33 @@ public class ApiTokenService implements ProjectDeletionListener {
             }
         }).replaceWithVoid();
     }
+
+    @Override
+    public String kind() {
+        return ApiTokenCredentialSource.KIND;
+    }
+
+    /** A leaked token whose secret matches is expired now (kept in lists as expired, so the leak stays visible). */
+    @Override
+    public Uni<Outcome> revokeLeaked(String selector, String secret, Actor actor) {
+        Instant now = clock.instant();
+        return Panache.withTransaction(() -> tokens.findBySelector(selector).chain(token -> {
+                    if (token == null || !CredentialFormat.verifies(secret, token.verifier)) {
+                        return Uni.createFrom().item(Outcome.UNKNOWN);
+                    }
+                    if (token.expiresAt != null && !token.expiresAt.isAfter(now)) {
+                        return Uni.createFrom().item(Outcome.ALREADY_INACTIVE);
+                    }
+                    ApiTokenView before = ApiTokenView.of(token);
+                    token.expiresAt = now;
+                    return tokens.flush().call(() -> audit.record("credential-leak-revoked", actor,
+                                    java.util.Map.of("kind", KIND_NAME, "identifier", token.selector, "tokenName", token.tokenName),
+                                    before))
+                            .replaceWith(Outcome.REVOKED);
+                }))
+                .call(outcome -> outcome == Outcome.REVOKED ? cache.refresh(ApiTokenCredentialSource.KIND, selector)
+                        : Uni.createFrom().voidItem());
+    }
+
+    private static final String KIND_NAME = "api-token";
 }

@@ -37,4 +37,11 @@ public class Pat {
 
     @Column(name = "seen_at")
     public Instant seenAt;
+
+    /** The selector of the PAT this one replaced by rotation, or null. */
+    public String replaces;
+
+    /** The selector of the PAT that replaced this one by rotation, or null. */
+    @Column(name = "replaced_by")
+    public String replacedBy;
 }

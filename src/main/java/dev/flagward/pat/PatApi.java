@@ -16,16 +16,25 @@ public final class PatApi {
 
     /** A PAT as listed: never the secret. */
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record PatView(long id, String description, Instant expiresAt, Instant createdAt, Instant seenAt, long userId) {
+    public record PatView(long id, String description, Instant expiresAt, Instant createdAt, Instant seenAt, long userId,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) Long replaces,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) Long replacedBy) {
         static PatView of(Pat pat) {
-            return new PatView(pat.id, pat.description, pat.expiresAt, pat.createdAt, pat.seenAt, pat.userId);
+            return new PatView(pat.id, pat.description, pat.expiresAt, pat.createdAt, pat.seenAt, pat.userId, null, null);
+        }
+
+        /** With the rotation links as ids, from the user's PATs by selector (a link to a deleted PAT is not shown). */
+        static PatView of(Pat pat, java.util.Map<String, Long> idsBySelector) {
+            return new PatView(pat.id, pat.description, pat.expiresAt, pat.createdAt, pat.seenAt, pat.userId,
+                    pat.replaces == null ? null : idsBySelector.get(pat.replaces),
+                    pat.replacedBy == null ? null : idsBySelector.get(pat.replacedBy));
         }
     }
 
     /** The create response: the only time the secret is shown. */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record CreatedPat(long id, String description, Instant expiresAt, Instant createdAt, Instant seenAt, long userId,
-                             String secret) {
+                             String secret, @JsonInclude(JsonInclude.Include.NON_NULL) Long replaces) {
         @Override
         public String toString() {
             return "CreatedPat[" + id + "]";

@@ -19,10 +19,10 @@ public class PatRepository implements PanacheRepository<Pat> {
     }
 
     public Uni<Long> countOf(long userId) {
-        return count("userId", userId);
+        return count("userId = ?1 and replacedBy is null", userId);
     }
 
     public Uni<Boolean> descriptionTaken(long userId, String description) {
-        return count("userId = ?1 and description = ?2", userId, description).map(n -> n > 0);
+        return count("userId = ?1 and description = ?2 and replacedBy is null", userId, description).map(n -> n > 0);
     }
 }

@@ -7,6 +7,8 @@ import dev.flagward.security.Access;
 import dev.flagward.security.Caller;
 import dev.flagward.security.Permission;
 import dev.flagward.security.Revocation;
+import dev.flagward.security.Rotation;
+import dev.flagward.web.OptionalBody;
 import dev.flagward.security.UserPrincipal;
 import dev.flagward.web.Created;
 import dev.flagward.web.PathParams;
@@ -33,8 +35,10 @@ public class PatResource {
 
     private final PatService pats;
     private final Caller caller;
+    private final com.fasterxml.jackson.databind.ObjectMapper mapper;
 
-    public PatResource(PatService pats, Caller caller) {
+    public PatResource(PatService pats, Caller caller, com.fasterxml.jackson.databind.ObjectMapper mapper) {
+        this.mapper = mapper;
         this.pats = pats;
         this.caller = caller;
     }
@@ -54,6 +58,18 @@ public class PatResource {
     @Operation(operationId = "createPat", summary = "Create a new personal access token (PAT) for the current user.")
     public Uni<Response> create(CreatePatRequest request) {
         return pats.create(user(), request, Actor.of(caller))
+                .map(created -> Created.at("/api/admin/user/tokens/" + created.id(), created));
+    }
+
+    @POST
+    @Path("{id}/rotate")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
+    @Operation(operationId = "rotatePat", summary = "Rotate one of your personal access tokens (Flagward)",
+            description = "A new secret with the same description and expiry, shown once; the old secret keeps working "
+                    + "until oldExpiresAt (default 24 hours, at most 30 days).")
+    public Uni<Response> rotate(@PathParam("id") String id, String body) {
+        Rotation.Request request = OptionalBody.read(mapper, body, Rotation.Request.class);
+        return pats.rotate(user(), PathParams.positiveId(id, "PAT"), request, Actor.of(caller))
                 .map(created -> Created.at("/api/admin/user/tokens/" + created.id(), created));
     }
 

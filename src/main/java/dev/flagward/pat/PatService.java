@@ -1,5 +1,6 @@
 package dev.flagward.pat;
 
+import dev.flagward.credential.LeakedCredentialRevoker;
 import dev.flagward.audit.Actor;
 import dev.flagward.audit.AuditLog;
 import dev.flagward.pat.PatApi.CreatePatRequest;
@@ -7,6 +8,7 @@ import dev.flagward.pat.PatApi.CreatedPat;
 import dev.flagward.pat.PatApi.PatView;
 import dev.flagward.security.CredentialCache;
 import dev.flagward.security.CredentialFormat;
+import dev.flagward.security.Rotation;
 import dev.flagward.security.UserPrincipal;
 import dev.flagward.web.AdvisoryLocks;
 import dev.flagward.web.ApiException;
@@ -17,11 +19,12 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 
 /** Personal access tokens of the signed-in user (SPEC §5.4–5.7). */
 @ApplicationScoped
-public class PatService {
+public class PatService implements LeakedCredentialRevoker {
 
     private final PatRepository pats;
     private final AuditLog audit;
@@ -38,7 +41,11 @@ public class PatService {
     }
 
     public Uni<List<PatView>> list(UserPrincipal user) {
-        return Panache.withSession(() -> pats.listOf(user.id())).map(list -> list.stream().map(PatView::of).toList());
+        return Panache.withSession(() -> pats.listOf(user.id())).map(list -> {
+            java.util.Map<String, Long> ids = new java.util.HashMap<>();
+            list.forEach(pat -> ids.put(pat.selector, pat.id));
+            return list.stream().map(pat -> PatView.of(pat, ids)).toList();
+        });
     }
 
     public Uni<CreatedPat> create(UserPrincipal user, CreatePatRequest request, Actor actor) {
@@ -79,7 +86,49 @@ public class PatService {
                 .transform(e -> ApiException.nameExists("You already have a personal access token described \"" + description + "\"."))
                 .call(pat -> cache.refresh(PatCredentialSource.KIND, pat.selector))
                 .map(pat -> new CreatedPat(pat.id, pat.description, pat.expiresAt, pat.createdAt, pat.seenAt, pat.userId,
-                        minted.secret()));
+                        minted.secret(), null));
+    }
+
+    /**
+     * Rotates one of the user's PATs: a new secret with the same description and expiry, and the old one kept until
+     * the overlap ends (Rotation). Another user's or an unknown PAT → 404; an expired one → 400.
+     */
+    public Uni<CreatedPat> rotate(UserPrincipal user, long id, Rotation.Request request, Actor actor) {
+        Instant now = clock.instant();
+        Instant overlapEnd = Rotation.overlapEnd(request, now);
+        CredentialFormat.Minted minted = CredentialFormat.mint(PatCredentialSource.PREFIX);
+        return Panache.withTransaction(() -> AdvisoryLocks.hold("pat:" + user.id())
+                        .chain(() -> pats.findOwned(id, user.id()))
+                        .chain(old -> {
+                            if (old == null) {
+                                throw ApiException.notFound("You have no personal access token with id " + id + ".");
+                            }
+                            Rotation.requireLive(old.expiresAt, now, "The personal access token");
+                            if (old.replacedBy != null) {
+                                throw ApiException.badData("The personal access token was already rotated; rotate its "
+                                        + "replacement instead.", "/params/id");
+                            }
+                            PatView before = PatView.of(old);
+                            Pat fresh = new Pat();
+                            fresh.userId = user.id();
+                            fresh.selector = minted.selector();
+                            fresh.verifier = minted.verifier();
+                            fresh.description = old.description;
+                            fresh.expiresAt = old.expiresAt;
+                            fresh.createdAt = now;
+                            fresh.replaces = old.selector;
+                            // The old one is marked first: the description is unique among PATs not replaced.
+                            old.expiresAt = Rotation.oldExpiry(old.expiresAt, overlapEnd);
+                            old.replacedBy = fresh.selector;
+                            return pats.flush().chain(() -> pats.persistAndFlush(fresh))
+                                    .call(saved -> audit.record("pat-rotated", actor, java.util.Map.of(
+                                            "pat", PatView.of(saved), "replaces", old.id, "oldExpiresAt", old.expiresAt), before))
+                                    .map(saved -> new Pat[]{saved, old});
+                        }))
+                .call(pair -> cache.refresh(PatCredentialSource.KIND, pair[0].selector))
+                .call(pair -> cache.refresh(PatCredentialSource.KIND, pair[1].selector))
+                .map(pair -> new CreatedPat(pair[0].id, pair[0].description, pair[0].expiresAt, pair[0].createdAt,
+                        pair[0].seenAt, pair[0].userId, minted.secret(), pair[1].id));
     }
 
     /** Deletes one of the user's PATs; another user's PAT is answered as unknown (404). */
@@ -92,5 +141,32 @@ public class PatService {
                 }))
                 .invoke(pat -> cache.evict(pat.selector))
                 .replaceWithVoid();
+    }
+
+    @Override
+    public String kind() {
+        return PatCredentialSource.KIND;
+    }
+
+    /** A leaked PAT whose secret matches is expired now. */
+    @Override
+    public Uni<Outcome> revokeLeaked(String selector, String secret, Actor actor) {
+        Instant now = clock.instant();
+        return Panache.withTransaction(() -> pats.find("selector", selector).firstResult().chain(pat -> {
+                    if (pat == null || !CredentialFormat.verifies(secret, pat.verifier)) {
+                        return Uni.createFrom().item(Outcome.UNKNOWN);
+                    }
+                    if (!pat.expiresAt.isAfter(now)) {
+                        return Uni.createFrom().item(Outcome.ALREADY_INACTIVE);
+                    }
+                    PatView before = PatView.of(pat);
+                    pat.expiresAt = now;
+                    return pats.flush().call(() -> audit.record("credential-leak-revoked", actor,
+                                    java.util.Map.of("kind", "personal-access-token", "identifier", pat.id, "userId", pat.userId),
+                                    before))
+                            .replaceWith(Outcome.REVOKED);
+                }))
+                .call(outcome -> outcome == Outcome.REVOKED ? cache.refresh(PatCredentialSource.KIND, selector)
+                        : Uni.createFrom().voidItem());
     }
 }

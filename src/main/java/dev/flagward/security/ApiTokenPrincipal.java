@@ -7,9 +7,16 @@ import java.util.List;
  *
  * @param environment the environment, or "*" for admin tokens
  * @param projects    the projects, or ["*"] for all
+ * @param replaces    the selector of the token this one replaced by rotation, or null
+ * @param replacedBy  the selector of the token that replaced this one, or null
  */
 public record ApiTokenPrincipal(String selector, String tokenName, ApiTokenType type, String environment,
-                                List<String> projects) implements Principal {
+                                List<String> projects, String replaces, String replacedBy) implements Principal {
+
+    /** A token that is not part of a rotation. */
+    public ApiTokenPrincipal(String selector, String tokenName, ApiTokenType type, String environment, List<String> projects) {
+        this(selector, tokenName, type, environment, projects, null, null);
+    }
 
     @Override
     public String displayName() {

@@ -21,17 +21,29 @@ public final class SignalApi {
     /** A token as listed and updated: never the secret. */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record SignalEndpointTokenView(long id, String name, long signalEndpointId, Instant createdAt,
-                                          Long createdByUserId) {
+                                          Long createdByUserId,
+                                          @JsonInclude(JsonInclude.Include.NON_NULL) Instant expiresAt,
+                                          @JsonInclude(JsonInclude.Include.NON_NULL) Long replaces,
+                                          @JsonInclude(JsonInclude.Include.NON_NULL) Long replacedBy) {
         static SignalEndpointTokenView of(SignalEndpointToken token) {
             return new SignalEndpointTokenView(token.id, token.name, token.signalEndpointId, token.createdAt,
-                    token.createdByUserId);
+                    token.createdByUserId, token.expiresAt, null, null);
+        }
+
+        /** With the rotation links as ids, from the endpoint's tokens by selector. */
+        static SignalEndpointTokenView of(SignalEndpointToken token, java.util.Map<String, Long> idsBySelector) {
+            return new SignalEndpointTokenView(token.id, token.name, token.signalEndpointId, token.createdAt,
+                    token.createdByUserId, token.expiresAt,
+                    token.replaces == null ? null : idsBySelector.get(token.replaces),
+                    token.replacedBy == null ? null : idsBySelector.get(token.replacedBy));
         }
     }
 
     /** The create response: the only time the token's secret is shown. */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record CreatedSignalEndpointToken(long id, String name, long signalEndpointId, Instant createdAt,
-                                             Long createdByUserId, String token) {
+                                             Long createdByUserId, String token,
+                                             @JsonInclude(JsonInclude.Include.NON_NULL) Long replaces) {
         @Override
         public String toString() {
             return "CreatedSignalEndpointToken[" + id + "]";

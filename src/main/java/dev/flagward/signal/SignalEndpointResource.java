@@ -6,6 +6,8 @@ import dev.flagward.security.Caller;
 import dev.flagward.security.Enterprise;
 import dev.flagward.security.Permission;
 import dev.flagward.security.Revocation;
+import dev.flagward.security.Rotation;
+import dev.flagward.web.OptionalBody;
 import dev.flagward.signal.SignalApi.CreatedSignalEndpointToken;
 import dev.flagward.signal.SignalApi.EndpointSignalList;
 import dev.flagward.signal.SignalApi.SignalEndpointList;
@@ -46,8 +48,11 @@ public class SignalEndpointResource {
     private final SignalEndpointService service;
     private final SignalQueries queries;
     private final Caller caller;
+    private final com.fasterxml.jackson.databind.ObjectMapper mapper;
 
-    public SignalEndpointResource(SignalEndpointService service, SignalQueries queries, Caller caller) {
+    public SignalEndpointResource(SignalEndpointService service, SignalQueries queries, Caller caller,
+                                  com.fasterxml.jackson.databind.ObjectMapper mapper) {
+        this.mapper = mapper;
         this.service = service;
         this.queries = queries;
         this.caller = caller;
@@ -130,6 +135,20 @@ public class SignalEndpointResource {
     public Uni<SignalEndpointTokenView> updateToken(@PathParam("signalEndpointId") String endpointId,
                                                     @PathParam("id") String id, SignalEndpointTokenRequest request) {
         return service.updateToken(id(endpointId), PathParams.positiveId(id, "token"), request, Actor.of(caller));
+    }
+
+    @POST
+    @Path("{signalEndpointId}/tokens/{id}/rotate")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
+    @Operation(operationId = "rotateSignalEndpointToken", summary = "Rotate a signal endpoint token (Flagward)",
+            description = "A new secret with the same name, shown once; the old secret keeps working until oldExpiresAt "
+                    + "(default 24 hours, at most 30 days).")
+    public Uni<Response> rotateToken(@PathParam("signalEndpointId") String endpointId, @PathParam("id") String id,
+                                     String body) {
+        Rotation.Request request = OptionalBody.read(mapper, body, Rotation.Request.class);
+        long endpoint = id(endpointId);
+        return service.rotateToken(endpoint, PathParams.positiveId(id, "token"), request, Actor.of(caller))
+                .map(created -> Created.at("/api/admin/signal-endpoints/" + endpoint + "/tokens/" + created.id(), created));
     }
 
     @DELETE

@@ -1,9 +1,11 @@
 package dev.flagward.signal;
 
+import dev.flagward.credential.LeakedCredentialRevoker;
 import dev.flagward.audit.Actor;
 import dev.flagward.audit.AuditLog;
 import dev.flagward.security.CredentialCache;
 import dev.flagward.security.CredentialFormat;
+import dev.flagward.security.Rotation;
 import dev.flagward.security.SecretBox;
 import dev.flagward.signal.SignalApi.CreatedSignalEndpointToken;
 import dev.flagward.signal.SignalApi.SignalEndpointRequest;
@@ -35,7 +37,7 @@ import java.util.regex.Pattern;
  * and every other replica through the database's notifications.
  */
 @ApplicationScoped
-public class SignalEndpointService {
+public class SignalEndpointService implements LeakedCredentialRevoker {
 
     static final Pattern NAME = Pattern.compile("^[a-z0-9_-]{1,100}$");
     /** Serialises endpoint creation, so the limit and the unique name hold under concurrency. */
@@ -149,7 +151,11 @@ public class SignalEndpointService {
 
     public Uni<List<SignalEndpointTokenView>> tokens(long endpointId) {
         return Panache.withSession(() -> require(endpointId).chain(() -> tokens.listOf(endpointId)))
-                .map(list -> list.stream().map(SignalEndpointTokenView::of).toList());
+                .map(list -> {
+                    java.util.Map<String, Long> ids = new java.util.HashMap<>();
+                    list.forEach(token -> ids.put(token.selector, token.id));
+                    return list.stream().map(token -> SignalEndpointTokenView.of(token, ids)).toList();
+                });
     }
 
     public Uni<CreatedSignalEndpointToken> createToken(long endpointId, SignalEndpointTokenRequest request, Actor actor) {
@@ -176,7 +182,48 @@ public class SignalEndpointService {
                         .call(token -> audit.record("signal-endpoint-token-created", actor, SignalEndpointTokenView.of(token), null)))
                 .call(token -> cache.refresh(SignalTokenCredentialSource.KIND, token.selector))
                 .map(token -> new CreatedSignalEndpointToken(token.id, token.name, token.signalEndpointId, token.createdAt,
-                        token.createdByUserId, minted.secret()));
+                        token.createdByUserId, minted.secret(), null));
+    }
+
+    /**
+     * Rotates an endpoint's token: a new secret with the same name (and expiry), the old one kept until the overlap
+     * ends (Rotation). Unknown endpoint or token → 404; an expired token → 400.
+     */
+    public Uni<CreatedSignalEndpointToken> rotateToken(long endpointId, long id, Rotation.Request request, Actor actor) {
+        java.time.Instant now = clock.instant();
+        java.time.Instant overlapEnd = Rotation.overlapEnd(request, now);
+        CredentialFormat.Minted minted = CredentialFormat.mint(SignalTokenCredentialSource.PREFIX);
+        return Panache.withTransaction(() -> require(endpointId)
+                        .call(() -> AdvisoryLocks.hold("signal-endpoint-tokens:" + endpointId))
+                        .chain(() -> requireToken(endpointId, id))
+                        .chain(old -> {
+                            Rotation.requireLive(old.expiresAt, now, "The token");
+                            if (old.replacedBy != null) {
+                                throw ApiException.badData("The token was already rotated; rotate its replacement instead.",
+                                        "/params/id");
+                            }
+                            SignalEndpointTokenView before = SignalEndpointTokenView.of(old);
+                            SignalEndpointToken fresh = new SignalEndpointToken();
+                            fresh.signalEndpointId = endpointId;
+                            fresh.name = old.name;
+                            fresh.selector = minted.selector();
+                            fresh.verifier = minted.verifier();
+                            fresh.createdAt = now;
+                            fresh.createdByUserId = actor.userId();
+                            fresh.expiresAt = old.expiresAt;
+                            fresh.replaces = old.selector;
+                            old.expiresAt = Rotation.oldExpiry(old.expiresAt, overlapEnd);
+                            old.replacedBy = fresh.selector;
+                            return tokens.persistAndFlush(fresh)
+                                    .call(saved -> audit.record("signal-endpoint-token-rotated", actor, java.util.Map.of(
+                                            "token", SignalEndpointTokenView.of(saved), "replaces", old.id,
+                                            "oldExpiresAt", old.expiresAt), before))
+                                    .map(saved -> new SignalEndpointToken[]{saved, old});
+                        }))
+                .call(pair -> cache.refresh(SignalTokenCredentialSource.KIND, pair[0].selector))
+                .call(pair -> cache.refresh(SignalTokenCredentialSource.KIND, pair[1].selector))
+                .map(pair -> new CreatedSignalEndpointToken(pair[0].id, pair[0].name, pair[0].signalEndpointId,
+                        pair[0].createdAt, pair[0].createdByUserId, minted.secret(), pair[1].id));
     }
 
     public Uni<SignalEndpointTokenView> updateToken(long endpointId, long id, SignalEndpointTokenRequest request, Actor actor) {
@@ -267,5 +314,32 @@ public class SignalEndpointService {
 
     private static void validate(SignalEndpointTokenRequest request) {
         Validation.of(request).requireText(request.name(), "name", 255).orFail();
+    }
+
+    @Override
+    public String kind() {
+        return SignalTokenCredentialSource.KIND;
+    }
+
+    /** A leaked signal endpoint token whose secret matches is expired now. */
+    @Override
+    public Uni<Outcome> revokeLeaked(String selector, String secret, Actor actor) {
+        java.time.Instant now = clock.instant();
+        return Panache.withTransaction(() -> tokens.find("selector", selector).firstResult().chain(token -> {
+                    if (token == null || !CredentialFormat.verifies(secret, token.verifier)) {
+                        return Uni.createFrom().item(Outcome.UNKNOWN);
+                    }
+                    if (token.expiresAt != null && !token.expiresAt.isAfter(now)) {
+                        return Uni.createFrom().item(Outcome.ALREADY_INACTIVE);
+                    }
+                    SignalEndpointTokenView before = SignalEndpointTokenView.of(token);
+                    token.expiresAt = now;
+                    return tokens.flush().call(() -> audit.record("credential-leak-revoked", actor,
+                                    java.util.Map.of("kind", "signal-endpoint-token", "identifier", token.id,
+                                            "signalEndpointId", token.signalEndpointId), before))
+                            .replaceWith(Outcome.REVOKED);
+                }))
+                .call(outcome -> outcome == Outcome.REVOKED ? cache.refresh(SignalTokenCredentialSource.KIND, selector)
+                        : Uni.createFrom().voidItem());
     }
 }

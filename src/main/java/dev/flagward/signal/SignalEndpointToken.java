@@ -37,4 +37,15 @@ public class SignalEndpointToken {
 
     @Column(name = "seen_at")
     public Instant seenAt;
+
+    /** Null: no expiry. Set by rotation, to end the old token's overlap with its replacement. */
+    @Column(name = "expires_at")
+    public Instant expiresAt;
+
+    /** The selector of the token this one replaced by rotation, or null. */
+    public String replaces;
+
+    /** The selector of the token that replaced this one by rotation, or null. */
+    @Column(name = "replaced_by")
+    public String replacedBy;
 }

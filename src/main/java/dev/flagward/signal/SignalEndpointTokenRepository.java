@@ -23,6 +23,7 @@ public class SignalEndpointTokenRepository implements PanacheRepository<SignalEn
     }
 
     public Uni<Long> countOf(long endpointId) {
-        return count("signalEndpointId", endpointId);
+        // A token being replaced does not take a place: rotation works at the limit.
+        return count("signalEndpointId = ?1 and replacedBy is null", endpointId);
     }
 }

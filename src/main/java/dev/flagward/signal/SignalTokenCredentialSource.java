@@ -23,7 +23,7 @@ public class SignalTokenCredentialSource implements CredentialSource {
 
     public static final String KIND = "signal";
     public static final String PREFIX = "signal_";
-    private static final String SELECT = "select id, selector, verifier, name, signal_endpoint_id, created_at, seen_at "
+    private static final String SELECT = "select id, selector, verifier, name, signal_endpoint_id, created_at, seen_at, expires_at "
             + "from signal_endpoint_tokens";
 
     private final Pool pool;
@@ -68,7 +68,9 @@ public class SignalTokenCredentialSource implements CredentialSource {
     }
 
     private static StoredCredential toCredential(Row row) {
-        return new StoredCredential(KIND, row.getString("selector"), row.getBuffer("verifier").getBytes(), null,
+        java.time.OffsetDateTime expires = row.getOffsetDateTime("expires_at");
+        return new StoredCredential(KIND, row.getString("selector"), row.getBuffer("verifier").getBytes(),
+                expires == null ? null : expires.toInstant(),
                 new ScopedTokenPrincipal(row.getLong("id"), row.getString("name"), row.getLong("signal_endpoint_id")),
                 row.getLong("id"), row.getOffsetDateTime("created_at"), row.getOffsetDateTime("seen_at"));
     }

@@ -1,0 +1,127 @@
+package dev.flagward.credential;
+
+import dev.flagward.security.CredentialFormat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Finds Flagward secrets in files, offline ({@code bin/secret-scan PATH...}): the v2 shape by position ({@code v2_},
+ * a 22-character selector, {@code _}, 43 characters, a 6-character checksum), and the prefix before it, kept only
+ * when the checksum over prefix and body verifies. A string that fails the checksum is never printed. With
+ * {@code --revoke URL --admin-token T} the secrets found are sent to {@code POST /api/admin/credentials/revoke-leaked}.
+ */
+public final class SecretScanner {
+
+    /** The part after the prefix; base64url may contain '_' and '-', so the lengths do the parsing. */
+    private static final Pattern TAIL = Pattern.compile("v2_[A-Za-z0-9_-]{22}_[A-Za-z0-9_-]{43}[A-Za-z0-9]{6}");
+    /** Characters a prefix can hold: API token scopes ({@code project:environment.}, {@code *}, {@code []}), {@code user:}, {@code signal_}. */
+    private static final Pattern PREFIX_CHARS = Pattern.compile("[A-Za-z0-9_*\\[\\]:.-]");
+    private static final int MAX_PREFIX = 210;
+    private static final long MAX_FILE_BYTES = 64L * 1024 * 1024;
+
+    private SecretScanner() {
+    }
+
+    /** The verified secrets in a text, in order of appearance, each once. */
+    public static List<String> scan(String text) {
+        Set<String> found = new LinkedHashSet<>();
+        Matcher tail = TAIL.matcher(text);
+        int from = 0;
+        while (from < text.length() && tail.find(from)) {
+            int start = tail.start();
+            int end = tail.end();
+            // The longest run of prefix characters before "v2_"; the real prefix is one of its suffixes (or empty).
+            int runStart = start;
+            while (runStart > 0 && start - runStart < MAX_PREFIX
+                    && PREFIX_CHARS.matcher(String.valueOf(text.charAt(runStart - 1))).matches()) {
+                runStart--;
+            }
+            String match = null;
+            for (int prefixStart = runStart; prefixStart <= start && match == null; prefixStart++) {
+                String candidate = text.substring(prefixStart, end);
+                if (CredentialFormat.isV2Shaped(candidate) && CredentialFormat.checksumMatches(candidate)) {
+                    match = candidate;
+                }
+            }
+            if (match != null) {
+                found.add(match);
+                from = end;
+            } else {
+                from = start + 1;
+            }
+        }
+        return new ArrayList<>(found);
+    }
+
+    /** Every regular file under the paths (directories recursively), skipping very large ones. */
+    public static List<String> scan(List<Path> paths) throws IOException {
+        Set<String> found = new LinkedHashSet<>();
+        for (Path root : paths) {
+            try (Stream<Path> files = Files.walk(root)) {
+                for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+                    if (Files.size(file) <= MAX_FILE_BYTES) {
+                        // Secrets are ASCII: reading bytes as Latin-1 never fails, whatever the file holds.
+                        found.addAll(scan(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1)));
+                    }
+                }
+            }
+        }
+        return new ArrayList<>(found);
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<Path> paths = new ArrayList<>();
+        String revokeUrl = null;
+        String adminToken = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--revoke" -> revokeUrl = i + 1 < args.length ? args[++i] : null;
+                case "--admin-token" -> adminToken = i + 1 < args.length ? args[++i] : null;
+                default -> paths.add(Path.of(args[i]));
+            }
+        }
+        if (paths.isEmpty() || (revokeUrl == null) != (adminToken == null)) {
+            System.err.println("Usage: bin/secret-scan PATH... [--revoke URL --admin-token T]");
+            System.exit(2);
+        }
+        List<String> secrets = scan(paths);
+        if (revokeUrl == null) {
+            secrets.forEach(System.out::println);
+            return;
+        }
+        HttpClient http = HttpClient.newHttpClient();
+        String endpoint = revokeUrl.replaceAll("/+$", "") + "/api/admin/credentials/revoke-leaked";
+        for (int from = 0; from < secrets.size(); from += LeakedSecrets.MAX_SECRETS) {
+            List<String> batch = secrets.subList(from, Math.min(secrets.size(), from + LeakedSecrets.MAX_SECRETS));
+            StringBuilder body = new StringBuilder("{\"secrets\":[");
+            for (int i = 0; i < batch.size(); i++) {
+                body.append(i == 0 ? "" : ",").append('"').append(batch.get(i)).append('"');
+            }
+            body.append("]}");
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(endpoint))
+                    .header("Authorization", adminToken).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
+            System.out.println(batch.size() + " secrets sent: HTTP " + response.statusCode() + " " + response.body());
+            if (response.statusCode() != 200) {
+                System.exit(1);
+            }
+        }
+        if (secrets.isEmpty()) {
+            System.out.println("no Flagward secrets found");
+        }
+    }
+}

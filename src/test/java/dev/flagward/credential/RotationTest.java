@@ -1,0 +1,249 @@
+package dev.flagward.credential;
+
+import dev.flagward.support.Db;
+import dev.flagward.support.TestClock;
+import dev.flagward.support.Users;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static dev.flagward.support.Api.ADMIN;
+import static dev.flagward.support.Api.BOOTSTRAP_BACKEND;
+import static dev.flagward.support.Api.admin;
+import static dev.flagward.support.Api.as;
+import static dev.flagward.support.Api.createToken;
+import static dev.flagward.support.Api.error;
+import static dev.flagward.support.Api.iso;
+import static dev.flagward.support.Api.json;
+import static dev.flagward.support.Api.unique;
+import static dev.flagward.support.Api.validate;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Rotation with overlap of API tokens and PATs (signal endpoint tokens: SignalTokenRotationTest). */
+@QuarkusTest
+class RotationTest {
+
+    @Inject
+    Pool pool;
+    @Inject
+    TestClock clock;
+
+    private Instant now;
+
+    @BeforeEach
+    void freeze() {
+        now = Instant.now();
+        clock.freezeAt(now);
+    }
+
+    @AfterEach
+    void reset() {
+        clock.reset();
+    }
+
+    private static String selector(String secret) {
+        int mark = secret.indexOf("v2_");
+        return secret.substring(mark + 3, mark + 25);
+    }
+
+    private static io.restassured.response.Response rotate(String as, String token, Object body) {
+        var request = RestAssured.given().header("Authorization", as);
+        if (body != null) {
+            request = request.contentType(ContentType.JSON).body(body);
+        }
+        return request.post("/api/admin/api-tokens/{t}/rotate", token);
+    }
+
+    @Test
+    void anApiTokenRotatesWithOverlapThenOnlyTheNewOneWorks() {
+        String name = unique("rotated");
+        String old = (String) createToken(Map.of("tokenName", name, "type", "backend", "environment", "production",
+                "projects", List.of("default"))).get("secret");
+        Instant end = now.plus(Duration.ofHours(2));
+
+        JsonPath created = rotate(ADMIN, old, Map.of("oldExpiresAt", iso(end))).then().statusCode(201).extract().jsonPath();
+        String fresh = created.getString("secret");
+        assertTrue(fresh.startsWith("default:production.v2_"), fresh);
+        assertNotEquals(old, fresh);
+        assertEquals(name, created.getString("tokenName"));
+        assertEquals("backend", created.getString("type"));
+        assertEquals("production", created.getString("environment"));
+        assertEquals(List.of("default"), created.getList("projects"));
+        assertNull(created.getString("expiresAt"));
+        assertEquals(selector(old), created.getString("replaces"));
+
+        // Both work during the overlap; lists link them both ways.
+        validate(old, fresh).body("tokens", hasSize(2));
+        JsonPath listed = admin().get("/api/admin/api-tokens/" + name).then().statusCode(200).extract().jsonPath();
+        assertEquals(2, listed.getList("tokens").size());
+        Map<String, Object> oldListed = listed.getMap("tokens.find { it.secret == '" + selector(old) + "' }");
+        Map<String, Object> newListed = listed.getMap("tokens.find { it.secret == '" + selector(fresh) + "' }");
+        assertEquals(selector(fresh), oldListed.get("replacedBy"));
+        assertEquals(Instant.parse((String) oldListed.get("expiresAt")), end.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        assertEquals(selector(old), newListed.get("replaces"));
+        assertFalse(newListed.containsKey("replacedBy"));
+
+        // After the overlap only the new one.
+        clock.freezeAt(end.plusSeconds(1));
+        validate(old, fresh).body("tokens.token", org.hamcrest.Matchers.contains(fresh));
+        error(as(old).get("/api/admin/api-tokens").then(), 401, "UnauthorizedError");
+
+        // The event names both, never a secret.
+        String events = admin().get("/api/admin/events?type=api-token-rotated").then().statusCode(200).extract().asString();
+        assertTrue(events.contains(selector(old)) && events.contains(selector(fresh)), events);
+        assertFalse(events.contains(old) || events.contains(fresh));
+        Db.assertSecretNotStored(pool, "api_tokens", fresh);
+        Db.assertSecretNotStored(pool, "events", fresh);
+    }
+
+    @Test
+    void theDefaultOverlapIs24HoursAndAnEarlierExpiryStays() {
+        String secret = (String) createToken(Map.of("tokenName", unique("d"), "type", "frontend")).get("secret");
+        String fresh = rotate(ADMIN, secret, null).then().statusCode(201).extract().path("secret");
+        // Stored to the millisecond, as every timestamp the API writes.
+        assertEquals(now.plus(Duration.ofHours(24)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
+                Db.rows(pool, "select expires_at from api_tokens where selector = $1", selector(secret)).get(0)
+                        .getOffsetDateTime(0).toInstant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        validate(secret, fresh).body("tokens", hasSize(2));
+
+        Instant soon = now.plus(Duration.ofHours(1));
+        String expiring = (String) createToken(Map.of("tokenName", unique("e"), "type", "client", "expiresAt", iso(soon))).get("secret");
+        JsonPath created = rotate(ADMIN, selector(expiring), Map.of("oldExpiresAt", iso(now.plus(Duration.ofDays(3)))))
+                .then().statusCode(201).extract().jsonPath();
+        // The old one keeps its sooner expiry; the new one inherits the token's expiry.
+        assertEquals(soon.truncatedTo(java.time.temporal.ChronoUnit.MILLIS), Instant.parse(created.getString("expiresAt")));
+        assertEquals(soon.truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
+                Db.rows(pool, "select expires_at from api_tokens where selector = $1", selector(expiring)).get(0)
+                        .getOffsetDateTime(0).toInstant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+    }
+
+    @Test
+    void badInputAndUnknownTokens() {
+        String secret = (String) createToken(Map.of("tokenName", unique("b"), "type", "backend")).get("secret");
+        error(rotate(ADMIN, secret, Map.of("oldExpiresAt", iso(now.minusSeconds(60)))).then(), 400, "BadDataError");
+        error(rotate(ADMIN, secret, Map.of("oldExpiresAt", iso(now.plus(Duration.ofDays(31))))).then(), 400, "BadDataError");
+        error(rotate(ADMIN, secret, Map.of("oldExpiresAt", "tomorrow")).then(), 400, "BadDataError");
+        error(rotate(ADMIN, secret, Map.of("oldExpiresAt", 12)).then(), 400, "BadDataError");
+        error(rotate(ADMIN, secret, "{\"oldExpiresAt\":").then(), 400, "BadDataError");
+        error(RestAssured.given().header("Authorization", ADMIN).contentType("text/plain").body("x")
+                .post("/api/admin/api-tokens/{t}/rotate", secret).then(), 415, "ContentTypeError");
+        // Unknown: a rotation must say it did nothing.
+        error(rotate(ADMIN, "*:development.v2_AAAAAAAAAAAAAAAAAAAAAA_" + "A".repeat(43) + "AAAAAA", null).then(), 404, "NotFoundError");
+        error(rotate(ADMIN, "AAAAAAAAAAAAAAAAAAAAAA", null).then(), 404, "NotFoundError");
+        // Nothing changed by the refusals.
+        assertEquals(1, Db.count(pool, "select count(*) from api_tokens where selector = $1 and expires_at is null "
+                + "and replaced_by is null", selector(secret)));
+        // Rotated once: rotate the replacement, not the old one again. Expired: nothing to overlap with.
+        rotate(ADMIN, secret, null).then().statusCode(201);
+        error(rotate(ADMIN, secret, null).then(), 400, "BadDataError");
+        String expired = (String) createToken(Map.of("tokenName", unique("x"), "type", "backend",
+                "expiresAt", iso(now.plusSeconds(5)))).get("secret");
+        clock.freezeAt(now.plusSeconds(10));
+        error(rotate(ADMIN, expired, null).then(), 400, "BadDataError");
+    }
+
+    @Test
+    void whoMayUpdateMayRotate() {
+        Users.TestUser editor = Users.withRole("Editor");
+        Users.TestUser viewer = Users.withRole("Viewer");
+        String backend = (String) createToken(Map.of("tokenName", unique("p"), "type", "backend")).get("secret");
+        error(rotate(viewer.pat(), backend, null).then(), 403, "PermissionError");
+        error(RestAssured.given().post("/api/admin/api-tokens/{t}/rotate", backend).then(), 401, "AuthenticationRequired");
+        // Editors may update (so rotate) client, backend and frontend tokens, not admin tokens.
+        error(rotate(editor.pat(), ADMIN, null).then(), 403, "PermissionError");
+        assertEquals(0, Db.count(pool, "select count(*) from api_tokens where type = 'admin' and replaced_by is not null"));
+        rotate(editor.pat(), backend, null).then().statusCode(201);
+    }
+
+    @Test
+    void aVerbatimBootstrapSecretRotatesIntoAV2One() {
+        JsonPath created = rotate(ADMIN, BOOTSTRAP_BACKEND, Map.of("oldExpiresAt", iso(now.plus(Duration.ofDays(30)))))
+                .then().statusCode(201).extract().jsonPath();
+        String fresh = created.getString("secret");
+        try {
+            assertTrue(fresh.startsWith("default:development.v2_"), fresh);
+            assertTrue(created.getString("replaces").startsWith("legacy-"), created.getString("replaces"));
+            validate(BOOTSTRAP_BACKEND, fresh).body("tokens", hasSize(2));
+        } finally {
+            // The bootstrap secret is shared by other tests: back as it was.
+            Db.rows(pool, "update api_tokens set expires_at = null, replaced_by = null where selector = $1",
+                    created.getString("replaces"));
+            Db.rows(pool, "delete from api_tokens where selector = $1", selector(fresh));
+        }
+    }
+
+    // ------------------------------------------------------------------ personal access tokens
+
+    private static io.restassured.response.Response rotatePat(String pat, Object id, Object body) {
+        var request = RestAssured.given().header("Authorization", pat);
+        if (body != null) {
+            request = request.contentType(ContentType.JSON).body(body);
+        }
+        return request.post("/api/admin/user/tokens/{id}/rotate", id);
+    }
+
+    @Test
+    void aPatRotatesKeepingItsDescription() {
+        clock.reset(); // the user signs in at the real time
+        Users.TestUser user = Users.withRole("Editor");
+        long oldId = as(user.pat()).get("/api/admin/user/tokens").then().extract().jsonPath().getLong("pats[0].id");
+        Instant start = Instant.now();
+        clock.freezeAt(start);
+        JsonPath created = rotatePat(user.pat(), oldId, Map.of("oldExpiresAt", iso(start.plus(Duration.ofMinutes(10)))))
+                .then().statusCode(201).extract().jsonPath();
+        String fresh = created.getString("secret");
+        assertTrue(fresh.startsWith("user:v2_"));
+        assertEquals("test pat", created.getString("description"));
+        assertEquals(oldId, created.getLong("replaces"));
+        long newId = created.getLong("id");
+
+        as(user.pat()).get("/api/admin/user").then().statusCode(200);
+        as(fresh).get("/api/admin/user").then().statusCode(200);
+        JsonPath list = as(fresh).get("/api/admin/user/tokens").then().statusCode(200).extract().jsonPath();
+        assertEquals(newId, list.getLong("pats.find { it.id == " + oldId + " }.replacedBy"));
+        assertEquals(oldId, list.getLong("pats.find { it.id == " + newId + " }.replaces"));
+        // The description is the new PAT's now: a third one with it is refused.
+        error(json(fresh, Map.of("description", "test pat", "expiresAt", iso(start.plus(Duration.ofDays(2)))))
+                .post("/api/admin/user/tokens").then(), 409, "NameExistsError");
+
+        clock.freezeAt(start.plus(Duration.ofMinutes(11)));
+        error(as(user.pat()).get("/api/admin/user").then(), 401, "UnauthorizedError");
+        as(fresh).get("/api/admin/user").then().statusCode(200);
+        String events = admin().get("/api/admin/events?type=pat-rotated").then().extract().asString();
+        assertFalse(events.contains(fresh) || events.contains(user.pat()));
+    }
+
+    @Test
+    void onlyYourOwnPatAndAtTheLimit() {
+        clock.reset();
+        Users.TestUser owner = Users.withRole("Editor");
+        Users.TestUser other = Users.withRole("Editor");
+        long ownerPat = as(owner.pat()).get("/api/admin/user/tokens").then().extract().jsonPath().getLong("pats[0].id");
+        error(rotatePat(other.pat(), ownerPat, null).then(), 404, "NotFoundError");
+        error(rotatePat(owner.pat(), 999_999_999, null).then(), 404, "NotFoundError");
+        error(rotatePat(owner.pat(), "abc", null).then(), 400, "BadDataError");
+        error(rotatePat(ADMIN, ownerPat, null).then(), 403, "ForbiddenError");
+        // At the limit of 10 PATs, a rotation still works (the replaced one does not take a place).
+        for (int i = 1; i < 10; i++) {
+            Users.createPat(owner.cookie(), "pat " + i);
+        }
+        rotatePat(owner.pat(), ownerPat, null).then().statusCode(201);
+    }
+}

@@ -1,0 +1,87 @@
+package dev.flagward.signal;
+
+import dev.flagward.license.LicenseService;
+import dev.flagward.support.Licenses;
+import dev.flagward.support.TestClock;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import static dev.flagward.signal.Signals.ENDPOINTS;
+import static dev.flagward.support.Api.ADMIN;
+import static dev.flagward.support.Api.error;
+import static dev.flagward.support.Api.iso;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Rotation with overlap of signal endpoint tokens. */
+@QuarkusTest
+class SignalTokenRotationTest {
+
+    @Inject
+    Pool pool;
+    @Inject
+    LicenseService license;
+    @Inject
+    TestClock clock;
+
+    @BeforeEach
+    void licensed() {
+        Licenses.remove(pool, license);
+        Licenses.installGenerous();
+    }
+
+    @AfterEach
+    void reset() {
+        clock.reset();
+    }
+
+    @Test
+    void aSignalTokenRotatesWithOverlap() {
+        Signals.Endpoint endpoint = Signals.create();
+        String old = Signals.token(endpoint);
+        long oldId = RestAssured.given().header("Authorization", ADMIN).get(ENDPOINTS + "/" + endpoint.id() + "/tokens")
+                .then().extract().jsonPath().getLong("signalEndpointTokens[0].id");
+        Instant now = Instant.now();
+        clock.freezeAt(now);
+
+        JsonPath created = RestAssured.given().header("Authorization", ADMIN).contentType(ContentType.JSON)
+                .body(Map.of("oldExpiresAt", iso(now.plus(Duration.ofMinutes(5)))))
+                .post(ENDPOINTS + "/" + endpoint.id() + "/tokens/" + oldId + "/rotate")
+                .then().statusCode(201).extract().jsonPath();
+        String fresh = created.getString("token");
+        assertTrue(fresh.startsWith("signal_v2_"), fresh);
+        assertEquals(oldId, created.getLong("replaces"));
+        long newId = created.getLong("id");
+
+        Signals.send(endpoint, old, "{\"a\":1}").then().statusCode(202);
+        Signals.send(endpoint, fresh, "{\"a\":2}").then().statusCode(202);
+        JsonPath tokens = RestAssured.given().header("Authorization", ADMIN).get(ENDPOINTS + "/" + endpoint.id() + "/tokens")
+                .then().statusCode(200).extract().jsonPath();
+        assertEquals(newId, tokens.getLong("signalEndpointTokens.find { it.id == " + oldId + " }.replacedBy"));
+        assertEquals(oldId, tokens.getLong("signalEndpointTokens.find { it.id == " + newId + " }.replaces"));
+
+        clock.freezeAt(now.plus(Duration.ofMinutes(6)));
+        error(Signals.send(endpoint, old, "{\"a\":3}").then(), 401, "UnauthorizedError");
+        Signals.send(endpoint, fresh, "{\"a\":4}").then().statusCode(202);
+
+        // Unknown token or endpoint → 404; bad overlap → 400.
+        error(RestAssured.given().header("Authorization", ADMIN).post(ENDPOINTS + "/" + endpoint.id() + "/tokens/999999/rotate")
+                .then(), 404, "NotFoundError");
+        error(RestAssured.given().header("Authorization", ADMIN).post(ENDPOINTS + "/999999/tokens/" + newId + "/rotate")
+                .then(), 404, "NotFoundError");
+        error(RestAssured.given().header("Authorization", ADMIN).contentType(ContentType.JSON)
+                .body(Map.of("oldExpiresAt", iso(clock.instant().plus(Duration.ofDays(40)))))
+                .post(ENDPOINTS + "/" + endpoint.id() + "/tokens/" + newId + "/rotate").then(), 400, "BadDataError");
+    }
+}
