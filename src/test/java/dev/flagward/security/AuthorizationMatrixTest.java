@@ -98,6 +98,12 @@ class AuthorizationMatrixTest {
                 new Endpoint("GET", "/api/admin/user", null, row(401, 403, 403, 200, 200, 200)),
                 new Endpoint("GET", "/api/admin/user/tokens", null, row(401, 403, 403, 200, 200, 200)),
                 new Endpoint("DELETE", "/api/admin/user/tokens/999999", null, row(401, 403, 403, 404, 404, 404)),
+                // Rotation: whoever may update (API tokens), the owner (PATs), Admin (signal tokens); unknown is 404.
+                new Endpoint("POST", "/api/admin/api-tokens/AAAAAAAAAAAAAAAAAAAAAA/rotate", null, row(401, 403, 404, 404, 404, 403)),
+                new Endpoint("POST", "/api/admin/user/tokens/999999/rotate", null, row(401, 403, 403, 404, 404, 404)),
+                new Endpoint("POST", "/api/admin/signal-endpoints/999999/tokens/1/rotate", null, row(401, 403, 404, 404, 403, 403)),
+                new Endpoint("POST", "/api/admin/credentials/revoke-leaked", () -> Map.of("secrets", java.util.List.of("x")),
+                        row(401, 403, 200, 200, 403, 403)),
                 new Endpoint("GET", "/api/admin/signal-endpoints", null, row(401, 403, 200, 200, 403, 403)),
                 new Endpoint("POST", "/api/admin/signal-endpoints", () -> Map.of("name", unique("m").toLowerCase()),
                         row(401, 403, 201, 201, 403, 403)),
