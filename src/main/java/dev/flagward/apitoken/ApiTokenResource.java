@@ -1,5 +1,10 @@
 package dev.flagward.apitoken;
 
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.HeaderParam;
+import dev.flagward.web.ETags;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import dev.flagward.apitoken.ApiTokenApi.ApiTokenList;
 import dev.flagward.apitoken.ApiTokenApi.CreateApiTokenRequest;
 import dev.flagward.apitoken.ApiTokenApi.UpdateApiTokenRequest;
@@ -53,9 +58,11 @@ public class ApiTokenResource {
     @Access(Permission.READ_API_TOKEN)
     @Operation(operationId = "getAllApiTokens", summary = "Get API tokens",
             description = "All API tokens the caller may see; never the secrets.")
-    public Uni<ApiTokenList> list() {
+    @APIResponse(responseCode = "200", description = "With a weak ETag; If-None-Match that matches → 304 without a body",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiTokenList.class)))
+    public Uni<Response> list(@HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         // Served from memory: no database round trip, on the event loop.
-        return Uni.createFrom().item(() -> new ApiTokenList(service.list(caller.principal())));
+        return Uni.createFrom().item(() -> ETags.ok(mapper, new ApiTokenList(service.list(caller.principal())), ifNoneMatch));
     }
 
     @GET
@@ -71,6 +78,7 @@ public class ApiTokenResource {
     @Access(Permission.CREATE_API_TOKEN)
     @Operation(operationId = "createApiToken", summary = "Create API token",
             description = "Creates a client, backend or frontend token. The secret is in this response only.")
+    @APIResponse(responseCode = "201", description = "Created; Location names the new resource")
     public Uni<Response> create(CreateApiTokenRequest request) {
         return service.create(request, Actor.of(caller)).map(view -> Created.at("api-tokens", view));
     }
@@ -97,6 +105,7 @@ public class ApiTokenResource {
             description = "A new secret for the same token (name, type, environment, projects, expiry), shown once; the old "
                     + "secret keeps working until oldExpiresAt (default 24 hours, at most 30 days). {token} is the secret or "
                     + "the identifier shown in lists; an unknown token is 404.")
+    @APIResponse(responseCode = "201", description = "Created; Location names the new resource")
     public Uni<Response> rotate(@PathParam("token") String token, String body) {
         Rotation.Request request = OptionalBody.read(mapper, body, Rotation.Request.class);
         return service.rotate(token, request, Actor.of(caller), caller.principal()).map(view -> Created.at("api-tokens", view));

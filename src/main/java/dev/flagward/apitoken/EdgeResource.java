@@ -5,6 +5,7 @@ import dev.flagward.apitoken.ApiTokenApi.ValidateRequest;
 import dev.flagward.apitoken.ApiTokenApi.ValidateResponse;
 import dev.flagward.apitoken.ApiTokenApi.ValidatedToken;
 import dev.flagward.security.ApiTokenPrincipal;
+import dev.flagward.security.ApiTokenType;
 import dev.flagward.security.Authenticator;
 import dev.flagward.web.Validation;
 import io.smallrye.mutiny.Uni;
@@ -41,7 +42,7 @@ public class EdgeResource {
     @POST
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "validateTokens", summary = "Which of these secrets are valid client, backend or frontend tokens")
+    @Operation(operationId = "getValidTokens", summary = "Which of these secrets are valid client, backend or frontend tokens")
     public Uni<ValidateResponse> validate(ValidateRequest request, @HeaderParam("UNLEASH-INSTANCEID") String instanceId) {
         Validation.of(request)
                 .check(request.tokens() != null, "The tokens property is required: a list of secrets.", "tokens")
@@ -79,7 +80,10 @@ public class EdgeResource {
 
     private static ValidatedToken toValidated(String secret, dev.flagward.security.Principal principal) {
         if (principal instanceof ApiTokenPrincipal token && token.type().isSdk()) {
-            return new ValidatedToken(secret, token.type().wireName(), token.projects(), token.environment());
+            // As Unleash 7 answers here: a backend token is "client" (Edge releases before the backend type know
+            // only client, frontend and admin); lists and create responses keep "backend".
+            String type = token.type() == ApiTokenType.BACKEND ? ApiTokenType.CLIENT.wireName() : token.type().wireName();
+            return new ValidatedToken(secret, type, token.projects(), token.environment());
         }
         return null;
     }

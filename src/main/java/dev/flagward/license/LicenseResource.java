@@ -1,5 +1,6 @@
 package dev.flagward.license;
 
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import dev.flagward.audit.Actor;
 import dev.flagward.license.LicenseApi.LicenseCheck;
 import dev.flagward.license.LicenseApi.LicenseView;
@@ -49,6 +50,7 @@ public class LicenseResource {
     @Operation(operationId = "updateLicense", summary = "Update license",
             description = "Installs a signed license. Invalid, forged, expired or older licenses are refused with 400 "
                     + "and the installed license stays.")
+    @APIResponse(responseCode = "201", description = "Created; Location names the new resource")
     public Uni<Response> install(UpdateLicenseRequest request) {
         Validation.of(request).check(request.token() != null, "The token property is required.", "token").orFail();
         return license.install(request.token(), Actor.of(caller)).map(view -> Created.at("/api/admin/license", view));

@@ -1,5 +1,10 @@
 package dev.flagward.pat;
 
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.HeaderParam;
+import dev.flagward.web.ETags;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import dev.flagward.audit.Actor;
 import dev.flagward.pat.PatApi.CreatePatRequest;
 import dev.flagward.pat.PatApi.PatList;
@@ -49,13 +54,16 @@ public class PatResource {
 
     @GET
     @Operation(operationId = "getPats", summary = "Get all personal access tokens (PATs) for the current user.")
-    public Uni<PatList> list() {
-        return pats.list(user()).map(PatList::new);
+    @APIResponse(responseCode = "200", description = "With a weak ETag; If-None-Match that matches → 304 without a body",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PatList.class)))
+    public Uni<Response> list(@HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
+        return pats.list(user()).map(list -> ETags.ok(mapper, new PatList(list), ifNoneMatch));
     }
 
     @POST
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
     @Operation(operationId = "createPat", summary = "Create a new personal access token (PAT) for the current user.")
+    @APIResponse(responseCode = "201", description = "Created; Location names the new resource")
     public Uni<Response> create(CreatePatRequest request) {
         return pats.create(user(), request, Actor.of(caller))
                 .map(created -> Created.at("/api/admin/user/tokens/" + created.id(), created));
@@ -67,6 +75,7 @@ public class PatResource {
     @Operation(operationId = "rotatePat", summary = "Rotate one of your personal access tokens (Flagward)",
             description = "A new secret with the same description and expiry, shown once; the old secret keeps working "
                     + "until oldExpiresAt (default 24 hours, at most 30 days).")
+    @APIResponse(responseCode = "201", description = "Created; Location names the new resource")
     public Uni<Response> rotate(@PathParam("id") String id, String body) {
         Rotation.Request request = OptionalBody.read(mapper, body, Rotation.Request.class);
         return pats.rotate(user(), PathParams.positiveId(id, "PAT"), request, Actor.of(caller))

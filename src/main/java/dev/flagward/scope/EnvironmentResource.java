@@ -1,5 +1,6 @@
 package dev.flagward.scope;
 
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import dev.flagward.audit.Actor;
 import dev.flagward.scope.ScopeApi.CreateEnvironmentRequest;
 import dev.flagward.scope.ScopeApi.EnvironmentList;
@@ -44,6 +45,7 @@ public class EnvironmentResource {
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
     @Access(Permission.ADMIN)
     @Operation(operationId = "createEnvironment", summary = "Create an environment")
+    @APIResponse(responseCode = "201", description = "Created; Location names the new resource")
     public Uni<Response> create(CreateEnvironmentRequest request) {
         return scopes.createEnvironment(request, Actor.of(caller)).map(environment ->
                 Created.at("/api/admin/environments/" + environment.name(), environment));

@@ -1,5 +1,6 @@
 package dev.flagward.scope;
 
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import dev.flagward.audit.Actor;
 import dev.flagward.scope.ScopeApi.CreateProjectRequest;
 import dev.flagward.scope.ScopeApi.ProjectList;
@@ -46,6 +47,7 @@ public class ProjectResource {
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
     @Access(Permission.ADMIN)
     @Operation(operationId = "createProject", summary = "Create a project")
+    @APIResponse(responseCode = "201", description = "Created; Location names the new resource")
     public Uni<Response> create(CreateProjectRequest request) {
         return scopes.createProject(request, Actor.of(caller)).map(project ->
                 Created.at("/api/admin/projects/" + project.id(), project));

@@ -123,6 +123,13 @@ public class CredentialCache {
         store.inGroup(userId).forEach(credential -> evict(credential.selector()));
     }
 
+    /** Evicts this user's credentials of one kind (their sessions, say), except the one with {@code keepSelector}. */
+    public void evictUserCredentials(long userId, String kind, String keepSelector) {
+        store.inGroup(userId).stream()
+                .filter(credential -> credential.kind().equals(kind) && !credential.selector().equals(keepSelector))
+                .forEach(credential -> evict(credential.selector()));
+    }
+
     /** Reloads every credential of this user (role or name changed), so it acts with what the user now is. */
     public Uni<Void> refreshUser(long userId) {
         List<Uni<Void>> reloads = store.inGroup(userId).stream()

@@ -1,5 +1,6 @@
 package dev.flagward.signal;
 
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import dev.flagward.audit.Actor;
 import dev.flagward.security.Access;
 import dev.flagward.security.Caller;
@@ -76,6 +77,7 @@ public class SignalEndpointResource {
     @POST
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
     @Operation(operationId = "createSignalEndpoint", summary = "Create a signal endpoint")
+    @APIResponse(responseCode = "201", description = "Created; Location names the new resource")
     public Uni<Response> create(SignalEndpointRequest request, @Context UriInfo uri) {
         return service.create(request, Actor.of(caller)).map(view ->
                 Created.at("/api/admin/signal-endpoints/" + view.id(), view.at(callUrl(uri, view.name()))));
@@ -122,6 +124,7 @@ public class SignalEndpointResource {
     @Path("{signalEndpointId}/tokens")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
     @Operation(operationId = "addSignalEndpointToken", summary = "Create a signal endpoint token; its secret is in this response only")
+    @APIResponse(responseCode = "201", description = "Created; Location names the new resource")
     public Uni<Response> createToken(@PathParam("signalEndpointId") String endpointId, SignalEndpointTokenRequest request) {
         long endpoint = id(endpointId);
         return service.createToken(endpoint, request, Actor.of(caller)).map((CreatedSignalEndpointToken token) ->
@@ -143,6 +146,7 @@ public class SignalEndpointResource {
     @Operation(operationId = "rotateSignalEndpointToken", summary = "Rotate a signal endpoint token (Flagward)",
             description = "A new secret with the same name, shown once; the old secret keeps working until oldExpiresAt "
                     + "(default 24 hours, at most 30 days).")
+    @APIResponse(responseCode = "201", description = "Created; Location names the new resource")
     public Uni<Response> rotateToken(@PathParam("signalEndpointId") String endpointId, @PathParam("id") String id,
                                      String body) {
         Rotation.Request request = OptionalBody.read(mapper, body, Rotation.Request.class);
@@ -173,6 +177,7 @@ public class SignalEndpointResource {
     @Path("{id}/signing-secret")
     @Operation(operationId = "createSignalEndpointSigningSecret", summary = "Create (or rotate) the signing secret; shown once",
             description = "Calls must then carry a Standard Webhooks signature. A secret it replaces keeps verifying for 24 hours.")
+    @APIResponse(responseCode = "201", description = "Created; Location names the new resource")
     public Uni<Response> createSigningSecret(@PathParam("id") String id) {
         long endpoint = id(id);
         return service.createSigningSecret(endpoint, Actor.of(caller))

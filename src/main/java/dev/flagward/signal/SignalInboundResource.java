@@ -1,5 +1,6 @@
 package dev.flagward.signal;
 
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import dev.flagward.security.AuthenticatedBy;
 import dev.flagward.security.Caller;
 import dev.flagward.security.Enterprise;
@@ -45,6 +46,7 @@ public class SignalInboundResource {
     @Operation(operationId = "callSignalEndpoint", summary = "Call a signal endpoint",
             description = "Stores the JSON object in the body (or {} for none) as a signal of this endpoint; 202 with its "
                     + "id once committed. With a signing secret set, the call must carry a Standard Webhooks signature.")
+    @APIResponse(responseCode = "202", description = "Accepted: {\"id\"} of the stored signal")
     public Uni<Response> call(@PathParam("name") String name, byte[] body,
                               @HeaderParam("webhook-id") String webhookId,
                               @HeaderParam("webhook-timestamp") String webhookTimestamp,

@@ -1,5 +1,10 @@
 package dev.flagward.user;
 
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.CookieParam;
+import jakarta.ws.rs.POST;
 import dev.flagward.security.Access;
 import dev.flagward.security.Caller;
 import dev.flagward.security.Permission;
@@ -31,5 +36,23 @@ public class CurrentUserResource {
     @Operation(operationId = "getMe", summary = "Get the signed-in user and their permissions")
     public Uni<CurrentUser> me() {
         return users.current((UserPrincipal) caller.principal());
+    }
+
+    @POST
+    @Path("change-password")
+    @Access(Permission.SELF)
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
+    @Operation(operationId = "changeMyPassword", summary = "Change your password",
+            description = "{password, confirmPassword, oldPassword}: the current password is required; every other session "
+                    + "of yours ends (the one making this call stays).")
+    public Uni<Response> changePassword(UserApi.ChangeMyPasswordRequest request,
+                                        @CookieParam(dev.flagward.security.Authenticator.SESSION_COOKIE) String session) {
+        if (request == null) {
+            throw dev.flagward.web.ApiException.badData("A body {password, oldPassword} is required.", "/body");
+        }
+        dev.flagward.security.CredentialFormat.Parsed current = session == null ? null
+                : dev.flagward.security.CredentialFormat.parse(session);
+        return users.changeMyPassword((UserPrincipal) caller.principal(), request, current == null ? null : current.selector(),
+                dev.flagward.audit.Actor.of(caller)).map(x -> Response.ok().build());
     }
 }

@@ -31,4 +31,8 @@ public interface UserConfig {
     /** Shortest password accepted when a user is created. */
     @WithDefault("10")
     int minPasswordLength();
+
+    /** A user with no sign-in and no PAT use for this long is listed as inactive (seat management). */
+    @WithDefault("P180D")
+    Duration inactiveAfter();
 }

@@ -1,5 +1,11 @@
 package dev.flagward.user;
 
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.HeaderParam;
+import dev.flagward.web.ETags;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import dev.flagward.audit.Actor;
 import dev.flagward.security.Access;
 import dev.flagward.security.Caller;
@@ -35,21 +41,26 @@ public class UserResource {
 
     private final UserService users;
     private final Caller caller;
+    private final com.fasterxml.jackson.databind.ObjectMapper mapper;
 
-    public UserResource(UserService users, Caller caller) {
+    public UserResource(UserService users, Caller caller, com.fasterxml.jackson.databind.ObjectMapper mapper) {
+        this.mapper = mapper;
         this.users = users;
         this.caller = caller;
     }
 
     @GET
     @Operation(operationId = "getUsers", summary = "Get all users, newest first")
-    public Uni<UserList> list() {
-        return users.list().map(UserList::new);
+    @APIResponse(responseCode = "200", description = "With a weak ETag; If-None-Match that matches → 304 without a body",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UserList.class)))
+    public Uni<Response> list(@HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
+        return users.list().map(list -> ETags.ok(mapper, new UserList(list), ifNoneMatch));
     }
 
     @POST
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
     @Operation(operationId = "createUser", summary = "Create a user")
+    @APIResponse(responseCode = "201", description = "Created; Location names the new resource")
     public Uni<Response> create(CreateUserRequest request) {
         return users.create(request, Actor.of(caller)).map(user -> Created.at("/api/admin/user-admin/" + user.id(), user));
     }
@@ -75,5 +86,62 @@ public class UserResource {
     @Operation(operationId = "deleteUser", summary = "Delete a user: their sessions end and their PATs stop at once")
     public Uni<Response> delete(@PathParam("id") String id) {
         return users.delete(PathParams.positiveId(id, "user"), Actor.of(caller)).map(x -> Response.ok().build());
+    }
+
+    // ------------------------------------------------------------------ seat management
+
+    @GET
+    @Path("search")
+    @Operation(operationId = "searchUsers", summary = "Search users",
+            description = "Live users whose username, email or name contains q (case-insensitive); fewer than 2 characters: none.")
+    public Uni<java.util.List<UserView>> search(@QueryParam("q") String q) {
+        return users.search(q);
+    }
+
+    @GET
+    @Path("admin-count")
+    @Operation(operationId = "getAdminCount", summary = "Get total count of admin accounts")
+    public Uni<UserApi.AdminCount> adminCount() {
+        return users.adminCount();
+    }
+
+    @GET
+    @Path("inactive")
+    @Operation(operationId = "getInactiveUsers", summary = "Get inactive users",
+            description = "Users with no sign-in and no PAT use for FLAGWARD_USERS_INACTIVE_AFTER (180 days).")
+    public Uni<UserApi.InactiveUsers> inactive() {
+        return users.inactive();
+    }
+
+    @POST
+    @Revocation
+    @Path("inactive/delete")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
+    @Operation(operationId = "deleteInactiveUsers", summary = "Delete inactive users",
+            description = "Deletes those of the given users that are inactive; others are left alone. Frees read-only seats at once.")
+    public Uni<Response> deleteInactive(UserApi.IdsRequest request) {
+        return users.deleteInactive(request == null ? null : request.ids(), Actor.of(caller)).map(n -> Response.ok().build());
+    }
+
+    @POST
+    @Path("{id}/change-password")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
+    @Operation(operationId = "changeUserPassword", summary = "Change password for a user",
+            description = "As an Admin. The password must pass validate-password's rules; the user's sessions end.")
+    public Uni<Response> changePassword(@PathParam("id") String id, UserApi.PasswordRequest request) {
+        return users.changePassword(PathParams.positiveId(id, "user"), request == null ? null : request.password(),
+                Actor.of(caller)).map(x -> Response.ok().build());
+    }
+
+    @POST
+    @Path("validate-password")
+    @Access(Permission.READ)
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
+    @Operation(operationId = "validateUserPassword", summary = "Validate password for a user",
+            description = "200 when the password is strong enough: at least 10 characters, an uppercase and a lowercase "
+                    + "letter, a number and a special character; otherwise 400 with one detail per broken rule.")
+    public Response validatePassword(UserApi.PasswordRequest request) {
+        users.validatePassword(request == null ? null : request.password());
+        return Response.ok().build();
     }
 }

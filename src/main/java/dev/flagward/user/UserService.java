@@ -23,6 +23,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -68,7 +69,7 @@ public class UserService {
 
     public Uni<CurrentUser> current(UserPrincipal principal) {
         return get(principal.id()).map(view -> new CurrentUser(view, Arrays.stream(Permission.values())
-                .filter(p -> p.grantedTo(principal.rootRole())).map(Enum::name).toList()));
+                .filter(p -> p.grantedTo(principal.rootRole())).map(p -> new UserApi.PermissionView(p.name())).toList()));
     }
 
     record NewUser(String username, String email, String name, String password, RootRole role) {
@@ -174,6 +175,130 @@ public class UserService {
                 }))
                 .invoke(() -> cache.evictUser(id))
                 .replaceWithVoid();
+    }
+
+    // ------------------------------------------------------------------ seat management (Unleash's user-admin extras)
+
+    /** Live users whose username, email or name contains the query (case-insensitive); fewer than 2 characters: none. */
+    public Uni<List<UserView>> search(String query) {
+        if (query == null || query.strip().length() < 2) {
+            return Uni.createFrom().item(List.of());
+        }
+        String pattern = "%" + query.strip().toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%")
+                .replace("_", "\\_") + "%";
+        return Panache.withSession(() -> users.list("deletedAt is null and (lower(username) like ?1 or lower(email) like ?1 "
+                        + "or lower(name) like ?1) order by id", pattern))
+                .map(list -> list.stream().limit(100).map(UserView::of).toList());
+    }
+
+    /** Admins with a password, Admins without one, service accounts (none in Flagward). */
+    public Uni<UserApi.AdminCount> adminCount() {
+        return pool.query("select count(*) filter (where password_hash is not null) as with_password, "
+                        + "count(*) filter (where password_hash is null) as without_password "
+                        + "from users where deleted_at is null and root_role = 'Admin'").execute()
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    return new UserApi.AdminCount(row.getLong("with_password"), row.getLong("without_password"), 0);
+                });
+    }
+
+    private static final String INACTIVE = """
+            select u.id, u.name, u.email, u.username, u.seen_at, u.created_at, p.pat_seen_at
+              from users u
+              left join lateral (select max(seen_at) as pat_seen_at from personal_access_tokens where user_id = u.id) p on true
+             where u.deleted_at is null
+               and coalesce(greatest(u.seen_at, p.pat_seen_at), u.created_at) < $1
+             order by u.id
+            """;
+
+    /** Live users with no sign-in and no PAT use for {@code flagward.users.inactive-after} (never seen: since created). */
+    public Uni<UserApi.InactiveUsers> inactive() {
+        java.time.OffsetDateTime before = clock.instant().minus(config.inactiveAfter()).atOffset(java.time.ZoneOffset.UTC);
+        return pool.preparedQuery(INACTIVE).execute(Tuple.of(before)).map(rows -> {
+            List<UserApi.InactiveUser> out = new java.util.ArrayList<>();
+            rows.forEach(row -> out.add(new UserApi.InactiveUser(row.getLong("id"), row.getString("name"),
+                    row.getString("email"), row.getString("username"), instant(row, "seen_at"), instant(row, "created_at"),
+                    instant(row, "pat_seen_at"))));
+            return new UserApi.InactiveUsers(1, out);
+        });
+    }
+
+    private static Instant instant(Row row, String column) {
+        java.time.OffsetDateTime value = row.getOffsetDateTime(column);
+        return value == null ? null : value.toInstant();
+    }
+
+    /** Deletes those of the given users that are inactive now (others are left alone), each as a user deletion. */
+    public Uni<Integer> deleteInactive(List<Long> ids, Actor actor) {
+        if (ids == null) {
+            throw ApiException.badData("ids is required: the ids of inactive users to delete.", "/body/ids");
+        }
+        if (ids.size() > 1000 || ids.stream().anyMatch(id -> id == null || id <= 0)) {
+            throw ApiException.badData("ids must be at most 1000 positive user ids.", "/body/ids");
+        }
+        java.util.Set<Long> wanted = new java.util.HashSet<>(ids);
+        return inactive().chain(found -> {
+            List<Long> deletable = found.inactiveUsers().stream().map(UserApi.InactiveUser::id).filter(wanted::contains).toList();
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (Long id : deletable) {
+                chain = chain.call(() -> delete(id, actor));
+            }
+            return chain.replaceWith(deletable.size());
+        });
+    }
+
+    /** 400 with one detail per broken rule. */
+    public void validatePassword(String password) {
+        List<String> problems = PasswordRules.problems(password, config.minPasswordLength());
+        if (!problems.isEmpty()) {
+            throw ApiException.badData(problems.stream().map(p -> new dev.flagward.web.ErrorDetail(p, "/body/password")).toList());
+        }
+    }
+
+    /** An Admin sets a user's password: every session of that user ends (PATs stay). */
+    public Uni<Void> changePassword(long id, String password, Actor actor) {
+        validatePassword(password);
+        return passwords.hash(password).chain(hash -> Panache.withTransaction(() -> users.findLive(id).chain(found -> {
+            User user = require(found, id);
+            user.passwordHash = hash;
+            return users.flush().call(() -> endSessions(id, null))
+                    .call(() -> audit.record("user-password-changed", actor, java.util.Map.of("userId", id), null));
+        }))).invoke(() -> cache.evictUserCredentials(id, SessionCredentialSource.KIND, null)).replaceWithVoid();
+    }
+
+    /** The signed-in user's own: the current password is required; every other session of the user ends. */
+    public Uni<Void> changeMyPassword(UserPrincipal me, UserApi.ChangeMyPasswordRequest request, String currentSessionSelector,
+                                      Actor actor) {
+        Validation.of(request).check(request.oldPassword() != null && !request.oldPassword().isEmpty(),
+                "The current password (oldPassword) is required.", "oldPassword")
+                .check(request.confirmPassword() == null || request.confirmPassword().equals(request.password()),
+                        "password and confirmPassword differ.", "confirmPassword").orFail();
+        validatePassword(request.password());
+        return Panache.withSession(() -> users.findLive(me.id())).chain(found -> {
+            User user = require(found, me.id());
+            Uni<Boolean> matches = user.passwordHash == null ? Uni.createFrom().item(false)
+                    : passwords.matches(request.oldPassword(), user.passwordHash);
+            return matches.invoke(ok -> {
+                if (!ok) {
+                    throw ApiException.badData("The current password is not correct.", "/body/oldPassword");
+                }
+            });
+        }).chain(() -> passwords.hash(request.password())).chain(hash -> Panache.withTransaction(() -> users.findLive(me.id())
+                .chain(user -> {
+                    user.passwordHash = hash;
+                    return users.flush().call(() -> endSessions(me.id(), currentSessionSelector))
+                            .call(() -> audit.record("user-password-changed", actor, java.util.Map.of("userId", me.id()), null));
+                }))).invoke(() -> cache.evictUserCredentials(me.id(), SessionCredentialSource.KIND, currentSessionSelector))
+                .replaceWithVoid();
+    }
+
+    private Uni<Integer> endSessions(long userId, String keepSelector) {
+        // Selectors are never empty: "" keeps none.
+        return Panache.getSession().chain(session -> session
+                .createNativeQuery("delete from sessions where user_id = :id and selector <> :keep")
+                .setParameter("id", userId)
+                .setParameter("keep", keepSelector == null ? "" : keepSelector)
+                .executeUpdate());
     }
 
     /** Every live user as a principal, for loading credentials that act as users. */

@@ -49,7 +49,7 @@ public final class ApiException extends RuntimeException {
     public static ApiException authenticationRequired() {
         return new ApiException(401, "AuthenticationRequired",
                 "You must log in or provide a valid API token to use this endpoint.", null,
-                Map.of("path", "/auth/simple/login", "type", "password"), null);
+                Map.of("path", "/auth/simple/login", "type", "password", "defaultHidden", false), null);
     }
 
     public static ApiException unauthorized(String message) {

@@ -185,7 +185,7 @@ public class ErrorMapper {
         return "an object";
     }
 
-    private static Response respond(ApiException e) {
+    public static Response respond(ApiException e) {
         return respond(UUID.randomUUID().toString(), e);
     }
 

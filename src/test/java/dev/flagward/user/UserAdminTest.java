@@ -133,7 +133,11 @@ class UserAdminTest {
         var viewer = Users.withRole("Viewer");
         as(viewer.pat()).get("/api/admin/user").then().statusCode(200)
                 .body("user.username", is(viewer.username())).body("user.rootRole", is("Viewer"))
-                .body("permissions", hasItem("READ"));
+                .body("permissions.permission", hasItem("READ"))
+                // Unleash's user schema: real values where Flagward has them, Unleash's neutral defaults otherwise.
+                .body("user.isAPI", is(false)).body("user.accountType", is("User")).body("user.seatType", is("Read-only"))
+                .body("user.loginAttempts", is(0)).body("user", org.hamcrest.Matchers.hasKey("imageUrl"))
+                .body("user.imageUrl", org.hamcrest.Matchers.nullValue()).body("user.emailSent", is(false));
         io.restassured.RestAssured.given().cookie("unleash-session", viewer.cookie()).get("/api/admin/user").then()
                 .statusCode(200).body("user.id", is((int) viewer.id()));
         error(as(ADMIN).get("/api/admin/user").then(), 403, "ForbiddenError");

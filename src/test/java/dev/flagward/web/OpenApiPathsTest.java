@@ -35,7 +35,7 @@ class OpenApiPathsTest {
             Map.entry("GET /api/admin/api-tokens/{name}", "getApiTokensByName"),
             Map.entry("PUT /api/admin/api-tokens/{token}", "updateApiToken"),
             Map.entry("DELETE /api/admin/api-tokens/{token}", "deleteApiToken"),
-            Map.entry("POST /edge/validate", ""),
+            Map.entry("POST /edge/validate", "getValidTokens"),
             Map.entry("GET /api/admin/user", ""),
             Map.entry("GET /api/admin/user/tokens", "getPats"),
             Map.entry("POST /api/admin/user/tokens", "createPat"),
@@ -115,6 +115,20 @@ class OpenApiPathsTest {
             }
         });
         assertTrue(missing.isEmpty(), "missing from /q/openapi: " + missing);
+    }
+
+    /** Generated clients take the success code from the document: creations are documented as they answer, 201. */
+    @Test
+    void creationsAreDocumentedAs201() throws Exception {
+        Map<String, JsonNode> documented = documented();
+        for (String endpoint : List.of("POST /api/admin/api-tokens", "POST /api/admin/user/tokens", "POST /api/admin/user-admin",
+                "POST /api/admin/projects", "POST /api/admin/environments", "POST /api/admin/license",
+                "POST /api/admin/signal-endpoints", "POST /api/admin/signal-endpoints/{id}/tokens",
+                "POST /api/admin/api-tokens/{token}/rotate", "POST /api/admin/user/tokens/{id}/rotate")) {
+            JsonNode responses = documented.get(normalized(endpoint)).get("responses");
+            assertTrue(responses.has("201"), endpoint + " documents 201: " + responses);
+            assertTrue(!responses.has("200"), endpoint + " does not document 200: " + responses);
+        }
     }
 
     @Test
