@@ -436,8 +436,9 @@ class ApiTokenResourceTest {
     void bootstrapSecretsWorkAndCanBeAddressedByTheirListedId() {
         validate(dev.flagward.support.Api.BOOTSTRAP_BACKEND, dev.flagward.support.Api.BOOTSTRAP_FRONTEND)
                 .body("tokens", hasSize(2))
-                .body("tokens.find { it.type == 'backend' }.projects", contains("default"))
-                .body("tokens.find { it.type == 'backend' }.environment", is("development"))
+                // Backend tokens are "client" here, as Unleash 7 answers on this endpoint.
+                .body("tokens.find { it.type == 'client' }.projects", contains("default"))
+                .body("tokens.find { it.type == 'client' }.environment", is("development"))
                 .body("tokens.find { it.type == 'frontend' }.environment", is("production"));
         admin().get(TOKENS + "/backend").then().statusCode(200).body("tokens", hasSize(1))
                 .body("tokens[0].projects", contains("default"));
@@ -451,9 +452,9 @@ class ApiTokenResourceTest {
         body.put("tokens", List.of(good, "nope", ADMIN, frontend, "user:v2_" + "a".repeat(70)));
         json(null, body).post("/edge/validate").then().statusCode(200)
                 .body("tokens", hasSize(2))
-                .body("tokens.find { it.type == 'backend' }.token", is(good))
-                .body("tokens.find { it.type == 'backend' }.projects", contains("default"))
-                .body("tokens.find { it.type == 'backend' }.environment", is("production"));
+                .body("tokens.find { it.type == 'client' }.token", is(good))
+                .body("tokens.find { it.type == 'client' }.projects", contains("default"))
+                .body("tokens.find { it.type == 'client' }.environment", is("production"));
         error(json(null, Map.of()).post("/edge/validate").then(), 400, "BadDataError");
         error(json(null, Map.of("tokens", "abc")).post("/edge/validate").then(), 400, "BadDataError");
         error(json(null, Map.of("tokens", List.of(1))).post("/edge/validate").then(), 400, "BadDataError");
