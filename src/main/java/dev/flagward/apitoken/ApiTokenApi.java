@@ -1,5 +1,6 @@
 package dev.flagward.apitoken;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import java.time.Instant;
@@ -27,8 +28,10 @@ public final class ApiTokenApi {
      * A token as listed and created. {@code replaces} and {@code replacedBy} (Flagward's rotation links, listed
      * identifiers) appear only on tokens that are part of a rotation.
      */
-    public record ApiTokenView(String secret, String tokenName, String type, String environment, String project,
-                               List<String> projects, Instant expiresAt, Instant createdAt, Instant seenAt, String alias,
+    public record ApiTokenView(@Schema(required = true) String secret, @Schema(required = true) String tokenName,
+                               @Schema(required = true) String type, @Schema(required = true) String environment,
+                               String project, @Schema(required = true) List<String> projects, Instant expiresAt,
+                               @Schema(required = true) Instant createdAt, Instant seenAt, String alias,
                                boolean secure,
                                @JsonInclude(JsonInclude.Include.NON_NULL) String replaces,
                                @JsonInclude(JsonInclude.Include.NON_NULL) String replacedBy) {
@@ -45,15 +48,16 @@ public final class ApiTokenApi {
         }
     }
 
-    public record ApiTokenList(List<ApiTokenView> tokens) {
+    public record ApiTokenList(@Schema(required = true) List<ApiTokenView> tokens) {
     }
 
     public record ValidateRequest(List<String> tokens) {
     }
 
-    public record ValidatedToken(String token, String type, List<String> projects, String environment) {
+    public record ValidatedToken(@Schema(required = true) String token, @Schema(required = true) String type,
+                                 @Schema(required = true) List<String> projects, @Schema(required = true) String environment) {
     }
 
-    public record ValidateResponse(List<ValidatedToken> tokens) {
+    public record ValidateResponse(@Schema(required = true) List<ValidatedToken> tokens) {
     }
 }

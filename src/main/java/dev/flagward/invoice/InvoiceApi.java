@@ -1,5 +1,6 @@
 package dev.flagward.invoice;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import java.math.BigDecimal;
 import java.util.List;
 
@@ -10,8 +11,9 @@ public final class InvoiceApi {
     }
 
     /** {@code GET /api/admin/invoices}: Unleash's array items. */
-    public record InvoiceSummary(String amountFormatted, boolean paid, String status, String dueDate, String invoiceURL,
-                                 String invoicePDF) {
+    public record InvoiceSummary(@Schema(required = true) String amountFormatted, @Schema(required = true) boolean paid,
+                                 @Schema(required = true) String status, @Schema(required = true) String dueDate,
+                                 @Schema(required = true) String invoiceURL, @Schema(required = true) String invoicePDF) {
     }
 
     public record InvoiceLine(String currency, String description, String lookupKey, BigDecimal quantity,

@@ -1,5 +1,6 @@
 package dev.flagward.pat;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import java.time.Instant;
@@ -16,7 +17,9 @@ public final class PatApi {
 
     /** A PAT as listed: never the secret. */
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record PatView(long id, String description, Instant expiresAt, Instant createdAt, Instant seenAt, long userId,
+    public record PatView(@Schema(required = true) long id, @Schema(required = true) String description,
+                          @Schema(required = true) Instant expiresAt, @Schema(required = true) Instant createdAt, Instant seenAt,
+                          long userId,
                           @JsonInclude(JsonInclude.Include.NON_NULL) Long replaces,
                           @JsonInclude(JsonInclude.Include.NON_NULL) Long replacedBy) {
         static PatView of(Pat pat) {
@@ -33,14 +36,14 @@ public final class PatApi {
 
     /** The create response: the only time the secret is shown. */
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record CreatedPat(long id, String description, Instant expiresAt, Instant createdAt, Instant seenAt, long userId,
-                             String secret, @JsonInclude(JsonInclude.Include.NON_NULL) Long replaces) {
+    public record CreatedPat(@Schema(required = true) long id, String description, Instant expiresAt, Instant createdAt,
+                             Instant seenAt, long userId, @Schema(required = true) String secret, @JsonInclude(JsonInclude.Include.NON_NULL) Long replaces) {
         @Override
         public String toString() {
             return "CreatedPat[" + id + "]";
         }
     }
 
-    public record PatList(List<PatView> pats) {
+    public record PatList(@Schema(required = true) List<PatView> pats) {
     }
 }

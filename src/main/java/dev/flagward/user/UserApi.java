@@ -1,5 +1,6 @@
 package dev.flagward.user;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -25,7 +26,8 @@ public final class UserApi {
      * {@code rootRole} stays the role's name (Unleash sends a number; Flagward's roles have no numbers).
      */
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record UserView(long id, String username, String email, String name, String rootRole, Instant createdAt,
+    public record UserView(@Schema(required = true) long id, String username, String email, String name,
+                           @Schema(required = true) String rootRole, @Schema(required = true) Instant createdAt,
                            Instant seenAt, boolean isAPI, String accountType, String imageUrl, String inviteLink,
                            int loginAttempts, boolean emailSent, String seatType) {
         static UserView of(User user) {
@@ -41,7 +43,7 @@ public final class UserApi {
     public record UserList(List<UserView> users) {
     }
 
-    public record CurrentUser(UserView user, List<PermissionView> permissions) {
+    public record CurrentUser(@Schema(required = true) UserView user, @Schema(required = true) List<PermissionView> permissions) {
     }
 
     public record LoginRequest(String username, String password) {
