@@ -1,5 +1,6 @@
 package dev.flagward.instance;
 
+import dev.flagward.security.Pem;
 import dev.flagward.security.SecretBox;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
@@ -19,7 +20,6 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
-import java.util.Base64;
 import java.util.Map;
 
 /**
@@ -108,8 +108,7 @@ public class InstanceSigningKey {
     }
 
     public static String pem(PublicKey key) {
-        String body = Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(key.getEncoded());
-        return "-----BEGIN PUBLIC KEY-----\n" + body + "\n-----END PUBLIC KEY-----\n";
+        return Pem.encode("PUBLIC KEY", key.getEncoded());
     }
 
     /** The public JWK ({@code kty} OKP, {@code crv} Ed25519) with {@code kid}, {@code use} and {@code alg}. */

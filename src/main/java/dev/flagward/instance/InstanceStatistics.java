@@ -148,9 +148,4 @@ public class InstanceStatistics {
             return stats;
         });
     }
-
-    /** The public half of the instance key. */
-    public Uni<InstanceSigningKey.SigningKey> key() {
-        return signingKey.key();
-    }
 }

@@ -1,5 +1,6 @@
 package dev.flagward.instance;
 
+import dev.flagward.security.Pem;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,7 +17,6 @@ import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,9 +61,8 @@ public final class StatisticsVerifier {
 
     /** The Ed25519 public key of a PEM file ({@code -----BEGIN PUBLIC KEY-----}), as the key endpoint gives it. */
     public static PublicKey publicKey(String pem) {
-        String body = pem.replaceAll("-----(BEGIN|END) PUBLIC KEY-----", "").replaceAll("\\s", "");
         try {
-            return InstanceSigningKey.publicKey(Base64.getDecoder().decode(body));
+            return InstanceSigningKey.publicKey(Pem.decode(pem, "PUBLIC KEY"));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("The key file is not a PEM public key");
         }

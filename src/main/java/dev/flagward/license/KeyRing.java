@@ -1,5 +1,6 @@
 package dev.flagward.license;
 
+import dev.flagward.security.Pem;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -19,7 +20,6 @@ import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -103,10 +103,9 @@ public class KeyRing {
     }
 
     static Key fromPem(String kid, String pem) {
-        String base64 = pem.replaceAll("-----(BEGIN|END) PUBLIC KEY-----", "").replaceAll("\\s", "");
         byte[] der;
         try {
-            der = Base64.getDecoder().decode(base64);
+            der = Pem.decode(pem, "PUBLIC KEY");
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("License key " + kid + " is not a PEM public key");
         }

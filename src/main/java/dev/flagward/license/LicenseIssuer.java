@@ -1,11 +1,11 @@
 package dev.flagward.license;
 
+import dev.flagward.security.Pem;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.jwt.build.JwtClaimsBuilder;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -17,7 +17,6 @@ import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -128,13 +127,8 @@ public final class LicenseIssuer {
         throw new IllegalArgumentException("Supported algorithms: RS256, ES256, EDDSA");
     }
 
-    public static String pem(String type, byte[] der) {
-        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
-        return "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n";
-    }
-
     public static PrivateKey readPrivateKey(String pem) {
-        byte[] der = Base64.getDecoder().decode(pem.replaceAll("-----(BEGIN|END) PRIVATE KEY-----", "").replaceAll("\\s", ""));
+        byte[] der = Pem.decode(pem, "PRIVATE KEY");
         for (String type : new String[]{"RSA", "EC", "Ed25519"}) {
             try {
                 return KeyFactory.getInstance(type).generatePrivate(new PKCS8EncodedKeySpec(der));
@@ -168,8 +162,8 @@ public final class LicenseIssuer {
             KeyPair pair = generate(algorithm);
             Path privateKey = out.resolve(kid + ".private.pem");
             Path publicKey = out.resolve(kid + ".public.pem");
-            Files.writeString(privateKey, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
-            Files.writeString(publicKey, pem("PUBLIC KEY", pair.getPublic().getEncoded()));
+            Files.writeString(privateKey, Pem.encode("PRIVATE KEY", pair.getPrivate().getEncoded()));
+            Files.writeString(publicKey, Pem.encode("PUBLIC KEY", pair.getPublic().getEncoded()));
             System.err.println("Wrote " + privateKey + " (keep it secret) and " + publicKey);
             System.out.println("FLAGWARD_LICENSE_PUBLIC_KEYS=" + kid + "=" + publicKey.toAbsolutePath());
             return;

@@ -2,7 +2,6 @@ package dev.flagward.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 /**
  * A JSON body that may be left out entirely (no body, no Content-Type), such as a rotation's optional
@@ -14,19 +13,15 @@ public final class OptionalBody {
     private OptionalBody() {
     }
 
-    /** The body as {@code type}, or null when there is none; malformed JSON or a wrong field type is 400. */
+    /** The body as {@code type}, or null when there is none; malformed JSON or a wrong field type is 400 BadDataError. */
     public static <T> T read(ObjectMapper mapper, String body, Class<T> type) {
         if (body == null || body.isBlank()) {
             return null;
         }
         try {
             return mapper.readValue(body, type);
-        } catch (MismatchedInputException e) {
-            String field = e.getPath().isEmpty() ? "" : e.getPath().get(0).getFieldName();
-            throw ApiException.badData("The body's " + (field == null || field.isEmpty() ? "content" : field)
-                    + " has the wrong type or format.", "/body" + (field == null || field.isEmpty() ? "" : "/" + field));
         } catch (JsonProcessingException e) {
-            throw ApiException.badData("The body is not valid JSON.", "/body");
+            throw ErrorMapper.fromJson(e); // the same 400 as for any other body
         }
     }
 }
