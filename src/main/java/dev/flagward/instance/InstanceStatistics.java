@@ -53,9 +53,7 @@ public class InstanceStatistics {
                          count(*) filter (where last_seen > $1::timestamptz - interval '30 days') as last30,
                          count(*) filter (where last_seen > $1::timestamptz - interval '60 days') as last60,
                          count(*) filter (where last_seen > $1::timestamptz - interval '90 days') as last90
-                    from (select greatest(u.seen_at, (select max(p.seen_at) from personal_access_tokens p
-                                                       where p.user_id = u.id)) as last_seen
-                            from users u where u.deleted_at is null) seen) a
+                    from user_activity) a
             """;
 
     private final Pool pool;

@@ -203,11 +203,9 @@ public class UserService {
     }
 
     private static final String INACTIVE = """
-            select u.id, u.name, u.email, u.username, u.seen_at, u.created_at, p.pat_seen_at
-              from users u
-              left join lateral (select max(seen_at) as pat_seen_at from personal_access_tokens where user_id = u.id) p on true
-             where u.deleted_at is null
-               and coalesce(greatest(u.seen_at, p.pat_seen_at), u.created_at) < $1
+            select u.id, u.name, u.email, u.username, u.seen_at, u.created_at, a.pat_seen_at
+              from users u join user_activity a on a.user_id = u.id
+             where coalesce(a.last_seen, u.created_at) < $1
              order by u.id
             """;
 
