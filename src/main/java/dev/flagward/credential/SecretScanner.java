@@ -28,8 +28,6 @@ public final class SecretScanner {
 
     /** The part after the prefix; base64url may contain '_' and '-', so the lengths do the parsing. */
     private static final Pattern TAIL = Pattern.compile("v2_[A-Za-z0-9_-]{22}_[A-Za-z0-9_-]{43}[A-Za-z0-9]{6}");
-    /** Characters a prefix can hold: API token scopes ({@code project:environment.}, {@code *}, {@code []}), {@code user:}, {@code signal_}. */
-    private static final Pattern PREFIX_CHARS = Pattern.compile("[A-Za-z0-9_*\\[\\]:.-]");
     private static final int MAX_PREFIX = 210;
     private static final long MAX_FILE_BYTES = 64L * 1024 * 1024;
 
@@ -47,7 +45,7 @@ public final class SecretScanner {
             // The longest run of prefix characters before "v2_"; the real prefix is one of its suffixes (or empty).
             int runStart = start;
             while (runStart > 0 && start - runStart < MAX_PREFIX
-                    && PREFIX_CHARS.matcher(String.valueOf(text.charAt(runStart - 1))).matches()) {
+                    && isPrefixChar(text.charAt(runStart - 1))) {
                 runStart--;
             }
             String match = null;
@@ -65,6 +63,11 @@ public final class SecretScanner {
             }
         }
         return new ArrayList<>(found);
+    }
+
+    /** Characters a prefix can hold: API token scopes ({@code project:environment.}, {@code *}, {@code []}), {@code user:}, {@code signal_}. */
+    private static boolean isPrefixChar(char c) {
+        return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || "_*[]:.-".indexOf(c) >= 0;
     }
 
     /** Every regular file under the paths (directories recursively), skipping very large ones. */

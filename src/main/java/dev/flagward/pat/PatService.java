@@ -123,12 +123,15 @@ public class PatService implements LeakedCredentialRevoker {
                             return pats.flush().chain(() -> pats.persistAndFlush(fresh))
                                     .call(saved -> audit.record("pat-rotated", actor, java.util.Map.of(
                                             "pat", PatView.of(saved), "replaces", old.id, "oldExpiresAt", old.expiresAt), before))
-                                    .map(saved -> new Pat[]{saved, old});
+                                    .map(saved -> new Rotation.Rotated<>(saved, old));
                         }))
-                .call(pair -> cache.refresh(PatCredentialSource.KIND, pair[0].selector))
-                .call(pair -> cache.refresh(PatCredentialSource.KIND, pair[1].selector))
-                .map(pair -> new CreatedPat(pair[0].id, pair[0].description, pair[0].expiresAt, pair[0].createdAt,
-                        pair[0].seenAt, pair[0].userId, minted.secret(), pair[1].id));
+                .call(rotated -> cache.refresh(PatCredentialSource.KIND, rotated.fresh().selector))
+                .call(rotated -> cache.refresh(PatCredentialSource.KIND, rotated.replaced().selector))
+                .map(rotated -> {
+                    Pat fresh = rotated.fresh();
+                    return new CreatedPat(fresh.id, fresh.description, fresh.expiresAt, fresh.createdAt, fresh.seenAt,
+                            fresh.userId, minted.secret(), rotated.replaced().id);
+                });
     }
 
     /** Deletes one of the user's PATs; another user's PAT is answered as unknown (404). */

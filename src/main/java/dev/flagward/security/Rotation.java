@@ -15,6 +15,10 @@ public final class Rotation {
     public static final Duration DEFAULT_OVERLAP = Duration.ofHours(24);
     public static final Duration MAX_OVERLAP = Duration.ofDays(30);
 
+    /** A rotation's two credentials: the new one, and the one it replaces. */
+    public record Rotated<T>(T fresh, T replaced) {
+    }
+
     /** The optional body of every rotate endpoint. */
     public record Request(Instant oldExpiresAt) {
     }

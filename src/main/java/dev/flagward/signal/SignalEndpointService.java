@@ -218,12 +218,15 @@ public class SignalEndpointService implements LeakedCredentialRevoker {
                                     .call(saved -> audit.record("signal-endpoint-token-rotated", actor, java.util.Map.of(
                                             "token", SignalEndpointTokenView.of(saved), "replaces", old.id,
                                             "oldExpiresAt", old.expiresAt), before))
-                                    .map(saved -> new SignalEndpointToken[]{saved, old});
+                                    .map(saved -> new Rotation.Rotated<>(saved, old));
                         }))
-                .call(pair -> cache.refresh(SignalTokenCredentialSource.KIND, pair[0].selector))
-                .call(pair -> cache.refresh(SignalTokenCredentialSource.KIND, pair[1].selector))
-                .map(pair -> new CreatedSignalEndpointToken(pair[0].id, pair[0].name, pair[0].signalEndpointId,
-                        pair[0].createdAt, pair[0].createdByUserId, minted.secret(), pair[1].id));
+                .call(rotated -> cache.refresh(SignalTokenCredentialSource.KIND, rotated.fresh().selector))
+                .call(rotated -> cache.refresh(SignalTokenCredentialSource.KIND, rotated.replaced().selector))
+                .map(rotated -> {
+                    SignalEndpointToken fresh = rotated.fresh();
+                    return new CreatedSignalEndpointToken(fresh.id, fresh.name, fresh.signalEndpointId, fresh.createdAt,
+                            fresh.createdByUserId, minted.secret(), rotated.replaced().id);
+                });
     }
 
     public Uni<SignalEndpointTokenView> updateToken(long endpointId, long id, SignalEndpointTokenRequest request, Actor actor) {
