@@ -168,7 +168,11 @@ public class SignalStream implements NotificationChannel {
         }, subscriber.emitter::fail);
     }
 
-    /** One consumer: while it catches up, live signals wait, and those it already got from the backlog are dropped. */
+    /**
+     * One consumer: while it catches up, live signals wait, and those it already got from the backlog are dropped,
+     * also after the catch-up: a signal committed just before the consumer resumed is announced up to a coalescing
+     * delay later, so its live announcement can arrive after the backlog has sent it.
+     */
     private static final class Subscriber {
         final MultiEmitter<? super SignalView> emitter;
         private List<SignalView> waiting;
@@ -185,7 +189,7 @@ public class SignalStream implements NotificationChannel {
         synchronized void live(SignalView signal) {
             if (waiting != null) {
                 waiting.add(signal);
-            } else {
+            } else if (sentFromBacklog == null || !sentFromBacklog.contains(signal.id())) {
                 emitter.emit(signal);
             }
         }
@@ -202,7 +206,7 @@ public class SignalStream implements NotificationChannel {
                 }
             }
             waiting = null;
-            sentFromBacklog = null;
+            // sentFromBacklog stays (at most the retained signals it was sent) for announcements still on their way.
         }
     }
 
