@@ -117,10 +117,6 @@ public class LicenseService implements LicenseState, NotificationChannel {
         return license;
     }
 
-    private License current() {
-        return current;
-    }
-
     @Override
     public String channel() {
         return CHANNEL;
@@ -144,7 +140,7 @@ public class LicenseService implements LicenseState, NotificationChannel {
     }
 
     public Status status() {
-        License license = current();
+        License license = current;
         if (license == null) {
             return Status.NONE;
         }
@@ -168,7 +164,7 @@ public class LicenseService implements LicenseState, NotificationChannel {
 
     /** The installed license's limits, or null when there is none. */
     public License limits() {
-        return current();
+        return current;
     }
 
     /** Month ("YYYY-MM") → average Edge instances per 5-minute bucket (SPEC §7.4's count), every replica's. */
@@ -178,7 +174,7 @@ public class LicenseService implements LicenseState, NotificationChannel {
 
     /** A {@link LicenseView}, or {@link LicenseApi.NoLicense} when none is installed. */
     public Object view() {
-        License license = current();
+        License license = current;
         return license == null ? LicenseApi.NoLicense.NONE : LicenseView.of(license, status() == Status.VALID);
     }
 
@@ -228,7 +224,7 @@ public class LicenseService implements LicenseState, NotificationChannel {
 
     /** {@code GET /api/admin/license/check}: the most pressing thing an operator should know. */
     public Uni<LicenseCheck> check() {
-        License license = current();
+        License license = current;
         Status status = status();
         Instant now = clock.instant();
         if (license == null) {
