@@ -5,7 +5,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
-import jakarta.enterprise.inject.Instance;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -32,13 +31,13 @@ public class AccessFilter {
 
     private final Authenticator authenticator;
     private final Caller caller;
-    private final Instance<LicenseState> license;
+    private final AccessDecision decision;
     private final Map<Method, AccessRule> rules = new ConcurrentHashMap<>();
 
-    public AccessFilter(Authenticator authenticator, Caller caller, Instance<LicenseState> license) {
+    public AccessFilter(Authenticator authenticator, Caller caller, AccessDecision decision) {
         this.authenticator = authenticator;
         this.caller = caller;
-        this.license = license;
+        this.decision = decision;
     }
 
     @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
@@ -55,23 +54,20 @@ public class AccessFilter {
         }
         if (rule.open()) {
             caller.setAddress(address);
-            checkLicense(rule);
+            decision.requireLicense(rule);
             return CONTINUE;
         }
         String header = request.getHeader(HttpHeaders.AUTHORIZATION);
-        Uni<Principal> authenticated;
+        Uni<StoredCredential> authenticated;
         if (rule.kind() != null) {
             authenticated = authenticator.authenticateAs(rule.kind(), header);
         } else {
             Cookie session = request.getCookie(Authenticator.SESSION_COOKIE);
             authenticated = authenticator.authenticate(header, session == null ? null : session.getValue());
         }
-        return authenticated.invoke(principal -> {
-            if (rule.adminApi()) {
-                check(principal, rule.permission());
-            }
-            checkLicense(rule);
-            caller.set(principal, address);
+        return authenticated.invoke(credential -> {
+            decision.require(rule, credential.principal());
+            caller.set(credential, rule, address);
         }).replaceWithVoid();
     }
 
@@ -82,39 +78,6 @@ public class AccessFilter {
                     method.getDeclaringClass().getSimpleName(), method.getName());
         }
         return rule;
-    }
-
-    static void check(Principal principal, Permission needed) {
-        if (principal instanceof ApiTokenPrincipal token) {
-            if (token.type().isSdk()) {
-                throw ApiException.forbidden("A " + token.type().wireName()
-                        + " API token cannot use the admin API. Use an admin token or a personal access token.");
-            }
-            if (needed == Permission.SELF) {
-                throw ApiException.forbidden("This endpoint acts for a user: use a personal access token or sign in.");
-            }
-        } else if (principal instanceof UserPrincipal user && !needed.grantedTo(user.rootRole())) {
-            throw ApiException.permission(needed.name());
-        } else if (principal instanceof ScopedTokenPrincipal) {
-            throw ApiException.forbidden("This token works only on its own endpoint, not on the admin API.");
-        }
-    }
-
-    private void checkLicense(AccessRule rule) {
-        boolean readOnlyApplies = rule.adminApi() && rule.write() && !rule.revocation();
-        if ((!rule.enterprise() && !readOnlyApplies) || !license.isResolvable()) {
-            return;
-        }
-        LicenseState state = license.get();
-        // Read-only mode is read-only for enterprise features too: their reads and revocations still work.
-        boolean readAllowed = state.readOnly() && (!rule.write() || rule.revocation());
-        if (rule.enterprise() && !state.enterpriseEnabled() && !readAllowed) {
-            throw ApiException.license("This is an enterprise feature: install a valid license to use it.");
-        }
-        if (readOnlyApplies && state.readOnly()) {
-            throw ApiException.license("The license has expired and its grace period is over: the admin API is read-only. "
-                    + "Install a new license; revoking credentials still works.");
-        }
     }
 
     private static String addressOf(HttpServerRequest request) {

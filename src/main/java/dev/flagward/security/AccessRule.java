@@ -1,9 +1,13 @@
 package dev.flagward.security;
 
 import jakarta.ws.rs.HttpMethod;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
 
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -18,9 +22,12 @@ import java.util.Set;
  * @param enterprise {@link Enterprise}: needs a valid license
  * @param write      the method's HTTP designator is not GET, HEAD or OPTIONS
  * @param revocation {@link Revocation}: a write that read-only mode still allows
+ * @param live       the answer goes on after the request (it produces Server-Sent Events): its access is watched for
+ *                   as long as it runs ({@link LiveAccess}), and read-only mode does not allow it, because it delivers
+ *                   what is new rather than reading what is stored
  */
 public record AccessRule(boolean declared, Permission permission, String kind, boolean enterprise, boolean write,
-                         boolean revocation) {
+                         boolean revocation, boolean live) {
 
     private static final Set<String> READS = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
 
@@ -38,7 +45,7 @@ public record AccessRule(boolean declared, Permission permission, String kind, b
         boolean enterprise = method.isAnnotationPresent(Enterprise.class)
                 || method.getDeclaringClass().isAnnotationPresent(Enterprise.class);
         return new AccessRule(rules == 1, access == null ? null : access.value(), token == null ? null : token.value(),
-                enterprise, isWrite(method), method.isAnnotationPresent(Revocation.class));
+                enterprise, isWrite(method), method.isAnnotationPresent(Revocation.class), isLive(method));
     }
 
     /** Methods of the admin API: those that need a permission. Their writes stop in read-only mode. */
@@ -49,6 +56,15 @@ public record AccessRule(boolean declared, Permission permission, String kind, b
     /** Methods anyone may call. */
     public boolean open() {
         return permission == null && kind == null;
+    }
+
+    private static boolean isLive(Method method) {
+        Produces produces = method.getAnnotation(Produces.class);
+        if (produces == null) {
+            produces = method.getDeclaringClass().getAnnotation(Produces.class);
+        }
+        return produces != null && Arrays.stream(produces.value())
+                .anyMatch(type -> type.toLowerCase(Locale.ROOT).startsWith(MediaType.SERVER_SENT_EVENTS));
     }
 
     private static boolean isWrite(Method method) {

@@ -61,30 +61,30 @@ public class Authenticator {
     }
 
     /**
-     * The principal of a request's credentials: the Authorization header or, without one, the session cookie. Fails
-     * with AuthenticationRequired (neither) or UnauthorizedError (given but not valid).
+     * The credential of a request: the Authorization header or, without one, the session cookie. Fails with
+     * AuthenticationRequired (neither) or UnauthorizedError (given but not valid).
      */
-    public Uni<Principal> authenticate(String header, String sessionCookie) {
+    public Uni<StoredCredential> authenticate(String header, String sessionCookie) {
         String secret = secretFrom(header);
         if (secret != null) {
-            return verify(secret, Channel.AUTHORIZATION_HEADER).map(StoredCredential::principal);
+            return verify(secret, Channel.AUTHORIZATION_HEADER);
         }
         if (sessionCookie != null && !sessionCookie.isBlank()) {
-            return verify(sessionCookie, Channel.SESSION_COOKIE).map(StoredCredential::principal)
+            return verify(sessionCookie, Channel.SESSION_COOKIE)
                     .onFailure(ApiException.class).transform(e -> ApiException.unauthorized("The session is not valid. Sign in again."));
         }
         missing.increment();
         return Uni.createFrom().failure(ApiException.authenticationRequired());
     }
 
-    /** The principal of a secret of exactly this kind in the Authorization header (a feature's own endpoint), or 401. */
-    public Uni<Principal> authenticateAs(String kind, String header) {
+    /** The credential of a secret of exactly this kind in the Authorization header (a feature's own endpoint), or 401. */
+    public Uni<StoredCredential> authenticateAs(String kind, String header) {
         String secret = secretFrom(header);
         if (secret == null) {
             missing.increment();
             return Uni.createFrom().failure(ApiException.authenticationRequired());
         }
-        return verify(secret, kind).map(StoredCredential::principal);
+        return verify(secret, kind);
     }
 
     /** The secret in an Authorization header value, or null when there is none. */

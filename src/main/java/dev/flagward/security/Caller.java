@@ -2,23 +2,34 @@ package dev.flagward.security;
 
 import jakarta.enterprise.context.RequestScoped;
 
-/** Who made the current request and from where; filled by {@link AccessFilter}. */
+/** Who made the current request and from where, and the credential and rule that let it in; filled by {@link AccessFilter}. */
 @RequestScoped
 public class Caller {
 
-    private Principal principal;
+    private StoredCredential credential;
+    private AccessRule rule;
     private String address;
 
     public Principal principal() {
-        return principal;
+        return credential == null ? null : credential.principal();
     }
 
     public String address() {
         return address;
     }
 
-    void set(Principal principal, String address) {
-        this.principal = principal;
+    /** The credential that authenticated this request (never its secret), or null for a public endpoint. */
+    StoredCredential credential() {
+        return credential;
+    }
+
+    AccessRule rule() {
+        return rule;
+    }
+
+    void set(StoredCredential credential, AccessRule rule, String address) {
+        this.credential = credential;
+        this.rule = rule;
         this.address = address;
     }
 

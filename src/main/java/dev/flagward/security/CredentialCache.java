@@ -97,7 +97,19 @@ public class CredentialCache {
         if (source == null) {
             return Uni.createFrom().voidItem();
         }
-        return source.load(selector).invoke(found -> apply(selector, found)).replaceWithVoid();
+        // Like every read: what it loaded loses to a change made while it ran (an eviction announced meanwhile must
+        // not be undone by an older reload finishing after it).
+        long began = changes.begin();
+        return source.load(selector).invoke(found -> {
+            if (!changes.changedSince(selector, began)) {
+                apply(selector, found);
+            }
+        }).eventually(() -> changes.end(began)).replaceWithVoid();
+    }
+
+    /** What this replica holds for a selector right now, from memory only (null: nothing, so not valid). */
+    StoredCredential current(String selector) {
+        return store.get(selector);
     }
 
     /** Removes a credential from this replica at once (revocation must never wait for a round trip). */

@@ -32,4 +32,15 @@ public interface SignalConfig {
     /** How long signals are kept. */
     @WithDefault("P30D")
     Duration retentionAge();
+
+    /** How often a quiet live stream sends a comment, so proxies that cut idle connections keep it (SPEC: at most 30 s). */
+    @WithDefault("15s")
+    Duration streamHeartbeat();
+
+    /**
+     * Events a live stream's consumer may fall behind (written to it more slowly than they come) before its stream is
+     * ended; it resumes by id. Bounds the memory a stalled consumer holds.
+     */
+    @WithDefault("1024")
+    int streamBuffer();
 }

@@ -22,11 +22,13 @@ import java.util.List;
 public class SignalQueries {
 
     static final int MAX_LIMIT = 1000;
-    private static final String VIEW = """
-            select s.id, s.source, s.source_id, e.name, e.description, s.payload::text as payload, s.created_at,
+    /** The columns and tables of a signal as listed, after the {@code select} (so callers can add columns before them). */
+    private static final String VIEW_TAIL = """
+            s.id, s.source, s.source_id, e.name, e.description, s.payload::text as payload, s.created_at,
                    s.created_by_source_token_id, s.token_name
               from signals s join signal_endpoints e on e.id = s.source_id
             """;
+    private static final String VIEW = "select " + VIEW_TAIL;
 
     private final Pool pool;
 
@@ -76,24 +78,62 @@ public class SignalQueries {
                         }));
     }
 
-    /** Signals after this id, oldest first (a stream catching up), at most {@code limit}. */
-    public Uni<List<SignalView>> after(long id, int limit) {
-        return pool.preparedQuery(VIEW + " where s.id > $1 order by s.id limit $2").execute(Tuple.of(id, limit))
+    /**
+     * A place in the stream's order: the writing transaction, then the id. Everything at or before a delivered place
+     * is settled (its transaction and every older one have finished), so nothing can appear before it later.
+     */
+    public record Position(long tx, long id) implements Comparable<Position> {
+        static final Position START = new Position(0, 0);
+
+        @Override
+        public int compareTo(Position other) {
+            int byTx = Long.compare(tx, other.tx);
+            return byTx != 0 ? byTx : Long.compare(id, other.id);
+        }
+    }
+
+    /** A signal at its place in the stream; {@code settled} once no transaction older than its own is running. */
+    public record Placed(Position position, boolean settled, SignalView signal) {
+    }
+
+    private static final String SETTLED = "s.tx < pg_snapshot_xmin(pg_current_snapshot())";
+
+    /** Signals after a place, in stream order, at most {@code limit}; the settled ones come first. */
+    public Uni<List<Placed>> after(Position position, int limit) {
+        return pool.preparedQuery("select s.tx::text::bigint as tx, " + SETTLED + " as settled, " + VIEW_TAIL
+                        + " where (s.tx, s.id) > ($1::bigint::text::xid8, $2) order by s.tx, s.id limit $3")
+                .execute(Tuple.of(position.tx(), position.id(), limit))
                 .map(rows -> {
-                    List<SignalView> out = new ArrayList<>(rows.size());
-                    rows.forEach(row -> out.add(view(row)));
+                    List<Placed> out = new ArrayList<>(rows.size());
+                    rows.forEach(row -> out.add(new Placed(new Position(row.getLong("tx"), row.getLong("id")),
+                            row.getBoolean("settled"), view(row))));
                     return out;
                 });
     }
 
-    /** These signals, in id order; those gone already are left out. */
-    public Uni<List<SignalView>> byIds(List<Long> ids) {
-        return pool.preparedQuery(VIEW + " where s.id = any($1) order by s.id").execute(Tuple.of(ids.toArray(Long[]::new)))
-                .map(rows -> {
-                    List<SignalView> out = new ArrayList<>(rows.size());
-                    rows.forEach(row -> out.add(view(row)));
-                    return out;
-                });
+    /** The last settled place: a consumer starting now gets everything after it. */
+    public Uni<Position> head() {
+        return pool.query("select s.tx::text::bigint as tx, s.id from signals s where " + SETTLED
+                        + " order by s.tx desc, s.id desc limit 1").execute()
+                .map(rows -> rows.size() == 0 ? Position.START : position(rows.iterator().next()));
+    }
+
+    /**
+     * Where a consumer that last saw signal {@code id} resumes: right after that signal. When retention has purged it,
+     * from the oldest retained signal after it (what it missed meanwhile is gone); when there is none, from now.
+     */
+    public Uni<Position> resumeAfter(long id) {
+        return pool.preparedQuery("select s.tx::text::bigint as tx, s.id from signals s where s.id = $1").execute(Tuple.of(id))
+                .chain(found -> found.size() == 1 ? Uni.createFrom().item(position(found.iterator().next()))
+                        : pool.preparedQuery("select s.tx::text::bigint as tx from signals s where s.id > $1 order by s.tx limit 1")
+                        .execute(Tuple.of(id))
+                        .chain(later -> later.size() == 1
+                                ? Uni.createFrom().item(new Position(later.iterator().next().getLong("tx") - 1, Long.MAX_VALUE))
+                                : head()));
+    }
+
+    private static Position position(Row row) {
+        return new Position(row.getLong("tx"), row.getLong("id"));
     }
 
     private static SignalView view(Row row) {

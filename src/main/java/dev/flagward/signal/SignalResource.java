@@ -2,23 +2,28 @@ package dev.flagward.signal;
 
 import dev.flagward.security.Access;
 import dev.flagward.security.Enterprise;
+import dev.flagward.security.LiveAccess;
 import dev.flagward.security.Permission;
 import dev.flagward.signal.SignalApi.SignalList;
-import dev.flagward.web.QueryParams;
 import dev.flagward.web.ApiException;
+import dev.flagward.web.QueryParams;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import jakarta.ws.rs.HeaderParam;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.sse.OutboundSseEvent;
-import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.ResponseHeader;
+
+import java.time.Duration;
 
 /** Signals across endpoints (SPEC §6.2): Admin only, enterprise. */
 @Path("/api/admin/signals")
@@ -28,12 +33,17 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Signals", description = "Signal endpoints, their tokens, and the signals they receive")
 public class SignalResource {
 
+    /** What a client waits before reconnecting after the stream ends. */
+    static final Duration RETRY = Duration.ofSeconds(2);
+
     private final SignalQueries queries;
     private final SignalStream stream;
+    private final LiveAccess access;
 
-    public SignalResource(SignalQueries queries, SignalStream stream) {
+    public SignalResource(SignalQueries queries, SignalStream stream, LiveAccess access) {
         this.queries = queries;
         this.stream = stream;
+        this.access = access;
     }
 
     @GET
@@ -46,13 +56,17 @@ public class SignalResource {
     }
 
     /**
-     * Server-Sent Events of every new signal from any replica (beyond Unleash): each event's {@code id} is the signal
-     * id, its {@code data} the signal as the query shows it. Reconnecting with {@code Last-Event-ID} first replays
-     * every retained signal after that id.
+     * Server-Sent Events of every new signal from any replica (beyond Unleash), in commit order: each event's {@code id}
+     * is the signal id, its {@code data} the signal as the query shows it. The first frame carries only an {@code id}
+     * (where a client reconnecting at once resumes) and {@code retry}; a comment follows every 15 s of quiet.
+     * Reconnecting with {@code Last-Event-ID} first replays every retained signal after that one. The stream ends
+     * when the credential that opened it stops being valid or allowed, and when the consumer falls
+     * {@code flagward.signals.stream-buffer} events behind; it resumes by id.
      */
     @GET
     @Path("stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
+    @ResponseHeader(name = HttpHeaders.CACHE_CONTROL, value = "no-cache")
     @Operation(operationId = "streamSignals", summary = "Stream new signals as Server-Sent Events; resumable with Last-Event-ID")
     public Multi<OutboundSseEvent> stream(@HeaderParam("Last-Event-ID") String lastEventId, @Context Sse sse) {
         Long after = null;
@@ -62,8 +76,23 @@ public class SignalResource {
             } catch (NumberFormatException e) {
                 throw ApiException.badData("Last-Event-ID must be the id of a signal.", "/headers/last-event-id");
             }
+            if (after < 0) {
+                throw ApiException.badData("Last-Event-ID must be the id of a signal.", "/headers/last-event-id");
+            }
         }
-        return stream.from(after).map(signal -> sse.newEventBuilder().id(String.valueOf(signal.id())).name("signal")
-                .mediaType(MediaType.APPLICATION_JSON_TYPE).data(signal).build());
+        return access.whileAllowed(stream.from(after).map(delivery -> frame(sse, delivery)),
+                reason -> sse.newEventBuilder().comment("ended: " + reason).build());
+    }
+
+    /** Only the standard fields: id, event, data, retry and comments. */
+    private static OutboundSseEvent frame(Sse sse, SignalStream.Delivery delivery) {
+        if (delivery instanceof SignalStream.Delivery.Signal signal) {
+            return sse.newEventBuilder().id(String.valueOf(signal.id())).name("signal").data(signal.json()).build();
+        }
+        if (delivery instanceof SignalStream.Delivery.Opening opening) {
+            return sse.newEventBuilder().id(String.valueOf(opening.lastId())).reconnectDelay(RETRY.toMillis())
+                    .comment("signals after this id").build();
+        }
+        return sse.newEventBuilder().comment("keep-alive").build();
     }
 }

@@ -1,12 +1,13 @@
 package dev.flagward.signal;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagward.security.NotificationChannel;
-import dev.flagward.signal.SignalApi.SignalView;
+import dev.flagward.signal.SignalQueries.Placed;
+import dev.flagward.signal.SignalQueries.Position;
 import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
-import io.smallrye.mutiny.subscription.Cancellable;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.BackPressureFailure;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -16,46 +17,99 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The live stream of signals (SPEC §6.5), from every replica: the replica that stores signals announces their ids on
- * {@code flagward_signals} right after the commit ({@link #announce}; several ids per notification, comma-separated),
- * and every replica fetches them by id (never from the notification) and hands them to its subscribers. Announcing
- * after the commit, in a statement of its own, matters: a NOTIFY inside the inserting transaction would take
- * PostgreSQL's database-wide notify lock through the commit's WAL flush and serialise all ingestion. A subscriber that gives the last id it saw first gets everything retained after it, then the live
- * signals, without a gap or a repeat at the seam. After the LISTEN connection comes back, what was announced while
- * it was down is fetched too.
+ * The live stream of signals (SPEC §6.5), from every replica, in commit order and without gaps.
+ * <p>
+ * Order: a signal's place is (writing transaction, id), and it is handed out only once it is settled, when every
+ * transaction older than its own has finished ({@link SignalQueries#after}). Ids alone are not enough: they are taken
+ * at insert, so a lower id can commit after a higher one. Once a place is handed out nothing can appear before it, so
+ * a consumer that resumes after the last signal it got ({@code Last-Event-ID}) misses nothing and gets nothing twice.
+ * <p>
+ * Each replica reads the table once for all of its consumers (the feed), from the last place it handed out: when a
+ * replica announces committed signals on {@code flagward_signals} ({@link #announce}, right after the commit and
+ * coalesced, because a NOTIFY inside the inserting transaction would serialise every ingestion commit on PostgreSQL's
+ * notify lock), after every new LISTEN connection, and every {@link #POLL_EVERY} while anyone listens, so a signal
+ * whose announcement was lost (a crash between commit and NOTIFY, a dropped connection) still arrives. Every read
+ * pages until it has everything settled. A consumer that resumes first reads what it missed, page by page, while the
+ * live signals it is sent wait; at the seam, places already sent are skipped.
+ * <p>
+ * Memory: each signal is rendered to JSON once for every consumer of the replica; a consumer that falls too far behind
+ * while catching up is ended ({@link #MAX_HELD_BACK}) and resumes by id.
  */
 @Singleton
 public class SignalStream implements NotificationChannel {
 
     static final String CHANNEL = "flagward_signals";
     private static final Logger LOG = Logger.getLogger(SignalStream.class);
-    private static final int PAGE = 500;
-
+    /** Signals read at once, by the feed and by a consumer catching up. */
+    static final int PAGE = 500;
     /** How long announcements wait for company. */
     static final Duration COALESCE = Duration.ofMillis(20);
+    /** The feed reads this often while anyone listens, whether or not announcements arrive. */
+    static final Duration POLL_EVERY = Duration.ofSeconds(1);
+    /** A signal committed while an older transaction still runs is read again this soon. */
+    static final Duration SETTLE_RETRY = Duration.ofMillis(20);
+    /**
+     * How long the feed waits for older transactions before it sends committed signals anyway. Signal writers commit
+     * within milliseconds; what runs longer is something else (an operator's session, a batch job, another database
+     * of the same server), and must not hold the stream up. Only a signal writer slower than this could be missed
+     * by a resume.
+     */
+    static final Duration SETTLE_AT_MOST = Duration.ofSeconds(2);
+    /** Live signals a consumer that is still catching up may hold back; beyond, it is ended and resumes by id. */
+    static final int MAX_HELD_BACK = 10_000;
+
+    /** What a consumer receives, in order: where it starts, then signals, with heartbeats in between. */
+    public sealed interface Delivery {
+        /** First: the id a consumer reconnecting from here gives as {@code Last-Event-ID} (0: before every signal). */
+        record Opening(long lastId) implements Delivery {
+        }
+
+        /** A signal: its id and its JSON (rendered once for every consumer of this replica). */
+        record Signal(long id, String json) implements Delivery {
+        }
+
+        /** Nothing happened; something is sent anyway. */
+        record Heartbeat() implements Delivery {
+        }
+    }
+
+    private static final Delivery HEARTBEAT = new Delivery.Heartbeat();
 
     private final SignalQueries queries;
     private final Pool pool;
     private final Vertx vertx;
+    private final ObjectMapper json;
     private final List<Long> unannounced = new ArrayList<>();
-    private final BroadcastProcessor<SignalView> live = BroadcastProcessor.create();
-    private final AtomicInteger subscribers = new AtomicInteger();
-    /** The highest signal id announced to this replica, so a reconnect knows where to catch up from. */
-    private final AtomicLong highestAnnounced = new AtomicLong();
-    /** Ids broadcast lately: a catch-up after a reconnect and a late notification never send one twice. */
-    private final Cache<Long, Boolean> broadcast = Caffeine.newBuilder().maximumSize(10_000).build();
 
-    public SignalStream(SignalQueries queries, Pool pool, Vertx vertx) {
+    // The replica's feed: one reader for every consumer. Guarded by `feed`; consumers are sent to outside it.
+    private final Object feed = new Object();
+    private final List<Consumer> consumers = new ArrayList<>();
+    /** The last place handed to the consumers; null while nobody listens. */
+    private Position cursor;
+    /** Bumped whenever the feed stops, so that a read begun for an earlier feed is dropped. */
+    private long generation;
+    private boolean reading;
+    private boolean readAgain;
+    private long pollTimer = -1;
+    private long heartbeatTimer = -1;
+    /** The first unsettled place the feed met, and since when (System.nanoTime()); only the one read in flight touches them. */
+    private Position blockedAt;
+    private long blockedSince;
+    private final Duration heartbeat;
+
+    private final int buffer;
+
+    public SignalStream(SignalQueries queries, Pool pool, Vertx vertx, ObjectMapper json, SignalConfig config) {
         this.queries = queries;
         this.pool = pool;
         this.vertx = vertx;
+        this.json = json;
+        this.heartbeat = config.streamHeartbeat();
+        this.buffer = config.streamBuffer();
     }
 
     @Override
@@ -64,8 +118,8 @@ public class SignalStream implements NotificationChannel {
     }
 
     /**
-     * Tells every replica (this one included) that these signals are committed. Never fails the caller. Ids announced
-     * within {@link #COALESCE} go out together, in one statement: under load one notification carries many signals.
+     * Tells every replica (this one included) that signals are committed. Never fails the caller. Ids announced within
+     * {@link #COALESCE} go out together, in one statement: under load one notification carries many signals.
      */
     public void announce(List<Long> ids) {
         if (ids.isEmpty()) {
@@ -105,114 +159,289 @@ public class SignalStream implements NotificationChannel {
                 failure -> LOG.debugf("Could not announce signals: %s", failure.getMessage()));
     }
 
+    /** An announcement says that there is something to read; what, the feed reads from the table. */
     @Override
     public void onNotification(String payload) {
-        List<Long> ids = new ArrayList<>();
-        for (String part : payload.split(",")) {
-            try {
-                ids.add(Long.parseLong(part.strip()));
-            } catch (NumberFormatException e) {
-                // not ours
-            }
-        }
-        if (ids.isEmpty()) {
-            return;
-        }
-        ids.forEach(id -> highestAnnounced.accumulateAndGet(id, Math::max));
-        if (subscribers.get() > 0) {
-            queries.byIds(ids).subscribe().with(found -> found.forEach(this::publish),
-                    failure -> LOG.debugf("Could not fetch announced signals: %s", failure.getMessage()));
-        }
+        read();
     }
 
+    /** Announcements sent while there was no LISTEN connection were lost: read whatever came meanwhile. */
     @Override
     public void onListening() {
-        long from = highestAnnounced.get();
-        if (subscribers.get() == 0 || from == 0) {
-            return;
-        }
-        queries.after(from, PAGE).subscribe().with(missed -> missed.forEach(this::publish),
-                failure -> LOG.debugf("Could not catch up on signals: %s", failure.getMessage()));
-    }
-
-    private void publish(SignalView signal) {
-        if (signal != null && broadcast.asMap().putIfAbsent(signal.id(), Boolean.TRUE) == null) {
-            live.onNext(signal);
-        }
-    }
-
-    /** New signals from now on; with {@code lastSeenId}, first every retained signal after it. */
-    public Multi<SignalView> from(Long lastSeenId) {
-        return Multi.createFrom().emitter(emitter -> {
-            Subscriber subscriber = new Subscriber(emitter, lastSeenId != null);
-            subscribers.incrementAndGet();
-            Cancellable liveFeed = live.subscribe().with(subscriber::live, emitter::fail);
-            emitter.onTermination(() -> {
-                liveFeed.cancel();
-                subscribers.decrementAndGet();
-            });
-            if (lastSeenId != null) {
-                catchUp(subscriber, lastSeenId);
-            }
-        });
-    }
-
-    private void catchUp(Subscriber subscriber, long after) {
-        queries.after(after, PAGE).subscribe().with(page -> {
-            page.forEach(subscriber::backlog);
-            if (page.size() == PAGE) {
-                catchUp(subscriber, page.get(page.size() - 1).id());
-            } else {
-                subscriber.caughtUp();
-            }
-        }, subscriber.emitter::fail);
+        read();
     }
 
     /**
-     * One consumer: while it catches up, live signals wait, and those it already got from the backlog are dropped,
-     * also after the catch-up: a signal committed just before the consumer resumed is announced up to a coalescing
-     * delay later, so its live announcement can arrive after the backlog has sent it.
+     * New signals from now on; with {@code lastSeenId}, first every retained signal after that one. What was missed is
+     * read a page at a time as the consumer takes it; live signals wait meanwhile, and afterwards go through a buffer
+     * of {@code flagward.signals.stream-buffer}: a consumer that falls further behind is ended (it resumes by id).
      */
-    private static final class Subscriber {
-        final MultiEmitter<? super SignalView> emitter;
-        private List<SignalView> waiting;
-        private Set<Long> sentFromBacklog;
+    public Multi<Delivery> from(Long lastSeenId) {
+        return Multi.createFrom().deferred(() -> {
+            Consumer consumer = new Consumer();
+            return Multi.createFrom().uni(join(consumer)
+                            .chain(live -> lastSeenId == null ? Uni.createFrom().item(live) : queries.resumeAfter(lastSeenId)))
+                    .onItem().transformToMultiAndConcatenate(start -> {
+                        consumer.reached = start;
+                        Multi<Delivery> opening = Multi.createFrom().item(new Delivery.Opening(lastSeenId != null ? lastSeenId : start.id()));
+                        Multi<Delivery> live = Multi.createFrom().<Delivery>emitter(consumer::goLive)
+                                .onOverflow().buffer(buffer)
+                                .onFailure(BackPressureFailure.class).invoke(() ->
+                                        LOG.debug("A consumer of the signal stream fell behind; ending it (it resumes by id)"))
+                                .onFailure(BackPressureFailure.class).recoverWithCompletion();
+                        return lastSeenId == null ? Multi.createBy().concatenating().streams(opening, live)
+                                : Multi.createBy().concatenating().streams(opening, backlog(consumer, start), live);
+                    })
+                    .onTermination().invoke(() -> leave(consumer));
+        });
+    }
 
-        Subscriber(MultiEmitter<? super SignalView> emitter, boolean catchingUp) {
-            this.emitter = emitter;
-            if (catchingUp) {
-                waiting = new ArrayList<>();
-                sentFromBacklog = new HashSet<>();
-            }
-        }
-
-        synchronized void live(SignalView signal) {
-            if (waiting != null) {
-                waiting.add(signal);
-            } else if (sentFromBacklog == null || !sentFromBacklog.contains(signal.id())) {
-                emitter.emit(signal);
-            }
-        }
-
-        synchronized void backlog(SignalView signal) {
-            sentFromBacklog.add(signal.id());
-            emitter.emit(signal);
-        }
-
-        synchronized void caughtUp() {
-            for (SignalView signal : waiting) {
-                if (!sentFromBacklog.contains(signal.id())) {
-                    emitter.emit(signal);
-                }
-            }
-            waiting = null;
-            // sentFromBacklog stays (at most the retained signals it was sent) for announcements still on their way.
-        }
+    /** What a resuming consumer missed, one page at a time as it takes them. */
+    private Multi<Delivery> backlog(Consumer consumer, Position after) {
+        AtomicReference<Position> next = new AtomicReference<>(after);
+        return Multi.createBy().repeating().uni(() -> queries.after(next.get(), PAGE).map(SignalStream::settledPrefix))
+                .whilst(page -> {
+                    if (!page.isEmpty()) {
+                        next.set(page.get(page.size() - 1).position());
+                    }
+                    return page.size() == PAGE; // a shorter page reached the end, or what is not settled yet
+                })
+                .onItem().<Placed>disjoint()
+                .map(placed -> {
+                    consumer.reached = placed.position();
+                    return (Delivery) render(placed);
+                });
     }
 
     /** For tests and operators: how many consumers this replica is streaming to. */
     public int subscribers() {
-        return subscribers.get();
+        synchronized (feed) {
+            return consumers.size();
+        }
     }
 
+    /** Adds a consumer to the feed; the place the feed has reached, from which it sends the consumer everything. */
+    private Uni<Position> join(Consumer consumer) {
+        synchronized (feed) {
+            if (cursor != null) {
+                return Uni.createFrom().item(add(consumer));
+            }
+        }
+        return queries.head().map(head -> {
+            synchronized (feed) {
+                if (cursor == null) {
+                    cursor = head;
+                }
+                return add(consumer);
+            }
+        });
+    }
+
+    /** Under the feed's lock. */
+    private Position add(Consumer consumer) {
+        if (!consumer.closed) {
+            consumers.add(consumer);
+            if (pollTimer < 0) {
+                pollTimer = vertx.setPeriodic(POLL_EVERY.toMillis(), id -> read());
+                heartbeatTimer = vertx.setPeriodic(heartbeat.toMillis(), id -> heartbeat());
+            }
+        }
+        return cursor;
+    }
+
+    private void leave(Consumer consumer) {
+        synchronized (feed) {
+            consumer.closed = true;
+            if (consumers.remove(consumer) && consumers.isEmpty()) {
+                cursor = null;
+                generation++;
+                vertx.cancelTimer(pollTimer);
+                vertx.cancelTimer(heartbeatTimer);
+                pollTimer = -1;
+                heartbeatTimer = -1;
+            }
+        }
+    }
+
+    /** One timer for every consumer of the replica. */
+    private void heartbeat() {
+        List<Consumer> all;
+        synchronized (feed) {
+            all = List.copyOf(consumers);
+        }
+        all.forEach(Consumer::heartbeat);
+    }
+
+    /** Reads what settled after the feed's place and hands it to every consumer; one read at a time. */
+    private void read() {
+        long readFor;
+        Position from;
+        synchronized (feed) {
+            if (cursor == null) {
+                return; // nobody listens
+            }
+            if (reading) {
+                readAgain = true;
+                return;
+            }
+            reading = true;
+            readAgain = false;
+            readFor = generation;
+            from = cursor;
+        }
+        readPage(readFor, from);
+    }
+
+    private void readPage(long readFor, Position from) {
+        queries.after(from, PAGE).subscribe().with(page -> {
+            try {
+                handOut(readFor, page);
+            } catch (RuntimeException e) {
+                synchronized (feed) {
+                    reading = false;
+                }
+                LOG.warnf(e, "Could not hand out new signals (the next poll tries again)");
+            }
+        }, failure -> {
+            synchronized (feed) {
+                reading = false;
+            }
+            LOG.debugf("Could not read new signals (the next poll tries again): %s", failure.getMessage());
+        });
+    }
+
+    private void handOut(long readFor, List<Placed> page) {
+        List<Placed> settled = deliverable(page);
+        List<Delivery.Signal> signals = new ArrayList<>(settled.size());
+        settled.forEach(placed -> signals.add(render(placed)));
+        List<Consumer> to;
+        Position reached;
+        synchronized (feed) {
+            if (readFor != generation) {
+                reading = false;
+                return; // everybody left meanwhile; a new feed starts from its own place
+            }
+            if (!settled.isEmpty()) {
+                cursor = settled.get(settled.size() - 1).position();
+            }
+            reached = cursor;
+            to = List.copyOf(consumers);
+        }
+        for (int i = 0; i < settled.size(); i++) {
+            for (Consumer consumer : to) {
+                consumer.feed(settled.get(i).position(), signals.get(i));
+            }
+        }
+        if (settled.size() == PAGE) {
+            readPage(readFor, reached);
+            return;
+        }
+        if (settled.size() < page.size()) {
+            vertx.setTimer(SETTLE_RETRY.toMillis(), timer -> read());
+        }
+        boolean again;
+        synchronized (feed) {
+            reading = false;
+            again = readAgain;
+        }
+        if (again) {
+            read();
+        }
+    }
+
+    /** The settled start of a page; the whole page once the same place has waited {@link #SETTLE_AT_MOST}. */
+    private List<Placed> deliverable(List<Placed> page) {
+        List<Placed> settled = settledPrefix(page);
+        if (settled.size() == page.size()) {
+            blockedAt = null;
+            return settled;
+        }
+        Position blocked = page.get(settled.size()).position();
+        long now = System.nanoTime();
+        if (!blocked.equals(blockedAt)) {
+            blockedAt = blocked;
+            blockedSince = now;
+            return settled;
+        }
+        if (now - blockedSince < SETTLE_AT_MOST.toNanos()) {
+            return settled;
+        }
+        LOG.warnf("Signals committed after signal %d waited %d ms for an older transaction; sending them anyway. "
+                + "A long transaction holds up the signal stream (see pg_stat_activity for one with an old backend_xid).",
+                blocked.id(), SETTLE_AT_MOST.toMillis());
+        blockedAt = null;
+        return page;
+    }
+
+    /** The settled signals at the start of a page: those after the first unsettled one cannot be settled either. */
+    private static List<Placed> settledPrefix(List<Placed> page) {
+        int settled = 0;
+        while (settled < page.size() && page.get(settled).settled()) {
+            settled++;
+        }
+        return page.subList(0, settled);
+    }
+
+    private Delivery.Signal render(Placed placed) {
+        try {
+            return new Delivery.Signal(placed.signal().id(), json.writeValueAsString(placed.signal()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("A signal view is always serialisable", e);
+        }
+    }
+
+    /**
+     * One consumer of the feed. Until it goes live (what it missed is sent), the feed's signals wait here; then they go
+     * to its live stream, each only when its place is after the last place the consumer was sent, so nothing goes
+     * twice and nothing goes back.
+     */
+    private static final class Consumer {
+        volatile boolean closed;
+        /** The last place sent from the backlog (or where the consumer started); read when it goes live. */
+        volatile Position reached;
+        private MultiEmitter<? super Delivery> live;
+        private Position sent;
+        private List<Held> heldBack = new ArrayList<>();
+
+        private record Held(Position at, Delivery.Signal signal) {
+        }
+
+        synchronized void goLive(MultiEmitter<? super Delivery> emitter) {
+            if (heldBack == null) {
+                emitter.complete(); // it fell behind while catching up
+                return;
+            }
+            live = emitter;
+            sent = reached;
+            for (Held held : heldBack) {
+                sendAt(held.at(), held.signal());
+            }
+            heldBack = null;
+        }
+
+        synchronized void feed(Position at, Delivery.Signal signal) {
+            if (live != null) {
+                sendAt(at, signal);
+            } else if (heldBack != null && heldBack.size() < MAX_HELD_BACK) {
+                heldBack.add(new Held(at, signal));
+            } else if (heldBack != null) {
+                // It ends when its backlog is sent, and resumes from there: memory stays bounded, nothing is skipped.
+                LOG.debug("A consumer of the signal stream fell behind while catching up; it is ended after its backlog");
+                heldBack = null;
+            }
+        }
+
+        synchronized void heartbeat() {
+            if (live != null) {
+                live.emit(HEARTBEAT);
+            }
+        }
+
+        private void sendAt(Position at, Delivery.Signal signal) {
+            if (at.compareTo(sent) > 0) {
+                sent = at;
+                live.emit(signal);
+            }
+        }
+    }
 }

@@ -36,6 +36,7 @@ import static dev.flagward.support.Api.createSecret;
 import static dev.flagward.support.Api.error;
 import static dev.flagward.support.Api.iso;
 import static dev.flagward.support.Api.json;
+import static dev.flagward.support.Api.tampered;
 import static dev.flagward.support.Api.unique;
 import static dev.flagward.support.Api.validate;
 import static org.hamcrest.Matchers.containsString;
@@ -327,7 +328,7 @@ class LicenseTest {
         validateAs(strangers.get(0), List.of("*:development.not-a-token"));
         validateAs(strangers.get(1), List.of());
         validateAs(strangers.get(2), "not a list");
-        validateAs(strangers.get(3), List.of(secret.substring(0, secret.length() - 1) + "x"));
+        validateAs(strangers.get(3), List.of(tampered(secret)));
         List<String> implausible = List.of("edge one", "x".repeat(101), "<script>", "-leading-dash", "edge\ttab",
                 "edge;drop", "é-edge");
         for (String instance : implausible) {

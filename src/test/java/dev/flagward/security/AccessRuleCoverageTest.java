@@ -107,8 +107,8 @@ class AccessRuleCoverageTest {
     @Test
     void rulesComeFromTheAnnotations() throws Exception {
         AccessRule read = AccessRule.of(Sample.class.getMethod("read"));
-        assertEquals(new AccessRule(true, Permission.ADMIN, null, false, false, false), read);
-        assertEquals(new AccessRule(true, Permission.ADMIN, null, false, true, true), AccessRule.of(Sample.class.getMethod("revoke")));
+        assertEquals(new AccessRule(true, Permission.ADMIN, null, false, false, false, false), read);
+        assertEquals(new AccessRule(true, Permission.ADMIN, null, false, true, true, false), AccessRule.of(Sample.class.getMethod("revoke")));
         AccessRule open = AccessRule.of(Sample.class.getMethod("open"));
         assertTrue(open.declared() && open.enterprise() && open.write() && !open.adminApi() && open.open());
         AccessRule token = AccessRule.of(Sample.class.getMethod("inbound"));

@@ -22,7 +22,7 @@ class AccessRulesTest {
 
     private static String refusal(Principal principal, Permission permission) {
         try {
-            AccessFilter.check(principal, permission);
+            AccessDecision.requirePermission(principal, permission);
             return null;
         } catch (ApiException e) {
             return e.status() + " " + e.name();
@@ -60,12 +60,12 @@ class AccessRulesTest {
                 Permission.UPDATE_API_TOKEN, Permission.DELETE_API_TOKEN)) {
             assertEquals("403 PermissionError", refusal(user(RootRole.Viewer), permission), permission.name());
         }
-        assertDoesNotThrow(() -> AccessFilter.check(user(RootRole.Viewer), Permission.READ));
+        assertDoesNotThrow(() -> AccessDecision.requirePermission(user(RootRole.Viewer), Permission.READ));
     }
 
     @Test
     void permissionErrorsNameThePermission() {
-        ApiException e = assertThrows(ApiException.class, () -> AccessFilter.check(user(RootRole.Viewer), Permission.CREATE_API_TOKEN));
+        ApiException e = assertThrows(ApiException.class, () -> AccessDecision.requirePermission(user(RootRole.Viewer), Permission.CREATE_API_TOKEN));
         assertEquals(List.of("CREATE_API_TOKEN"), e.extra().get("permissions"));
     }
 }

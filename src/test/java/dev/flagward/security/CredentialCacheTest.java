@@ -96,6 +96,28 @@ class CredentialCacheTest {
         assertNull(await(cache.lookup("session", revoked)), "the revocation was overwritten by the older read");
     }
 
+    /**
+     * Issue 18: a reload of one credential (after a notification, or after a change on this replica) that finishes after
+     * a newer eviction must not put the revoked credential back.
+     */
+    @Test
+    void aStaleRefreshFinishingAfterAnEvictionDoesNotResurrectTheCredential() {
+        CredentialCache cache = cache(1000, 1000);
+        String selector = selector();
+        sessions.row(selector, 1);
+        await(cache.refresh("session", selector));
+        assertNotNull(cache.current(selector));
+        CompletableFuture<Void> slowReload = new CompletableFuture<>();
+        sessions.gate = slowReload;
+        var reload = cache.refresh("session", selector).subscribeAsCompletionStage(); // read the row; answers later
+        sessions.rows.remove(selector);
+        cache.evict(selector);                                                     // deleted meanwhile
+        slowReload.complete(null);
+        reload.join();
+        assertNull(cache.current(selector), "an older reload resurrected a revoked credential");
+        assertNull(await(cache.lookup("session", selector)));
+    }
+
     /** Finding 2: misses cost a bounded number of database lookups; the rest are answered from memory. */
     @Test
     void missesBeyondTheBudgetAreAnsweredFromMemory() {

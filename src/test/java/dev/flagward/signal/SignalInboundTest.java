@@ -32,6 +32,7 @@ import static dev.flagward.signal.Signals.ENDPOINTS;
 import static dev.flagward.support.Api.ADMIN;
 import static dev.flagward.support.Api.admin;
 import static dev.flagward.support.Api.error;
+import static dev.flagward.support.Api.tampered;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
@@ -103,7 +104,7 @@ class SignalInboundTest {
         error(Signals.send(endpoint, token, "{\"big\":\"" + "x".repeat(100 * 1024) + "\"}").then(), 413, "PayloadTooLargeError");
         error(Signals.send(endpoint, null, "{}").then(), 401, "AuthenticationRequired");
         error(Signals.send(endpoint, "signal_v2_nonsense", "{}").then(), 401, "UnauthorizedError");
-        error(Signals.send(endpoint, token.substring(0, token.length() - 1) + "x", "{}").then(), 401, "UnauthorizedError");
+        error(Signals.send(endpoint, tampered(token), "{}").then(), 401, "UnauthorizedError");
         error(Signals.send(endpoint, ADMIN, "{}").then(), 401, "UnauthorizedError");
         Signals.Endpoint other = Signals.create();
         String otherToken = Signals.token(other);

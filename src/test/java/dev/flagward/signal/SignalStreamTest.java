@@ -1,43 +1,58 @@
 package dev.flagward.signal;
 
 import dev.flagward.license.LicenseService;
+import dev.flagward.security.LiveAccess;
 import dev.flagward.support.Db;
+import dev.flagward.support.EventStream;
+import dev.flagward.support.EventStream.Frame;
+import dev.flagward.support.Eventually;
 import dev.flagward.support.Licenses;
+import dev.flagward.support.TestClock;
 import dev.flagward.support.Users;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Transaction;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import java.util.Map;
 
 import static dev.flagward.support.Api.ADMIN;
 import static dev.flagward.support.Api.as;
 import static dev.flagward.support.Api.error;
+import static dev.flagward.support.Api.iso;
+import static dev.flagward.support.Api.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The live stream of signals (SPEC §6.5): Server-Sent Events from any writer, resumable with Last-Event-ID. */
+/**
+ * The live stream of signals (SPEC §6.5): Server-Sent Events from any writer, in commit order, resumable with
+ * Last-Event-ID without gaps or repeats, framed for proxies and standard parsers, ended when its credential stops
+ * being valid or allowed, and bounded for a consumer that stops reading.
+ */
 @QuarkusTest
 class SignalStreamTest {
 
     private static final String STREAM = "/api/admin/signals/stream";
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Inject
     Pool pool;
@@ -45,6 +60,10 @@ class SignalStreamTest {
     LicenseService license;
     @Inject
     SignalStream stream;
+    @Inject
+    LiveAccess access;
+    @Inject
+    TestClock clock;
 
     @BeforeEach
     void licensed() {
@@ -55,114 +74,347 @@ class SignalStreamTest {
 
     @AfterEach
     void cleanUp() {
+        clock.reset();
         Db.rows(pool, "delete from signal_endpoints");
         Licenses.remove(pool, license);
+        Eventually.within(Duration.ofSeconds(5)).until(() -> stream.subscribers() == 0);
     }
 
-    /** One SSE event as received. */
-    record Event(long id, String name, String data) {
+    private static String url() {
+        return "http://localhost:" + RestAssured.port + STREAM;
     }
 
-    /** A consumer of the stream: events as they arrive, until closed. */
-    final class Consumer implements AutoCloseable {
-        final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
-        private final Stream<String> lines;
-        private final Thread reader;
+    private EventStream open(Map<String, String> headers) throws Exception {
+        EventStream events = EventStream.open(url(), headers);
+        assertEquals(200, events.response.statusCode());
+        return events;
+    }
 
-        Consumer(String lastEventId) throws Exception {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + STREAM))
-                    .header("Authorization", ADMIN).header("Accept", "text/event-stream");
-            if (lastEventId != null) {
-                request.header("Last-Event-ID", lastEventId);
-            }
-            HttpResponse<Stream<String>> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofLines());
-            assertEquals(200, response.statusCode());
-            assertTrue(response.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));
-            lines = response.body();
-            reader = new Thread(() -> {
-                long id = -1;
-                String name = null;
-                StringBuilder data = new StringBuilder();
-                try {
-                    for (String line : (Iterable<String>) lines::iterator) {
-                        if (line.startsWith("id:")) {
-                            id = Long.parseLong(line.substring(3).strip());
-                        } else if (line.startsWith("event:")) {
-                            name = line.substring(6).strip();
-                        } else if (line.startsWith("data:")) {
-                            data.append(line.substring(5).strip());
-                        } else if (line.isEmpty() && id >= 0) {
-                            events.add(new Event(id, name, data.toString()));
-                            id = -1;
-                            name = null;
-                            data.setLength(0);
-                        }
-                    }
-                } catch (RuntimeException closed) {
-                    // the consumer went away
-                }
-            });
-            reader.setDaemon(true);
-            reader.start();
+    private EventStream openAsAdmin(String lastEventId) throws Exception {
+        Map<String, String> headers = new HashMap<>(Map.of("Authorization", ADMIN));
+        if (lastEventId != null) {
+            headers.put("Last-Event-ID", lastEventId);
         }
-
-        Event next() throws InterruptedException {
-            Event event = events.poll(5, TimeUnit.SECONDS);
-            assertNotNull(event, "no event within 5 s");
-            return event;
-        }
-
-        @Override
-        public void close() {
-            lines.close();
-        }
+        return open(headers);
     }
 
     private long send(Signals.Endpoint endpoint, String token, int n) {
         return Signals.send(endpoint, token, "{\"n\":" + n + "}").then().statusCode(202).extract().jsonPath().getLong("id");
     }
 
+    /** What another replica does: it stores a signal, and once committed announces its id. */
+    private long fromAnotherReplica(Signals.Endpoint endpoint, int n) {
+        long id = insertUnannounced(endpoint, n);
+        Db.rows(pool, "select pg_notify('flagward_signals', $1)", String.valueOf(id));
+        return id;
+    }
+
+    /** A signal whose announcement was lost (the writer crashed between its commit and its NOTIFY). */
+    private long insertUnannounced(Signals.Endpoint endpoint, int n) {
+        return Db.count(pool, "insert into signals (source_id, payload, created_at) values ($1, $2::text::jsonb, now()) returning id",
+                endpoint.id(), "{\"n\":" + n + "}");
+    }
+
     @Test
     void newSignalsArriveLiveAndAConsumerThatReconnectsMissesNothing() throws Exception {
         Signals.Endpoint endpoint = Signals.create();
         String token = Signals.token(endpoint);
-        List<Long> received = new ArrayList<>();
         long lastSeen;
-        try (Consumer consumer = new Consumer(null)) {
-            dev.flagward.support.Eventually.within(Duration.ofSeconds(5)).until(() -> stream.subscribers() > 0);
+        try (EventStream consumer = openAsAdmin(null)) {
+            Eventually.within(Duration.ofSeconds(5)).until(() -> stream.subscribers() > 0);
             long first = send(endpoint, token, 1);
             long second = send(endpoint, token, 2);
-            Event a = consumer.next();
-            Event b = consumer.next();
-            assertEquals(first, a.id());
-            assertEquals("signal", a.name());
+            Frame a = consumer.nextSignal();
+            Frame b = consumer.nextSignal();
+            assertEquals(first, a.signalId());
+            assertEquals("signal", a.event());
             assertTrue(a.data().contains("\"payload\":{\"n\": 1}") && a.data().contains("\"sourceName\":\"" + endpoint.name() + "\""), a.data());
-            assertEquals(second, b.id());
-            received.add(a.id());
-            received.add(b.id());
-            lastSeen = b.id();
+            assertEquals(second, b.signalId());
+            lastSeen = b.signalId();
         }
-        dev.flagward.support.Eventually.within(Duration.ofSeconds(5)).until(() -> stream.subscribers() == 0);
+        Eventually.within(Duration.ofSeconds(5)).until(() -> stream.subscribers() == 0);
         // While nobody listens: one through the API, one written and announced by "another replica".
         long missed1 = send(endpoint, token, 3);
         long missed2 = fromAnotherReplica(endpoint, 4);
-        try (Consumer consumer = new Consumer(String.valueOf(lastSeen))) {
-            assertEquals(missed1, consumer.next().id());
-            assertEquals(missed2, consumer.next().id());
+        try (EventStream consumer = openAsAdmin(String.valueOf(lastSeen))) {
+            assertEquals(missed1, consumer.nextSignal().signalId());
+            assertEquals(missed2, consumer.nextSignal().signalId());
             long live = send(endpoint, token, 5);
-            assertEquals(live, consumer.next().id());
+            assertEquals(live, consumer.nextSignal().signalId());
             long fromElsewhere = fromAnotherReplica(endpoint, 6);
-            assertEquals(fromElsewhere, consumer.next().id());
-            assertNull(consumer.events.poll(300, TimeUnit.MILLISECONDS), "an event was sent twice");
+            assertEquals(fromElsewhere, consumer.nextSignal().signalId());
+            // Nothing went twice: the next signal to arrive is the next one sent.
+            long marker = send(endpoint, token, 7);
+            assertEquals(marker, consumer.nextSignal().signalId(), "an event was sent twice");
         }
     }
 
-    /** What another replica does: it stores a signal, and once committed announces its id. */
-    private long fromAnotherReplica(Signals.Endpoint endpoint, int n) {
-        long id = Db.count(pool, "insert into signals (source_id, payload, created_at) values ($1, $2::text::jsonb, now()) returning id",
-                endpoint.id(), "{\"n\":" + n + "}");
-        Db.rows(pool, "select pg_notify('flagward_signals', $1)", String.valueOf(id));
-        return id;
+    /** Proxies cut streams without Cache-Control and quiet ones; a spec-following parser sees only standard fields. */
+    @Test
+    void theStreamIsFramedForProxiesAndStandardParsers() throws Exception {
+        Signals.Endpoint endpoint = Signals.create();
+        String token = Signals.token(endpoint);
+        long before = send(endpoint, token, 1);
+        try (EventStream consumer = openAsAdmin(null)) {
+            assertEquals("no-cache", consumer.response.headers().firstValue("cache-control").orElse(null));
+            assertTrue(consumer.response.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));
+            Frame opening = consumer.next();
+            assertEquals(String.valueOf(before), opening.id(), "the opening frame names where a reconnect resumes");
+            assertTrue(opening.retry() != null && Long.parseLong(opening.retry()) > 0, "retry: at open");
+            assertNull(opening.data(), "the opening frame is no event");
+            long live = send(endpoint, token, 2);
+            assertEquals(live, consumer.nextSignal().signalId());
+            // A quiet stream gets a comment (every second in tests, 15 s by default).
+            Frame quiet = consumer.next();
+            assertTrue(quiet.comments().contains("keep-alive") && quiet.data() == null && quiet.id() == null, quiet.toString());
+            for (Frame frame : consumer.frames()) {
+                assertEquals(List.of(), frame.unknown(), "non-standard field in " + frame);
+            }
+        }
+        // A client that reconnects before its first event resumes from the opening id and misses nothing.
+        try (EventStream first = openAsAdmin(null)) {
+            String openingId = first.next().id();
+            first.close();
+            long meanwhile = send(endpoint, token, 3);
+            try (EventStream again = openAsAdmin(openingId)) {
+                assertEquals(meanwhile, again.nextSignal().signalId());
+            }
+        }
+    }
+
+    /**
+     * Ids are taken at insert, so a lower id can commit after a higher one. The stream hands out signals in commit
+     * order, once nothing older can still appear, so that resuming after the last id received never skips one.
+     */
+    @Test
+    void signalsCommittedOutOfIdOrderAreDeliveredWithoutAGapForAResumingConsumer() throws Exception {
+        Signals.Endpoint endpoint = Signals.create();
+        String token = Signals.token(endpoint);
+        long before = send(endpoint, token, 0);
+        List<Long> received = new ArrayList<>();
+        try (EventStream consumer = openAsAdmin(null)) {
+            Eventually.within(Duration.ofSeconds(5)).until(() -> stream.subscribers() > 0);
+            SqlConnection connection = pool.getConnection().await().atMost(Duration.ofSeconds(5));
+            long slow;
+            try {
+                Transaction transaction = connection.begin().await().atMost(Duration.ofSeconds(5));
+                slow = connection.preparedQuery("insert into signals (source_id, payload, created_at) values ($1, '{\"n\": 1}', now()) returning id")
+                        .execute(Tuple.of(endpoint.id())).await().atMost(Duration.ofSeconds(5)).iterator().next().getLong(0);
+                long fast = send(endpoint, token, 2); // a higher id, committed first
+                assertTrue(fast > slow);
+                transaction.commit().await().atMost(Duration.ofSeconds(5));
+                Db.rows(pool, "select pg_notify('flagward_signals', $1)", String.valueOf(slow));
+                received.add(consumer.nextSignal().signalId());
+                received.add(consumer.nextSignal().signalId());
+                assertEquals(List.of(slow, fast), received, "a consumer that disconnected after the first would miss the other");
+            } finally {
+                connection.close().await().atMost(Duration.ofSeconds(5));
+            }
+        }
+        // Resuming after each of them gives exactly what followed it.
+        try (EventStream resumed = openAsAdmin(String.valueOf(before))) {
+            assertEquals(received.get(0), resumed.nextSignal().signalId());
+            assertEquals(received.get(1), resumed.nextSignal().signalId());
+        }
+        try (EventStream resumed = openAsAdmin(String.valueOf(received.get(0)))) {
+            assertEquals(received.get(1), resumed.nextSignal().signalId());
+            long next = send(endpoint, token, 3);
+            assertEquals(next, resumed.nextSignal().signalId());
+        }
+    }
+
+    /**
+     * A writer that committed and crashed before its NOTIFY, and a LISTEN connection lost while 1200 signals arrived:
+     * a consumer gets every one, in order, once (reconnecting with its last id whenever the stream ends, as an
+     * EventSource does: a burst beyond the consumer's buffer ends the stream).
+     */
+    @Test
+    void signalsWhoseAnnouncementWasLostStillReachLiveConsumersEveryOne() throws Exception {
+        Signals.Endpoint endpoint = Signals.create();
+        EventStream consumer = openAsAdmin(null);
+        try {
+            Eventually.within(Duration.ofSeconds(5)).until(() -> stream.subscribers() > 0);
+            long lost = insertUnannounced(endpoint, 1);
+            assertEquals(lost, consumer.nextSignal().signalId());
+            assertEquals(1, Db.count(pool, "select count(pg_terminate_backend(pid)) from pg_stat_activity where query ilike 'LISTEN%'"));
+            List<Long> written = Db.rows(pool, "insert into signals (source_id, payload, created_at) "
+                    + "select $1, jsonb_build_object('n', g), now() from generate_series(1, 1200) g returning id", endpoint.id())
+                    .stream().map(row -> row.getLong(0)).sorted().toList();
+            List<Long> received = new ArrayList<>();
+            long last = lost;
+            int reconnects = 0;
+            while (received.size() < written.size()) {
+                Frame frame = consumer.nextSignalOrEnd();
+                if (frame != null) {
+                    received.add(frame.signalId());
+                    last = frame.signalId();
+                } else {
+                    assertTrue(++reconnects < 200, "no progress");
+                    consumer.close();
+                    consumer = openAsAdmin(String.valueOf(last));
+                }
+            }
+            assertEquals(written, received);
+        } finally {
+            consumer.close();
+        }
+    }
+
+    /** A consumer that stops reading is ended once it is a bounded number of events behind; it resumes by id. */
+    @Test
+    void aStalledConsumerIsEndedAndResumesFromItsLastIdWithoutAGap() throws Exception {
+        Signals.Endpoint endpoint = Signals.create();
+        try (Socket socket = new Socket()) {
+            socket.setReceiveBufferSize(4096);
+            socket.connect(new java.net.InetSocketAddress("localhost", RestAssured.port));
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET " + STREAM + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: " + ADMIN
+                    + "\r\nAccept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            String head = readHead(in);
+            assertTrue(head.startsWith("HTTP/1.1 200"), head);
+            Eventually.within(Duration.ofSeconds(5)).until(() -> stream.subscribers() == 1);
+            // 400 signals of 50 kB: far more than the socket buffers and the stream's buffer (16 in tests) hold.
+            List<Long> written = Db.rows(pool, "insert into signals (source_id, payload, created_at) "
+                    + "select $1, jsonb_build_object('n', g, 'pad', repeat('x', 50000)), now() from generate_series(1, 400) g returning id",
+                    endpoint.id()).stream().map(row -> row.getLong(0)).sorted().toList();
+            Eventually.within(Duration.ofSeconds(20)).until(() -> stream.subscribers() == 0 && access.watched() == 0);
+            // The consumer reads again: what was already on its way, then the end of the stream.
+            socket.setSoTimeout(10_000);
+            List<Long> received = signalIds(readToEnd(in));
+            assertTrue(received.size() < written.size(), received.size() + " of " + written.size() + " arrived: never stalled");
+            assertEquals(written.subList(0, received.size()), received);
+            String resumeFrom = received.isEmpty() ? String.valueOf(written.get(0) - 1) : String.valueOf(received.get(received.size() - 1));
+            try (EventStream resumed = openAsAdmin(resumeFrom)) {
+                for (long id : written.subList(received.size(), written.size())) {
+                    assertEquals(id, resumed.nextSignal().signalId());
+                }
+            }
+        }
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int matched = 0;
+        byte[] end = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        while (matched < end.length) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.write(b);
+            matched = b == end[matched] ? matched + 1 : (b == end[0] ? 1 : 0);
+        }
+        return head.toString(StandardCharsets.US_ASCII);
+    }
+
+    private static String readToEnd(InputStream in) throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        byte[] buffer = new byte[65536];
+        try {
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                body.write(buffer, 0, n);
+                if (body.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n0\r\n\r\n")) {
+                    break; // the last chunk: the server ended the stream
+                }
+            }
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("the stream did not end; read " + body.size() + " bytes");
+        }
+        return body.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Ids of the signal frames in a chunked SSE body (chunk headers sit between frames as lines of their own). */
+    private static List<Long> signalIds(String body) {
+        List<Long> ids = new ArrayList<>();
+        String id = null;
+        for (String line : body.split("\n")) {
+            if (line.startsWith("id:")) {
+                id = line.substring(3).strip();
+            } else if (line.startsWith("event:signal") && id != null) {
+                ids.add(Long.parseLong(id));
+            }
+        }
+        return ids;
+    }
+
+    // ------------------------------------------------------------------ a stream keeps the promises of a request
+
+    private static String patId(Users.TestUser user) {
+        return String.valueOf(RestAssured.given().cookie("unleash-session", user.cookie()).get("/api/admin/user/tokens")
+                .then().statusCode(200).extract().jsonPath().getLong("pats[0].id"));
+    }
+
+    private static void assertEndsForLostAccess(EventStream consumer, String why) {
+        Eventually.within(Duration.ofSeconds(3)).until(consumer::ended);
+        Frame last = consumer.frames().get(consumer.frames().size() - 1);
+        assertTrue(last.comments().stream().anyMatch(comment -> comment.startsWith("ended:")), why + ": " + consumer.frames());
+    }
+
+    @Test
+    void aStreamEndsWhenItsPersonalAccessTokenIsDeleted() throws Exception {
+        Users.TestUser admin = Users.withRole("Admin");
+        try (EventStream consumer = open(Map.of("Authorization", admin.pat()))) {
+            consumer.next();
+            RestAssured.given().cookie("unleash-session", admin.cookie()).delete("/api/admin/user/tokens/" + patId(admin))
+                    .then().statusCode(200);
+            assertEndsForLostAccess(consumer, "PAT deleted");
+        }
+        Eventually.within(Duration.ofSeconds(5)).until(() -> access.watched() == 0);
+    }
+
+    @Test
+    void aStreamEndsWhenItsSessionLogsOut() throws Exception {
+        Users.TestUser admin = Users.withRole("Admin");
+        try (EventStream consumer = open(Map.of("Cookie", "unleash-session=" + admin.cookie()))) {
+            consumer.next();
+            RestAssured.given().cookie("unleash-session", admin.cookie()).post("/logout").then().statusCode(200);
+            assertEndsForLostAccess(consumer, "logged out");
+        }
+    }
+
+    @Test
+    void aStreamEndsWhenItsUserIsDemotedOrDeleted() throws Exception {
+        Users.TestUser demoted = Users.withRole("Admin");
+        Users.TestUser deleted = Users.withRole("Admin");
+        try (EventStream viewer = open(Map.of("Authorization", demoted.pat()));
+             EventStream gone = open(Map.of("Authorization", deleted.pat()))) {
+            viewer.next();
+            gone.next();
+            json(ADMIN, Map.of("rootRole", "Viewer")).put("/api/admin/user-admin/" + demoted.id()).then().statusCode(200);
+            assertEndsForLostAccess(viewer, "demoted to Viewer");
+            assertTrue(viewer.frames().get(viewer.frames().size() - 1).comments().get(0).contains("ADMIN"), viewer.frames().toString());
+            as(ADMIN).delete("/api/admin/user-admin/" + deleted.id()).then().statusCode(200);
+            assertEndsForLostAccess(gone, "user deleted");
+        }
+    }
+
+    @Test
+    void aStreamEndsWhenItsCredentialExpires() throws Exception {
+        Users.TestUser admin = Users.withRole("Admin");
+        String shortLived = RestAssured.given().cookie("unleash-session", admin.cookie()).contentType(ContentType.JSON)
+                .body(Map.of("description", "one hour", "expiresAt", iso(Instant.now().plus(Duration.ofHours(1)))))
+                .post("/api/admin/user/tokens").then().statusCode(201).extract().jsonPath().getString("secret");
+        try (EventStream consumer = open(Map.of("Authorization", shortLived))) {
+            consumer.next();
+            clock.advance(Duration.ofHours(2));
+            assertEndsForLostAccess(consumer, "expired");
+        }
+    }
+
+    /** Read-only mode is for reading what is stored: the live stream needs the license in force. */
+    @Test
+    void aStreamEndsWhenTheLicenseExpiresIntoReadOnlyModeAndCannotBeOpenedThen() throws Exception {
+        try (EventStream consumer = openAsAdmin(null)) {
+            consumer.next();
+            clock.advance(Duration.ofDays(365 + 15));
+            assertEndsForLostAccess(consumer, "license read-only");
+        }
+        error(as(ADMIN).get(STREAM).then(), 403, "LicenseError");
+        // Reading what is stored still works in read-only mode.
+        as(ADMIN).get("/api/admin/signals").then().statusCode(200);
     }
 
     @Test
@@ -171,6 +423,7 @@ class SignalStreamTest {
         error(as(editor.pat()).get(STREAM).then(), 403, "PermissionError");
         error(RestAssured.given().get(STREAM).then(), 401, "AuthenticationRequired");
         error(as(ADMIN).header("Last-Event-ID", "yesterday").get(STREAM).then(), 400, "BadDataError");
+        error(as(ADMIN).header("Last-Event-ID", "-1").get(STREAM).then(), 400, "BadDataError");
         Licenses.remove(pool, license);
         error(as(ADMIN).get(STREAM).then(), 403, "LicenseError");
     }

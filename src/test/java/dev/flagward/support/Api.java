@@ -42,6 +42,15 @@ public final class Api {
         return as(secret).contentType(ContentType.JSON).body(body);
     }
 
+    /**
+     * The secret with its last character (a checksum character) replaced by a different one. Appending a fixed
+     * character instead left the secret unchanged, and valid, whenever it already ended with that character (1 in 62).
+     */
+    public static String tampered(String secret) {
+        char last = secret.charAt(secret.length() - 1);
+        return secret.substring(0, secret.length() - 1) + (last == 'x' ? 'y' : 'x');
+    }
+
     public static String unique(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
