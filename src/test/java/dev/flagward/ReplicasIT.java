@@ -3,6 +3,7 @@ package dev.flagward;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.flagward.support.EventStream;
 import dev.flagward.support.Eventually;
 import dev.flagward.support.PackagedApp;
 import org.junit.jupiter.api.AfterAll;
@@ -327,11 +328,16 @@ class ReplicasIT {
         System.out.println("expiry reached the other replica after " + took.toMillis() + " ms");
     }
 
-    /** Creates a user on a replica and returns [user id, PAT secret]. */
+    /** Creates an Editor on a replica and returns [user id, PAT secret, PAT id]. */
     private static String[] userWithPat(PackagedApp replica) throws Exception {
+        return userWithPat(replica, "Editor");
+    }
+
+    /** Creates a user with this root role on a replica and returns [user id, PAT secret, PAT id]. */
+    private static String[] userWithPat(PackagedApp replica, String role) throws Exception {
         String username = "it-" + System.nanoTime();
         HttpResponse<String> user = call(replica, "POST", "/api/admin/user-admin", ADMIN,
-                Map.of("username", username, "password", "it-user-password", "rootRole", "Editor"));
+                Map.of("username", username, "password", "it-user-password", "rootRole", role));
         assertEquals(201, user.statusCode(), user.body());
         HttpRequest login = HttpRequest.newBuilder(URI.create(replica.url("/auth/simple/login")))
                 .header("Content-Type", "application/json")
@@ -377,6 +383,34 @@ class ReplicasIT {
         assertEquals(200, call(b, "DELETE", "/api/admin/user-admin/" + second[0], ADMIN, null).statusCode());
         Duration userTook = untilPatRefused(a, second[1]);
         System.out.println("user deletion reached the other replica after " + userTook.toMillis() + " ms");
+    }
+
+    /**
+     * Issue 18: an open signal stream keeps the promise of a request. Its PAT deleted, or its user demoted, on one replica
+     * ends the stream on the other within a second.
+     */
+    @Test
+    void aSignalStreamOnOneReplicaEndsWithinASecondOfItsCredentialsRevocationOnTheOther() throws Exception {
+        PackagedApp a = replicas.get(0);
+        PackagedApp b = replicas.get(1);
+        List<Long> tookMillis = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            String[] admin = userWithPat(a, "Admin");
+            try (EventStream stream = EventStream.open(b.url("/api/admin/signals/stream"), Map.of("Authorization", admin[1]))) {
+                assertEquals(200, stream.response.statusCode());
+                stream.next(); // the opening frame: the stream runs
+                long start = System.nanoTime();
+                HttpResponse<String> revoked = i % 2 == 0
+                        ? call(a, "DELETE", "/api/admin/user/tokens/" + admin[2], admin[1], null)
+                        : call(a, "PUT", "/api/admin/user-admin/" + admin[0], ADMIN, Map.of("rootRole", "Viewer"));
+                assertEquals(200, revoked.statusCode(), revoked.body());
+                Eventually.within(Duration.ofSeconds(1)).alias("the stream on b ends within 1 s").until(stream::ended);
+                tookMillis.add((System.nanoTime() - start) / 1_000_000);
+                assertTrue(stream.frames().get(stream.frames().size() - 1).comments().get(0).startsWith("ended:"));
+            }
+        }
+        System.out.println("revocation on one replica ended the stream on the other after (ms, PAT deleted / user demoted "
+                + "alternately): " + tookMillis);
     }
 
     /**

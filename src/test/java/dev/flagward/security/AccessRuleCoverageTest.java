@@ -90,6 +90,13 @@ class AccessRuleCoverageTest {
         @Access(Permission.READ)
         public void confused() {
         }
+
+        @jakarta.ws.rs.GET
+        @jakarta.ws.rs.Produces(jakarta.ws.rs.core.MediaType.SERVER_SENT_EVENTS)
+        @Access(Permission.ADMIN)
+        @Enterprise
+        public void stream() {
+        }
     }
 
     @Access(Permission.SELF)
@@ -118,5 +125,7 @@ class AccessRuleCoverageTest {
         assertFalse(AccessRule.of(Sample.class.getMethod("confused")).declared());
         assertEquals(Permission.SELF, AccessRule.of(ClassLevel.class.getMethod("inherited")).permission());
         assertNull(AccessRule.of(ClassLevel.class.getMethod("overridden")).permission());
+        // An answer that goes on is watched for as long as it runs (LiveAccess), and needs the license in force.
+        assertEquals(new AccessRule(true, Permission.ADMIN, null, true, false, false, true), AccessRule.of(Sample.class.getMethod("stream")));
     }
 }
