@@ -13,6 +13,7 @@ import dev.flagward.user.UserApi.UpdateUserRequest;
 import dev.flagward.user.UserApi.UserView;
 import dev.flagward.web.ApiException;
 import dev.flagward.web.DatabaseErrors;
+import dev.flagward.web.RateLimits;
 import dev.flagward.web.Validation;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -23,6 +24,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -45,10 +47,12 @@ public class UserService {
     private final Pool pool;
     private final UserConfig config;
     private final Instance<UserSeatRule> seatRules;
+    private final RateLimits rateLimits;
+    private final RateLimits.Limit passwordChecks;
     private final Clock clock;
 
     public UserService(UserRepository users, Passwords passwords, AuditLog audit, CredentialCache cache, Pool pool,
-                       UserConfig config, Instance<UserSeatRule> seatRules, Clock clock) {
+                       UserConfig config, Instance<UserSeatRule> seatRules, RateLimits rateLimits, Clock clock) {
         this.users = users;
         this.passwords = passwords;
         this.audit = audit;
@@ -56,6 +60,11 @@ public class UserService {
         this.pool = pool;
         this.config = config;
         this.seatRules = seatRules;
+        this.rateLimits = rateLimits;
+        // Whoever holds a PAT or a session could otherwise test guesses of the user's password as fast as bcrypt
+        // answers: the same budget as signing in, per user (not per address, so spreading guesses gains nothing).
+        this.passwordChecks = new RateLimits.Limit("password-check", config.loginAttemptsPerMinute(),
+                config.loginAttemptsPerMinute(), Duration.ofMinutes(1));
         this.clock = clock;
     }
 
@@ -264,7 +273,10 @@ public class UserService {
         }))).invoke(() -> cache.evictUserCredentials(id, SessionCredentialSource.KIND, null)).replaceWithVoid();
     }
 
-    /** The signed-in user's own: the current password is required; every other session of the user ends. */
+    /**
+     * The signed-in user's own: the current password is required; every other session of the user ends. Checks of the
+     * current password are rate-limited per user like sign-in (429 beyond it, the right password too).
+     */
     public Uni<Void> changeMyPassword(UserPrincipal me, UserApi.ChangeMyPasswordRequest request, String currentSessionSelector,
                                       Actor actor) {
         Validation.of(request).check(request.oldPassword() != null && !request.oldPassword().isEmpty(),
@@ -272,6 +284,7 @@ public class UserService {
                 .check(request.confirmPassword() == null || request.confirmPassword().equals(request.password()),
                         "password and confirmPassword differ.", "confirmPassword").orFail();
         validatePassword(request.password());
+        rateLimits.consume(passwordChecks, String.valueOf(me.id()));
         return Panache.withSession(() -> users.findLive(me.id())).chain(found -> {
             User user = require(found, me.id());
             Uni<Boolean> matches = user.passwordHash == null ? Uni.createFrom().item(false)

@@ -1,14 +1,18 @@
 package dev.flagward.user;
 
 import dev.flagward.support.Db;
+import dev.flagward.support.TestClock;
 import dev.flagward.support.Users;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -22,6 +26,7 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -36,6 +41,13 @@ class SeatManagementTest {
 
     @Inject
     Pool pool;
+    @Inject
+    TestClock clock;
+
+    @AfterEach
+    void resetClock() {
+        clock.reset();
+    }
 
     @Test
     void searchFindsLiveUsersByNameEmailOrUsername() {
@@ -152,5 +164,34 @@ class SeatManagementTest {
         Users.login(user.username(), STRONG);
         error(as(ADMIN).contentType(ContentType.JSON).body(Map.of("password", STRONG, "oldPassword", "x"))
                 .post("/api/admin/user/change-password").then(), 403, "ForbiddenError");
+    }
+
+    @Test
+    void checksOfTheCurrentPasswordAreRateLimitedPerUserLikeSignIn() {
+        Users.TestUser user = Users.withRole("Viewer");
+        Users.TestUser other = Users.withRole("Viewer");
+        Map<String, String> wrong = Map.of("password", STRONG, "confirmPassword", STRONG, "oldPassword", "a-wrong-guess");
+        Map<String, String> right = Map.of("password", STRONG, "confirmPassword", STRONG, "oldPassword", Users.PASSWORD);
+        // Time stands still, so no attempt comes back while the test runs.
+        Instant start = Instant.now();
+        clock.freezeAt(start);
+        // flagward.users.login-attempts-per-minute (10), as for signing in; a PAT is all it takes to try.
+        for (int i = 0; i < 10; i++) {
+            error(json(user.pat(), wrong).post("/api/admin/user/change-password").then(), 400, "BadDataError");
+        }
+        error(json(user.pat(), wrong).post("/api/admin/user/change-password").then(), 429, "RateLimitError")
+                .header("Retry-After", matchesPattern("[1-9][0-9]?"));
+        // The right password is refused too: a 200 among the 429s would confirm a guess.
+        error(json(user.pat(), right).post("/api/admin/user/change-password").then(), 429, "RateLimitError");
+        error(RestAssured.given().cookie("unleash-session", user.cookie()).contentType(ContentType.JSON).body(right)
+                .post("/api/admin/user/change-password").then(), 429, "RateLimitError");
+        Users.login(user.username(), Users.PASSWORD); // unchanged
+        // Per user: another user's checks are their own.
+        error(json(other.pat(), wrong).post("/api/admin/user/change-password").then(), 400, "BadDataError");
+
+        // A minute later the budget is back.
+        clock.freezeAt(start.plus(Duration.ofMinutes(1)));
+        json(user.pat(), right).post("/api/admin/user/change-password").then().statusCode(200);
+        Users.login(user.username(), STRONG);
     }
 }
