@@ -39,6 +39,8 @@ public class UserService {
 
     static final Pattern USERNAME = Pattern.compile("^[A-Za-z0-9._@+-]{1,100}$");
     private static final RootRole[] UNLEASH_ROLE_IDS = {null, RootRole.Admin, RootRole.Editor, RootRole.Viewer};
+    /** At most this many users answer a search: it is for picking someone, not for listing everyone. */
+    static final int SEARCH_LIMIT = 100;
 
     private final UserRepository users;
     private final Passwords passwords;
@@ -188,16 +190,20 @@ public class UserService {
 
     // ------------------------------------------------------------------ seat management (Unleash's user-admin extras)
 
-    /** Live users whose username, email or name contains the query (case-insensitive); fewer than 2 characters: none. */
+    /**
+     * Live users whose username, email or name contains the query (case-insensitive), the first {@value #SEARCH_LIMIT}
+     * by id; fewer than 2 characters: none.
+     */
     public Uni<List<UserView>> search(String query) {
         if (query == null || query.strip().length() < 2) {
             return Uni.createFrom().item(List.of());
         }
         String pattern = "%" + query.strip().toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%")
                 .replace("_", "\\_") + "%";
-        return Panache.withSession(() -> users.list("deletedAt is null and (lower(username) like ?1 or lower(email) like ?1 "
-                        + "or lower(name) like ?1) order by id", pattern))
-                .map(list -> list.stream().limit(100).map(UserView::of).toList());
+        // Bounded in the query: a two-letter query can match every user, and only these are answered.
+        return Panache.withSession(() -> users.find("deletedAt is null and (lower(username) like ?1 or lower(email) like ?1 "
+                        + "or lower(name) like ?1) order by id", pattern).range(0, SEARCH_LIMIT - 1).list())
+                .map(list -> list.stream().map(UserView::of).toList());
     }
 
     /** Admins with a password, Admins without one, service accounts (none in Flagward). */

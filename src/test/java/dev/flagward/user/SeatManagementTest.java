@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -62,6 +63,24 @@ class SeatManagementTest {
         admin().delete(USERS + "/" + bob).then().statusCode(200);
         admin().get(USERS + "/search?q=" + tag).then().body("id", contains((int) alice));
         error(as(Users.withRole("Editor").pat()).get(USERS + "/search?q=" + tag).then(), 403, "PermissionError");
+    }
+
+    @Test
+    void aSearchMatchingMoreThan100UsersAnswersTheFirst100ById() {
+        String tag = unique("many").replace("-", "");
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 105; i++) {
+            ids.add(json(ADMIN, Map.of("username", tag + i, "rootRole", "Viewer")).post(USERS).then().statusCode(201)
+                    .extract().jsonPath().getLong("id"));
+        }
+        try {
+            List<Long> found = admin().get(USERS + "/search?q=" + tag).then().statusCode(200).extract().jsonPath()
+                    .getList("id", Long.class);
+            assertEquals(ids.subList(0, 100), found);
+        } finally {
+            // Viewers count under the license while they live: leave none behind for the tests after this one.
+            ids.forEach(id -> admin().delete(USERS + "/" + id).then().statusCode(200));
+        }
     }
 
     @Test
