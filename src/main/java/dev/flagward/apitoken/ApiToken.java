@@ -1,5 +1,6 @@
 package dev.flagward.apitoken;
 
+import dev.flagward.security.Rotation;
 import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
 import jakarta.persistence.ElementCollection;
@@ -23,7 +24,7 @@ import java.util.TreeSet;
 @Entity
 @Table(name = "api_tokens")
 @DynamicUpdate
-public class ApiToken {
+public class ApiToken implements Rotation.Link {
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
@@ -68,4 +69,14 @@ public class ApiToken {
     /** The selector of the token that replaced this one by rotation, or null. */
     @Column(name = "replaced_by")
     public String replacedBy;
+
+    @Override
+    public Instant expiresAt() {
+        return expiresAt;
+    }
+
+    @Override
+    public void expireAt(Instant when) {
+        expiresAt = when;
+    }
 }

@@ -135,7 +135,9 @@ public class ApiTokenService implements ProjectDeletionListener, LeakedCredentia
 
     /**
      * Rotates a token: a new secret with the same name, type, environment, projects and expiry, and the old one kept
-     * until the overlap ends (Rotation). Unknown → 404; an expired token → 400. Verbatim secrets rotate into v2 ones.
+     * until the overlap ends (Rotation). If the rotated token is itself a replacement, the one it replaced stops now,
+     * so a chain never has more than two live tokens. Unknown → 404; an expired token → 400. Verbatim secrets rotate
+     * into v2 ones.
      */
     public Uni<ApiTokenView> rotate(String tokenOrSelector, Rotation.Request request, Actor actor, Principal principal) {
         Instant now = clock.instant();
@@ -174,19 +176,34 @@ public class ApiTokenService implements ProjectDeletionListener, LeakedCredentia
                                 fresh.replaces = old.selector;
                                 old.expiresAt = Rotation.oldExpiry(old.expiresAt, overlapEnd);
                                 old.replacedBy = fresh.selector;
-                                return tokens.persistAndFlush(fresh)
-                                        .call(() -> audit.record("api-token-rotated", actor, java.util.Map.of(
-                                                "token", ApiTokenView.of(fresh), "replaces", old.selector,
-                                                "oldExpiresAt", old.expiresAt), before))
-                                        .map(saved -> new Rotated(saved, minted.secret(), old.selector));
+                                return Rotation.endPredecessor(old.replaces, tokens::findBySelector, now)
+                                        .chain(ended -> tokens.persistAndFlush(fresh)
+                                                .call(() -> audit.record("api-token-rotated", actor,
+                                                        rotatedEvent(fresh, old, ended), before))
+                                                .map(saved -> new Rotated(saved, minted.secret(), old.selector,
+                                                        ended == null ? null : ended.selector)));
                             });
                         }))
                 .call(rotated -> cache.refresh(ApiTokenCredentialSource.KIND, rotated.token().selector))
                 .call(rotated -> cache.refresh(ApiTokenCredentialSource.KIND, rotated.replaced()))
+                .call(rotated -> rotated.ended() == null ? Uni.createFrom().voidItem()
+                        : cache.refresh(ApiTokenCredentialSource.KIND, rotated.ended()))
                 .map(rotated -> ApiTokenView.withSecret(rotated.token(), rotated.secret()));
     }
 
-    private record Rotated(ApiToken token, String secret, String replaced) {
+    /** Selectors of the replaced token and, when this rotation ended its overlap, of the one before it (or null). */
+    private record Rotated(ApiToken token, String secret, String replaced, String ended) {
+    }
+
+    private static java.util.Map<String, Object> rotatedEvent(ApiToken fresh, ApiToken old, ApiToken ended) {
+        java.util.Map<String, Object> data = new java.util.LinkedHashMap<>();
+        data.put("token", ApiTokenView.of(fresh));
+        data.put("replaces", old.selector);
+        data.put("oldExpiresAt", old.expiresAt);
+        if (ended != null) {
+            data.put("endedOverlapOf", ended.selector);
+        }
+        return data;
     }
 
     /** The secret prefix a token of this scope is minted with (an admin token's is {@code *:*.}). */

@@ -2,7 +2,11 @@ package dev.flagward.credential;
 
 import dev.flagward.security.CredentialFormat;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,7 +27,9 @@ import java.util.stream.Stream;
  * Finds Flagward secrets in files, offline ({@code bin/secret-scan PATH...}): the v2 shape by position ({@code v2_},
  * a 22-character selector, {@code _}, 43 characters, a 6-character checksum), and the prefix before it, kept only
  * when the checksum over prefix and body verifies. A string that fails the checksum is never printed. With
- * {@code --revoke URL --admin-token T} the secrets found are sent to {@code POST /api/admin/credentials/revoke-leaked}.
+ * {@code --revoke URL} the secrets found are sent to {@code POST /api/admin/credentials/revoke-leaked}, with the admin
+ * token from {@code FLAGWARD_ADMIN_TOKEN} or, with {@code --admin-token-stdin}, from standard input; never from the
+ * command line, where {@code ps} and shell history would show it.
  */
 public final class SecretScanner {
 
@@ -86,25 +93,63 @@ public final class SecretScanner {
         return new ArrayList<>(found);
     }
 
+    /** Where the admin token for {@code --revoke} comes from when {@code --admin-token-stdin} is not given. */
+    static final String TOKEN_VARIABLE = "FLAGWARD_ADMIN_TOKEN";
+
+    static final String USAGE = """
+            Usage: bin/secret-scan PATH...                      prints each secret found, one per line
+                   bin/secret-scan PATH... --revoke URL         revokes them (POST URL/api/admin/credentials/revoke-leaked)
+                                                                with the admin token in FLAGWARD_ADMIN_TOKEN
+                   bin/secret-scan PATH... --revoke URL --admin-token-stdin
+                                                                the same, the admin token read from standard input
+            The admin token is never taken from the command line: ps and shell history would show it.
+            """;
+
     public static void main(String[] args) throws Exception {
+        System.exit(run(List.of(args), System.getenv(), System.in, System.out, System.err));
+    }
+
+    /** The command line's work, with its environment and streams given, so tests run it in-process; the exit code. */
+    static int run(List<String> args, Map<String, String> env, InputStream stdin, PrintStream out, PrintStream err)
+            throws IOException, InterruptedException {
+        // Checked before anything else, wherever it stands; and never echoed, since what follows it is the token.
+        if (args.stream().anyMatch(arg -> arg.equals("--admin-token") || arg.startsWith("--admin-token="))) {
+            err.println("--admin-token is refused: a token on the command line is visible to every user of the "
+                    + "machine (ps) and stays in shell history. Put it in " + TOKEN_VARIABLE
+                    + ", or pipe it in with --admin-token-stdin.");
+            err.print(USAGE);
+            return 2;
+        }
         List<Path> paths = new ArrayList<>();
         String revokeUrl = null;
-        String adminToken = null;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--revoke" -> revokeUrl = i + 1 < args.length ? args[++i] : null;
-                case "--admin-token" -> adminToken = i + 1 < args.length ? args[++i] : null;
-                default -> paths.add(Path.of(args[i]));
+        boolean tokenFromStdin = false;
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            switch (arg) {
+                case "--revoke" -> revokeUrl = i + 1 < args.size() ? args.get(++i) : null;
+                case "--admin-token-stdin" -> tokenFromStdin = true;
+                default -> paths.add(Path.of(arg));
             }
         }
-        if (paths.isEmpty() || (revokeUrl == null) != (adminToken == null)) {
-            System.err.println("Usage: bin/secret-scan PATH... [--revoke URL --admin-token T]");
-            System.exit(2);
+        if (paths.isEmpty() || revokeUrl == null && (tokenFromStdin || args.contains("--revoke"))) {
+            err.print(USAGE);
+            return 2;
+        }
+        String adminToken = null;
+        if (revokeUrl != null) {
+            adminToken = tokenFromStdin ? firstLine(stdin) : env.get(TOKEN_VARIABLE);
+            if (adminToken == null || adminToken.isBlank()) {
+                err.println("--revoke needs an admin token: " + (tokenFromStdin ? "standard input was empty."
+                        : "set " + TOKEN_VARIABLE + ", or pipe it in with --admin-token-stdin."));
+                err.print(USAGE);
+                return 2;
+            }
+            adminToken = adminToken.strip();
         }
         List<String> secrets = scan(paths);
         if (revokeUrl == null) {
-            secrets.forEach(System.out::println);
-            return;
+            secrets.forEach(out::println);
+            return 0;
         }
         HttpClient http = HttpClient.newHttpClient();
         String endpoint = revokeUrl.replaceAll("/+$", "") + "/api/admin/credentials/revoke-leaked";
@@ -118,13 +163,20 @@ public final class SecretScanner {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(endpoint))
                     .header("Authorization", adminToken).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
-            System.out.println(batch.size() + " secrets sent: HTTP " + response.statusCode() + " " + response.body());
+            out.println(batch.size() + " secrets sent: HTTP " + response.statusCode() + " " + response.body());
             if (response.statusCode() != 200) {
-                System.exit(1);
+                return 1;
             }
         }
         if (secrets.isEmpty()) {
-            System.out.println("no Flagward secrets found");
+            out.println("no Flagward secrets found");
+        }
+        return 0;
+    }
+
+    private static String firstLine(InputStream stdin) throws IOException {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8))) {
+            return reader.readLine();
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.flagward.pat;
 
+import dev.flagward.security.Rotation;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
@@ -14,7 +15,7 @@ import java.time.Instant;
 @Entity
 @Table(name = "personal_access_tokens")
 @DynamicUpdate
-public class Pat {
+public class Pat implements Rotation.Link {
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
@@ -44,4 +45,14 @@ public class Pat {
     /** The selector of the PAT that replaced this one by rotation, or null. */
     @Column(name = "replaced_by")
     public String replacedBy;
+
+    @Override
+    public Instant expiresAt() {
+        return expiresAt;
+    }
+
+    @Override
+    public void expireAt(Instant when) {
+        expiresAt = when;
+    }
 }

@@ -18,6 +18,10 @@ public class PatRepository implements PanacheRepository<Pat> {
         return find("id = ?1 and userId = ?2", id, userId).firstResult();
     }
 
+    public Uni<Pat> findBySelector(String selector) {
+        return find("selector", selector).firstResult();
+    }
+
     public Uni<Long> countOf(long userId) {
         return count("userId = ?1 and replacedBy is null", userId);
     }

@@ -91,7 +91,8 @@ public class PatService implements LeakedCredentialRevoker {
 
     /**
      * Rotates one of the user's PATs: a new secret with the same description and expiry, and the old one kept until
-     * the overlap ends (Rotation). Another user's or an unknown PAT → 404; an expired one → 400.
+     * the overlap ends (Rotation). If the rotated PAT is itself a replacement, the one it replaced stops now, so a chain
+     * never has more than two live PATs. Another user's or an unknown PAT → 404; an expired one → 400.
      */
     public Uni<CreatedPat> rotate(UserPrincipal user, long id, Rotation.Request request, Actor actor) {
         Instant now = clock.instant();
@@ -120,18 +121,31 @@ public class PatService implements LeakedCredentialRevoker {
                             // The old one is marked first: the description is unique among PATs not replaced.
                             old.expiresAt = Rotation.oldExpiry(old.expiresAt, overlapEnd);
                             old.replacedBy = fresh.selector;
-                            return pats.flush().chain(() -> pats.persistAndFlush(fresh))
-                                    .call(saved -> audit.record("pat-rotated", actor, java.util.Map.of(
-                                            "pat", PatView.of(saved), "replaces", old.id, "oldExpiresAt", old.expiresAt), before))
-                                    .map(saved -> new Rotation.Rotated<>(saved, old));
+                            return Rotation.endPredecessor(old.replaces, pats::findBySelector, now).chain(ended ->
+                                    pats.flush().chain(() -> pats.persistAndFlush(fresh))
+                                            .call(saved -> audit.record("pat-rotated", actor, rotatedEvent(saved, old, ended), before))
+                                            .map(saved -> new Rotation.Rotated<>(saved, old, ended)));
                         }))
                 .call(rotated -> cache.refresh(PatCredentialSource.KIND, rotated.fresh().selector))
                 .call(rotated -> cache.refresh(PatCredentialSource.KIND, rotated.replaced().selector))
+                .call(rotated -> rotated.ended() == null ? Uni.createFrom().voidItem()
+                        : cache.refresh(PatCredentialSource.KIND, rotated.ended().selector))
                 .map(rotated -> {
                     Pat fresh = rotated.fresh();
                     return new CreatedPat(fresh.id, fresh.description, fresh.expiresAt, fresh.createdAt, fresh.seenAt,
                             fresh.userId, minted.secret(), rotated.replaced().id);
                 });
+    }
+
+    private static java.util.Map<String, Object> rotatedEvent(Pat fresh, Pat old, Pat ended) {
+        java.util.Map<String, Object> data = new java.util.LinkedHashMap<>();
+        data.put("pat", PatView.of(fresh));
+        data.put("replaces", old.id);
+        data.put("oldExpiresAt", old.expiresAt);
+        if (ended != null) {
+            data.put("endedOverlapOf", ended.id);
+        }
+        return data;
     }
 
     /** Deletes one of the user's PATs; another user's PAT is answered as unknown (404). */

@@ -1,22 +1,35 @@
 package dev.flagward.security;
 
 import dev.flagward.web.ApiException;
+import io.smallrye.mutiny.Uni;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Function;
 
 /**
  * Rotation with overlap, one rule for every credential kind: the old credential keeps working until
  * {@code oldExpiresAt} (default 24 hours from now, not in the past, at most 30 days ahead), or until it would have
- * expired anyway if that is sooner; the new one starts at once.
+ * expired anyway if that is sooner; the new one starts at once. A chain of rotations has at most two credentials
+ * that authenticate: rotating a replacement ends its predecessor's overlap at once (SPEC §5.8).
  */
 public final class Rotation {
 
     public static final Duration DEFAULT_OVERLAP = Duration.ofHours(24);
     public static final Duration MAX_OVERLAP = Duration.ofDays(30);
 
-    /** A rotation's two credentials: the new one, and the one it replaces. */
-    public record Rotated<T>(T fresh, T replaced) {
+    /**
+     * A rotation's credentials: the new one, the one it replaces, and the one before that if this rotation ended its
+     * overlap (else null). Each needs its cache entry refreshed after commit.
+     */
+    public record Rotated<T>(T fresh, T replaced, T ended) {
+    }
+
+    /** A stored credential of any kind, as far as a chain of rotations is concerned. */
+    public interface Link {
+        Instant expiresAt();
+
+        void expireAt(Instant when);
     }
 
     /** The optional body of every rotate endpoint. */
@@ -45,6 +58,27 @@ public final class Rotation {
     /** The old credential's new expiry: the overlap's end, or its own expiry if that comes first. */
     public static Instant oldExpiry(Instant currentExpiry, Instant overlapEnd) {
         return currentExpiry != null && currentExpiry.isBefore(overlapEnd) ? currentExpiry : overlapEnd;
+    }
+
+    /**
+     * Ends the overlap of the credential that the one being rotated replaced ({@code replaces}, a selector), if it
+     * still authenticates: its expiry becomes {@code now}. Without this, rotating again within the overlap leaves
+     * three live credentials, and rotating often enough any number, past every per-user or per-endpoint limit. Runs
+     * inside the rotating transaction with the feature's own lookup by selector; yields the credential it stopped
+     * (for the event and the cache refresh after commit), or null when there was none to stop.
+     */
+    public static <T extends Link> Uni<T> endPredecessor(String replaces, Function<String, Uni<T>> findBySelector,
+                                                         Instant now) {
+        if (replaces == null) {
+            return Uni.createFrom().nullItem();
+        }
+        return findBySelector.apply(replaces).map(predecessor -> {
+            if (predecessor == null || predecessor.expiresAt() != null && !predecessor.expiresAt().isAfter(now)) {
+                return null;
+            }
+            predecessor.expireAt(now);
+            return predecessor;
+        });
     }
 
     /** A credential that has already expired is not rotated: there is nothing to overlap with. */

@@ -187,7 +187,8 @@ public class SignalEndpointService implements LeakedCredentialRevoker {
 
     /**
      * Rotates an endpoint's token: a new secret with the same name (and expiry), the old one kept until the overlap
-     * ends (Rotation). Unknown endpoint or token → 404; an expired token → 400.
+     * ends (Rotation). If the rotated token is itself a replacement, the one it replaced stops now, so a chain never
+     * has more than two live tokens. Unknown endpoint or token → 404; an expired token → 400.
      */
     public Uni<CreatedSignalEndpointToken> rotateToken(long endpointId, long id, Rotation.Request request, Actor actor) {
         java.time.Instant now = clock.instant();
@@ -214,19 +215,33 @@ public class SignalEndpointService implements LeakedCredentialRevoker {
                             fresh.replaces = old.selector;
                             old.expiresAt = Rotation.oldExpiry(old.expiresAt, overlapEnd);
                             old.replacedBy = fresh.selector;
-                            return tokens.persistAndFlush(fresh)
-                                    .call(saved -> audit.record("signal-endpoint-token-rotated", actor, java.util.Map.of(
-                                            "token", SignalEndpointTokenView.of(saved), "replaces", old.id,
-                                            "oldExpiresAt", old.expiresAt), before))
-                                    .map(saved -> new Rotation.Rotated<>(saved, old));
+                            return Rotation.endPredecessor(old.replaces, tokens::findBySelector, now).chain(ended ->
+                                    tokens.persistAndFlush(fresh)
+                                            .call(saved -> audit.record("signal-endpoint-token-rotated", actor,
+                                                    rotatedEvent(saved, old, ended), before))
+                                            .map(saved -> new Rotation.Rotated<>(saved, old, ended)));
                         }))
                 .call(rotated -> cache.refresh(SignalTokenCredentialSource.KIND, rotated.fresh().selector))
                 .call(rotated -> cache.refresh(SignalTokenCredentialSource.KIND, rotated.replaced().selector))
+                .call(rotated -> rotated.ended() == null ? Uni.createFrom().voidItem()
+                        : cache.refresh(SignalTokenCredentialSource.KIND, rotated.ended().selector))
                 .map(rotated -> {
                     SignalEndpointToken fresh = rotated.fresh();
                     return new CreatedSignalEndpointToken(fresh.id, fresh.name, fresh.signalEndpointId, fresh.createdAt,
                             fresh.createdByUserId, minted.secret(), rotated.replaced().id);
                 });
+    }
+
+    private static Map<String, Object> rotatedEvent(SignalEndpointToken fresh, SignalEndpointToken old,
+                                                    SignalEndpointToken ended) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("token", SignalEndpointTokenView.of(fresh));
+        data.put("replaces", old.id);
+        data.put("oldExpiresAt", old.expiresAt);
+        if (ended != null) {
+            data.put("endedOverlapOf", ended.id);
+        }
+        return data;
     }
 
     public Uni<SignalEndpointTokenView> updateToken(long endpointId, long id, SignalEndpointTokenRequest request, Actor actor) {

@@ -1,5 +1,6 @@
 package dev.flagward.signal;
 
+import dev.flagward.security.Rotation;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
@@ -14,7 +15,7 @@ import java.time.Instant;
 @Entity
 @Table(name = "signal_endpoint_tokens")
 @DynamicUpdate
-public class SignalEndpointToken {
+public class SignalEndpointToken implements Rotation.Link {
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
@@ -48,4 +49,14 @@ public class SignalEndpointToken {
     /** The selector of the token that replaced this one by rotation, or null. */
     @Column(name = "replaced_by")
     public String replacedBy;
+
+    @Override
+    public Instant expiresAt() {
+        return expiresAt;
+    }
+
+    @Override
+    public void expireAt(Instant when) {
+        expiresAt = when;
+    }
 }

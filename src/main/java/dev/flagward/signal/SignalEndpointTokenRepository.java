@@ -22,6 +22,10 @@ public class SignalEndpointTokenRepository implements PanacheRepository<SignalEn
         return find("id = ?1 and signalEndpointId = ?2", id, endpointId).firstResult();
     }
 
+    public Uni<SignalEndpointToken> findBySelector(String selector) {
+        return find("selector", selector).firstResult();
+    }
+
     public Uni<Long> countOf(long endpointId) {
         // A token being replaced does not take a place: rotation works at the limit.
         return count("signalEndpointId = ?1 and replacedBy is null", endpointId);

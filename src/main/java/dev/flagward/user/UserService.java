@@ -13,6 +13,7 @@ import dev.flagward.user.UserApi.UpdateUserRequest;
 import dev.flagward.user.UserApi.UserView;
 import dev.flagward.web.ApiException;
 import dev.flagward.web.DatabaseErrors;
+import dev.flagward.web.RateLimits;
 import dev.flagward.web.Validation;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -23,6 +24,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -37,6 +39,8 @@ public class UserService {
 
     static final Pattern USERNAME = Pattern.compile("^[A-Za-z0-9._@+-]{1,100}$");
     private static final RootRole[] UNLEASH_ROLE_IDS = {null, RootRole.Admin, RootRole.Editor, RootRole.Viewer};
+    /** At most this many users answer a search: it is for picking someone, not for listing everyone. */
+    static final int SEARCH_LIMIT = 100;
 
     private final UserRepository users;
     private final Passwords passwords;
@@ -45,10 +49,12 @@ public class UserService {
     private final Pool pool;
     private final UserConfig config;
     private final Instance<UserSeatRule> seatRules;
+    private final RateLimits rateLimits;
+    private final RateLimits.Limit passwordChecks;
     private final Clock clock;
 
     public UserService(UserRepository users, Passwords passwords, AuditLog audit, CredentialCache cache, Pool pool,
-                       UserConfig config, Instance<UserSeatRule> seatRules, Clock clock) {
+                       UserConfig config, Instance<UserSeatRule> seatRules, RateLimits rateLimits, Clock clock) {
         this.users = users;
         this.passwords = passwords;
         this.audit = audit;
@@ -56,6 +62,11 @@ public class UserService {
         this.pool = pool;
         this.config = config;
         this.seatRules = seatRules;
+        this.rateLimits = rateLimits;
+        // Whoever holds a PAT or a session could otherwise test guesses of the user's password as fast as bcrypt
+        // answers: the same budget as signing in, per user (not per address, so spreading guesses gains nothing).
+        this.passwordChecks = new RateLimits.Limit("password-check", config.loginAttemptsPerMinute(),
+                config.loginAttemptsPerMinute(), Duration.ofMinutes(1));
         this.clock = clock;
     }
 
@@ -179,16 +190,20 @@ public class UserService {
 
     // ------------------------------------------------------------------ seat management (Unleash's user-admin extras)
 
-    /** Live users whose username, email or name contains the query (case-insensitive); fewer than 2 characters: none. */
+    /**
+     * Live users whose username, email or name contains the query (case-insensitive), the first {@value #SEARCH_LIMIT}
+     * by id; fewer than 2 characters: none.
+     */
     public Uni<List<UserView>> search(String query) {
         if (query == null || query.strip().length() < 2) {
             return Uni.createFrom().item(List.of());
         }
         String pattern = "%" + query.strip().toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%")
                 .replace("_", "\\_") + "%";
-        return Panache.withSession(() -> users.list("deletedAt is null and (lower(username) like ?1 or lower(email) like ?1 "
-                        + "or lower(name) like ?1) order by id", pattern))
-                .map(list -> list.stream().limit(100).map(UserView::of).toList());
+        // Bounded in the query: a two-letter query can match every user, and only these are answered.
+        return Panache.withSession(() -> users.find("deletedAt is null and (lower(username) like ?1 or lower(email) like ?1 "
+                        + "or lower(name) like ?1) order by id", pattern).range(0, SEARCH_LIMIT - 1).list())
+                .map(list -> list.stream().map(UserView::of).toList());
     }
 
     /** Admins with a password, Admins without one, service accounts (none in Flagward). */
@@ -264,7 +279,10 @@ public class UserService {
         }))).invoke(() -> cache.evictUserCredentials(id, SessionCredentialSource.KIND, null)).replaceWithVoid();
     }
 
-    /** The signed-in user's own: the current password is required; every other session of the user ends. */
+    /**
+     * The signed-in user's own: the current password is required; every other session of the user ends. Checks of the
+     * current password are rate-limited per user like sign-in (429 beyond it, the right password too).
+     */
     public Uni<Void> changeMyPassword(UserPrincipal me, UserApi.ChangeMyPasswordRequest request, String currentSessionSelector,
                                       Actor actor) {
         Validation.of(request).check(request.oldPassword() != null && !request.oldPassword().isEmpty(),
@@ -272,6 +290,7 @@ public class UserService {
                 .check(request.confirmPassword() == null || request.confirmPassword().equals(request.password()),
                         "password and confirmPassword differ.", "confirmPassword").orFail();
         validatePassword(request.password());
+        rateLimits.consume(passwordChecks, String.valueOf(me.id()));
         return Panache.withSession(() -> users.findLive(me.id())).chain(found -> {
             User user = require(found, me.id());
             Uni<Boolean> matches = user.passwordHash == null ? Uni.createFrom().item(false)

@@ -12,19 +12,23 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Token buckets (Bucket4j) per key, kept in a bounded cache (Caffeine) so that a flood of distinct keys cannot grow
- * memory. Limits are per replica. Time is the injected clock's, so tests move it instead of waiting.
+ * memory. Each limit has its own cache: a flood of one limit's keys (sign-in attempts with invented usernames) must
+ * never evict another limit's buckets, because an evicted bucket comes back full and its key gets a fresh burst.
+ * Limits are per replica. Time is the injected clock's, so tests move it instead of waiting.
  */
 @Singleton
 public class RateLimits {
 
-    private final Cache<String, Bucket> buckets = Caffeine.newBuilder()
-            .maximumSize(200_000)
-            .expireAfterAccess(Duration.ofMinutes(10))
-            .build();
+    /** Keys one limit holds at most; the least valuable go first (Caffeine evicts by frequency). */
+    static final int KEYS_PER_LIMIT = 200_000;
+
+    /** By limit name: a handful, each created once by the code that owns the limit. */
+    private final Map<String, Cache<String, Bucket>> buckets = new ConcurrentHashMap<>();
     private final TimeMeter time;
 
     public RateLimits(Clock clock) {
@@ -48,7 +52,7 @@ public class RateLimits {
 
     /** Takes one call from the key's bucket, or fails with 429 RateLimitError and a Retry-After in seconds. */
     public void consume(Limit limit, String key) {
-        Bucket bucket = buckets.get(limit.name() + '\u0000' + key, k -> Bucket.builder()
+        Bucket bucket = keysOf(limit).get(key, k -> Bucket.builder()
                 .addLimit(Bandwidth.builder().capacity(limit.capacity()).refillGreedy(limit.refill(), limit.period()).build())
                 .withCustomTimePrecision(time)
                 .build());
@@ -58,5 +62,17 @@ public class RateLimits {
             throw new ApiException(429, "RateLimitError", "Too many requests. Try again in " + seconds + " seconds.",
                     null, null, Map.of("Retry-After", String.valueOf(seconds)));
         }
+    }
+
+    private Cache<String, Bucket> keysOf(Limit limit) {
+        return buckets.computeIfAbsent(limit.name(), name -> Caffeine.newBuilder()
+                .maximumSize(KEYS_PER_LIMIT)
+                .expireAfterAccess(Duration.ofMinutes(10))
+                .build());
+    }
+
+    /** Runs pending evictions now (Caffeine does them asynchronously), so a test can observe what a flood evicts. */
+    void cleanUp() {
+        buckets.values().forEach(Cache::cleanUp);
     }
 }

@@ -1,5 +1,6 @@
 package dev.flagward.credential;
 
+import dev.flagward.security.Rotation;
 import dev.flagward.support.Db;
 import dev.flagward.support.TestClock;
 import dev.flagward.support.Users;
@@ -15,6 +16,9 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -28,6 +32,7 @@ import static dev.flagward.support.Api.iso;
 import static dev.flagward.support.Api.json;
 import static dev.flagward.support.Api.unique;
 import static dev.flagward.support.Api.validate;
+import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -111,6 +116,64 @@ class RotationTest {
         assertFalse(events.contains(old) || events.contains(fresh));
         Db.assertSecretNotStored(pool, "api_tokens", fresh);
         Db.assertSecretNotStored(pool, "events", fresh);
+    }
+
+    private static Instant storedExpiry(Pool pool, String table, String selector) {
+        return Db.rows(pool, "select expires_at from " + table + " where selector = $1", selector).get(0)
+                .getOffsetDateTime(0).toInstant();
+    }
+
+    @Test
+    void rotatingAReplacementEndsItsPredecessorsOverlapAtOnce() {
+        String a = (String) createToken(Map.of("tokenName", unique("chain"), "type", "backend")).get("secret");
+        // The default overlap: a keeps working for 24 hours beside b.
+        String b = rotate(ADMIN, a, null).then().statusCode(201).extract().path("secret");
+        validate(a, b).body("tokens", hasSize(2));
+
+        String c = rotate(ADMIN, b, null).then().statusCode(201).extract().path("secret");
+
+        // Right after the answer, without the clock moving: a is refused, b (in its overlap) and c authenticate.
+        validate(a, b, c).body("tokens.token", containsInAnyOrder(b, c));
+        error(as(a).get("/api/admin/api-tokens").then(), 401, "UnauthorizedError");
+        // A backend token is a known credential of the wrong kind on the admin API: 403, not 401.
+        error(as(b).get("/api/admin/api-tokens").then(), 403, "ForbiddenError");
+        error(as(c).get("/api/admin/api-tokens").then(), 403, "ForbiddenError");
+        assertEquals(now.truncatedTo(ChronoUnit.MILLIS), storedExpiry(pool, "api_tokens", selector(a)).truncatedTo(ChronoUnit.MILLIS));
+        assertEquals(now.plus(Rotation.DEFAULT_OVERLAP).truncatedTo(ChronoUnit.MILLIS),
+                storedExpiry(pool, "api_tokens", selector(b)).truncatedTo(ChronoUnit.MILLIS));
+        // The event of the second rotation says whose overlap it ended.
+        JsonPath event = admin().get("/api/admin/events?type=api-token-rotated&limit=1").then().statusCode(200).extract().jsonPath();
+        assertEquals(selector(c), event.getString("events[0].data.token.secret"));
+        assertEquals(selector(a), event.getString("events[0].data.endedOverlapOf"));
+    }
+
+    @Test
+    void aChainOfApiTokensNeverHasMoreThanTwoThatAuthenticate() {
+        String name = unique("chain");
+        List<String> chain = new ArrayList<>(List.of((String) createToken(Map.of("tokenName", name, "type", "frontend"))
+                .get("secret")));
+        for (int i = 0; i < 5; i++) {
+            chain.add(rotate(ADMIN, chain.get(chain.size() - 1), null).then().statusCode(201).extract().path("secret"));
+            validate(chain.toArray(String[]::new)).body("tokens.token",
+                    containsInAnyOrder(chain.get(chain.size() - 2), chain.get(chain.size() - 1)));
+        }
+        assertEquals(6, Db.count(pool, "select count(*) from api_tokens where token_name = $1", name));
+        assertEquals(2, Db.count(pool, "select count(*) from api_tokens where token_name = $1 and (expires_at is null "
+                + "or expires_at > $2)", name, now.atOffset(ZoneOffset.UTC)));
+    }
+
+    @Test
+    void aPredecessorThatAlreadyStoppedKeepsItsEarlierExpiry() {
+        String a = (String) createToken(Map.of("tokenName", unique("early"), "type", "backend")).get("secret");
+        Instant end = now.plus(Duration.ofMinutes(1));
+        String b = rotate(ADMIN, a, Map.of("oldExpiresAt", iso(end))).then().statusCode(201).extract().path("secret");
+        clock.freezeAt(now.plus(Duration.ofMinutes(5)));
+        String c = rotate(ADMIN, b, null).then().statusCode(201).extract().path("secret");
+        assertEquals(end.truncatedTo(ChronoUnit.MILLIS), storedExpiry(pool, "api_tokens", selector(a)).truncatedTo(ChronoUnit.MILLIS));
+        validate(a, b, c).body("tokens.token", containsInAnyOrder(b, c));
+        JsonPath event = admin().get("/api/admin/events?type=api-token-rotated&limit=1").then().statusCode(200).extract().jsonPath();
+        assertEquals(selector(c), event.getString("events[0].data.token.secret"));
+        assertNull(event.get("events[0].data.endedOverlapOf"));
     }
 
     @Test
@@ -245,5 +308,39 @@ class RotationTest {
             Users.createPat(owner.cookie(), "pat " + i);
         }
         rotatePat(owner.pat(), ownerPat, null).then().statusCode(201);
+    }
+
+    @Test
+    void rotatingAReplacementPatEndsItsPredecessorAtOnceAndAChainNeverHasMoreThanTwo() {
+        clock.reset(); // the user signs in at the real time
+        Users.TestUser user = Users.withRole("Editor");
+        long firstId = as(user.pat()).get("/api/admin/user/tokens").then().extract().jsonPath().getLong("pats[0].id");
+        Instant start = Instant.now();
+        clock.freezeAt(start);
+        List<String> secrets = new ArrayList<>(List.of(user.pat()));
+        List<Long> ids = new ArrayList<>(List.of(firstId));
+        // Beyond the limit of 10 PATs: rotation alone must never make more than two of a chain work.
+        for (int i = 0; i < 12; i++) {
+            JsonPath created = rotatePat(secrets.get(secrets.size() - 1), ids.get(ids.size() - 1), null)
+                    .then().statusCode(201).extract().jsonPath();
+            secrets.add(created.getString("secret"));
+            ids.add(created.getLong("id"));
+            if (secrets.size() >= 3) {
+                // The one two back stops with this answer; the one just replaced keeps its overlap.
+                error(as(secrets.get(secrets.size() - 3)).get("/api/admin/user").then(), 401, "UnauthorizedError");
+            }
+            as(secrets.get(secrets.size() - 2)).get("/api/admin/user").then().statusCode(200);
+            as(secrets.get(secrets.size() - 1)).get("/api/admin/user").then().statusCode(200);
+        }
+        for (String secret : secrets.subList(0, secrets.size() - 2)) {
+            error(as(secret).get("/api/admin/user").then(), 401, "UnauthorizedError");
+        }
+        assertEquals(2, Db.count(pool, "select count(*) from personal_access_tokens where user_id = $1 and expires_at > $2",
+                user.id(), start.atOffset(ZoneOffset.UTC)));
+        // The listing says so too: every PAT but the last two has expired by now.
+        JsonPath list = as(secrets.get(secrets.size() - 1)).get("/api/admin/user/tokens").then().statusCode(200).extract().jsonPath();
+        assertEquals(13, list.getList("pats").size());
+        assertEquals(start.truncatedTo(ChronoUnit.MILLIS),
+                Instant.parse(list.getString("pats.find { it.id == " + ids.get(ids.size() - 3) + " }.expiresAt")));
     }
 }

@@ -3,7 +3,9 @@ package dev.flagward.instance;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flagward.license.LicenseService;
 import dev.flagward.support.Db;
+import dev.flagward.support.Licenses;
 import dev.flagward.support.Users;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -30,14 +32,19 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static dev.flagward.support.Api.ADMIN;
 import static dev.flagward.support.Api.admin;
 import static dev.flagward.support.Api.as;
+import static dev.flagward.support.Api.createSecret;
 import static dev.flagward.support.Api.error;
+import static dev.flagward.support.Api.iso;
+import static dev.flagward.support.Api.json;
+import static dev.flagward.support.Api.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Instance statistics (SPEC §8.1): counted from PostgreSQL, Unleash's sum, the signature, the CSV. */
+/** Instance statistics (SPEC §8.1): the figures against a fixture, Unleash's sum, the signature, the CSV. */
 @QuarkusTest
 class StatisticsTest {
 
@@ -45,6 +52,8 @@ class StatisticsTest {
 
     @Inject
     Pool pool;
+    @Inject
+    LicenseService license;
 
     private ObjectNode statistics() throws Exception {
         return (ObjectNode) JSON.readTree(admin().get("/api/admin/instance-admin/statistics")
@@ -57,57 +66,102 @@ class StatisticsTest {
         return StatisticsVerifier.publicKey(pem);
     }
 
+    /** How much a figure (a path like {@code apiTokens.backend}) moved between two readings. */
+    private static long delta(ObjectNode before, ObjectNode after, String path) {
+        JsonNode from = before;
+        JsonNode to = after;
+        for (String part : path.split("\\.")) {
+            from = from.get(part);
+            to = to.get(part);
+        }
+        return to.asLong() - from.asLong();
+    }
+
     @Test
-    void figuresAreTheDatabasesAtTheMomentOfTheCall() throws Exception {
-        Users.TestUser editor = Users.withRole("Editor");
-        Users.withRole("Viewer");
-        // One user active 20 days ago by PAT use only, one signed in 45 days ago: the windows tell them apart.
-        Users.TestUser patUser = Users.withRole("Editor");
-        Db.rows(pool, "update users set seen_at = now() - interval '200 days' where id in ($1, $2)", editor.id(), patUser.id());
-        Db.rows(pool, "update personal_access_tokens set seen_at = null where user_id in ($1, $2)", editor.id(), patUser.id());
-        Db.rows(pool, "update personal_access_tokens set seen_at = now() - interval '20 days' where user_id = $1", patUser.id());
-        Db.rows(pool, "update users set seen_at = now() - interval '45 days' where id = $1", editor.id());
+    void figuresMoveByWhatTheFixtureMade() throws Exception {
+        // Other tests share the database: the expectations are differences from a reading taken first, through the
+        // API, and every difference is what this test made below.
+        Licenses.remove(pool, license);
+        Licenses.installGenerous(); // signals need it; seats are plenty
+        Db.rows(pool, "delete from signal_endpoints"); // at most 5: start from none, as the signal tests do
         // Edge instances: two buckets in one month (1 and 2 instances) and one in another.
         Db.rows(pool, "delete from edge_instance_sightings");
         Db.rows(pool, "insert into edge_instance_sightings (bucket_start, instance_id) values "
                 + "('2026-10-03T10:00:00Z', 'edge-a'), ('2026-10-03T10:05:00Z', 'edge-a'), ('2026-10-03T10:05:00Z', 'edge-b'),"
                 + "('2026-11-20T00:00:00Z', 'edge-c')");
+        ObjectNode before = statistics();
 
-        ObjectNode stats = statistics();
+        // Users: five live ones, each but the last signed in with one PAT, and one deleted.
+        Users.TestUser editor = Users.withRole("Editor");           // active now
+        Users.TestUser viewer = Users.withRole("Viewer");           // active now
+        Users.TestUser patUser = Users.withRole("Editor");          // active 20 days ago, by PAT use only
+        Users.TestUser admin45 = Users.withRole("Admin");           // signed in 45 days ago
+        Users.create(unique("never"), "Viewer");                    // never active, no PAT
+        long gone = Users.create(unique("gone"), "Editor");
+        admin().delete("/api/admin/user-admin/" + gone).then().statusCode(200);
+        Db.rows(pool, "update users set seen_at = now() - interval '200 days' where id = $1", patUser.id());
+        Db.rows(pool, "update personal_access_tokens set seen_at = now() - interval '20 days' where user_id = $1", patUser.id());
+        Db.rows(pool, "update users set seen_at = now() - interval '45 days' where id = $1", admin45.id());
+        // A rotated PAT: the replaced one stays stored (expiring) beside its replacement.
+        long editorPat = as(editor.pat()).get("/api/admin/user/tokens").then().extract().jsonPath().getLong("pats[0].id");
+        as(editor.pat()).post("/api/admin/user/tokens/" + editorPat + "/rotate").then().statusCode(201);
 
-        assertEquals(Db.count(pool, "select count(*) from users where deleted_at is null"), stats.get("users").asLong());
-        for (String role : List.of("Admin", "Editor", "Viewer")) {
-            assertEquals(Db.count(pool, "select count(*) from users where deleted_at is null and root_role = $1", role),
-                    stats.get("usersByRole").get(role).asLong(), role);
+        // API tokens: two backend (one rotated), one client, one frontend expired at once, one backend deleted.
+        String rotated = createSecret(Map.of("type", "backend"));
+        createSecret(Map.of("type", "backend"));
+        createSecret(Map.of("type", "client"));
+        String expired = createSecret(Map.of("type", "frontend"));
+        String deleted = createSecret(Map.of("type", "backend"));
+        admin().post("/api/admin/api-tokens/{token}/rotate", rotated).then().statusCode(201);
+        json(ADMIN, Map.of("expiresAt", iso(Instant.now().minusSeconds(60)))).put("/api/admin/api-tokens/{token}", expired)
+                .then().statusCode(200);
+        admin().delete("/api/admin/api-tokens/{token}", deleted).then().statusCode(200);
+
+        // One project, one environment, one signal endpoint that received two signals.
+        json(ADMIN, Map.of("id", unique("stats").toLowerCase(), "name", "Statistics")).post("/api/admin/projects")
+                .then().statusCode(201);
+        json(ADMIN, Map.of("name", unique("stats-env"), "type", "test")).post("/api/admin/environments").then().statusCode(201);
+        String endpoint = unique("stats").toLowerCase();
+        long endpointId = json(ADMIN, Map.of("name", endpoint)).post("/api/admin/signal-endpoints").then().statusCode(201)
+                .extract().jsonPath().getLong("id");
+        String signalToken = json(ADMIN, Map.of("name", "t")).post("/api/admin/signal-endpoints/" + endpointId + "/tokens")
+                .then().statusCode(201).extract().path("token");
+        for (int i = 0; i < 2; i++) {
+            json(signalToken, Map.of("n", i)).post("/api/signal-endpoint/" + endpoint).then().statusCode(202);
         }
-        for (String type : List.of("admin", "client", "backend", "frontend")) {
-            assertEquals(Db.count(pool, "select count(*) from api_tokens where type = $1", type),
-                    stats.get("apiTokens").get(type).asLong(), type);
-        }
-        assertEquals(Db.count(pool, "select count(*) from personal_access_tokens"), stats.get("personalAccessTokens").asLong());
-        assertEquals(Db.count(pool, "select count(*) from signal_endpoints"), stats.get("signalEndpoints").asLong());
-        assertEquals(Db.count(pool, "select count(*) from signals"), stats.get("signals").asLong());
-        assertEquals(Db.count(pool, "select count(*) from projects"), stats.get("projects").asLong());
-        assertEquals(Db.count(pool, "select count(*) from environments"), stats.get("environments").asLong());
-        assertEquals(0, stats.get("serviceAccounts").asLong());
-        // As the license counts them: non-Viewers (with the recently deleted), and Viewers.
-        assertEquals(Db.count(pool, "select count(*) from users where root_role <> 'Viewer' and "
-                + "(deleted_at is null or deleted_at > now() - interval '30 days')"), stats.get("licensedUsers").asLong());
-        assertEquals(Db.count(pool, "select count(*) from users where root_role = 'Viewer' and deleted_at is null"),
-                stats.get("readOnlyUsers").asLong());
-        JsonNode active = stats.get("activeUsers");
-        for (int days : new int[]{7, 30, 60, 90}) {
-            long expected = Db.count(pool, "select count(*) from users u where u.deleted_at is null and greatest(u.seen_at, "
-                    + "(select max(seen_at) from personal_access_tokens p where p.user_id = u.id)) > now() - make_interval(days => $1)", days);
-            assertEquals(expected, active.get("last" + days).asLong(), "last" + days);
-        }
-        assertTrue(active.get("last90").asLong() - active.get("last30").asLong() >= 1, "the 45-day user is in 60/90 only: " + active);
-        assertTrue(active.get("last30").asLong() - active.get("last7").asLong() >= 1, "the PAT user is in 30 only: " + active);
-        assertEquals(1.5, stats.get("edgeInstanceUsage").get("2026-10").asDouble());
-        assertEquals(1.0, stats.get("edgeInstanceUsage").get("2026-11").asDouble());
-        assertEquals(Db.rows(pool, "select instance_id from instance").get(0).getString(0), stats.get("instanceId").asText());
-        Instant timestamp = Instant.parse(stats.get("timestamp").asText());
+
+        ObjectNode after = statistics();
+
+        assertEquals(5, delta(before, after, "users"));
+        assertEquals(1, delta(before, after, "usersByRole.Admin"));
+        assertEquals(2, delta(before, after, "usersByRole.Editor"));
+        assertEquals(2, delta(before, after, "usersByRole.Viewer"));
+        // Stored tokens, as Unleash counts its table: a replaced or expired token still counts, a deleted one not.
+        assertEquals(0, delta(before, after, "apiTokens.admin"));
+        assertEquals(3, delta(before, after, "apiTokens.backend"));
+        assertEquals(1, delta(before, after, "apiTokens.client"));
+        assertEquals(1, delta(before, after, "apiTokens.frontend"));
+        assertEquals(5, delta(before, after, "personalAccessTokens"));
+        assertEquals(1, delta(before, after, "signalEndpoints"));
+        assertEquals(2, delta(before, after, "signals"));
+        assertEquals(1, delta(before, after, "projects"));
+        assertEquals(1, delta(before, after, "environments"));
+        assertEquals(0, after.get("serviceAccounts").asLong());
+        // As the license counts them: non-Viewers, the one deleted today included; and live Viewers.
+        assertEquals(4, delta(before, after, "licensedUsers"));
+        assertEquals(2, delta(before, after, "readOnlyUsers"));
+        // The windows tell the users apart: now (2), by PAT 20 days ago (+1 from 30 days), 45 days ago (+1 from 60).
+        assertEquals(2, delta(before, after, "activeUsers.last7"));
+        assertEquals(3, delta(before, after, "activeUsers.last30"));
+        assertEquals(4, delta(before, after, "activeUsers.last60"));
+        assertEquals(4, delta(before, after, "activeUsers.last90"));
+        assertEquals(1.5, after.get("edgeInstanceUsage").get("2026-10").asDouble());
+        assertEquals(1.0, after.get("edgeInstanceUsage").get("2026-11").asDouble());
+        assertEquals(Db.rows(pool, "select instance_id from instance").get(0).getString(0), after.get("instanceId").asText());
+        Instant timestamp = Instant.parse(after.get("timestamp").asText());
         assertTrue(Math.abs(timestamp.toEpochMilli() - System.currentTimeMillis()) < 60_000, "timestamp " + timestamp);
+
+        admin().delete("/api/admin/signal-endpoints/" + endpointId).then().statusCode(200);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.flagward.signal;
 
 import dev.flagward.license.LicenseService;
+import dev.flagward.support.Db;
 import dev.flagward.support.Licenses;
 import dev.flagward.support.TestClock;
 import io.quarkus.test.junit.QuarkusTest;
@@ -15,6 +16,8 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static dev.flagward.signal.Signals.ENDPOINTS;
@@ -39,11 +42,49 @@ class SignalTokenRotationTest {
     void licensed() {
         Licenses.remove(pool, license);
         Licenses.installGenerous();
+        // At most 5 endpoints: start from none, as the other signal tests do.
+        Db.rows(pool, "delete from signal_endpoints");
     }
 
     @AfterEach
     void reset() {
         clock.reset();
+        Db.rows(pool, "delete from signal_endpoints");
+    }
+
+    private static JsonPath rotate(Signals.Endpoint endpoint, long tokenId) {
+        return RestAssured.given().header("Authorization", ADMIN)
+                .post(ENDPOINTS + "/" + endpoint.id() + "/tokens/" + tokenId + "/rotate")
+                .then().statusCode(201).extract().jsonPath();
+    }
+
+    @Test
+    void rotatingAReplacementEndsItsPredecessorAtOnceAndAChainNeverHasMoreThanTwo() {
+        Signals.Endpoint endpoint = Signals.create();
+        List<String> secrets = new ArrayList<>(List.of(Signals.token(endpoint)));
+        List<Long> ids = new ArrayList<>(List.of(RestAssured.given().header("Authorization", ADMIN)
+                .get(ENDPOINTS + "/" + endpoint.id() + "/tokens").then().extract().jsonPath()
+                .getLong("signalEndpointTokens[0].id")));
+        // Beyond the limit of 5 tokens per endpoint: rotation alone must never make more than two of a chain work.
+        for (int i = 0; i < 7; i++) {
+            JsonPath created = rotate(endpoint, ids.get(ids.size() - 1));
+            secrets.add(created.getString("token"));
+            ids.add(created.getLong("id"));
+            if (secrets.size() >= 3) {
+                // The one two back stops with this answer (default overlap: it had 24 hours left).
+                error(Signals.send(endpoint, secrets.get(secrets.size() - 3), "{}").then(), 401, "UnauthorizedError");
+            }
+            Signals.send(endpoint, secrets.get(secrets.size() - 2), "{}").then().statusCode(202);
+            Signals.send(endpoint, secrets.get(secrets.size() - 1), "{}").then().statusCode(202);
+        }
+        for (String secret : secrets.subList(0, secrets.size() - 2)) {
+            error(Signals.send(endpoint, secret, "{}").then(), 401, "UnauthorizedError");
+        }
+        assertEquals(2, Db.count(pool, "select count(*) from signal_endpoint_tokens where signal_endpoint_id = $1 "
+                + "and (expires_at is null or expires_at > now())", endpoint.id()));
+        JsonPath event = RestAssured.given().header("Authorization", ADMIN)
+                .get("/api/admin/events?type=signal-endpoint-token-rotated&limit=1").then().statusCode(200).extract().jsonPath();
+        assertEquals(ids.get(ids.size() - 3).longValue(), event.getLong("events[0].data.endedOverlapOf"));
     }
 
     @Test

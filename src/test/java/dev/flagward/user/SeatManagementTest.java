@@ -1,14 +1,19 @@
 package dev.flagward.user;
 
 import dev.flagward.support.Db;
+import dev.flagward.support.TestClock;
 import dev.flagward.support.Users;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -22,6 +27,7 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -36,6 +42,13 @@ class SeatManagementTest {
 
     @Inject
     Pool pool;
+    @Inject
+    TestClock clock;
+
+    @AfterEach
+    void resetClock() {
+        clock.reset();
+    }
 
     @Test
     void searchFindsLiveUsersByNameEmailOrUsername() {
@@ -50,6 +63,24 @@ class SeatManagementTest {
         admin().delete(USERS + "/" + bob).then().statusCode(200);
         admin().get(USERS + "/search?q=" + tag).then().body("id", contains((int) alice));
         error(as(Users.withRole("Editor").pat()).get(USERS + "/search?q=" + tag).then(), 403, "PermissionError");
+    }
+
+    @Test
+    void aSearchMatchingMoreThan100UsersAnswersTheFirst100ById() {
+        String tag = unique("many").replace("-", "");
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 105; i++) {
+            ids.add(json(ADMIN, Map.of("username", tag + i, "rootRole", "Viewer")).post(USERS).then().statusCode(201)
+                    .extract().jsonPath().getLong("id"));
+        }
+        try {
+            List<Long> found = admin().get(USERS + "/search?q=" + tag).then().statusCode(200).extract().jsonPath()
+                    .getList("id", Long.class);
+            assertEquals(ids.subList(0, 100), found);
+        } finally {
+            // Viewers count under the license while they live: leave none behind for the tests after this one.
+            ids.forEach(id -> admin().delete(USERS + "/" + id).then().statusCode(200));
+        }
     }
 
     @Test
@@ -152,5 +183,34 @@ class SeatManagementTest {
         Users.login(user.username(), STRONG);
         error(as(ADMIN).contentType(ContentType.JSON).body(Map.of("password", STRONG, "oldPassword", "x"))
                 .post("/api/admin/user/change-password").then(), 403, "ForbiddenError");
+    }
+
+    @Test
+    void checksOfTheCurrentPasswordAreRateLimitedPerUserLikeSignIn() {
+        Users.TestUser user = Users.withRole("Viewer");
+        Users.TestUser other = Users.withRole("Viewer");
+        Map<String, String> wrong = Map.of("password", STRONG, "confirmPassword", STRONG, "oldPassword", "a-wrong-guess");
+        Map<String, String> right = Map.of("password", STRONG, "confirmPassword", STRONG, "oldPassword", Users.PASSWORD);
+        // Time stands still, so no attempt comes back while the test runs.
+        Instant start = Instant.now();
+        clock.freezeAt(start);
+        // flagward.users.login-attempts-per-minute (10), as for signing in; a PAT is all it takes to try.
+        for (int i = 0; i < 10; i++) {
+            error(json(user.pat(), wrong).post("/api/admin/user/change-password").then(), 400, "BadDataError");
+        }
+        error(json(user.pat(), wrong).post("/api/admin/user/change-password").then(), 429, "RateLimitError")
+                .header("Retry-After", matchesPattern("[1-9][0-9]?"));
+        // The right password is refused too: a 200 among the 429s would confirm a guess.
+        error(json(user.pat(), right).post("/api/admin/user/change-password").then(), 429, "RateLimitError");
+        error(RestAssured.given().cookie("unleash-session", user.cookie()).contentType(ContentType.JSON).body(right)
+                .post("/api/admin/user/change-password").then(), 429, "RateLimitError");
+        Users.login(user.username(), Users.PASSWORD); // unchanged
+        // Per user: another user's checks are their own.
+        error(json(other.pat(), wrong).post("/api/admin/user/change-password").then(), 400, "BadDataError");
+
+        // A minute later the budget is back.
+        clock.freezeAt(start.plus(Duration.ofMinutes(1)));
+        json(user.pat(), right).post("/api/admin/user/change-password").then().statusCode(200);
+        Users.login(user.username(), STRONG);
     }
 }
