@@ -45,7 +45,9 @@ final class WebhookSignature {
         } catch (NumberFormatException e) {
             return "The webhook-timestamp is not a number of seconds since the epoch.";
         }
-        if (Math.abs(now.getEpochSecond() - seconds) > TOLERANCE.toSeconds()) {
+        // Compared, not subtracted: now - seconds overflows for a timestamp near Long.MIN_VALUE, into the window.
+        long nowSeconds = now.getEpochSecond();
+        if (seconds < nowSeconds - TOLERANCE.toSeconds() || seconds > nowSeconds + TOLERANCE.toSeconds()) {
             return "The webhook-timestamp is more than 5 minutes away from this server's time.";
         }
         byte[] signed = signedContent(headers.id(), headers.timestamp().strip(), body);

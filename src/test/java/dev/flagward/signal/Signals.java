@@ -75,4 +75,11 @@ final class Signals {
         return inbound(token, body).header("webhook-id", webhookId).header("webhook-timestamp", String.valueOf(timestamp))
                 .header("webhook-signature", signature).post(endpoint.url());
     }
+
+    /** A signed call with the signature headers under the given names (webhook-* or svix-*). */
+    static Response sendSignedAs(String prefix, Endpoint endpoint, String token, String body, String webhookId,
+                                 String timestamp, String signature) {
+        return inbound(token, body).header(prefix + "-id", webhookId).header(prefix + "-timestamp", timestamp)
+                .header(prefix + "-signature", signature).post(endpoint.url());
+    }
 }
