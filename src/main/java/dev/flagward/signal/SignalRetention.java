@@ -1,5 +1,6 @@
 package dev.flagward.signal;
 
+import dev.flagward.web.AdvisoryLocks;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -8,23 +9,34 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.time.ZoneOffset;
 
 /**
  * Retention (SPEC §6.4): signals older than {@code flagward.signals.retention-age} go, and each endpoint keeps its
- * newest {@code flagward.signals.retention-count}. A scheduled job, off every request's path, on the reactive client;
- * running it on every replica at once is harmless (the deletes are idempotent).
+ * newest {@code flagward.signals.retention-count}. A scheduled job, off every request's path, on the reactive client.
+ * Every replica schedules it, but one at a time runs it: the others would only scan and lock the same rows again and
+ * wait for each other.
  */
 @Singleton
 public class SignalRetention {
 
+    /** Advisory lock key ("Flag_ret"), in the same family as the other replica-wide locks. */
+    static final long LOCK = 0x466c61675f726574L;
+
     private static final Logger LOG = Logger.getLogger(SignalRetention.class);
+    private static final String BY_AGE = "delete from signals where created_at < $1";
     private static final String BY_COUNT = """
             delete from signals s
              using signal_endpoints e,
                    lateral (select i.id from signals i where i.source_id = e.id order by i.id desc offset $1 limit 1) oldest_kept_too_many
              where s.source_id = e.id and s.id <= oldest_kept_too_many.id
             """;
+
+    /** What one purge did; {@code ran} is false when another replica (or another run) held the lock. */
+    public record Purged(boolean ran, long signals) {
+        static final Purged SKIPPED = new Purged(false, 0);
+    }
 
     private final Pool pool;
     private final SignalConfig config;
@@ -39,19 +51,21 @@ public class SignalRetention {
     /** Often, so that each run deletes little: under steady ingestion one large delete every 10 s stalled writes. */
     @Scheduled(every = "2s", delayed = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
-        return purgeNow().invoke(deleted -> {
-            if (deleted > 0) {
-                LOG.debugf("Purged %d signals beyond retention", deleted);
+        return purgeNow().invoke(purged -> {
+            if (purged.signals() > 0) {
+                LOG.debugf("Purged %d signals beyond retention", purged.signals());
             }
         }).onFailure().invoke(failure -> LOG.warnf("Signal retention failed: %s", failure.getMessage()))
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
 
-    /** Purges now; the number of signals deleted. */
-    public Uni<Long> purgeNow() {
-        return pool.preparedQuery("delete from signals where created_at < $1")
-                .execute(Tuple.of(clock.instant().minus(config.retentionAge()).atOffset(ZoneOffset.UTC)))
-                .chain(byAge -> pool.preparedQuery(BY_COUNT).execute(Tuple.of(config.retentionCount()))
-                        .map(byCount -> (long) byAge.rowCount() + byCount.rowCount()));
+    /** Purges now, in one transaction under the replica-wide lock; nothing when someone else holds the lock. */
+    public Uni<Purged> purgeNow() {
+        Instant now = clock.instant();
+        return pool.withTransaction(transaction -> AdvisoryLocks.tryHold(transaction, LOCK).chain(held -> !held
+                ? Uni.createFrom().item(Purged.SKIPPED)
+                : transaction.preparedQuery(BY_AGE).execute(Tuple.of(now.minus(config.retentionAge()).atOffset(ZoneOffset.UTC)))
+                .chain(byAge -> transaction.preparedQuery(BY_COUNT).execute(Tuple.of(config.retentionCount()))
+                        .map(byCount -> new Purged(true, (long) byAge.rowCount() + byCount.rowCount())))));
     }
 }
