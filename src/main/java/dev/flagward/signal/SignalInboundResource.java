@@ -45,8 +45,11 @@ public class SignalInboundResource {
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
     @Operation(operationId = "callSignalEndpoint", summary = "Call a signal endpoint",
             description = "Stores the JSON object in the body (or {} for none) as a signal of this endpoint; 202 with its "
-                    + "id once committed. With a signing secret set, the call must carry a Standard Webhooks signature.")
+                    + "id once committed. With a signing secret set, the call must carry a Standard Webhooks signature. "
+                    + "A repeated webhook-id with the same body is answered with the first signal's id and stored once; "
+                    + "with another body, 409.")
     @APIResponse(responseCode = "202", description = "Accepted: {\"id\"} of the stored signal")
+    @APIResponse(responseCode = "409", description = "NameExistsError: this webhook-id was already received with another body")
     public Uni<Response> call(@PathParam("name") String name, byte[] body,
                               @HeaderParam("webhook-id") String webhookId,
                               @HeaderParam("webhook-timestamp") String webhookTimestamp,
