@@ -28,10 +28,11 @@ import java.util.concurrent.Future;
 import static dev.flagward.support.Api.error;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Signed calls over time (SPEC §6.3): a webhook-id is remembered apart from its signal, whatever retention purges, so
- * a copy of a signed call is never stored twice; the timestamp window at its edges.
+ * a copy of a signed call is never stored twice; Svix's header names; the timestamp window at its edges.
  */
 @QuarkusTest
 class WebhookReplayTest {
@@ -169,6 +170,50 @@ class WebhookReplayTest {
                 error(answers.get(i).then(), 409, "NameExistsError");
             }
         }
+    }
+
+    @Test
+    void svixHeaderNamesAreTheSameSignature() {
+        long now = Instant.now().getEpochSecond();
+        byte[] body = "{\"from\":\"svix\"}".getBytes(StandardCharsets.UTF_8);
+        int id = Signals.sendSignedAs("svix", endpoint, token, "{\"from\":\"svix\"}", "msg_svix", String.valueOf(now),
+                Signals.sign(secret, "msg_svix", now, body)).then().statusCode(202).extract().path("id");
+        assertEquals("{\"from\": \"svix\"}", Db.rows(pool, "select payload::text from signals where id = $1", (long) id).get(0).getString(0));
+        // The same message under the standard names is the same message.
+        Signals.sendSignedAs("webhook", endpoint, token, "{\"from\":\"svix\"}", "msg_svix", String.valueOf(now),
+                Signals.sign(secret, "msg_svix", now, body)).then().statusCode(202).body("id", org.hamcrest.Matchers.is(id));
+        assertEquals(1, signalsWithWebhookId("msg_svix"));
+        error(Signals.sendSignedAs("svix", endpoint, token, "{\"from\":\"svix\"}", "msg_svix2", String.valueOf(now - 301),
+                Signals.sign(secret, "msg_svix2", now - 301, body)).then(), 401, "UnauthorizedError")
+                .body("message", containsString("5 minutes"));
+        error(Signals.sendSignedAs("svix", endpoint, token, "{\"from\":\"svix\"}", "msg_svix3", String.valueOf(now),
+                Signals.sign(secret, "msg_svix4", now, body)).then(), 401, "UnauthorizedError");
+    }
+
+    @Test
+    void withBothHeaderSetsTheWebhookOnesWinWhole() {
+        long now = Instant.now().getEpochSecond();
+        String body = "{\"both\":true}";
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        String good = Signals.sign(secret, "msg_std", now, bytes);
+        String svixGood = Signals.sign(secret, "msg_svx", now, bytes);
+
+        // Standard headers valid, svix ones nonsense: the standard ones are used.
+        int id = Signals.inbound(token, body).header("webhook-id", "msg_std").header("webhook-timestamp", String.valueOf(now))
+                .header("webhook-signature", good).header("svix-id", "other").header("svix-timestamp", "0")
+                .header("svix-signature", "v1,bm9wZQ==").post(endpoint.url()).then().statusCode(202).extract().path("id");
+        assertEquals(1, remembered("msg_std"));
+        assertEquals(0, remembered("other"));
+        // Standard headers with a wrong signature: a valid svix set does not rescue them.
+        error(Signals.inbound(token, body).header("webhook-id", "msg_svx").header("webhook-timestamp", String.valueOf(now))
+                .header("webhook-signature", "v1,bm9wZQ==").header("svix-id", "msg_svx").header("svix-timestamp", String.valueOf(now))
+                .header("svix-signature", svixGood).post(endpoint.url()).then(), 401, "UnauthorizedError");
+        // One standard header takes the whole set: the signature is never assembled from both.
+        error(Signals.inbound(token, body).header("webhook-id", "msg_svx").header("svix-id", "msg_svx")
+                .header("svix-timestamp", String.valueOf(now)).header("svix-signature", svixGood).post(endpoint.url()).then(),
+                401, "UnauthorizedError").body("message", containsString("webhook-timestamp"));
+        assertEquals(1, Db.count(pool, "select count(*) from signals where source_id = $1", endpoint.id()));
+        assertTrue(id > 0);
     }
 
     @Test
