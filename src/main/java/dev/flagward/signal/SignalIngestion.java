@@ -1,6 +1,5 @@
 package dev.flagward.signal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagward.security.ScopedTokenPrincipal;
 import dev.flagward.security.SecretBox;
@@ -14,7 +13,6 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -27,9 +25,9 @@ import java.util.List;
 /**
  * Inbound signals (SPEC §6.3). The token was authenticated by the access filter; here: the endpoint in the URL must
  * be the token's (401), within its rate (429), enabled (404), signed when it has a signing secret (401), and the
- * body a JSON object (400). The answer's id exists only once the signal is committed. A signed call's webhook id is
- * remembered apart from the signal (retention does not forget it): a copy gets the first answer (same body) or 409
- * (another body).
+ * body a JSON object PostgreSQL can store (400). The answer's id exists only once the signal is committed. A signed
+ * call's webhook id is remembered apart from the signal (retention does not forget it): a copy gets the first answer
+ * (same body) or 409 (another body).
  * <p>
  * The common case, an unsigned endpoint, is one statement shared with whatever else arrived meanwhile
  * ({@link SignalWriter}): the insert itself checks the endpoint's name, that it is enabled and unsigned. Only when it
@@ -180,20 +178,16 @@ public class SignalIngestion {
         });
     }
 
-    /** The body as stored: a JSON object, or {@code {}} for none. Arrays, scalars and malformed JSON are 400. */
+    /** The body as stored: a JSON object jsonb takes, or {@code {}} for none. Anything else is 400. */
     private String payload(byte[] body) {
         String text = new String(body, StandardCharsets.UTF_8);
         if (text.isBlank()) {
             return "{}";
         }
-        JsonNode node;
         try {
-            node = json.readTree(body);
-        } catch (IOException e) {
-            throw new Refused("body", ApiException.badData("The body is not valid JSON.", "/body"));
-        }
-        if (node == null || !node.isObject()) {
-            throw new Refused("body", ApiException.badData("The body must be a JSON object (or empty).", "/body"));
+            JsonbPayload.check(json, body);
+        } catch (ApiException refused) {
+            throw new Refused("body", refused);
         }
         return text;
     }
