@@ -41,4 +41,11 @@ public interface SignalConfig {
      */
     @WithDefault("PT1H")
     Duration webhookIdMemory();
+
+    /**
+     * Unsigned signals waiting on this replica for a database write; one more is answered 503 with Retry-After (so
+     * is one that would take the waiting payloads past {@link SignalWriter#MAX_QUEUED_CHARS} characters).
+     */
+    @WithDefault("2000")
+    int maxQueued();
 }

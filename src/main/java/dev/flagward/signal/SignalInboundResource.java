@@ -51,6 +51,8 @@ public class SignalInboundResource {
                     + "first signal's id and stored once; with another body, 409.")
     @APIResponse(responseCode = "202", description = "Accepted: {\"id\"} of the stored signal")
     @APIResponse(responseCode = "409", description = "NameExistsError: this webhook-id was already received with another body")
+    @APIResponse(responseCode = "503", description = "ServiceUnavailableError: too many signals are waiting to be written; "
+            + "retry after Retry-After seconds")
     public Uni<Response> call(@PathParam("name") String name, byte[] body,
                               @HeaderParam("webhook-id") String webhookId,
                               @HeaderParam("webhook-timestamp") String webhookTimestamp,
