@@ -43,4 +43,20 @@ public interface SignalConfig {
      */
     @WithDefault("1024")
     int streamBuffer();
+
+    /**
+     * How long a signed call's webhook-id is remembered, so that a copy of the call is answered with the first
+     * signal's id (same body) or 409 (another body) instead of being stored again. Independent of retention. A copy
+     * passes the 5-minute timestamp check for at most 10 minutes after the first was accepted; values below
+     * {@link SignalRetention#MIN_WEBHOOK_ID_MEMORY} are raised to it. Raise it to cover a sender's retry schedule.
+     */
+    @WithDefault("PT1H")
+    Duration webhookIdMemory();
+
+    /**
+     * Unsigned signals waiting on this replica for a database write; one more is answered 503 with Retry-After (so
+     * is one that would take the waiting payloads past {@link SignalWriter#MAX_QUEUED_CHARS} characters).
+     */
+    @WithDefault("2000")
+    int maxQueued();
 }

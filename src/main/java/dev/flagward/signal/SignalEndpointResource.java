@@ -184,8 +184,8 @@ public class SignalEndpointResource {
                 .map(secret -> Created.at("/api/admin/signal-endpoints/" + endpoint + "/signing-secret", secret));
     }
 
+    /** Not a revocation: it lets unsigned calls in again, so read-only mode refuses it like any other weakening write. */
     @DELETE
-    @Revocation
     @Path("{id}/signing-secret")
     @Operation(operationId = "deleteSignalEndpointSigningSecret", summary = "Delete the signing secret: signatures are no longer required")
     public Uni<Response> deleteSigningSecret(@PathParam("id") String id) {

@@ -45,15 +45,26 @@ public class SignalInboundResource {
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
     @Operation(operationId = "callSignalEndpoint", summary = "Call a signal endpoint",
             description = "Stores the JSON object in the body (or {} for none) as a signal of this endpoint; 202 with its "
-                    + "id once committed. With a signing secret set, the call must carry a Standard Webhooks signature.")
+                    + "id once committed. With a signing secret set, the call must carry a Standard Webhooks signature "
+                    + "(webhook-id, webhook-timestamp, webhook-signature; or svix-id, svix-timestamp, svix-signature when "
+                    + "no webhook-* header is present). A repeated webhook-id with the same body is answered with the "
+                    + "first signal's id and stored once; with another body, 409.")
     @APIResponse(responseCode = "202", description = "Accepted: {\"id\"} of the stored signal")
+    @APIResponse(responseCode = "409", description = "NameExistsError: this webhook-id was already received with another body")
+    @APIResponse(responseCode = "503", description = "ServiceUnavailableError: too many signals are waiting to be written; "
+            + "retry after Retry-After seconds")
     public Uni<Response> call(@PathParam("name") String name, byte[] body,
                               @HeaderParam("webhook-id") String webhookId,
                               @HeaderParam("webhook-timestamp") String webhookTimestamp,
-                              @HeaderParam("webhook-signature") String webhookSignature) {
+                              @HeaderParam("webhook-signature") String webhookSignature,
+                              @HeaderParam("svix-id") String svixId,
+                              @HeaderParam("svix-timestamp") String svixTimestamp,
+                              @HeaderParam("svix-signature") String svixSignature) {
         ScopedTokenPrincipal token = (ScopedTokenPrincipal) caller.principal();
-        return Uni.createFrom().deferred(() -> ingestion.ingest(token, name, body == null ? new byte[0] : body,
-                        new WebhookSignature.Headers(webhookId, webhookTimestamp, webhookSignature)))
+        WebhookSignature.Headers headers = WebhookSignature.Headers.standardOrSvix(
+                new WebhookSignature.Headers(webhookId, webhookTimestamp, webhookSignature),
+                new WebhookSignature.Headers(svixId, svixTimestamp, svixSignature));
+        return Uni.createFrom().deferred(() -> ingestion.ingest(token, name, body == null ? new byte[0] : body, headers))
                 .map(id -> {
                     metrics.accepted(token.scopeId());
                     return Response.accepted(new Accepted(id)).type(MediaType.APPLICATION_JSON).build();

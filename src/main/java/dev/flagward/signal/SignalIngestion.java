@@ -1,20 +1,21 @@
 package dev.flagward.signal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagward.security.ScopedTokenPrincipal;
 import dev.flagward.security.SecretBox;
 import dev.flagward.web.ApiException;
 import dev.flagward.web.RateLimits;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +25,9 @@ import java.util.List;
 /**
  * Inbound signals (SPEC §6.3). The token was authenticated by the access filter; here: the endpoint in the URL must
  * be the token's (401), within its rate (429), enabled (404), signed when it has a signing secret (401), and the
- * body a JSON object (400). The answer's id exists only once the signal is committed.
+ * body a JSON object PostgreSQL can store (400). The answer's id exists only once the signal is committed. A signed
+ * call's webhook id is remembered apart from the signal (retention does not forget it): a copy gets the first answer
+ * (same body) or 409 (another body).
  * <p>
  * The common case, an unsigned endpoint, is one statement shared with whatever else arrived meanwhile
  * ({@link SignalWriter}): the insert itself checks the endpoint's name, that it is enabled and unsigned. Only when it
@@ -33,12 +36,23 @@ import java.util.List;
 @ApplicationScoped
 public class SignalIngestion {
 
+    /**
+     * Remembers the webhook id and inserts the signal in one statement: a concurrent copy (on any replica) waits on
+     * the memory's primary key and then inserts nothing, and a payload PostgreSQL refuses leaves no memory behind.
+     */
     private static final String INSERT_SIGNED = """
-            insert into signals (source_id, payload, created_at, created_by_source_token_id, token_name, webhook_id)
-            select e.id, $2::text::jsonb, $3, $4, $5, $6 from signal_endpoints e where e.id = $1 and e.enabled
-            on conflict (source_id, webhook_id) do nothing
+            with remembered as (
+                insert into webhook_replay_memory (source_id, webhook_id, body_sha256, signal_id, seen_at)
+                select e.id, $6, $7, nextval('signals_id_seq'), $3 from signal_endpoints e where e.id = $1 and e.enabled
+                on conflict (source_id, webhook_id) do nothing
+                returning signal_id)
+            insert into signals (id, source_id, payload, created_at, created_by_source_token_id, token_name, webhook_id)
+            overriding system value
+            select signal_id, $1, $2::text::jsonb, $3, $4, $5, $6 from remembered
             returning id
             """;
+    private static final String REMEMBERED = "select signal_id, body_sha256 from webhook_replay_memory "
+            + "where source_id = $1 and webhook_id = $2";
     private static final String ENDPOINT = "select id, enabled, signing_secret, previous_secret, previous_secret_until "
             + "from signal_endpoints where name = $1";
 
@@ -105,20 +119,37 @@ public class SignalIngestion {
             }
             String payload = payload(body);
             String webhookId = headers.id();
+            byte[] bodyHash = sha256(body);
             return pool.preparedQuery(INSERT_SIGNED)
                     .execute(Tuple.from(new Object[]{token.scopeId(), payload, now.atOffset(ZoneOffset.UTC), token.tokenId(),
-                            token.tokenName(), webhookId}))
+                            token.tokenName(), webhookId, Buffer.buffer(bodyHash)}))
                     .chain(rows -> rows.size() == 1 ? Uni.createFrom().item(rows.iterator().next().getLong(0))
                             .invoke(id -> stream.announce(List.of(id)))
-                            // A replay (or a concurrent copy that committed first): the first signal's id.
-                            : pool.preparedQuery("select id from signals where source_id = $1 and webhook_id = $2")
-                            .execute(Tuple.of(token.scopeId(), webhookId)).map(found -> {
-                                if (found.size() == 0) {
-                                    throw disabled(name);
-                                }
-                                return found.iterator().next().getLong(0);
-                            }));
+                            // A copy (replayed, retried, or concurrent and committed first): the first answer.
+                            : pool.preparedQuery(REMEMBERED).execute(Tuple.of(token.scopeId(), webhookId))
+                            .map(found -> firstAnswer(first(found), bodyHash, name)));
         });
+    }
+
+    /** The answer to a copy of a signed call: the first signal's id for the same body, 409 for another body. */
+    private static long firstAnswer(Row remembered, byte[] bodyHash, String name) {
+        if (remembered == null) {
+            throw disabled(name); // nothing remembered and nothing inserted: the endpoint is gone or off
+        }
+        byte[] firstHash = bytes(remembered, "body_sha256");
+        if (firstHash != null && !MessageDigest.isEqual(firstHash, bodyHash)) {
+            throw new Refused("replay", ApiException.nameExists(
+                    "This webhook-id was already received by this endpoint with a different body; a new message needs a new webhook-id."));
+        }
+        return remembered.getLong("signal_id");
+    }
+
+    private static byte[] sha256(byte[] body) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(body);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
     }
 
     private Uni<Long> insertUnsignedOrExplain(ScopedTokenPrincipal token, String name, String payload) {
@@ -147,20 +178,16 @@ public class SignalIngestion {
         });
     }
 
-    /** The body as stored: a JSON object, or {@code {}} for none. Arrays, scalars and malformed JSON are 400. */
+    /** The body as stored: a JSON object jsonb takes, or {@code {}} for none. Anything else is 400. */
     private String payload(byte[] body) {
         String text = new String(body, StandardCharsets.UTF_8);
         if (text.isBlank()) {
             return "{}";
         }
-        JsonNode node;
         try {
-            node = json.readTree(body);
-        } catch (IOException e) {
-            throw new Refused("body", ApiException.badData("The body is not valid JSON.", "/body"));
-        }
-        if (node == null || !node.isObject()) {
-            throw new Refused("body", ApiException.badData("The body must be a JSON object (or empty).", "/body"));
+            JsonbPayload.check(json, body);
+        } catch (ApiException refused) {
+            throw new Refused("body", refused);
         }
         return text;
     }

@@ -68,6 +68,7 @@ public class SignalMetrics {
                 case 401 -> failure instanceof SignalIngestion.Refused refused ? refused.reason : "auth";
                 case 403 -> "license";
                 case 404 -> "endpoint";
+                case 409 -> "replay";
                 case 413 -> "size";
                 case 415 -> "content-type";
                 case 400 -> "body";

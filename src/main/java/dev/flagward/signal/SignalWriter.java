@@ -1,7 +1,9 @@
 package dev.flagward.signal;
 
+import dev.flagward.web.ApiException;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
+import io.vertx.pgclient.PgException;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -19,12 +21,15 @@ import java.util.Map;
  * Writes unsigned inbound signals with group commit: a call that finds fewer than {@link #IN_FLIGHT} writes running is
  * written at once, alone; calls that arrive while {@link #IN_FLIGHT} writes are running wait and go together in the
  * next one, one statement and one commit for all of them. Under load the statements grow and their number does not, which is how ingestion
- * can outpace single-row inserts; with no load nothing waits.
+ * can outpace single-row inserts; with no load nothing waits. What waits is bounded ({@code flagward.signals.max-queued}
+ * signals, {@link #MAX_QUEUED_CHARS} characters of payload): beyond it a call is answered 503 with Retry-After at once,
+ * instead of holding memory and a connection for a database that is not keeping up.
  * <p>
  * The statement checks each signal's endpoint as the single insert did (the token's endpoint, named as in the URL,
  * enabled, unsigned) and inserts only those that pass; each caller learns its own id, or null when its endpoint did
- * not pass (the caller then finds out why). Every answer comes after the commit. A statement that fails (one payload
- * PostgreSQL refuses) is retried signal by signal, so one bad signal fails alone.
+ * not pass (the caller then finds out why). Every answer comes after the commit. A statement that fails because of
+ * its input (one payload PostgreSQL refuses) is split in halves, retried before anything new and within the same
+ * {@link #IN_FLIGHT} writes, until the bad signal fails alone (400) and the others are stored.
  */
 @Singleton
 public class SignalWriter {
@@ -35,6 +40,11 @@ public class SignalWriter {
      */
     static final int IN_FLIGHT = 2;
     static final int MAX_BATCH = 500;
+    /**
+     * Payload characters waiting at most: bodies may be 100 kB each, and 2,000 of them would not fit the heap that the
+     * deployment gives the whole service. A call that finds nothing waiting is always taken.
+     */
+    static final long MAX_QUEUED_CHARS = 16L * 1024 * 1024;
     private static final String INSERT = """
             with input as (
                 select * from unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[])
@@ -58,37 +68,68 @@ public class SignalWriter {
     private final Pool pool;
     private final SignalStream stream;
     private final Clock clock;
+    private final int maxQueued;
     private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
+    /** Halves of batches that failed because of a signal in them: written before anything new. */
+    private final ArrayDeque<List<Pending>> halves = new ArrayDeque<>();
+    private long waitingChars;
     private int running;
 
-    public SignalWriter(Pool pool, SignalStream stream, Clock clock) {
+    public SignalWriter(Pool pool, SignalStream stream, SignalConfig config, Clock clock) {
         this.pool = pool;
         this.stream = stream;
         this.clock = clock;
+        this.maxQueued = config.maxQueued();
     }
 
-    /** The new signal's id once committed, or null when the endpoint is not this enabled, unsigned one. */
+    /**
+     * The new signal's id once committed, or null when the endpoint is not this enabled, unsigned one. Fails with 503
+     * when too much is waiting, and with 400 when PostgreSQL refuses this payload.
+     */
     public Uni<Long> write(long endpointId, String name, String payload, long tokenId, String tokenName) {
         return Uni.createFrom().emitter(answer -> {
+            boolean taken;
             synchronized (this) {
-                waiting.add(new Pending(endpointId, name, payload, tokenId, tokenName, answer));
+                taken = waiting.isEmpty()
+                        || waiting.size() < maxQueued && waitingChars + payload.length() <= MAX_QUEUED_CHARS;
+                if (taken) {
+                    waiting.add(new Pending(endpointId, name, payload, tokenId, tokenName, answer));
+                    waitingChars += payload.length();
+                }
+            }
+            if (!taken) {
+                answer.fail(ApiException.serviceUnavailable(
+                        "Too many signals are waiting to be written. Try again shortly."));
+                return;
             }
             drain();
         });
     }
 
+    /** Starts writes while fewer than {@link #IN_FLIGHT} run and something waits. */
     private void drain() {
-        List<Pending> batch;
-        synchronized (this) {
-            if (running >= IN_FLIGHT || waiting.isEmpty()) {
-                return;
+        while (true) {
+            List<Pending> batch;
+            synchronized (this) {
+                if (running >= IN_FLIGHT || halves.isEmpty() && waiting.isEmpty()) {
+                    return;
+                }
+                running++;
+                batch = halves.poll();
+                if (batch == null) {
+                    batch = new ArrayList<>(Math.min(waiting.size(), MAX_BATCH));
+                    while (!waiting.isEmpty() && batch.size() < MAX_BATCH) {
+                        Pending next = waiting.poll();
+                        waitingChars -= next.payload().length();
+                        batch.add(next);
+                    }
+                }
             }
-            running++;
-            batch = new ArrayList<>(Math.min(waiting.size(), MAX_BATCH));
-            while (!waiting.isEmpty() && batch.size() < MAX_BATCH) {
-                batch.add(waiting.poll());
-            }
+            execute(batch);
         }
+    }
+
+    private void execute(List<Pending> batch) {
         int n = batch.size();
         Long[] endpoints = new Long[n];
         String[] names = new String[n];
@@ -111,38 +152,54 @@ public class SignalWriter {
                     for (Row row : rows) {
                         ids.put(row.getLong("ord"), row.getLong("id"));
                     }
-                    finished();
+                    finished(null);
                     for (int i = 0; i < n; i++) {
                         batch.get(i).answer().complete(ids.get((long) i + 1));
                     }
                     stream.announce(new ArrayList<>(ids.values()));
                 }, failure -> {
-                    finished();
-                    if (n == 1) {
-                        batch.get(0).answer().fail(failure);
+                    String state = sqlState(failure);
+                    boolean causedByARow = state != null
+                            && (state.startsWith("22") || state.startsWith("23") || state.startsWith("54"));
+                    if (n > 1 && causedByARow) {
+                        // One bad signal must not fail the others: halve until it is alone, within the same budget.
+                        finished(List.of(batch.subList(0, n / 2), batch.subList(n / 2, n)));
+                        return;
+                    }
+                    finished(null);
+                    if (n == 1 && "23503".equals(state)) {
+                        batch.get(0).answer().complete(null); // its endpoint was deleted meanwhile: the caller says so
+                    } else if (n == 1 && causedByARow) {
+                        batch.get(0).answer().fail(ApiException.badData("The database cannot store this body as JSON.", "/body"));
                     } else {
-                        // One bad signal (a payload PostgreSQL will not store) must not fail the others: each alone.
-                        batch.forEach(this::writeAlone);
+                        batch.forEach(p -> p.answer().fail(failure));
                     }
                 });
     }
 
-    private void writeAlone(Pending p) {
-        pool.preparedQuery(INSERT)
-                .execute(Tuple.from(new Object[]{new Long[]{p.endpointId()}, new String[]{p.name()}, new String[]{p.payload()},
-                        new Long[]{p.tokenId()}, new String[]{p.tokenName()}, clock.instant().atOffset(ZoneOffset.UTC)}))
-                .subscribe().with(rows -> {
-                    Long id = rows.size() == 0 ? null : rows.iterator().next().getLong("id");
-                    p.answer().complete(id);
-                    if (id != null) {
-                        stream.announce(List.of(id));
-                    }
-                }, p.answer()::fail);
+    /**
+     * The SQLSTATE of a failure from PostgreSQL, or null. Classes 22 (data: a payload jsonb refuses), 23 (integrity: an
+     * endpoint deleted meanwhile) and 54 (program limits) come from a row of the statement; anything else (a connection
+     * lost, a server shutting down) fails the whole batch at once, since retrying it row by row would only multiply
+     * the load on a database in trouble.
+     */
+    private static String sqlState(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof PgException pg) {
+                return pg.getSqlState();
+            }
+        }
+        return null;
     }
 
-    private void finished() {
+    private void finished(List<List<Pending>> retry) {
         synchronized (this) {
             running--;
+            if (retry != null) {
+                for (int i = retry.size() - 1; i >= 0; i--) {
+                    halves.addFirst(retry.get(i));
+                }
+            }
         }
         drain();
     }

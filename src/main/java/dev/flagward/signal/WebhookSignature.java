@@ -14,7 +14,8 @@ import java.util.List;
  * Standard Webhooks signatures (https://www.standardwebhooks.com): {@code webhook-signature} holds one or more
  * space-separated {@code v1,<base64 HMAC-SHA256>} of {@code "<webhook-id>.<webhook-timestamp>.<raw body>"}, keyed
  * with the decoded bytes of the {@code whsec_} secret. Compared in constant time against every key in force. A
- * failure says which check failed, never the expected value.
+ * failure says which check failed, never the expected value. Senders built on Svix send the same scheme under
+ * {@code svix-*} names.
  */
 final class WebhookSignature {
 
@@ -29,12 +30,22 @@ final class WebhookSignature {
         boolean any() {
             return id != null || timestamp != null || signature != null;
         }
+
+        /**
+         * The standard headers, or Svix's names for the same scheme ({@code svix-id}, {@code svix-timestamp},
+         * {@code svix-signature}) when none of the standard ones is present. The standard set is taken whole or not
+         * at all: one signature's id, timestamp and signature are never assembled from both sets.
+         */
+        static Headers standardOrSvix(Headers standard, Headers svix) {
+            return standard.any() ? standard : svix;
+        }
     }
 
     /** Null when the call is signed by one of the keys, else what is wrong (for the 401's message). */
     static String problem(Headers headers, byte[] body, List<byte[]> keys, Instant now) {
         if (isBlank(headers.id()) || isBlank(headers.timestamp()) || isBlank(headers.signature())) {
-            return "This endpoint requires signed calls: webhook-id, webhook-timestamp and webhook-signature are required.";
+            return "This endpoint requires signed calls: webhook-id, webhook-timestamp and webhook-signature are required "
+                    + "(or svix-id, svix-timestamp and svix-signature).";
         }
         if (headers.id().length() > MAX_ID_LENGTH) {
             return "The webhook-id is longer than " + MAX_ID_LENGTH + " characters.";
@@ -45,7 +56,9 @@ final class WebhookSignature {
         } catch (NumberFormatException e) {
             return "The webhook-timestamp is not a number of seconds since the epoch.";
         }
-        if (Math.abs(now.getEpochSecond() - seconds) > TOLERANCE.toSeconds()) {
+        // Compared, not subtracted: now - seconds overflows for a timestamp near Long.MIN_VALUE, into the window.
+        long nowSeconds = now.getEpochSecond();
+        if (seconds < nowSeconds - TOLERANCE.toSeconds() || seconds > nowSeconds + TOLERANCE.toSeconds()) {
             return "The webhook-timestamp is more than 5 minutes away from this server's time.";
         }
         byte[] signed = signedContent(headers.id(), headers.timestamp().strip(), body);

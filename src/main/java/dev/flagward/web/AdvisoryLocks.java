@@ -2,6 +2,8 @@ package dev.flagward.web;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * PostgreSQL transaction-scoped advisory locks, taken in the current reactive transaction and released at its end.
@@ -26,5 +28,14 @@ public final class AdvisoryLocks {
                 .chain(session -> session.createNativeQuery("select pg_advisory_xact_lock(hashtextextended(:name, 0))")
                         .setParameter("name", name).getSingleResult())
                 .replaceWithVoid();
+    }
+
+    /**
+     * For work one replica at a time is enough for (a periodic purge): takes the lock with this key in the
+     * connection's current transaction if nobody holds it, and answers whether it did, without waiting.
+     */
+    public static Uni<Boolean> tryHold(SqlConnection transaction, long key) {
+        return transaction.preparedQuery("select pg_try_advisory_xact_lock($1)").execute(Tuple.of(key))
+                .map(rows -> rows.iterator().next().getBoolean(0));
     }
 }

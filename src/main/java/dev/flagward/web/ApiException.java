@@ -99,8 +99,11 @@ public final class ApiException extends RuntimeException {
     }
 
     public static ApiException serviceUnavailable() {
-        return new ApiException(503, "ServiceUnavailableError",
-                "The service cannot reach its database right now. Try again shortly.", null, null,
-                Map.of("Retry-After", "1"));
+        return serviceUnavailable("The service cannot reach its database right now. Try again shortly.");
+    }
+
+    /** 503 with {@code Retry-After: 1}: a momentary condition (an unreachable database, a full queue), not the request. */
+    public static ApiException serviceUnavailable(String message) {
+        return new ApiException(503, "ServiceUnavailableError", message, null, null, Map.of("Retry-After", "1"));
     }
 }

@@ -75,4 +75,22 @@ final class Signals {
         return inbound(token, body).header("webhook-id", webhookId).header("webhook-timestamp", String.valueOf(timestamp))
                 .header("webhook-signature", signature).post(endpoint.url());
     }
+
+    /** A signed call with the signature headers under the given names (webhook-* or svix-*). */
+    static Response sendSignedAs(String prefix, Endpoint endpoint, String token, String body, String webhookId,
+                                 String timestamp, String signature) {
+        return inbound(token, body).header(prefix + "-id", webhookId).header(prefix + "-timestamp", timestamp)
+                .header(prefix + "-signature", signature).post(endpoint.url());
+    }
+
+    /**
+     * Runs retention until the condition holds: one purge may find another holding the replica-wide lock (the
+     * scheduled run), and then does nothing.
+     */
+    static void purgeUntil(SignalRetention retention, String alias, java.util.concurrent.Callable<Boolean> condition) {
+        dev.flagward.support.Eventually.within(java.time.Duration.ofSeconds(10)).alias(alias).until(() -> {
+            retention.purgeNow().await().atMost(java.time.Duration.ofSeconds(10));
+            return condition.call();
+        });
+    }
 }
