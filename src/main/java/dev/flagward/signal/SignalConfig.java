@@ -45,6 +45,19 @@ public interface SignalConfig {
     int streamBuffer();
 
     /**
+     * How long the live stream waits for a running transaction before it hands out what committed after it. Flagward's
+     * own signal writers are single statements; a transaction open longer is something else (an operator's session, a
+     * batch job), and must not hold the stream up. Signals written by a transaction open longer than this are stored
+     * but may miss the stream.
+     */
+    @WithDefault("PT5S")
+    Duration streamSettle();
+
+    /** How long the stream place of a purged signal is kept, so a consumer resuming after it resumes exactly. */
+    @WithDefault("PT10M")
+    Duration resumeWindow();
+
+    /**
      * How long a signed call's webhook-id is remembered, so that a copy of the call is answered with the first
      * signal's id (same body) or 409 (another body) instead of being stored again. Independent of retention. A copy
      * passes the 5-minute timestamp check for at most 10 minutes after the first was accepted; values below

@@ -7,6 +7,7 @@ import dev.flagward.web.ApiException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -92,44 +93,83 @@ public class SignalQueries {
         }
     }
 
-    /** A signal at its place in the stream; {@code settled} once no transaction older than its own is running. */
-    public record Placed(Position position, boolean settled, SignalView signal) {
+    /** A signal at its place in the stream. */
+    public record Placed(Position position, SignalView signal) {
     }
 
-    private static final String SETTLED = "s.tx < pg_snapshot_xmin(pg_current_snapshot())";
+    /**
+     * The transactions running at one moment ({@code xmax}: the first transaction id not yet started then). Whatever a
+     * running transaction writes will sort at its own id, so signals beyond the oldest one that matters must wait.
+     */
+    public record Running(long xmax, long[] transactions) {
+    }
 
-    /** Signals after a place, in stream order, at most {@code limit}; the settled ones come first. */
-    public Uni<List<Placed>> after(Position position, int limit) {
-        return pool.preparedQuery("select s.tx::text::bigint as tx, " + SETTLED + " as settled, " + VIEW_TAIL
-                        + " where (s.tx, s.id) > ($1::bigint::text::xid8, $2) order by s.tx, s.id limit $3")
-                .execute(Tuple.of(position.tx(), position.id(), limit))
+    /** At most this much payload in one page, so a consumer that stops reading mid-page holds little. */
+    static final int PAGE_BYTES = 1 << 20;
+
+    /** A page of the stream; {@code more} when it stopped at its row or byte limit rather than at the end. */
+    public record Page(List<Placed> signals, boolean more) {
+    }
+
+    /** Signals after a place, in stream order: at most {@code limit}, and about {@link #PAGE_BYTES} of payload. */
+    public Uni<Page> after(Position position, int limit) {
+        return pool.preparedQuery("select * from (select p.*, count(*) over () as fetched, "
+                        + "sum(octet_length(p.payload)) over (order by p.tx, p.id) - octet_length(p.payload) as before "
+                        + "from (select s.tx::text::bigint as tx, " + VIEW_TAIL
+                        + " where (s.tx, s.id) > ($1::bigint::text::xid8, $2) order by s.tx, s.id limit $3) p) w "
+                        + "where w.before < $4 order by w.tx, w.id")
+                .execute(Tuple.of(position.tx(), position.id(), limit, PAGE_BYTES))
                 .map(rows -> {
-                    List<Placed> out = new ArrayList<>(rows.size());
-                    rows.forEach(row -> out.add(new Placed(new Position(row.getLong("tx"), row.getLong("id")),
-                            row.getBoolean("settled"), view(row))));
-                    return out;
+                    List<Placed> signals = placed(rows);
+                    long fetched = rows.size() == 0 ? 0 : rows.iterator().next().getLong("fetched");
+                    return new Page(signals, fetched == limit || signals.size() < fetched);
                 });
     }
 
-    /** The last settled place: a consumer starting now gets everything after it. */
-    public Uni<Position> head() {
-        return pool.query("select s.tx::text::bigint as tx, s.id from signals s where " + SETTLED
-                        + " order by s.tx desc, s.id desc limit 1").execute()
+    /** The transactions running now. */
+    public Uni<Running> running() {
+        return pool.query("select pg_snapshot_xmax(s)::text::bigint as xmax, "
+                        + "array(select x::text::bigint from pg_snapshot_xip(s) x) as running from pg_current_snapshot() s")
+                .execute().map(rows -> {
+                    Row row = rows.iterator().next();
+                    Long[] running = row.getArrayOfLongs("running");
+                    long[] transactions = new long[running.length];
+                    for (int i = 0; i < running.length; i++) {
+                        transactions[i] = running[i];
+                    }
+                    return new Running(row.getLong("xmax"), transactions);
+                });
+    }
+
+    /** The last place before {@code horizon}: a consumer starting now gets everything after it. */
+    public Uni<Position> headBefore(long horizon) {
+        return pool.preparedQuery("select s.tx::text::bigint as tx, s.id from signals s where s.tx < $1::bigint::text::xid8 "
+                        + "order by s.tx desc, s.id desc limit 1").execute(Tuple.of(horizon))
                 .map(rows -> rows.size() == 0 ? Position.START : position(rows.iterator().next()));
     }
 
     /**
-     * Where a consumer that last saw signal {@code id} resumes: right after that signal. When retention has purged it,
-     * from the oldest retained signal after it (what it missed meanwhile is gone); when there is none, from now.
+     * The place of signal {@code id}, also when it is purged (its place is kept for the resume window), or null when it
+     * is unknown: never stored, or purged longer ago than the window.
      */
-    public Uni<Position> resumeAfter(long id) {
-        return pool.preparedQuery("select s.tx::text::bigint as tx, s.id from signals s where s.id = $1").execute(Tuple.of(id))
-                .chain(found -> found.size() == 1 ? Uni.createFrom().item(position(found.iterator().next()))
-                        : pool.preparedQuery("select s.tx::text::bigint as tx from signals s where s.id > $1 order by s.tx limit 1")
-                        .execute(Tuple.of(id))
-                        .chain(later -> later.size() == 1
-                                ? Uni.createFrom().item(new Position(later.iterator().next().getLong("tx") - 1, Long.MAX_VALUE))
-                                : head()));
+    public Uni<Position> placeOf(long id) {
+        return pool.preparedQuery("select s.tx::text::bigint as tx, s.id from signals s where s.id = $1 "
+                        + "union all select p.tx::text::bigint, p.id from signal_places p where p.id = $1 limit 1")
+                .execute(Tuple.of(id))
+                .map(rows -> rows.size() == 0 ? null : position(rows.iterator().next()));
+    }
+
+    /** For a resume point no place is known for: just before the earliest retained signal after that id, or null. */
+    public Uni<Position> beforeEarliestAfter(long id) {
+        return pool.preparedQuery("select s.tx::text::bigint as tx from signals s where s.id > $1 order by s.tx limit 1")
+                .execute(Tuple.of(id))
+                .map(rows -> rows.size() == 0 ? null : new Position(rows.iterator().next().getLong("tx") - 1, Long.MAX_VALUE));
+    }
+
+    private static List<Placed> placed(RowSet<Row> rows) {
+        List<Placed> out = new ArrayList<>(rows.size());
+        rows.forEach(row -> out.add(new Placed(position(row), view(row))));
+        return out;
     }
 
     private static Position position(Row row) {

@@ -16,7 +16,8 @@ import java.time.ZoneOffset;
 /**
  * Retention (SPEC §6.4): signals older than {@code flagward.signals.retention-age} go, and each endpoint keeps its
  * newest {@code flagward.signals.retention-count}. Webhook ids seen on signed calls are forgotten by their own age
- * ({@code flagward.signals.webhook-id-memory}), whatever happened to their signals. A scheduled job, off every
+ * ({@code flagward.signals.webhook-id-memory}), whatever happened to their signals, and so are the stream places of
+ * purged signals ({@code flagward.signals.resume-window}). A scheduled job, off every
  * request's path, on the reactive client. Every replica schedules it, but one at a time runs it: the others would only
  * scan and lock the same rows again and wait for each other.
  */
@@ -37,6 +38,7 @@ public class SignalRetention {
              where s.source_id = e.id and s.id <= oldest_kept_too_many.id
             """;
     private static final String FORGET_WEBHOOK_IDS = "delete from webhook_replay_memory where seen_at < $1";
+    private static final String FORGET_PLACES = "delete from signal_places where purged_at < $1";
 
     /** What one purge did; {@code ran} is false when another replica (or another run) held the lock. */
     public record Purged(boolean ran, long signals, long webhookIds) {
@@ -76,6 +78,8 @@ public class SignalRetention {
                 .chain(byAge -> transaction.preparedQuery(BY_COUNT).execute(Tuple.of(config.retentionCount()))
                         .chain(byCount -> transaction.preparedQuery(FORGET_WEBHOOK_IDS)
                                 .execute(Tuple.of(now.minus(webhookIdMemory).atOffset(ZoneOffset.UTC)))
+                                .call(() -> transaction.preparedQuery(FORGET_PLACES)
+                                        .execute(Tuple.of(now.minus(config.resumeWindow()).atOffset(ZoneOffset.UTC))))
                                 .map(forgotten -> new Purged(true, (long) byAge.rowCount() + byCount.rowCount(),
                                         forgotten.rowCount()))))));
     }

@@ -3,6 +3,7 @@ package dev.flagward.signal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagward.security.NotificationChannel;
+import dev.flagward.signal.SignalQueries.Page;
 import dev.flagward.signal.SignalQueries.Placed;
 import dev.flagward.signal.SignalQueries.Position;
 import io.smallrye.mutiny.Multi;
@@ -17,27 +18,35 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The live stream of signals (SPEC §6.5), from every replica, in commit order and without gaps.
  * <p>
- * Order: a signal's place is (writing transaction, id), and it is handed out only once it is settled, when every
- * transaction older than its own has finished ({@link SignalQueries#after}). Ids alone are not enough: they are taken
- * at insert, so a lower id can commit after a higher one. Once a place is handed out nothing can appear before it, so
- * a consumer that resumes after the last signal it got ({@code Last-Event-ID}) misses nothing and gets nothing twice.
+ * Order: a signal's place is (writing transaction, id). Ids alone are not enough: they are taken at insert, so a lower
+ * id can commit after a higher one. A signal is handed out only once every older transaction that may still write has
+ * finished ({@link #horizon}), so nothing can appear before a place once it is handed out, and a consumer that resumes
+ * after the last signal it got ({@code Last-Event-ID}; a purged signal's place is kept for the resume window) misses
+ * nothing and gets nothing twice. A transaction running for longer than {@code flagward.signals.stream-settle} is no
+ * longer waited for: Flagward's own writers are single statements, and something else (an operator's open session, a
+ * batch job, another database of the same server) must not hold the stream up for good.
  * <p>
  * Each replica reads the table once for all of its consumers (the feed), from the last place it handed out: when a
  * replica announces committed signals on {@code flagward_signals} ({@link #announce}, right after the commit and
  * coalesced, because a NOTIFY inside the inserting transaction would serialise every ingestion commit on PostgreSQL's
  * notify lock), after every new LISTEN connection, and every {@link #POLL_EVERY} while anyone listens, so a signal
- * whose announcement was lost (a crash between commit and NOTIFY, a dropped connection) still arrives. Every read
- * pages until it has everything settled. A consumer that resumes first reads what it missed, page by page, while the
- * live signals it is sent wait; at the seam, places already sent are skipped.
+ * whose announcement was lost (a crash between commit and NOTIFY, a dropped connection) still arrives. Every read pages
+ * until it has everything that may go. A consumer that resumes first reads what it missed, a page at a time as it
+ * takes them, while the live signals it is sent wait; what the feed had handed out when it joined counts as settled
+ * for it too, so it never stops short of a place the feed has passed.
  * <p>
- * Memory: each signal is rendered to JSON once for every consumer of the replica; a consumer that falls too far behind
- * while catching up is ended ({@link #MAX_HELD_BACK}) and resumes by id.
+ * Memory: each signal is rendered to JSON once for every consumer of the replica; a page holds about 1 MB of payload
+ * at most; a consumer that falls too far behind is ended and resumes by id.
  */
 @Singleton
 public class SignalStream implements NotificationChannel {
@@ -50,15 +59,8 @@ public class SignalStream implements NotificationChannel {
     static final Duration COALESCE = Duration.ofMillis(20);
     /** The feed reads this often while anyone listens, whether or not announcements arrive. */
     static final Duration POLL_EVERY = Duration.ofSeconds(1);
-    /** A signal committed while an older transaction still runs is read again this soon. */
+    /** Signals that must wait for an older transaction are read again this soon. */
     static final Duration SETTLE_RETRY = Duration.ofMillis(20);
-    /**
-     * How long the feed waits for older transactions before it sends committed signals anyway. Signal writers commit
-     * within milliseconds; what runs longer is something else (an operator's session, a batch job, another database
-     * of the same server), and must not hold the stream up. Only a signal writer slower than this could be missed
-     * by a resume.
-     */
-    static final Duration SETTLE_AT_MOST = Duration.ofSeconds(2);
     /** Live signals a consumer that is still catching up may hold back; beyond, it is ended and resumes by id. */
     static final int MAX_HELD_BACK = 10_000;
 
@@ -96,12 +98,11 @@ public class SignalStream implements NotificationChannel {
     private boolean readAgain;
     private long pollTimer = -1;
     private long heartbeatTimer = -1;
-    /** The first unsettled place the feed met, and since when (System.nanoTime()); only the one read in flight touches them. */
-    private Position blockedAt;
-    private long blockedSince;
+    /** Running transactions → when this replica first saw them running (System.nanoTime()). */
+    private final Map<Long, Long> runningSince = new ConcurrentHashMap<>();
     private final Duration heartbeat;
-
     private final int buffer;
+    private volatile Duration settle;
 
     public SignalStream(SignalQueries queries, Pool pool, Vertx vertx, ObjectMapper json, SignalConfig config) {
         this.queries = queries;
@@ -110,6 +111,12 @@ public class SignalStream implements NotificationChannel {
         this.json = json;
         this.heartbeat = config.streamHeartbeat();
         this.buffer = config.streamBuffer();
+        this.settle = config.streamSettle();
+    }
+
+    /** Tests: how long a running transaction is waited for. */
+    void settle(Duration waitAtMost) {
+        settle = waitAtMost;
     }
 
     @Override
@@ -179,8 +186,10 @@ public class SignalStream implements NotificationChannel {
     public Multi<Delivery> from(Long lastSeenId) {
         return Multi.createFrom().deferred(() -> {
             Consumer consumer = new Consumer();
-            return Multi.createFrom().uni(join(consumer)
-                            .chain(live -> lastSeenId == null ? Uni.createFrom().item(live) : queries.resumeAfter(lastSeenId)))
+            return Multi.createFrom().uni(join(consumer).chain(joined -> {
+                        consumer.joined = joined;
+                        return lastSeenId == null ? Uni.createFrom().item(joined) : resumePoint(lastSeenId);
+                    }))
                     .onItem().transformToMultiAndConcatenate(start -> {
                         consumer.reached = start;
                         Multi<Delivery> opening = Multi.createFrom().item(new Delivery.Opening(lastSeenId != null ? lastSeenId : start.id()));
@@ -196,28 +205,58 @@ public class SignalStream implements NotificationChannel {
         });
     }
 
-    /** What a resuming consumer missed, one page at a time as it takes them. */
-    private Multi<Delivery> backlog(Consumer consumer, Position after) {
-        AtomicReference<Position> next = new AtomicReference<>(after);
-        return Multi.createBy().repeating().uni(() -> queries.after(next.get(), PAGE).map(SignalStream::settledPrefix))
-                .whilst(page -> {
-                    if (!page.isEmpty()) {
-                        next.set(page.get(page.size() - 1).position());
-                    }
-                    return page.size() == PAGE; // a shorter page reached the end, or what is not settled yet
-                })
-                .onItem().<Placed>disjoint()
-                .map(placed -> {
-                    consumer.reached = placed.position();
-                    return (Delivery) render(placed);
-                });
-    }
-
     /** For tests and operators: how many consumers this replica is streaming to. */
     public int subscribers() {
         synchronized (feed) {
             return consumers.size();
         }
+    }
+
+    /** Tests: everything settled so far has reached this replica's consumers. */
+    boolean fedUpTo(long signalId) {
+        synchronized (feed) {
+            return cursor != null && cursor.id() >= signalId;
+        }
+    }
+
+    /**
+     * Everything placed before the returned transaction id may go: the oldest transaction still running, unless it has
+     * been running for longer than {@code flagward.signals.stream-settle} (then the next one), else the first id not
+     * yet started when the question was asked.
+     */
+    private Uni<Long> horizon() {
+        return queries.running().map(running -> {
+            long now = System.nanoTime();
+            long horizon = running.xmax();
+            Set<Long> current = new HashSet<>();
+            for (long tx : running.transactions()) {
+                current.add(tx);
+                long since = runningSince.computeIfAbsent(tx, key -> now);
+                if (now - since < settle.toNanos()) {
+                    horizon = Math.min(horizon, tx);
+                }
+            }
+            runningSince.keySet().retainAll(current);
+            return horizon;
+        });
+    }
+
+    /** The start of a page up to its first signal at or beyond the horizon (and beyond {@code settledUpTo}). */
+    private static List<Placed> mayGo(List<Placed> page, long horizon, Position settledUpTo) {
+        int n = 0;
+        while (n < page.size() && (page.get(n).position().tx() < horizon
+                || settledUpTo != null && page.get(n).position().compareTo(settledUpTo) <= 0)) {
+            n++;
+        }
+        return page.subList(0, n);
+    }
+
+    /** Right after the signal a consumer last got; its place is known while it is stored and for the resume window. */
+    private Uni<Position> resumePoint(long lastSeenId) {
+        return queries.placeOf(lastSeenId).chain(place -> place != null ? Uni.createFrom().item(place)
+                // Unknown: purged longer ago than the resume window (what it missed is gone), or never stored.
+                : queries.beforeEarliestAfter(lastSeenId).chain(before -> before != null ? Uni.createFrom().item(before)
+                : horizon().chain(queries::headBefore)));
     }
 
     /** Adds a consumer to the feed; the place the feed has reached, from which it sends the consumer everything. */
@@ -227,7 +266,7 @@ public class SignalStream implements NotificationChannel {
                 return Uni.createFrom().item(add(consumer));
             }
         }
-        return queries.head().map(head -> {
+        return horizon().chain(queries::headBefore).map(head -> {
             synchronized (feed) {
                 if (cursor == null) {
                     cursor = head;
@@ -272,7 +311,7 @@ public class SignalStream implements NotificationChannel {
         all.forEach(Consumer::heartbeat);
     }
 
-    /** Reads what settled after the feed's place and hands it to every consumer; one read at a time. */
+    /** Reads what may go after the feed's place and hands it to every consumer; one read at a time. */
     private void read() {
         long readFor;
         Position from;
@@ -293,27 +332,28 @@ public class SignalStream implements NotificationChannel {
     }
 
     private void readPage(long readFor, Position from) {
-        queries.after(from, PAGE).subscribe().with(page -> {
-            try {
-                handOut(readFor, page);
-            } catch (RuntimeException e) {
-                synchronized (feed) {
-                    reading = false;
-                }
-                LOG.warnf(e, "Could not hand out new signals (the next poll tries again)");
-            }
-        }, failure -> {
-            synchronized (feed) {
-                reading = false;
-            }
-            LOG.debugf("Could not read new signals (the next poll tries again): %s", failure.getMessage());
-        });
+        horizon().chain(horizon -> queries.after(from, PAGE).map(page -> new Batch(mayGo(page.signals(), horizon, null), page)))
+                .subscribe().with(batch -> {
+                    try {
+                        handOut(readFor, batch);
+                    } catch (RuntimeException e) {
+                        synchronized (feed) {
+                            reading = false;
+                        }
+                        LOG.warnf(e, "Could not hand out new signals (the next poll tries again)");
+                    }
+                }, failure -> {
+                    synchronized (feed) {
+                        reading = false;
+                    }
+                    LOG.debugf("Could not read new signals (the next poll tries again): %s", failure.getMessage());
+                });
     }
 
-    private void handOut(long readFor, List<Placed> page) {
-        List<Placed> settled = deliverable(page);
-        List<Delivery.Signal> signals = new ArrayList<>(settled.size());
-        settled.forEach(placed -> signals.add(render(placed)));
+    private void handOut(long readFor, Batch batch) {
+        List<Placed> going = batch.signals();
+        List<Delivery.Signal> signals = new ArrayList<>(going.size());
+        going.forEach(placed -> signals.add(render(placed)));
         List<Consumer> to;
         Position reached;
         synchronized (feed) {
@@ -321,23 +361,23 @@ public class SignalStream implements NotificationChannel {
                 reading = false;
                 return; // everybody left meanwhile; a new feed starts from its own place
             }
-            if (!settled.isEmpty()) {
-                cursor = settled.get(settled.size() - 1).position();
+            if (!going.isEmpty()) {
+                cursor = going.get(going.size() - 1).position();
             }
             reached = cursor;
             to = List.copyOf(consumers);
         }
-        for (int i = 0; i < settled.size(); i++) {
+        for (int i = 0; i < going.size(); i++) {
             for (Consumer consumer : to) {
-                consumer.feed(settled.get(i).position(), signals.get(i));
+                consumer.feed(going.get(i).position(), signals.get(i));
             }
         }
-        if (settled.size() == PAGE) {
+        if (batch.complete() && batch.page().more()) {
             readPage(readFor, reached);
             return;
         }
-        if (settled.size() < page.size()) {
-            vertx.setTimer(SETTLE_RETRY.toMillis(), timer -> read());
+        if (!batch.complete()) {
+            vertx.setTimer(SETTLE_RETRY.toMillis(), timer -> read()); // an older transaction still runs
         }
         boolean again;
         synchronized (feed) {
@@ -349,37 +389,33 @@ public class SignalStream implements NotificationChannel {
         }
     }
 
-    /** The settled start of a page; the whole page once the same place has waited {@link #SETTLE_AT_MOST}. */
-    private List<Placed> deliverable(List<Placed> page) {
-        List<Placed> settled = settledPrefix(page);
-        if (settled.size() == page.size()) {
-            blockedAt = null;
-            return settled;
-        }
-        Position blocked = page.get(settled.size()).position();
-        long now = System.nanoTime();
-        if (!blocked.equals(blockedAt)) {
-            blockedAt = blocked;
-            blockedSince = now;
-            return settled;
-        }
-        if (now - blockedSince < SETTLE_AT_MOST.toNanos()) {
-            return settled;
-        }
-        LOG.warnf("Signals committed after signal %d waited %d ms for an older transaction; sending them anyway. "
-                + "A long transaction holds up the signal stream (see pg_stat_activity for one with an old backend_xid).",
-                blocked.id(), SETTLE_AT_MOST.toMillis());
-        blockedAt = null;
-        return page;
+    /**
+     * What a resuming consumer missed, one page at a time as it takes them. Places up to where the feed stood when the
+     * consumer joined may go whatever runs now (the feed handed them out already); beyond, the horizon decides.
+     */
+    private Multi<Delivery> backlog(Consumer consumer, Position after) {
+        AtomicReference<Position> next = new AtomicReference<>(after);
+        return Multi.createBy().repeating()
+                .uni(() -> horizon().chain(horizon -> queries.after(next.get(), PAGE)
+                        .map(page -> new Batch(mayGo(page.signals(), horizon, consumer.joined), page))))
+                .whilst(batch -> {
+                    if (!batch.signals().isEmpty()) {
+                        next.set(batch.signals().get(batch.signals().size() - 1).position());
+                    }
+                    return batch.complete() && batch.page().more();
+                })
+                .onItem().transformToIterable(Batch::signals)
+                .map(placed -> {
+                    consumer.reached = placed.position();
+                    return (Delivery) render(placed);
+                });
     }
 
-    /** The settled signals at the start of a page: those after the first unsettled one cannot be settled either. */
-    private static List<Placed> settledPrefix(List<Placed> page) {
-        int settled = 0;
-        while (settled < page.size() && page.get(settled).settled()) {
-            settled++;
+    /** The signals of a page that may go now, and the page they came from. */
+    private record Batch(List<Placed> signals, Page page) {
+        boolean complete() {
+            return signals.size() == page.signals().size();
         }
-        return page.subList(0, settled);
     }
 
     private Delivery.Signal render(Placed placed) {
@@ -397,6 +433,8 @@ public class SignalStream implements NotificationChannel {
      */
     private static final class Consumer {
         volatile boolean closed;
+        /** Where the feed stood when the consumer joined. */
+        volatile Position joined;
         /** The last place sent from the backlog (or where the consumer started); read when it goes live. */
         volatile Position reached;
         private MultiEmitter<? super Delivery> live;

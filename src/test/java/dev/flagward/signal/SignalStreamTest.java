@@ -75,6 +75,7 @@ class SignalStreamTest {
     @AfterEach
     void cleanUp() {
         clock.reset();
+        stream.settle(Duration.ofSeconds(5));
         Db.rows(pool, "delete from signal_endpoints");
         Licenses.remove(pool, license);
         Eventually.within(Duration.ofSeconds(5)).until(() -> stream.subscribers() == 0);
@@ -194,21 +195,15 @@ class SignalStreamTest {
         List<Long> received = new ArrayList<>();
         try (EventStream consumer = openAsAdmin(null)) {
             Eventually.within(Duration.ofSeconds(5)).until(() -> stream.subscribers() > 0);
-            SqlConnection connection = pool.getConnection().await().atMost(Duration.ofSeconds(5));
-            long slow;
-            try {
-                Transaction transaction = connection.begin().await().atMost(Duration.ofSeconds(5));
-                slow = connection.preparedQuery("insert into signals (source_id, payload, created_at) values ($1, '{\"n\": 1}', now()) returning id")
-                        .execute(Tuple.of(endpoint.id())).await().atMost(Duration.ofSeconds(5)).iterator().next().getLong(0);
+            try (OpenTransaction writer = new OpenTransaction()) {
+                long slow = writer.insert(endpoint);
                 long fast = send(endpoint, token, 2); // a higher id, committed first
                 assertTrue(fast > slow);
-                transaction.commit().await().atMost(Duration.ofSeconds(5));
+                writer.commit();
                 Db.rows(pool, "select pg_notify('flagward_signals', $1)", String.valueOf(slow));
                 received.add(consumer.nextSignal().signalId());
                 received.add(consumer.nextSignal().signalId());
                 assertEquals(List.of(slow, fast), received, "a consumer that disconnected after the first would miss the other");
-            } finally {
-                connection.close().await().atMost(Duration.ofSeconds(5));
             }
         }
         // Resuming after each of them gives exactly what followed it.
@@ -220,6 +215,95 @@ class SignalStreamTest {
             assertEquals(received.get(1), resumed.nextSignal().signalId());
             long next = send(endpoint, token, 3);
             assertEquals(next, resumed.nextSignal().signalId());
+        }
+    }
+
+    /** A transaction of this test, open until closed; {@link #insert} writes a signal in it. */
+    private final class OpenTransaction implements AutoCloseable {
+        private final SqlConnection connection = pool.getConnection().await().atMost(Duration.ofSeconds(5));
+        private final Transaction transaction = connection.begin().await().atMost(Duration.ofSeconds(5));
+
+        long insert(Signals.Endpoint endpoint) {
+            return connection.preparedQuery("insert into signals (source_id, payload, created_at) values ($1, '{}', now()) returning id")
+                    .execute(Tuple.of(endpoint.id())).await().atMost(Duration.ofSeconds(5)).iterator().next().getLong(0);
+        }
+
+        void holdTransactionId() {
+            connection.query("select pg_current_xact_id()").execute().await().atMost(Duration.ofSeconds(5));
+        }
+
+        void commit() {
+            transaction.commit().await().atMost(Duration.ofSeconds(5));
+        }
+
+        @Override
+        public void close() {
+            connection.close().await().atMost(Duration.ofSeconds(5));
+        }
+    }
+
+    /**
+     * A transaction open elsewhere (an operator's session) holds the stream up for at most the settle time; and a
+     * consumer that resumes meanwhile from a signal the feed already handed out gets what followed it (security review:
+     * its catch-up used to stop at the first signal committed after the open transaction began).
+     */
+    @Test
+    void anUnrelatedOpenTransactionDelaysTheStreamBrieflyAndAResumeMeanwhileMissesNothing() throws Exception {
+        Signals.Endpoint endpoint = Signals.create();
+        String token = Signals.token(endpoint);
+        stream.settle(Duration.ofMillis(300));
+        try (OpenTransaction operator = new OpenTransaction(); EventStream consumer = openAsAdmin(null)) {
+            operator.holdTransactionId();
+            Eventually.within(Duration.ofSeconds(5)).until(() -> stream.subscribers() > 0);
+            List<Long> sent = new ArrayList<>();
+            for (int n = 1; n <= 4; n++) {
+                sent.add(send(endpoint, token, n));
+            }
+            for (long id : sent) {
+                assertEquals(id, consumer.nextSignal().signalId());
+            }
+            try (EventStream resumed = openAsAdmin(String.valueOf(sent.get(1)))) {
+                assertEquals(sent.get(2), resumed.nextSignal().signalId());
+                assertEquals(sent.get(3), resumed.nextSignal().signalId());
+            }
+            operator.commit();
+        }
+    }
+
+    /**
+     * Two writers whose ids interleave: their signals go in commit order (all of the first transaction's, then the
+     * second's). A consumer that resumes after a signal retention has purged resumes at its exact place.
+     */
+    @Test
+    void aResumeAfterAPurgedSignalStartsAtItsExactPlace() throws Exception {
+        Signals.Endpoint endpoint = Signals.create();
+        long a1;
+        long a2;
+        long b1;
+        long b2;
+        try (OpenTransaction first = new OpenTransaction(); OpenTransaction second = new OpenTransaction()) {
+            a1 = first.insert(endpoint);
+            b1 = second.insert(endpoint);
+            a2 = first.insert(endpoint);
+            b2 = second.insert(endpoint);
+            first.commit();
+            second.commit();
+        }
+        assertTrue(a1 < b1 && b1 < a2 && a2 < b2);
+        try (EventStream all = openAsAdmin(String.valueOf(a1 - 1))) {
+            List<Long> order = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                order.add(all.nextSignal().signalId());
+            }
+            assertEquals(List.of(a1, a2, b1, b2), order, "commit order");
+        }
+        Db.rows(pool, "delete from signals where id = $1", b1); // what retention does
+        try (EventStream resumed = openAsAdmin(String.valueOf(b1))) {
+            assertEquals(b2, resumed.nextSignal().signalId(), "a1 and a2 came before b1: they are not sent again");
+        }
+        Db.rows(pool, "delete from signals where id = $1", a2);
+        try (EventStream resumed = openAsAdmin(String.valueOf(a2))) {
+            assertEquals(b2, resumed.nextSignal().signalId(), "b1 is purged; b2 is what is left after a2");
         }
     }
 
