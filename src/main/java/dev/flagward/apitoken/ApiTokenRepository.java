@@ -21,4 +21,9 @@ public class ApiTokenRepository implements PanacheRepository<ApiToken> {
         return find(WITH_PROJECTS + "where t.id in (select t2.id from ApiToken t2 join t2.projects p where p = ?1)",
                 projectId).list();
     }
+
+    /** Rotation.Relink: moves the predecessor's {@code replacedBy} from one token to another (or none). */
+    public Uni<Integer> relink(String predecessor, String from, String to) {
+        return update("replacedBy = ?1 where selector = ?2 and replacedBy = ?3", to, predecessor, from);
+    }
 }

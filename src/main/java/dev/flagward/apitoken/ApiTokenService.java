@@ -212,22 +212,36 @@ public class ApiTokenService implements ProjectDeletionListener, LeakedCredentia
         return projectPart + ":" + (token.environment == null ? "*" : token.environment) + ".";
     }
 
-    /** Deletes a token; it stops working on this replica before the response and on every other within a second. */
+    /**
+     * Deletes a token; it stops working on this replica before the response and on every other within a second.
+     * Deleting a replacement unlinks its predecessor (Rotation.forgetReplacement), so lists stop naming a token that
+     * no longer exists. Under the lock rotation holds: a rotation of the same token cannot slip between reading the
+     * chain and changing it.
+     */
     public Uni<Void> delete(String tokenOrSelector, Actor actor, Principal principal) {
         String selector = selectorOf(tokenOrSelector);
-        return Panache.withTransaction(() -> tokens.findBySelector(selector).call(token -> {
-                    if (token == null) {
-                        return Uni.createFrom().nullItem();
-                    }
-                    requireManageable(token, principal, Permission.DELETE_API_TOKEN);
-                    ApiTokenView before = ApiTokenView.of(token);
-                    return tokens.delete(token).call(() -> audit.record("api-token-deleted", actor, null, before));
-                }))
-                .invoke(token -> {
-                    if (token != null) {
+        return Panache.withTransaction(() -> AdvisoryLocks.hold(CREATE_LOCK)
+                        .chain(() -> tokens.findBySelector(selector))
+                        .chain(token -> {
+                            if (token == null) {
+                                return Uni.createFrom().<Rotation.Unlinked<ApiToken>>nullItem();
+                            }
+                            requireManageable(token, principal, Permission.DELETE_API_TOKEN);
+                            ApiTokenView before = ApiTokenView.of(token);
+                            return tokens.delete(token).call(() -> tokens.flush())
+                                    .chain(() -> Rotation.forgetReplacement(token.selector, token.replaces,
+                                            token.replacedBy, tokens::relink))
+                                    .call(() -> audit.record("api-token-deleted", actor, null, before))
+                                    .map(predecessor -> new Rotation.Unlinked<>(token, predecessor));
+                        }))
+                .invoke(deleted -> {
+                    if (deleted != null) {
                         cache.evict(selector);
                     }
                 })
+                // Lists are served from the cache: this replica shows the predecessor unlinked before answering.
+                .call(deleted -> deleted == null || deleted.predecessor() == null ? Uni.createFrom().voidItem()
+                        : cache.refresh(ApiTokenCredentialSource.KIND, deleted.predecessor()))
                 .replaceWithVoid();
     }
 

@@ -148,15 +148,27 @@ public class PatService implements LeakedCredentialRevoker {
         return data;
     }
 
-    /** Deletes one of the user's PATs; another user's PAT is answered as unknown (404). */
+    /**
+     * Deletes one of the user's PATs; another user's PAT is answered as unknown (404). Deleting a replacement gives
+     * its predecessor back its place under the limit (Rotation.forgetReplacement). Under the user's lock, as create
+     * and rotate: a rotation of the same PAT cannot slip between reading the chain and changing it.
+     */
     public Uni<Void> delete(UserPrincipal user, long id, Actor actor) {
-        return Panache.withTransaction(() -> pats.findOwned(id, user.id()).call(pat -> {
-                    if (pat == null) {
-                        throw ApiException.notFound("You have no personal access token with id " + id + ".");
-                    }
-                    return pats.delete(pat).call(() -> audit.record("pat-deleted", actor, null, PatView.of(pat)));
-                }))
-                .invoke(pat -> cache.evict(pat.selector))
+        return Panache.withTransaction(() -> AdvisoryLocks.hold("pat:" + user.id())
+                        .chain(() -> pats.findOwned(id, user.id()))
+                        .chain(pat -> {
+                            if (pat == null) {
+                                throw ApiException.notFound("You have no personal access token with id " + id + ".");
+                            }
+                            return pats.delete(pat).call(() -> pats.flush())
+                                    .chain(() -> Rotation.forgetReplacement(pat.selector, pat.replaces, pat.replacedBy,
+                                            pats::relink))
+                                    .call(() -> audit.record("pat-deleted", actor, null, PatView.of(pat)))
+                                    .map(predecessor -> new Rotation.Unlinked<>(pat, predecessor));
+                        }))
+                .invoke(deleted -> cache.evict(deleted.deleted().selector))
+                .call(deleted -> deleted.predecessor() == null ? Uni.createFrom().voidItem()
+                        : cache.refresh(PatCredentialSource.KIND, deleted.predecessor()))
                 .replaceWithVoid();
     }
 

@@ -25,11 +25,29 @@ public final class Rotation {
     public record Rotated<T>(T fresh, T replaced, T ended) {
     }
 
+    /**
+     * A deletion's credential, and the selector of its predecessor if the deletion changed the predecessor's link
+     * (else null), whose cache entry needs a refresh after commit.
+     */
+    public record Unlinked<T>(T deleted, String predecessor) {
+    }
+
     /** A stored credential of any kind, as far as a chain of rotations is concerned. */
     public interface Link {
         Instant expiresAt();
 
         void expireAt(Instant when);
+    }
+
+    /**
+     * A kind's own statement for the other half of a link: in the calling transaction, the credential
+     * {@code predecessor} (a selector) gets {@code replacedBy = to} (null: none), only if it still names {@code from};
+     * yields the number of rows changed. One conditional statement rather than a loaded entity: the row update itself
+     * checks that the link still names the deleted credential.
+     */
+    @FunctionalInterface
+    public interface Relink {
+        Uni<Integer> replacedBy(String predecessor, String from, String to);
     }
 
     /** The optional body of every rotate endpoint. */
@@ -79,6 +97,28 @@ public final class Rotation {
             predecessor.expireAt(now);
             return predecessor;
         });
+    }
+
+    /**
+     * A deleted credential no longer replaces its predecessor: the predecessor's {@code replacedBy} becomes the deleted
+     * one's own ({@code null} when the deleted one was the newest of its chain), if it still names the deleted one.
+     * Without this, the predecessor stays "being replaced" by nothing: it takes no place under a per-user or
+     * per-endpoint limit, so rotating with a long overlap and deleting the replacement, over and over, gets past the
+     * limit, and listings link to a credential that no longer exists. When the deleted one had itself been rotated,
+     * the predecessor is still being replaced, by the chain's newer credential (whose rotation ended its overlap),
+     * and keeps taking no place, as before the deletion; a PAT's description stays the newer one's.
+     * <p>
+     * Runs inside the deleting transaction under the lock rotation takes, after the deletion has been flushed (a
+     * PAT's description is unique among PATs not replaced: the predecessor may take it back only once the
+     * replacement's row is gone). {@code deleted}, {@code replaces} and {@code replacedBy} are the deleted
+     * credential's selector and links. Yields the predecessor's selector when its link changed (for the cache
+     * refresh after commit), else null.
+     */
+    public static Uni<String> forgetReplacement(String deleted, String replaces, String replacedBy, Relink relink) {
+        if (replaces == null) {
+            return Uni.createFrom().nullItem();
+        }
+        return relink.replacedBy(replaces, deleted, replacedBy).map(changed -> changed > 0 ? replaces : null);
     }
 
     /** A credential that has already expired is not rotated: there is nothing to overlap with. */

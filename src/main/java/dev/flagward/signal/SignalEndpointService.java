@@ -254,10 +254,24 @@ public class SignalEndpointService implements LeakedCredentialRevoker {
         }));
     }
 
+    /**
+     * Deletes an endpoint's token. Deleting a replacement gives its predecessor back its place under the limit
+     * (Rotation.forgetReplacement). Under the endpoint's token lock, as create and rotate: a rotation of the same
+     * token cannot slip between reading the chain and changing it.
+     */
     public Uni<Void> deleteToken(long endpointId, long id, Actor actor) {
-        return Panache.withTransaction(() -> requireToken(endpointId, id).call(token -> tokens.delete(token)
-                        .call(() -> audit.record("signal-endpoint-token-deleted", actor, null, SignalEndpointTokenView.of(token)))))
-                .invoke(token -> cache.evict(token.selector))
+        return Panache.withTransaction(() -> require(endpointId)
+                        .call(() -> AdvisoryLocks.hold("signal-endpoint-tokens:" + endpointId))
+                        .chain(() -> requireToken(endpointId, id))
+                        .chain(token -> tokens.delete(token).call(() -> tokens.flush())
+                                .chain(() -> Rotation.forgetReplacement(token.selector, token.replaces, token.replacedBy,
+                                        tokens::relink))
+                                .call(() -> audit.record("signal-endpoint-token-deleted", actor, null,
+                                        SignalEndpointTokenView.of(token)))
+                                .map(predecessor -> new Rotation.Unlinked<>(token, predecessor))))
+                .invoke(deleted -> cache.evict(deleted.deleted().selector))
+                .call(deleted -> deleted.predecessor() == null ? Uni.createFrom().voidItem()
+                        : cache.refresh(SignalTokenCredentialSource.KIND, deleted.predecessor()))
                 .replaceWithVoid();
     }
 

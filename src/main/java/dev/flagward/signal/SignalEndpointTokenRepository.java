@@ -30,4 +30,9 @@ public class SignalEndpointTokenRepository implements PanacheRepository<SignalEn
         // A token being replaced does not take a place: rotation works at the limit.
         return count("signalEndpointId = ?1 and replacedBy is null", endpointId);
     }
+
+    /** Rotation.Relink: moves the predecessor's {@code replacedBy} from one token to another (or none). */
+    public Uni<Integer> relink(String predecessor, String from, String to) {
+        return update("replacedBy = ?1 where selector = ?2 and replacedBy = ?3", to, predecessor, from);
+    }
 }

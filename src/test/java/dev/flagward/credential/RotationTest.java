@@ -177,6 +177,25 @@ class RotationTest {
     }
 
     @Test
+    void deletingAReplacementApiTokenUnlinksItsPredecessor() {
+        String name = unique("unlinked");
+        String old = (String) createToken(Map.of("tokenName", name, "type", "backend")).get("secret");
+        String fresh = rotate(ADMIN, old, Map.of("oldExpiresAt", iso(now.plus(Duration.ofDays(30)))))
+                .then().statusCode(201).extract().path("secret");
+        admin().delete("/api/admin/api-tokens/{token}", fresh).then().statusCode(200);
+
+        // The listing (served from memory) no longer links the old token to one that does not exist.
+        JsonPath listed = admin().get("/api/admin/api-tokens/" + name).then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of(selector(old)), listed.getList("tokens.secret"));
+        assertFalse(listed.getMap("tokens[0]").containsKey("replacedBy"), listed.prettify());
+        JsonPath all = admin().get("/api/admin/api-tokens").then().statusCode(200).extract().jsonPath();
+        assertFalse(all.getMap("tokens.find { it.secret == '" + selector(old) + "' }").containsKey("replacedBy"));
+        // It keeps its overlap's end, and is the current token of its name again: it may be rotated.
+        validate(old, fresh).body("tokens.token", org.hamcrest.Matchers.contains(old));
+        rotate(ADMIN, old, null).then().statusCode(201);
+    }
+
+    @Test
     void theDefaultOverlapIs24HoursAndAnEarlierExpiryStays() {
         String secret = (String) createToken(Map.of("tokenName", unique("d"), "type", "frontend")).get("secret");
         String fresh = rotate(ADMIN, secret, null).then().statusCode(201).extract().path("secret");
@@ -308,6 +327,62 @@ class RotationTest {
             Users.createPat(owner.cookie(), "pat " + i);
         }
         rotatePat(owner.pat(), ownerPat, null).then().statusCode(201);
+    }
+
+    @Test
+    void deletingAReplacementPatGivesThePlaceBackToItsPredecessorSoTheLimitHolds() {
+        clock.reset(); // the user signs in at the real time
+        Users.TestUser user = Users.withRole("Editor");
+        long firstId = as(user.pat()).get("/api/admin/user/tokens").then().extract().jsonPath().getLong("pats[0].id");
+        for (int i = 1; i < 10; i++) {
+            Users.createPat(user.cookie(), "pat " + i);
+        }
+        Instant start = Instant.now();
+        clock.freezeAt(start);
+        // At the limit of 10: rotate with the longest overlap, then delete the replacement.
+        long replacementId = rotatePat(user.pat(), firstId, Map.of("oldExpiresAt", iso(start.plus(Duration.ofDays(30)))))
+                .then().statusCode(201).extract().jsonPath().getLong("id");
+        as(user.pat()).delete("/api/admin/user/tokens/{id}", replacementId).then().statusCode(200);
+
+        // The predecessor is no longer being replaced: it takes a place again, and an eleventh PAT is refused.
+        Map<String, Object> eleventh = Map.of("description", "eleventh", "expiresAt", iso(start.plus(Duration.ofDays(2))));
+        error(json(user.pat(), eleventh).post("/api/admin/user/tokens").then(), 403, "OperationDeniedError");
+        JsonPath list = as(user.pat()).get("/api/admin/user/tokens").then().statusCode(200).extract().jsonPath();
+        assertEquals(10, list.getList("pats").size());
+        assertFalse(list.getMap("pats.find { it.id == " + firstId + " }").containsKey("replacedBy"), list.prettify());
+        as(user.pat()).get("/api/admin/user").then().statusCode(200);
+
+        // It holds its description again; another PAT's place is free once that one is deleted.
+        long ninth = list.getLong("pats.find { it.description == 'pat 9' }.id");
+        as(user.pat()).delete("/api/admin/user/tokens/{id}", ninth).then().statusCode(200);
+        error(json(user.pat(), Map.of("description", "test pat", "expiresAt", iso(start.plus(Duration.ofDays(2)))))
+                .post("/api/admin/user/tokens").then(), 409, "NameExistsError");
+        json(user.pat(), eleventh).post("/api/admin/user/tokens").then().statusCode(201);
+        error(json(user.pat(), Map.of("description", "twelfth", "expiresAt", iso(start.plus(Duration.ofDays(2)))))
+                .post("/api/admin/user/tokens").then(), 403, "OperationDeniedError");
+    }
+
+    @Test
+    void deletingTheMiddleOfAPatChainLinksTheFirstToTheLast() {
+        clock.reset(); // the user signs in at the real time
+        Users.TestUser user = Users.withRole("Editor");
+        long firstId = as(user.pat()).get("/api/admin/user/tokens").then().extract().jsonPath().getLong("pats[0].id");
+        Instant start = Instant.now();
+        clock.freezeAt(start);
+        JsonPath second = rotatePat(user.pat(), firstId, null).then().statusCode(201).extract().jsonPath();
+        JsonPath third = rotatePat(second.getString("secret"), second.getLong("id"), null).then().statusCode(201)
+                .extract().jsonPath();
+        String last = third.getString("secret");
+        as(last).delete("/api/admin/user/tokens/{id}", second.getLong("id")).then().statusCode(200);
+
+        // The first is still replaced (by the last), so it takes no place and the description stays the last one's.
+        JsonPath list = as(last).get("/api/admin/user/tokens").then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of(third.getLong("id"), firstId), list.getList("pats.id", Long.class));
+        assertEquals(third.getLong("id"), list.getLong("pats.find { it.id == " + firstId + " }.replacedBy"));
+        error(json(last, Map.of("description", "test pat", "expiresAt", iso(start.plus(Duration.ofDays(2)))))
+                .post("/api/admin/user/tokens").then(), 409, "NameExistsError");
+        error(as(user.pat()).get("/api/admin/user").then(), 401, "UnauthorizedError");
+        as(last).get("/api/admin/user").then().statusCode(200);
     }
 
     @Test

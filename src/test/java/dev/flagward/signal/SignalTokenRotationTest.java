@@ -24,7 +24,9 @@ import static dev.flagward.signal.Signals.ENDPOINTS;
 import static dev.flagward.support.Api.ADMIN;
 import static dev.flagward.support.Api.error;
 import static dev.flagward.support.Api.iso;
+import static dev.flagward.support.Api.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Rotation with overlap of signal endpoint tokens. */
@@ -85,6 +87,37 @@ class SignalTokenRotationTest {
         JsonPath event = RestAssured.given().header("Authorization", ADMIN)
                 .get("/api/admin/events?type=signal-endpoint-token-rotated&limit=1").then().statusCode(200).extract().jsonPath();
         assertEquals(ids.get(ids.size() - 3).longValue(), event.getLong("events[0].data.endedOverlapOf"));
+    }
+
+    @Test
+    void deletingAReplacementTokenGivesThePlaceBackToItsPredecessorSoTheLimitHolds() {
+        Signals.Endpoint endpoint = Signals.create();
+        String first = Signals.token(endpoint);
+        long firstId = RestAssured.given().header("Authorization", ADMIN).get(ENDPOINTS + "/" + endpoint.id() + "/tokens")
+                .then().extract().jsonPath().getLong("signalEndpointTokens[0].id");
+        for (int i = 1; i < 5; i++) {
+            Signals.token(endpoint);
+        }
+        Instant now = Instant.now();
+        clock.freezeAt(now);
+        // At the limit of 5: rotate with the longest overlap, then delete the replacement.
+        long replacementId = RestAssured.given().header("Authorization", ADMIN).contentType(ContentType.JSON)
+                .body(Map.of("oldExpiresAt", iso(now.plus(Duration.ofDays(30)))))
+                .post(ENDPOINTS + "/" + endpoint.id() + "/tokens/" + firstId + "/rotate")
+                .then().statusCode(201).extract().jsonPath().getLong("id");
+        RestAssured.given().header("Authorization", ADMIN)
+                .delete(ENDPOINTS + "/" + endpoint.id() + "/tokens/" + replacementId).then().statusCode(200);
+
+        // The predecessor is no longer being replaced: it takes a place again, and a sixth token is refused.
+        error(json(ADMIN, Map.of("name", "sixth")).post(ENDPOINTS + "/" + endpoint.id() + "/tokens").then(),
+                400, "ExceedsLimitError");
+        JsonPath tokens = RestAssured.given().header("Authorization", ADMIN).get(ENDPOINTS + "/" + endpoint.id() + "/tokens")
+                .then().statusCode(200).extract().jsonPath();
+        assertEquals(5, tokens.getList("signalEndpointTokens").size());
+        assertFalse(tokens.getMap("signalEndpointTokens.find { it.id == " + firstId + " }").containsKey("replacedBy"),
+                tokens.prettify());
+        // It still works until its overlap ends.
+        Signals.send(endpoint, first, "{}").then().statusCode(202);
     }
 
     @Test
