@@ -1,5 +1,8 @@
 package dev.flagward.health;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import dev.flagward.security.Public;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
@@ -39,6 +42,10 @@ public class HealthResource {
     @GET
     @Path("ready")
     @Operation(operationId = "getReady", summary = "Get instance readiness status: GOOD when the database answers and credentials are loaded")
+    @APIResponse(responseCode = "200", description = "Ready",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Health.class)))
+    @APIResponse(responseCode = "503", description = "Not ready: {\"health\": \"BAD\"}",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Health.class)))
     public Uni<Response> ready() {
         return readiness.ready().map(ok -> ok ? Response.ok(Health.GOOD).build()
                 : Response.status(503).entity(Health.BAD).build());

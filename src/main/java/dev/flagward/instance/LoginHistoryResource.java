@@ -1,5 +1,9 @@
 package dev.flagward.instance;
 
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.flagward.security.Access;
 import dev.flagward.security.Enterprise;
@@ -55,6 +59,9 @@ public class LoginHistoryResource {
     @Produces({MediaType.APPLICATION_JSON, CSV})
     @Access(Permission.ADMIN)
     @Operation(operationId = "getLoginHistory", summary = "Get login history, newest first (JSON, or CSV with Accept: text/csv)")
+    @APIResponse(responseCode = "200", description = "The login history, newest first",
+            content = {@Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = LoginEventList.class)),
+                    @Content(mediaType = "text/csv", schema = @Schema(type = SchemaType.STRING))})
     public Uni<Response> list(@HeaderParam(HttpHeaders.ACCEPT) String accept, @QueryParam("limit") String limit,
                               @QueryParam("offset") String offset) {
         boolean csv = accept != null && accept.toLowerCase(java.util.Locale.ROOT).contains(CSV)

@@ -1,5 +1,8 @@
 package dev.flagward.instance;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flagward.security.Access;
 import dev.flagward.security.Permission;
@@ -41,6 +44,8 @@ public class StatisticsResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Access(Permission.ADMIN)
     @Operation(operationId = "getInstanceAdminStats", summary = "Instance usage statistics, with Unleash's sum and a signature")
+    @APIResponse(responseCode = "200", description = "The statistics, counted now, signed",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = StatisticsView.class)))
     public Uni<ObjectNode> json() {
         jsonRequests.increment();
         return statistics.current();
@@ -59,7 +64,38 @@ public class StatisticsResource {
                 .build());
     }
 
-    public record StatisticsKey(String kid, String algorithm, String pem, Map<String, Object> jwk) {
+    public record StatisticsKey(@Schema(required = true) String kid, @Schema(required = true) String algorithm,
+                                @Schema(required = true) String pem, @Schema(required = true) Map<String, Object> jwk) {
+    }
+
+    /**
+     * The statistics' shape, for the published contract: the answer itself is built as a JSON object (its exact bytes
+     * are what the signature covers).
+     */
+    @Schema(name = "InstanceAdminStats")
+    public record StatisticsView(@Schema(required = true) String instanceId,
+                                 @Schema(required = true, format = "date-time") String timestamp,
+                                 @Schema(required = true) String versionOSS,
+                                 @Schema(required = true) long users,
+                                 @Schema(required = true) Map<String, Long> usersByRole,
+                                 @Schema(required = true) long serviceAccounts,
+                                 @Schema(required = true) Map<String, Long> apiTokens,
+                                 @Schema(required = true) long personalAccessTokens,
+                                 @Schema(required = true) long signalEndpoints,
+                                 @Schema(required = true) long signals,
+                                 @Schema(required = true) long licensedUsers,
+                                 @Schema(required = true) long readOnlyUsers,
+                                 @Schema(required = true) Map<String, Long> activeUsers,
+                                 @Schema(required = true) long projects,
+                                 @Schema(required = true) long environments,
+                                 @Schema(required = true) long featureToggles,
+                                 @Schema(required = true) long roles,
+                                 @Schema(required = true) long groups,
+                                 @Schema(required = true) long segments,
+                                 @Schema(required = true, description = "Month (YYYY-MM) → average Edge instances")
+                                 Map<String, java.math.BigDecimal> edgeInstanceUsage,
+                                 @Schema(required = true, description = "Unleash's tamper check: hex SHA-256") String sum,
+                                 @Schema(required = true, description = "Compact JWS (EdDSA) of everything else") String signature) {
     }
 
     @GET

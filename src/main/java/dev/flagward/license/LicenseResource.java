@@ -1,5 +1,6 @@
 package dev.flagward.license;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import dev.flagward.audit.Actor;
 import dev.flagward.license.LicenseApi.LicenseCheck;
@@ -39,6 +40,8 @@ public class LicenseResource {
 
     @GET
     @Operation(operationId = "getLicense", summary = "Get license")
+    @APIResponse(responseCode = "200", description = "The installed license; {isValid: false} and nothing else when none is installed",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = LicenseApi.LicenseView.class)))
     public Object get() {
         return license.view();
     }
@@ -50,7 +53,8 @@ public class LicenseResource {
     @Operation(operationId = "updateLicense", summary = "Update license",
             description = "Installs a signed license. Invalid, forged, expired or older licenses are refused with 400 "
                     + "and the installed license stays.")
-    @APIResponse(responseCode = "201", description = "Created; Location names the new resource")
+    @APIResponse(responseCode = "201", description = "Created; Location names the new resource",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = LicenseApi.LicenseView.class)))
     public Uni<Response> install(UpdateLicenseRequest request) {
         Validation.of(request).check(request.token() != null, "The token property is required.", "token").orFail();
         return license.install(request.token(), Actor.of(caller)).map(view -> Created.at("/api/admin/license", view));

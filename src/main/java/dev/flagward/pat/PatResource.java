@@ -56,6 +56,7 @@ public class PatResource {
     @Operation(operationId = "getPats", summary = "Get all personal access tokens (PATs) for the current user.")
     @APIResponse(responseCode = "200", description = "With a weak ETag; If-None-Match that matches → 304 without a body",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PatList.class)))
+    @APIResponse(responseCode = "304", description = "Not Modified: If-None-Match matched the current ETag; no body")
     public Uni<Response> list(@HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         return pats.list(user()).map(list -> ETags.ok(mapper, new PatList(list), ifNoneMatch));
     }
@@ -63,7 +64,10 @@ public class PatResource {
     @POST
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
     @Operation(operationId = "createPat", summary = "Create a new personal access token (PAT) for the current user.")
-    @APIResponse(responseCode = "201", description = "Created; Location names the new resource")
+    @APIResponse(responseCode = "201", description = "Created; Location names it. The only answer with the secret",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PatApi.CreatedPat.class)))
+    @APIResponse(responseCode = "409", description = "NameExistsError: you already have a token with that description")
+    @APIResponse(responseCode = "403", description = "OperationDeniedError: you have the maximum number of tokens; or the caller is not a user (ForbiddenError)")
     public Uni<Response> create(CreatePatRequest request) {
         return pats.create(user(), request, Actor.of(caller))
                 .map(created -> Created.at("/api/admin/user/tokens/" + created.id(), created));
@@ -71,11 +75,13 @@ public class PatResource {
 
     @POST
     @Path("{id}/rotate")
-    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
+    @RequestBody(required = false, description = "Optional: when the old credential stops (default in 24 hours, at most 30 days)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Rotation.Request.class)))
     @Operation(operationId = "rotatePat", summary = "Rotate one of your personal access tokens (Flagward)",
             description = "A new secret with the same description and expiry, shown once; the old secret keeps working "
                     + "until oldExpiresAt (default 24 hours, at most 30 days).")
-    @APIResponse(responseCode = "201", description = "Created; Location names the new resource")
+    @APIResponse(responseCode = "201", description = "Created; the new secret, shown once, and replaces",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PatApi.CreatedPat.class)))
     public Uni<Response> rotate(@PathParam("id") String id, String body) {
         Rotation.Request request = OptionalBody.read(mapper, body, Rotation.Request.class);
         return pats.rotate(user(), PathParams.positiveId(id, "PAT"), request, Actor.of(caller))
@@ -86,6 +92,7 @@ public class PatResource {
     @Revocation
     @Path("{id}")
     @Operation(operationId = "deletePat", summary = "Delete a personal access token (PAT) for the current user.")
+    @APIResponse(responseCode = "200", description = "Deleted; no body")
     public Uni<Response> delete(@PathParam("id") String id) {
         return pats.delete(user(), PathParams.positiveId(id, "PAT"), Actor.of(caller)).map(x -> Response.ok().build());
     }

@@ -1,5 +1,6 @@
 package dev.flagward.scope;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import dev.flagward.audit.Actor;
 import dev.flagward.scope.ScopeApi.CreateEnvironmentRequest;
@@ -45,7 +46,9 @@ public class EnvironmentResource {
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
     @Access(Permission.ADMIN)
     @Operation(operationId = "createEnvironment", summary = "Create an environment")
-    @APIResponse(responseCode = "201", description = "Created; Location names the new resource")
+    @APIResponse(responseCode = "201", description = "Created; Location names the new resource",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ScopeApi.EnvironmentView.class)))
+    @APIResponse(responseCode = "409", description = "NameExistsError: an environment with that name exists")
     public Uni<Response> create(CreateEnvironmentRequest request) {
         return scopes.createEnvironment(request, Actor.of(caller)).map(environment ->
                 Created.at("/api/admin/environments/" + environment.name(), environment));

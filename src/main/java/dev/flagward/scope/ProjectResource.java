@@ -1,5 +1,6 @@
 package dev.flagward.scope;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import dev.flagward.audit.Actor;
 import dev.flagward.scope.ScopeApi.CreateProjectRequest;
@@ -47,7 +48,9 @@ public class ProjectResource {
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
     @Access(Permission.ADMIN)
     @Operation(operationId = "createProject", summary = "Create a project")
-    @APIResponse(responseCode = "201", description = "Created; Location names the new resource")
+    @APIResponse(responseCode = "201", description = "Created; Location names the new resource",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ScopeApi.ProjectView.class)))
+    @APIResponse(responseCode = "409", description = "NameExistsError: a project with that id exists")
     public Uni<Response> create(CreateProjectRequest request) {
         return scopes.createProject(request, Actor.of(caller)).map(project ->
                 Created.at("/api/admin/projects/" + project.id(), project));
@@ -57,6 +60,7 @@ public class ProjectResource {
     @Path("{id}")
     @Access(Permission.ADMIN)
     @Operation(operationId = "deleteProject", summary = "Delete a project and the API tokens scoped to it alone")
+    @APIResponse(responseCode = "200", description = "Deleted; no body")
     public Uni<Response> delete(@PathParam("id") String id) {
         return scopes.deleteProject(id, Actor.of(caller)).map(x -> Response.ok().build());
     }

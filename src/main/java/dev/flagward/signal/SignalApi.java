@@ -1,5 +1,7 @@
 package dev.flagward.signal;
 
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 
@@ -73,7 +75,7 @@ public final class SignalApi {
 
     /** A signal as an endpoint's history shows it. {@code payload} is the stored JSON document. */
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record EndpointSignal(long id, @JsonRawValue String payload, Instant createdAt, String source, long sourceId,
+    public record EndpointSignal(long id, @JsonRawValue @Schema(type = SchemaType.OBJECT, required = true) String payload, Instant createdAt, String source, long sourceId,
                                  String tokenName) {
     }
 
@@ -83,7 +85,8 @@ public final class SignalApi {
     /** A signal as the query across endpoints, and the live stream, show it. */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record SignalView(long id, String source, long sourceId, String sourceName, String sourceDescription,
-                             @JsonRawValue String payload, Instant createdAt, Long createdBySourceTokenId,
+                             @JsonRawValue @Schema(type = SchemaType.OBJECT, required = true) String payload,
+                             Instant createdAt, Long createdBySourceTokenId,
                              String tokenName) {
     }
 

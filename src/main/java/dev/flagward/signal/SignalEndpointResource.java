@@ -1,5 +1,6 @@
 package dev.flagward.signal;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import dev.flagward.audit.Actor;
 import dev.flagward.security.Access;
@@ -77,7 +78,9 @@ public class SignalEndpointResource {
     @POST
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
     @Operation(operationId = "createSignalEndpoint", summary = "Create a signal endpoint")
-    @APIResponse(responseCode = "201", description = "Created; Location names the new resource")
+    @APIResponse(responseCode = "201", description = "Created; Location names the new resource",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SignalApi.SignalEndpointView.class)))
+    @APIResponse(responseCode = "409", description = "NameExistsError: an endpoint with that name exists")
     public Uni<Response> create(SignalEndpointRequest request, @Context UriInfo uri) {
         return service.create(request, Actor.of(caller)).map(view ->
                 Created.at("/api/admin/signal-endpoints/" + view.id(), view.at(callUrl(uri, view.name()))));
@@ -87,6 +90,9 @@ public class SignalEndpointResource {
     @Path("{id}")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
     @Operation(operationId = "updateSignalEndpoint", summary = "Update a signal endpoint")
+    @APIResponse(responseCode = "409", description = "NameExistsError: an endpoint with that name exists")
+    @APIResponse(responseCode = "200", description = "Updated: the endpoint as it is now",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SignalApi.SignalEndpointView.class)))
     public Uni<SignalEndpointView> update(@PathParam("id") String id, SignalEndpointRequest request, @Context UriInfo uri) {
         return service.update(id(id), request, Actor.of(caller)).map(view -> view.at(callUrl(uri, view.name())));
     }
@@ -95,6 +101,7 @@ public class SignalEndpointResource {
     @Revocation
     @Path("{id}")
     @Operation(operationId = "deleteSignalEndpoint", summary = "Delete a signal endpoint, its tokens and its signals")
+    @APIResponse(responseCode = "200", description = "Deleted; no body")
     public Uni<Response> delete(@PathParam("id") String id) {
         return service.delete(id(id), Actor.of(caller)).map(x -> Response.ok().build());
     }
@@ -124,7 +131,8 @@ public class SignalEndpointResource {
     @Path("{signalEndpointId}/tokens")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
     @Operation(operationId = "addSignalEndpointToken", summary = "Create a signal endpoint token; its secret is in this response only")
-    @APIResponse(responseCode = "201", description = "Created; Location names the new resource")
+    @APIResponse(responseCode = "201", description = "Created; Location names it. The only answer with the token",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SignalApi.CreatedSignalEndpointToken.class)))
     public Uni<Response> createToken(@PathParam("signalEndpointId") String endpointId, SignalEndpointTokenRequest request) {
         long endpoint = id(endpointId);
         return service.createToken(endpoint, request, Actor.of(caller)).map((CreatedSignalEndpointToken token) ->
@@ -142,11 +150,13 @@ public class SignalEndpointResource {
 
     @POST
     @Path("{signalEndpointId}/tokens/{id}/rotate")
-    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
+    @RequestBody(required = false, description = "Optional: when the old credential stops (default in 24 hours, at most 30 days)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Rotation.Request.class)))
     @Operation(operationId = "rotateSignalEndpointToken", summary = "Rotate a signal endpoint token (Flagward)",
             description = "A new secret with the same name, shown once; the old secret keeps working until oldExpiresAt "
                     + "(default 24 hours, at most 30 days).")
-    @APIResponse(responseCode = "201", description = "Created; Location names the new resource")
+    @APIResponse(responseCode = "201", description = "Created; the new token, shown once, and replaces",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SignalApi.CreatedSignalEndpointToken.class)))
     public Uni<Response> rotateToken(@PathParam("signalEndpointId") String endpointId, @PathParam("id") String id,
                                      String body) {
         Rotation.Request request = OptionalBody.read(mapper, body, Rotation.Request.class);
@@ -159,6 +169,7 @@ public class SignalEndpointResource {
     @Revocation
     @Path("{signalEndpointId}/tokens/{id}")
     @Operation(operationId = "deleteSignalEndpointToken", summary = "Delete a signal endpoint token; it stops at once")
+    @APIResponse(responseCode = "200", description = "Deleted; no body")
     public Uni<Response> deleteToken(@PathParam("signalEndpointId") String endpointId, @PathParam("id") String id) {
         return service.deleteToken(id(endpointId), PathParams.positiveId(id, "token"), Actor.of(caller))
                 .map(x -> Response.ok().build());
@@ -177,7 +188,8 @@ public class SignalEndpointResource {
     @Path("{id}/signing-secret")
     @Operation(operationId = "createSignalEndpointSigningSecret", summary = "Create (or rotate) the signing secret; shown once",
             description = "Calls must then carry a Standard Webhooks signature. A secret it replaces keeps verifying for 24 hours.")
-    @APIResponse(responseCode = "201", description = "Created; Location names the new resource")
+    @APIResponse(responseCode = "201", description = "Created; the secret, shown once",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SignalApi.SigningSecret.class)))
     public Uni<Response> createSigningSecret(@PathParam("id") String id) {
         long endpoint = id(id);
         return service.createSigningSecret(endpoint, Actor.of(caller))
@@ -188,6 +200,7 @@ public class SignalEndpointResource {
     @DELETE
     @Path("{id}/signing-secret")
     @Operation(operationId = "deleteSignalEndpointSigningSecret", summary = "Delete the signing secret: signatures are no longer required")
+    @APIResponse(responseCode = "200", description = "Deleted; no body")
     public Uni<Response> deleteSigningSecret(@PathParam("id") String id) {
         return service.deleteSigningSecret(id(id), Actor.of(caller)).map(x -> Response.ok().build());
     }

@@ -1,5 +1,7 @@
 package dev.flagward.signal;
 
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import dev.flagward.security.AuthenticatedBy;
 import dev.flagward.security.Caller;
@@ -42,14 +44,17 @@ public class SignalInboundResource {
     @AuthenticatedBy(SignalTokenCredentialSource.KIND)
     @Enterprise
     @Produces(MediaType.APPLICATION_JSON)
-    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
+    @RequestBody(required = false, description = "Any JSON object (stored as the signal's payload), or nothing ({})",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
     @Operation(operationId = "callSignalEndpoint", summary = "Call a signal endpoint",
             description = "Stores the JSON object in the body (or {} for none) as a signal of this endpoint; 202 with its "
                     + "id once committed. With a signing secret set, the call must carry a Standard Webhooks signature "
                     + "(webhook-id, webhook-timestamp, webhook-signature; or svix-id, svix-timestamp, svix-signature when "
                     + "no webhook-* header is present). A repeated webhook-id with the same body is answered with the "
                     + "first signal's id and stored once; with another body, 409.")
-    @APIResponse(responseCode = "202", description = "Accepted: {\"id\"} of the stored signal")
+    @APIResponse(responseCode = "202", description = "Accepted: the id of the stored signal, once committed",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Accepted.class)))
+    @APIResponse(responseCode = "429", description = "RateLimitError: over the endpoint's rate; Retry-After says when to try again")
     @APIResponse(responseCode = "409", description = "NameExistsError: this webhook-id was already received with another body")
     @APIResponse(responseCode = "503", description = "ServiceUnavailableError: too many signals are waiting to be written; "
             + "retry after Retry-After seconds")

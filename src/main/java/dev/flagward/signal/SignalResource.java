@@ -1,5 +1,9 @@
 package dev.flagward.signal;
 
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import dev.flagward.security.Access;
 import dev.flagward.security.Enterprise;
 import dev.flagward.security.LiveAccess;
@@ -68,6 +72,9 @@ public class SignalResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @ResponseHeader(name = HttpHeaders.CACHE_CONTROL, value = "no-cache")
     @Operation(operationId = "streamSignals", summary = "Stream new signals as Server-Sent Events; resumable with Last-Event-ID")
+    @APIResponse(responseCode = "200", description = "Server-Sent Events: event signal, id the signal id, data the signal as "
+            + "getSignalsByQuery shows it; a first frame with only id and retry; comments as heartbeats and at the end",
+            content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(type = SchemaType.STRING)))
     public Multi<OutboundSseEvent> stream(@HeaderParam("Last-Event-ID") String lastEventId, @Context Sse sse) {
         Long after = null;
         if (lastEventId != null && !lastEventId.isBlank()) {

@@ -1,5 +1,7 @@
 package dev.flagward.user;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import jakarta.ws.rs.core.Response;
@@ -45,6 +47,8 @@ public class CurrentUserResource {
     @Operation(operationId = "changeMyPassword", summary = "Change your password",
             description = "{password, confirmPassword, oldPassword}: the current password is required; every other session "
                     + "of yours ends (the one making this call stays).")
+    @APIResponse(responseCode = "200", description = "Changed; no body")
+    @APIResponse(responseCode = "429", description = "RateLimitError: too many checks of the current password; Retry-After says when to try again")
     public Uni<Response> changePassword(UserApi.ChangeMyPasswordRequest request,
                                         @CookieParam(dev.flagward.security.Authenticator.SESSION_COOKIE) String session) {
         if (request == null) {

@@ -1,5 +1,7 @@
 package dev.flagward.user;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import dev.flagward.security.Public;
 import dev.flagward.security.Authenticator;
 import dev.flagward.security.Caller;
@@ -39,6 +41,10 @@ public class LoginResource {
     @Path("auth/simple/login")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
     @Operation(operationId = "login", summary = "Sign in with username (or email) and password")
+    @APIResponse(responseCode = "200", description = "Signed in: the user, and the session cookie",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UserApi.UserView.class)))
+    @APIResponse(responseCode = "429", description = "RateLimitError: too many attempts for this username and address; Retry-After says when to try again")
+    @APIResponse(responseCode = "401", description = "UnauthorizedError: wrong username or password (the same answer for both)")
     public Uni<Response> login(LoginRequest request) {
         Validation.of(request)
                 .requireText(request.username(), "username", 320)
@@ -52,6 +58,7 @@ public class LoginResource {
     @POST
     @Path("logout")
     @Operation(operationId = "logout", summary = "End the current session")
+    @APIResponse(responseCode = "200", description = "Signed out; no body")
     public Uni<Response> logout(@CookieParam(Authenticator.SESSION_COOKIE) String session) {
         return sessions.logout(session).map(x -> Response.ok().cookie(cookie("", 0)).build());
     }

@@ -53,6 +53,7 @@ public class UserResource {
     @Operation(operationId = "getUsers", summary = "Get all users, newest first")
     @APIResponse(responseCode = "200", description = "With a weak ETag; If-None-Match that matches → 304 without a body",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UserList.class)))
+    @APIResponse(responseCode = "304", description = "Not Modified: If-None-Match matched the current ETag; no body")
     public Uni<Response> list(@HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         return users.list().map(list -> ETags.ok(mapper, new UserList(list), ifNoneMatch));
     }
@@ -60,7 +61,9 @@ public class UserResource {
     @POST
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
     @Operation(operationId = "createUser", summary = "Create a user")
-    @APIResponse(responseCode = "201", description = "Created; Location names the new resource")
+    @APIResponse(responseCode = "201", description = "Created; Location names the new resource",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UserApi.UserView.class)))
+    @APIResponse(responseCode = "409", description = "NameExistsError: a user with that username or email exists")
     public Uni<Response> create(CreateUserRequest request) {
         return users.create(request, Actor.of(caller)).map(user -> Created.at("/api/admin/user-admin/" + user.id(), user));
     }
@@ -76,6 +79,9 @@ public class UserResource {
     @Path("{id}")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
     @Operation(operationId = "updateUser", summary = "Update a user's name, email or root role")
+    @APIResponse(responseCode = "409", description = "NameExistsError: a user with that email exists")
+    @APIResponse(responseCode = "200", description = "Updated: the user as it is now",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UserApi.UserView.class)))
     public Uni<UserView> update(@PathParam("id") String id, UpdateUserRequest request) {
         return users.update(PathParams.positiveId(id, "user"), request, Actor.of(caller));
     }
@@ -84,6 +90,7 @@ public class UserResource {
     @Revocation
     @Path("{id}")
     @Operation(operationId = "deleteUser", summary = "Delete a user: their sessions end and their PATs stop at once")
+    @APIResponse(responseCode = "200", description = "Deleted; no body")
     public Uni<Response> delete(@PathParam("id") String id) {
         return users.delete(PathParams.positiveId(id, "user"), Actor.of(caller)).map(x -> Response.ok().build());
     }
@@ -119,6 +126,7 @@ public class UserResource {
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
     @Operation(operationId = "deleteInactiveUsers", summary = "Delete inactive users",
             description = "Deletes those of the given users that are inactive; others are left alone. Frees read-only seats at once.")
+    @APIResponse(responseCode = "200", description = "Deleted those of the ids that were inactive; no body")
     public Uni<Response> deleteInactive(UserApi.IdsRequest request) {
         return users.deleteInactive(request == null ? null : request.ids(), Actor.of(caller)).map(n -> Response.ok().build());
     }
@@ -128,6 +136,7 @@ public class UserResource {
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
     @Operation(operationId = "changeUserPassword", summary = "Change password for a user",
             description = "As an Admin. The password must pass validate-password's rules; the user's sessions end.")
+    @APIResponse(responseCode = "200", description = "Changed; no body")
     public Uni<Response> changePassword(@PathParam("id") String id, UserApi.PasswordRequest request) {
         return users.changePassword(PathParams.positiveId(id, "user"), request == null ? null : request.password(),
                 Actor.of(caller)).map(x -> Response.ok().build());
@@ -140,6 +149,7 @@ public class UserResource {
     @Operation(operationId = "validateUserPassword", summary = "Validate password for a user",
             description = "200 when the password is strong enough: at least 10 characters, an uppercase and a lowercase "
                     + "letter, a number and a special character; otherwise 400 with one detail per broken rule.")
+    @APIResponse(responseCode = "200", description = "Strong enough; no body")
     public Response validatePassword(UserApi.PasswordRequest request) {
         users.validatePassword(request == null ? null : request.password());
         return Response.ok().build();

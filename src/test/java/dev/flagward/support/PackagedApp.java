@@ -79,7 +79,11 @@ public record PackagedApp(String name, Process process, int port, int management
         } else {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        // The packaged application keeps the contract it publishes, as the tests in the build do.
+        Contract.of("http://127.0.0.1:" + port).check(method, URI.create(url(path)).getRawPath(), response.statusCode(),
+                response.headers().firstValue("content-type").orElse(null), response.body());
+        return response;
     }
 
     public void stop() {

@@ -121,7 +121,7 @@ class MetricsTest {
         String text = metrics();
 
         // Exactly the requests above, by route and status.
-        assertEquals(1, moved(before, text, "http_server_requests_seconds_count", "uri=\"/api/admin/api-tokens/{name}\"",
+        assertEquals(1, moved(before, text, "http_server_requests_seconds_count", "uri=\"/api/admin/api-tokens/{token}\"",
                 "status=\"200\"", "method=\"GET\""));
         assertEquals(3, moved(before, text, "http_server_requests_seconds_count", "uri=\"/api/admin/api-tokens\"",
                 "status=\"401\"", "method=\"GET\""));

@@ -92,7 +92,7 @@ class WireConventionsTest {
         var doc = RestAssured.get("/q/openapi?format=json").then().statusCode(200).extract().jsonPath();
         org.junit.jupiter.api.Assertions.assertEquals("getAllApiTokens", doc.getString("paths.'/api/admin/api-tokens'.get.operationId"));
         org.junit.jupiter.api.Assertions.assertEquals("createApiToken", doc.getString("paths.'/api/admin/api-tokens'.post.operationId"));
-        org.junit.jupiter.api.Assertions.assertEquals("getApiTokensByName", doc.getString("paths.'/api/admin/api-tokens/{name}'.get.operationId"));
+        org.junit.jupiter.api.Assertions.assertEquals("getApiTokensByName", doc.getString("paths.'/api/admin/api-tokens/{token}'.get.operationId"));
         org.junit.jupiter.api.Assertions.assertEquals("updateApiToken", doc.getString("paths.'/api/admin/api-tokens/{token}'.put.operationId"));
         org.junit.jupiter.api.Assertions.assertEquals("deleteApiToken", doc.getString("paths.'/api/admin/api-tokens/{token}'.delete.operationId"));
         org.junit.jupiter.api.Assertions.assertEquals("getHealth", doc.getString("paths.'/health'.get.operationId"));
