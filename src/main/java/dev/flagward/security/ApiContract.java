@@ -143,7 +143,14 @@ public class ApiContract implements OASFilter {
                 .addProperty("path", string().description("AuthenticationRequired: where to sign in"))
                 .addProperty("type", string().description("AuthenticationRequired: how to sign in")));
         if (components.getSchemas() != null) {
-            components.getSchemas().forEach((name, schema) -> nullableUnlessRequired(schema));
+            // A JsonNode field takes any JSON (a role by name or by id, an event's data): say so, not "JsonNode".
+            for (String javaType : List.of("JsonNode", "ObjectNode")) {
+                components.removeSchema(javaType);
+            }
+            components.getSchemas().forEach((name, schema) -> {
+                anyJsonForJavaTypes(schema);
+                nullableUnlessRequired(schema);
+            });
         }
         if (openAPI.getPaths() == null) {
             return;
@@ -277,6 +284,18 @@ public class ApiContract implements OASFilter {
         return schema == null || (schema.getRef() == null && (schema.getType() == null || schema.getType().isEmpty())
                 && schema.getProperties() == null && schema.getItems() == null && schema.getAnyOf() == null
                 && schema.getOneOf() == null && schema.getAllOf() == null);
+    }
+
+    private static void anyJsonForJavaTypes(Schema schema) {
+        if (schema == null || schema.getProperties() == null) {
+            return;
+        }
+        new java.util.LinkedHashMap<>(schema.getProperties()).forEach((name, property) -> {
+            String ref = property.getRef();
+            if (ref != null && (ref.endsWith("/JsonNode") || ref.endsWith("/ObjectNode"))) {
+                schema.addProperty(name, OASFactory.createSchema().description(property.getDescription()));
+            }
+        });
     }
 
     /** In an object schema, every property that is not required may also be null (Jackson writes it as null). */
