@@ -1,5 +1,6 @@
 package dev.flagward.credential;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import dev.flagward.audit.Actor;
 import dev.flagward.security.CredentialKinds;
 import dev.flagward.web.ApiException;
@@ -22,7 +23,9 @@ public class LeakedSecrets {
 
     public static final int MAX_SECRETS = 1000;
 
-    public record Result(int revoked, int alreadyInactive, int unknown, int notOurs) {
+    @Schema(name = "RevokeLeakedResult")
+    public record Result(@Schema(required = true) int revoked, @Schema(required = true) int alreadyInactive,
+                         @Schema(required = true) int unknown, @Schema(required = true) int notOurs) {
     }
 
     private final CredentialKinds kinds;

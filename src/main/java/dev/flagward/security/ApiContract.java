@@ -144,7 +144,7 @@ public class ApiContract implements OASFilter {
                 .addProperty("type", string().description("AuthenticationRequired: how to sign in")));
         if (components.getSchemas() != null) {
             // A JsonNode field takes any JSON (a role by name or by id, an event's data): say so, not "JsonNode".
-            for (String javaType : List.of("JsonNode", "ObjectNode")) {
+            for (String javaType : List.of("JsonNode", "ObjectNode", "JsonNodeType")) {
                 components.removeSchema(javaType);
             }
             components.getSchemas().forEach((name, schema) -> {

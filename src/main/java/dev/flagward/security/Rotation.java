@@ -1,6 +1,7 @@
 package dev.flagward.security;
 
 import dev.flagward.web.ApiException;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import io.smallrye.mutiny.Uni;
 
 import java.time.Duration;
@@ -51,6 +52,7 @@ public final class Rotation {
     }
 
     /** The optional body of every rotate endpoint. */
+    @Schema(name = "RotationRequest")
     public record Request(Instant oldExpiresAt) {
     }
 
