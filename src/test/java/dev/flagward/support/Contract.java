@@ -9,6 +9,9 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,7 +44,14 @@ public final class Contract {
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (CHECKED.get() > 0) {
-                System.out.println("Contract: " + CHECKED.get() + " exchanges checked against /q/openapi");
+                String line = "Contract: " + CHECKED.get() + " exchanges checked against /q/openapi\n";
+                System.out.print(line);
+                try {
+                    Files.writeString(Path.of("target", "contract-exchanges.log"), line, StandardOpenOption.CREATE,
+                            StandardOpenOption.APPEND);
+                } catch (IOException e) {
+                    // a report only
+                }
             }
         }));
     }
