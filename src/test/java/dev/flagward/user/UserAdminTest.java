@@ -129,9 +129,37 @@ class UserAdminTest {
                     .body("details.path", hasItem((String) c[1]));
         }
         assertEquals(before, Db.count(pool, "select count(*) from users"));
-        error(admin().get(USERS + "/abc").then(), 400, "BadDataError");
+        error(admin().get(USERS + "/99999999999999999999").then(), 400, "BadDataError");
         error(admin().get(USERS + "/999999999").then(), 404, "NotFoundError");
         error(json(ADMIN, Map.of("rootRole", "Boss")).put(USERS + "/1").then(), 400, "BadDataError");
+    }
+
+    /**
+     * Unleash's paths Flagward lacks under /user-admin are unknown paths, not user ids: 404 (after authentication, as
+     * every unknown path under /api), for any name and method, while a number that is no valid id stays 400.
+     */
+    @Test
+    void pathsThatAreNoUserIdAreNotFound() {
+        String[][] missing = {{"GET", "/access"}, {"DELETE", "/scim-users"}, {"GET", "/abc"}, {"PUT", "/roles"},
+                {"DELETE", "/1.5"}, {"POST", "/abc/change-password"}, {"GET", "/access/"}};
+        String viewer = Users.withRole("Viewer").pat();
+        for (String[] call : missing) {
+            error(admin().request(call[0], USERS + call[1]).then(), 404, "NotFoundError")
+                    .body("message", not(org.hamcrest.Matchers.containsString("whole number")));
+            error(as(null).request(call[0], USERS + call[1]).then(), 401, "AuthenticationRequired");
+            error(as(viewer).request(call[0], USERS + call[1]).then(), 404, "NotFoundError");
+        }
+        for (String id : List.of("0", "-1", "99999999999999999999")) {
+            error(admin().get(USERS + "/" + id).then(), 400, "BadDataError").body("details[0].path", is("/params/id"));
+            error(admin().delete(USERS + "/" + id).then(), 400, "BadDataError");
+            error(json(ADMIN, Map.of("password", "Str0ng-enough!")).post(USERS + "/" + id + "/change-password").then(),
+                    400, "BadDataError");
+        }
+        // The named routes beside {id} still answer.
+        admin().get(USERS + "/admin-count").then().statusCode(200);
+        admin().get(USERS + "/inactive").then().statusCode(200).body("version", is(1));
+        admin().get(USERS + "/search?q=admin").then().statusCode(200);
+        admin().get(USERS + "/1").then().statusCode(200).body("id", is(1));
     }
 
     @Test
