@@ -3,6 +3,8 @@ package dev.flagward.web;
 import dev.flagward.license.LicenseService;
 import dev.flagward.security.LiveAccess;
 import dev.flagward.signal.SignalStream;
+import dev.flagward.support.EventStream;
+import dev.flagward.support.Eventually;
 import dev.flagward.support.Licenses;
 import dev.flagward.support.RawHttp;
 import dev.flagward.support.Users;
@@ -14,7 +16,14 @@ import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -96,8 +105,9 @@ class HeadAndOptionsTest {
     }
 
     /**
-     * The signal stream's GET never ends; its HEAD must (the stream's headers, then done) and start nothing: no
-     * consumer of the feed, no watched credential. Strangers and callers without the license are refused as for GET.
+     * The signal stream's GET never ends; its HEAD must: the stream's headers, then the answer is over, and nothing is
+     * started (no consumer of the feed, no watched credential) that would stay until the client closes its
+     * connection. Strangers and callers without the license are refused as for GET.
      */
     @Test
     void headOfTheLiveStreamEndsAndStartsNothing() throws Exception {
@@ -107,23 +117,54 @@ class HeadAndOptionsTest {
         assertEquals(403, admin().head(path).statusCode());
         assertEquals(401, RestAssured.given().head(path).statusCode());
         Licenses.installGenerous();
-        try {
-            int consumers = stream.subscribers();
-            int watched = access.watched();
-            // Over a plain socket that waits for the server to end the answer and close (Connection: close).
-            RawHttp.Answer answer = RawHttp.send(RestAssured.port, "HEAD", path, Map.of("Authorization", ADMIN), null);
-            assertEquals(200, answer.status());
-            assertEquals("", answer.body());
-            admin().head(path).then().statusCode(200).contentType(startsWith("text/event-stream"))
-                    .header("Cache-Control", is("no-cache"));
-            assertEquals(consumers, stream.subscribers(), "a HEAD subscribes no consumer");
-            assertEquals(watched, access.watched(), "a HEAD leaves no watch behind");
+        // Streams of earlier tests end asynchronously: start from none, so the counts below are exact.
+        Eventually.within(Duration.ofSeconds(5)).until(() -> stream.subscribers() == 0 && access.watched() == 0);
+        try (Socket socket = new Socket("127.0.0.1", RestAssured.port)) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            // A client that keeps its connection, as pollers and browsers do.
+            out.write(("HEAD " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: " + ADMIN + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String head = readHead(in);
+            assertTrue(head.startsWith("HTTP/1.1 200"), head);
+            assertTrue(head.toLowerCase(Locale.ROOT).contains("content-type: text/event-stream"), head);
+            assertTrue(head.toLowerCase(Locale.ROOT).contains("cache-control: no-cache"), head);
+
+            // A real consumer, once it has its first frame, is the only one the HEAD left behind.
+            try (EventStream consumer = EventStream.open("http://localhost:" + RestAssured.port + path,
+                    Map.of("Authorization", ADMIN))) {
+                consumer.next();
+                Eventually.within(Duration.ofSeconds(5)).until(() -> stream.subscribers() > 0);
+                assertEquals(1, stream.subscribers(), "the HEAD subscribed a consumer");
+                assertEquals(1, access.watched(), "the HEAD left a watched credential");
+            }
+            // The HEAD's answer is over: the same connection takes the next request.
+            out.write("GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String next = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(next.startsWith("HTTP/1.1 200") && next.contains("GOOD"), next);
+
             assertEquals(401, RestAssured.given().head(path).statusCode());
             String viewer = Users.withRole("Viewer").pat();
             assertEquals(403, as(viewer).head(path).statusCode());
         } finally {
             Licenses.remove(pool, license);
         }
+    }
+
+    /** The status line and headers of one answer, up to the empty line. */
+    private static String readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.append((char) b);
+        }
+        return head.toString();
     }
 
     @Test
