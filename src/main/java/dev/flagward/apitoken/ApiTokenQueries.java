@@ -4,11 +4,9 @@ import dev.flagward.apitoken.ApiTokenApi.ApiTokenView;
 import dev.flagward.security.ApiTokenPrincipal;
 import dev.flagward.security.ApiTokenType;
 import dev.flagward.security.CredentialCache;
-import dev.flagward.security.SeenTracker;
 import dev.flagward.security.StoredCredential;
 import jakarta.inject.Singleton;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,18 +14,17 @@ import java.util.List;
  * The read model of token listings, served from the credential cache: a listing by name is a map lookup, the full
  * listing a pass over memory, neither a database round trip (SPEC §10). The cache holds every token (loaded at
  * start, kept by LISTEN/NOTIFY), so a listing is as fresh as authentication itself: this replica's own changes at
- * once, another replica's within a notification's delivery. {@code seenAt} is the latest of the last written batch
- * of any replica and this replica's uses not yet written.
+ * once, another replica's within a notification's delivery. {@code seenAt} is the last use as written in batches
+ * (by any replica, see {@code SeenTracker}), never this replica's uses not yet written: a poller's own request would
+ * otherwise change the list it polls, and its ETag, on every call, and replicas would list different last uses.
  */
 @Singleton
 public class ApiTokenQueries {
 
     private final CredentialCache cache;
-    private final SeenTracker seen;
 
-    public ApiTokenQueries(CredentialCache cache, SeenTracker seen) {
+    public ApiTokenQueries(CredentialCache cache) {
         this.cache = cache;
-        this.seen = seen;
     }
 
     /** Every token, newest first; admin tokens only when asked for. */
@@ -45,16 +42,10 @@ public class ApiTokenQueries {
             if (credential.principal() instanceof ApiTokenPrincipal token && (includeAdmin || token.type() != ApiTokenType.ADMIN)) {
                 out.add(new ApiTokenView(credential.selector(), token.tokenName(), token.type().wireName(),
                         token.environment(), String.join(",", token.projects()), token.projects(),
-                        credential.expiresAt(), credential.createdAt(), lastUse(credential), null, true, token.replaces(),
+                        credential.expiresAt(), credential.createdAt(), credential.seenAt(), null, true, token.replaces(),
                         token.replacedBy()));
             }
         }
         return out;
-    }
-
-    private Instant lastUse(StoredCredential credential) {
-        Instant written = credential.seenAt();
-        Instant pending = seen.pendingAt(credential.kind(), credential.selector());
-        return pending == null || written != null && written.isAfter(pending) ? written : pending;
     }
 }

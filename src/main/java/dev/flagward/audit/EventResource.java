@@ -1,5 +1,6 @@
 package dev.flagward.audit;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,6 +26,8 @@ import java.util.List;
 public class EventResource {
 
     static final int MAX_LIMIT = 1000;
+    /** The version Unleash's eventsSchema requires, and the one shape of this list so far. */
+    static final int FORMAT_VERSION = 1;
 
     private final EventRepository events;
     private final ObjectMapper json;
@@ -50,7 +53,9 @@ public class EventResource {
                             JsonNode data, JsonNode preData) {
     }
 
-    public record EventList(List<EventView> events, long totalEvents) {
+    /** Unleash's eventsSchema: {@code version} is the response format's version, 1 (the only one Unleash defines). */
+    public record EventList(@Schema(required = true) int version, @Schema(required = true) List<EventView> events,
+                            @Schema(required = true) long totalEvents) {
     }
 
     @GET
@@ -62,6 +67,6 @@ public class EventResource {
         int from = QueryParams.intParam(offset, "offset", 0, 0, Integer.MAX_VALUE);
         String kind = type == null || type.isBlank() ? null : type;
         return Panache.withSession(() -> events.page(kind, from, size).flatMap(page -> events.countOf(kind)
-                .map(total -> new EventList(page.stream().map(this::view).toList(), total))));
+                .map(total -> new EventList(FORMAT_VERSION, page.stream().map(this::view).toList(), total))));
     }
 }

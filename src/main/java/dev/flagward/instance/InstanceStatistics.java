@@ -94,6 +94,8 @@ public class InstanceStatistics {
         stats.put("instanceId", instance.instanceId());
         stats.put("timestamp", now.toString());
         stats.put("versionOSS", version);
+        // One build holds every feature, the enterprise ones included.
+        stats.put("versionEnterprise", version);
         stats.put("users", c.getLong("users"));
         stats.put("usersByRole", ordered("Admin", c.getLong("admins"), "Editor", c.getLong("editors"),
                 "Viewer", c.getLong("viewers")));
@@ -114,6 +116,29 @@ public class InstanceStatistics {
         stats.put("roles", (long) ROLES);
         stats.put("groups", 0L);
         stats.put("segments", 0L);
+        // Unleash's other figures, answered as they are here: Flagward has no feature flags (so no archived ones,
+        // strategies, constraints, production changes, imports or exports), no context fields, custom root roles or
+        // release templates, and serves no SDK (no client applications, no metrics). Sign-in is by password only.
+        stats.put("archivedFeatureToggles", 0L);
+        stats.put("contextFields", 0L);
+        stats.put("customRootRoles", 0L);
+        stats.put("customRootRolesInUse", 0L);
+        stats.put("strategies", 0L);
+        stats.put("featureExports", 0L);
+        stats.put("featureImports", 0L);
+        stats.put("releaseTemplates", 0L);
+        stats.put("releasePlans", 0L);
+        stats.put("maxEnvironmentStrategies", 0L);
+        stats.put("maxConstraints", 0L);
+        stats.put("maxConstraintValues", 0L);
+        stats.put("productionChanges", ordered("last30", 0L, "last60", 0L, "last90", 0L));
+        stats.put("previousDayMetricsBucketsCount", ordered("enabledCount", 0L, "variantCount", 0L));
+        stats.put("clientApps", java.util.List.of(ordered("range", "allTime", "count", 0L),
+                ordered("range", "30d", "count", 0L), ordered("range", "7d", "count", 0L)));
+        stats.put("passwordAuthEnabled", true);
+        stats.put("SAMLenabled", false);
+        stats.put("OIDCenabled", false);
+        stats.put("SCIMenabled", false);
         stats.put("edgeInstanceUsage", edges);
         ObjectNode node = mapper.valueToTree(stats);
         node.put("sum", StatisticsFormat.sum(node));

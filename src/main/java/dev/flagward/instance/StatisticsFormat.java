@@ -17,8 +17,8 @@ import java.util.Map;
 
 /**
  * The written forms of instance statistics, shared by the service and the offline verifier
- * ({@code bin/statistics-verify}): Unleash's {@code sum}, and the CSV row with nested objects flattened to dotted
- * columns ({@code apiTokens.backend}, {@code edgeInstanceUsage.2026-11}).
+ * ({@code bin/statistics-verify}): Unleash's {@code sum}, and the CSV row with nested objects and lists flattened to
+ * dotted columns ({@code apiTokens.backend}, {@code edgeInstanceUsage.2026-11}, {@code clientApps.0.count}).
  */
 public final class StatisticsFormat {
 
@@ -47,7 +47,7 @@ public final class StatisticsFormat {
         }
     }
 
-    /** Field → text, nested objects as dotted names, in the document's order. */
+    /** Field → text, nested objects and lists as dotted names ({@code clientApps.0.range}), in the document's order. */
     public static Map<String, String> flatten(JsonNode node) {
         Map<String, String> out = new LinkedHashMap<>();
         flatten("", node, out);
@@ -55,15 +55,20 @@ public final class StatisticsFormat {
     }
 
     private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
-        node.fields().forEachRemaining(entry -> {
-            String name = prefix + entry.getKey();
-            JsonNode value = entry.getValue();
-            if (value.isObject()) {
-                flatten(name + ".", value, out);
-            } else {
-                out.put(name, value.isNull() ? "" : value.asText());
+        node.fields().forEachRemaining(entry -> flattenValue(prefix + entry.getKey(), entry.getValue(), out));
+    }
+
+    private static void flattenValue(String name, JsonNode value, Map<String, String> out) {
+        if (value.isObject()) {
+            flatten(name + ".", value, out);
+        } else if (value.isArray()) {
+            // By position: a list's entries would otherwise have no column of their own, and go unsealed in the CSV.
+            for (int i = 0; i < value.size(); i++) {
+                flattenValue(name + "." + i, value.get(i), out);
             }
-        });
+        } else {
+            out.put(name, value.isNull() ? "" : value.asText());
+        }
     }
 
     /** A header row and one row. */

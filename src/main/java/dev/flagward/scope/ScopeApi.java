@@ -1,5 +1,8 @@
 package dev.flagward.scope;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 import java.time.Instant;
 import java.util.List;
 
@@ -24,9 +27,14 @@ public final class ScopeApi {
     public record CreateEnvironmentRequest(String name, String type, Boolean enabled, Integer sortOrder) {
     }
 
-    public record EnvironmentView(String name, String type, boolean enabled, int sortOrder, Instant createdAt) {
+    /**
+     * An environment as Unleash's environmentSchema has it. {@code protected} (Unleash: an environment that cannot be
+     * deleted) is false: Unleash's development and production are not protected either, and Flagward protects none.
+     */
+    public record EnvironmentView(String name, String type, boolean enabled,
+                                  @JsonProperty("protected") @Schema(required = true) boolean isProtected, int sortOrder, Instant createdAt) {
         static EnvironmentView of(Environment e) {
-            return new EnvironmentView(e.name, e.type, e.enabled, e.sortOrder, e.createdAt);
+            return new EnvironmentView(e.name, e.type, e.enabled, false, e.sortOrder, e.createdAt);
         }
     }
 

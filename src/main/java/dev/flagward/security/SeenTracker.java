@@ -19,7 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Last use of credentials, kept in memory and written in batches (every {@code flagward.security.seen-flush-interval},
  * and at shutdown) so that authentication never writes to the database. What is written is the time of the last
- * use, taken from the injected clock, not the time of the write.
+ * use, taken from the injected clock, not the time of the write. Listings show only written batches (the cache's
+ * {@link StoredCredential#seenAt()}), so a list stays the same, and keeps its ETag, while it is polled.
  */
 @Singleton
 public class SeenTracker {
@@ -41,12 +42,6 @@ public class SeenTracker {
         Instant now = clock.instant();
         pending.computeIfAbsent(kind, k -> new ConcurrentHashMap<>()).merge(selector, now,
                 (old, fresh) -> fresh.isAfter(old) ? fresh : old);
-    }
-
-    /** This replica's last use of a credential that is not yet in a written batch, or null. */
-    public Instant pendingAt(String kind, String selector) {
-        Map<String, Instant> seen = pending.get(kind);
-        return seen == null ? null : seen.get(selector);
     }
 
     /**

@@ -39,6 +39,13 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Users", description = "Manage users")
 public class UserResource {
 
+    /**
+     * A user's id in a path: digits only (a minus sign allowed, so "-1" is refused as an id, with 400, rather than
+     * not found). Any other segment is not a user id, so a path Flagward lacks ({@code access}, {@code scim-users})
+     * is answered 404 like every unknown path, instead of 400 "user id must be a positive whole number".
+     */
+    static final String ID = "{id: -?[0-9]+}";
+
     private final UserService users;
     private final Caller caller;
     private final com.fasterxml.jackson.databind.ObjectMapper mapper;
@@ -69,14 +76,14 @@ public class UserResource {
     }
 
     @GET
-    @Path("{id}")
+    @Path(ID)
     @Operation(operationId = "getUser", summary = "Get a user")
     public Uni<UserView> get(@PathParam("id") String id) {
         return users.get(PathParams.positiveId(id, "user"));
     }
 
     @PUT
-    @Path("{id}")
+    @Path(ID)
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
     @Operation(operationId = "updateUser", summary = "Update a user's name, email or root role")
     @APIResponse(responseCode = "409", description = "NameExistsError: a user with that email exists")
@@ -88,7 +95,7 @@ public class UserResource {
 
     @DELETE
     @Revocation
-    @Path("{id}")
+    @Path(ID)
     @Operation(operationId = "deleteUser", summary = "Delete a user: their sessions end and their PATs stop at once")
     @APIResponse(responseCode = "200", description = "Deleted; no body")
     public Uni<Response> delete(@PathParam("id") String id) {
@@ -132,7 +139,7 @@ public class UserResource {
     }
 
     @POST
-    @Path("{id}/change-password")
+    @Path(ID + "/change-password")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
     @Operation(operationId = "changeUserPassword", summary = "Change password for a user",
             description = "As an Admin. The password must pass validate-password's rules; the user's sessions end.")

@@ -80,7 +80,8 @@ public class UserService {
 
     public Uni<CurrentUser> current(UserPrincipal principal) {
         return get(principal.id()).map(view -> new CurrentUser(view, Arrays.stream(Permission.values())
-                .filter(p -> p.grantedTo(principal.rootRole())).map(p -> new UserApi.PermissionView(p.name())).toList()));
+                .filter(p -> p.grantedTo(principal.rootRole())).map(p -> new UserApi.PermissionView(p.name())).toList(),
+                List.of(), Map.of()));
     }
 
     record NewUser(String username, String email, String name, String password, RootRole role) {
@@ -389,6 +390,17 @@ public class UserService {
             return UNLEASH_ROLE_IDS[node.asInt()];
         }
         return null;
+    }
+
+    /** Unleash's id of a root role, as responses carry it: 1 Admin, 2 Editor, 3 Viewer. */
+    static int roleId(String roleName) {
+        RootRole role = RootRole.valueOf(roleName);
+        for (int id = 1; id < UNLEASH_ROLE_IDS.length; id++) {
+            if (UNLEASH_ROLE_IDS[id] == role) {
+                return id;
+            }
+        }
+        throw new IllegalStateException("A root role without an Unleash id: " + roleName);
     }
 
     private static String blankToNull(String value) {

@@ -174,6 +174,70 @@ class StatisticsTest {
         assertEquals(expected, stats.get("sum").asText());
     }
 
+    /**
+     * Unleash's statistics fields that Flagward can answer truthfully: its version for both editions, password sign-in
+     * on and single sign-on and SCIM off, and zero of everything Flagward does not have. They are signed and in the
+     * CSV like every other figure, and Unleash's sum stays what it was.
+     */
+    @Test
+    void unleashsOtherFieldsAreAnsweredAsTheyAreHere() throws Exception {
+        ObjectNode stats = statistics();
+        assertEquals(stats.get("versionOSS").asText(), stats.get("versionEnterprise").asText());
+        assertTrue(stats.get("passwordAuthEnabled").asBoolean());
+        for (String off : List.of("SAMLenabled", "OIDCenabled", "SCIMenabled")) {
+            assertTrue(stats.get(off).isBoolean() && !stats.get(off).asBoolean(), off + " " + stats.get(off));
+        }
+        for (String none : List.of("archivedFeatureToggles", "contextFields", "customRootRoles", "customRootRolesInUse",
+                "strategies", "featureExports", "featureImports", "releaseTemplates", "releasePlans",
+                "maxEnvironmentStrategies", "maxConstraints", "maxConstraintValues", "productionChanges.last30",
+                "productionChanges.last60", "productionChanges.last90", "previousDayMetricsBucketsCount.enabledCount",
+                "previousDayMetricsBucketsCount.variantCount")) {
+            JsonNode value = stats;
+            for (String part : none.split("\\.")) {
+                value = value.get(part);
+            }
+            assertTrue(value != null && value.isIntegralNumber() && value.asLong() == 0, none + " " + value);
+        }
+        assertEquals(JSON.readTree("[{\"range\":\"allTime\",\"count\":0},{\"range\":\"30d\",\"count\":0},"
+                + "{\"range\":\"7d\",\"count\":0}]"), stats.get("clientApps"));
+
+        // Sealed: the payload holds them, and changing one breaks the signature's check.
+        PublicKey key = publishedKey();
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setCompactSerialization(stats.get("signature").asText());
+        jws.setKey(key);
+        assertTrue(jws.verifySignature());
+        JsonNode payload = JSON.readTree(jws.getPayload());
+        for (String field : List.of("versionEnterprise", "passwordAuthEnabled", "SCIMenabled", "clientApps", "productionChanges")) {
+            assertEquals(stats.get(field), payload.get(field), field);
+        }
+        ObjectNode changed = stats.deepCopy();
+        changed.put("SAMLenabled", true);
+        assertFalse(StatisticsVerifier.verify(changed.toString(), key).valid());
+        changed = stats.deepCopy();
+        ((ObjectNode) changed.get("clientApps").get(1)).put("count", 7);
+        assertFalse(StatisticsVerifier.verify(changed.toString(), key).valid());
+
+        // In the CSV, as dotted columns, and the CSV still verifies.
+        String csv = admin().get("/api/admin/instance-admin/statistics/csv").then().statusCode(200).extract().asString();
+        List<String> header;
+        CSVRecord row;
+        try (CSVParser parser = CSVParser.parse(new StringReader(csv), CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get())) {
+            header = parser.getHeaderNames();
+            row = parser.getRecords().get(0);
+        }
+        for (String column : List.of("versionEnterprise", "passwordAuthEnabled", "SAMLenabled", "OIDCenabled", "SCIMenabled",
+                "customRootRoles", "productionChanges.last90", "clientApps.0.range", "clientApps.2.count")) {
+            assertTrue(header.contains(column), column + " in " + header);
+        }
+        assertEquals("true", row.get("passwordAuthEnabled"));
+        assertEquals("7d", row.get("clientApps.2.range"));
+        assertTrue(StatisticsVerifier.verify(csv, key).valid(), StatisticsVerifier.verify(csv, key).message());
+        String tampered = csv.replace(",7d,0,", ",7d,5,");
+        assertFalse(tampered.equals(csv), "the CSV holds the 7d count");
+        assertFalse(StatisticsVerifier.verify(tampered, key).valid());
+    }
+
     @Test
     void signatureVerifiesWithThePublishedKeyAndSealsEveryFigure() throws Exception {
         ObjectNode stats = statistics();

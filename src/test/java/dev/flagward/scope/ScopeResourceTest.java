@@ -48,6 +48,22 @@ class ScopeResourceTest {
                 .body("environments.name", hasItems("development", "production"));
     }
 
+    /**
+     * Unleash's environment schema carries {@code protected}: development and production are not protected in
+     * Unleash, and Flagward protects no environment, so every one says false, a created one too.
+     */
+    @Test
+    void environmentsSayWhetherTheyAreProtected() {
+        admin().get("/api/admin/environments").then().statusCode(200)
+                .body("environments.find { it.name == 'development' }.protected", is(false))
+                .body("environments.find { it.name == 'production' }.protected", is(false))
+                .body("environments.find { it.name == 'development' }", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("isProtected")));
+        String name = unique("env");
+        json(ADMIN, Map.of("name", name, "type", "test")).post("/api/admin/environments").then().statusCode(201)
+                .body("protected", is(false));
+        admin().get("/api/admin/environments").then().body("environments.find { it.name == '" + name + "' }.protected", is(false));
+    }
+
     /** Finding 7 of the security review: projects are listed newest first, like every list. */
     @Test
     void projectsAreListedNewestFirst() {

@@ -59,7 +59,7 @@ class LoginTest {
         String username = unique("login");
         Users.create(username, "Editor");
         Response response = login(username, Users.PASSWORD);
-        response.then().statusCode(200).body("username", is(username)).body("rootRole", is("Editor"));
+        response.then().statusCode(200).body("username", is(username)).body("rootRole", is(2));
         String setCookie = response.getHeader("Set-Cookie");
         assertTrue(setCookie.startsWith("unleash-session=session_v2_"), setCookie.substring(0, 20));
         assertTrue(setCookie.contains("HttpOnly"), setCookie);

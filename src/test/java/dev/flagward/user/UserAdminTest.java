@@ -42,12 +42,12 @@ class UserAdminTest {
                 .post(USERS).then().statusCode(201)
                 .extract().jsonPath().getLong("id");
         admin().get(USERS + "/" + id).then().statusCode(200)
-                .body("username", is(username)).body("rootRole", is("Editor")).body("email", is(username + "@example.com"))
+                .body("username", is(username)).body("rootRole", is(2)).body("email", is(username + "@example.com"))
                 .body("$", not(org.hamcrest.Matchers.hasKey("password"))).body("$", not(org.hamcrest.Matchers.hasKey("passwordHash")));
         admin().get(USERS).then().statusCode(200).body("users.username", hasItem(username));
 
         json(ADMIN, Map.of("name", "Renamed", "rootRole", 3)).put(USERS + "/" + id).then().statusCode(200)
-                .body("name", is("Renamed")).body("rootRole", is("Viewer"));
+                .body("name", is("Renamed")).body("rootRole", is(3));
 
         admin().delete(USERS + "/" + id).then().statusCode(200);
         error(admin().get(USERS + "/" + id).then(), 404, "NotFoundError");
@@ -60,6 +60,37 @@ class UserAdminTest {
         assertTrue(events.contains("\"user-created\"") && events.contains("\"user-updated\"") && events.contains("\"user-deleted\""));
         assertFalse(events.contains(Users.PASSWORD));
         assertFalse(events.contains("$2a$") || events.contains("$2b$") || events.contains("$2y$"));
+    }
+
+    /**
+     * Unleash's user schema: {@code rootRole} is the role's id (1 Admin, 2 Editor, 3 Viewer), and a field without a
+     * value is left out, not null (a client generated from that schema refuses null in its string fields). Requests
+     * keep taking the role's name (any case) or its id. The same shape in every answer that carries a user.
+     */
+    @Test
+    void usersCarryTheRoleIdAndLeaveOutFieldsWithoutValue() {
+        String username = unique("shape");
+        var created = json(ADMIN, Map.of("username", username, "rootRole", "editor")).post(USERS);
+        created.then().statusCode(201).body("rootRole", is(2)).body("seatType", is("Regular"))
+                .body("$", not(org.hamcrest.Matchers.hasKey("email"))).body("$", not(org.hamcrest.Matchers.hasKey("name")))
+                .body("$", not(org.hamcrest.Matchers.hasKey("seenAt")));
+        long id = created.jsonPath().getLong("id");
+        for (String read : List.of(USERS + "/" + id, USERS + "/search?q=" + username)) {
+            String body = admin().get(read).then().statusCode(200).extract().asString();
+            assertFalse(body.contains("null"), read + ": " + body);
+        }
+        admin().get(USERS).then().body("users.find { it.id == " + id + " }.rootRole", is(2))
+                .body("users.find { it.id == " + id + " }", not(org.hamcrest.Matchers.hasKey("email")));
+        for (Object[] role : new Object[][]{{1, 1}, {"Viewer", 3}, {"ADMIN", 1}, {3, 3}, {2, 2}}) {
+            json(ADMIN, Map.of("rootRole", role[0])).put(USERS + "/" + id).then().statusCode(200).body("rootRole", is(role[1]));
+        }
+        admin().get(USERS + "/" + id).then().body("rootRole", is(2)).body("seatType", is("Regular"));
+        error(json(ADMIN, Map.of("rootRole", 4)).put(USERS + "/" + id).then(), 400, "BadDataError");
+        error(json(ADMIN, Map.of("rootRole", "Owner")).put(USERS + "/" + id).then(), 400, "BadDataError");
+        // The event carries the user as the API shows it.
+        admin().get("/api/admin/events?type=user-created&limit=50").then().statusCode(200)
+                .body("events.find { it.data.username == '" + username + "' }.data.rootRole", is(2))
+                .body("events.find { it.data.username == '" + username + "' }.data", not(org.hamcrest.Matchers.hasKey("email")));
     }
 
     @Test
@@ -98,9 +129,37 @@ class UserAdminTest {
                     .body("details.path", hasItem((String) c[1]));
         }
         assertEquals(before, Db.count(pool, "select count(*) from users"));
-        error(admin().get(USERS + "/abc").then(), 400, "BadDataError");
+        error(admin().get(USERS + "/99999999999999999999").then(), 400, "BadDataError");
         error(admin().get(USERS + "/999999999").then(), 404, "NotFoundError");
         error(json(ADMIN, Map.of("rootRole", "Boss")).put(USERS + "/1").then(), 400, "BadDataError");
+    }
+
+    /**
+     * Unleash's paths Flagward lacks under /user-admin are unknown paths, not user ids: 404 (after authentication, as
+     * every unknown path under /api), for any name and method, while a number that is no valid id stays 400.
+     */
+    @Test
+    void pathsThatAreNoUserIdAreNotFound() {
+        String[][] missing = {{"GET", "/access"}, {"DELETE", "/scim-users"}, {"GET", "/abc"}, {"PUT", "/roles"},
+                {"DELETE", "/1.5"}, {"POST", "/abc/change-password"}, {"GET", "/access/"}};
+        String viewer = Users.withRole("Viewer").pat();
+        for (String[] call : missing) {
+            error(admin().request(call[0], USERS + call[1]).then(), 404, "NotFoundError")
+                    .body("message", not(org.hamcrest.Matchers.containsString("whole number")));
+            error(as(null).request(call[0], USERS + call[1]).then(), 401, "AuthenticationRequired");
+            error(as(viewer).request(call[0], USERS + call[1]).then(), 404, "NotFoundError");
+        }
+        for (String id : List.of("0", "-1", "99999999999999999999")) {
+            error(admin().get(USERS + "/" + id).then(), 400, "BadDataError").body("details[0].path", is("/params/id"));
+            error(admin().delete(USERS + "/" + id).then(), 400, "BadDataError");
+            error(json(ADMIN, Map.of("password", "Str0ng-enough!")).post(USERS + "/" + id + "/change-password").then(),
+                    400, "BadDataError");
+        }
+        // The named routes beside {id} still answer.
+        admin().get(USERS + "/admin-count").then().statusCode(200);
+        admin().get(USERS + "/inactive").then().statusCode(200).body("version", is(1));
+        admin().get(USERS + "/search?q=admin").then().statusCode(200);
+        admin().get(USERS + "/1").then().statusCode(200).body("id", is(1));
     }
 
     @Test
@@ -132,12 +191,15 @@ class UserAdminTest {
     void currentUserIsTheCaller() {
         var viewer = Users.withRole("Viewer");
         as(viewer.pat()).get("/api/admin/user").then().statusCode(200)
-                .body("user.username", is(viewer.username())).body("user.rootRole", is("Viewer"))
+                .body("user.username", is(viewer.username())).body("user.rootRole", is(3))
                 .body("permissions.permission", hasItem("READ"))
-                // Unleash's user schema: real values where Flagward has them, Unleash's neutral defaults otherwise.
+                // Unleash's user schema: real values where Flagward has them, Unleash's neutral defaults otherwise,
+                // and nothing for what Flagward does not have (no profile image, no invite link).
                 .body("user.isAPI", is(false)).body("user.accountType", is("User")).body("user.seatType", is("Read-only"))
-                .body("user.loginAttempts", is(0)).body("user", org.hamcrest.Matchers.hasKey("imageUrl"))
-                .body("user.imageUrl", org.hamcrest.Matchers.nullValue()).body("user.emailSent", is(false));
+                .body("user.loginAttempts", is(0)).body("user", not(org.hamcrest.Matchers.hasKey("imageUrl")))
+                .body("user", not(org.hamcrest.Matchers.hasKey("inviteLink"))).body("user.emailSent", is(false))
+                // Unleash's meSchema requires both: Flagward has no feedback prompts or splash screens to report.
+                .body("feedback", org.hamcrest.Matchers.empty()).body("splash", is(Map.of()));
         io.restassured.RestAssured.given().cookie("unleash-session", viewer.cookie()).get("/api/admin/user").then()
                 .statusCode(200).body("user.id", is((int) viewer.id()));
         error(as(ADMIN).get("/api/admin/user").then(), 403, "ForbiddenError");
@@ -152,7 +214,7 @@ class UserAdminTest {
         error(as(user.pat()).get("/api/admin/api-tokens").then(), 403, "PermissionError");
         io.restassured.RestAssured.given().cookie("unleash-session", user.cookie()).get("/api/admin/api-tokens").then()
                 .statusCode(403);
-        as(user.pat()).get("/api/admin/user").then().statusCode(200).body("user.rootRole", is("Viewer"));
+        as(user.pat()).get("/api/admin/user").then().statusCode(200).body("user.rootRole", is(3));
     }
 
     @Test
@@ -173,7 +235,7 @@ class UserAdminTest {
     @Test
     void initialAdminExistsAndCanSignIn() {
         Users.login("admin", "test-admin-password");
-        admin().get(USERS).then().body("users.find { it.username == 'admin' }.rootRole", is("Admin"))
+        admin().get(USERS).then().body("users.find { it.username == 'admin' }.rootRole", is(1))
                 .body("users.find { it.username == 'admin' }.seenAt", not(nullValue()));
     }
 }

@@ -76,6 +76,14 @@ class WireConventionsTest {
         org.junit.jupiter.api.Assertions.assertTrue(ids.get(0) > ids.get(1) && ids.get(1) > ids.get(2), ids.toString());
     }
 
+    /** Unleash's eventsSchema requires {@code version} (the list's format, 1), with or without events. */
+    @Test
+    void eventListsCarryUnleashsFormatVersion() {
+        admin().get("/api/admin/events?limit=1").then().statusCode(200).body("version", is(1));
+        admin().get("/api/admin/events?type=no-such-event").then().statusCode(200)
+                .body("version", is(1)).body("events", org.hamcrest.Matchers.empty()).body("totalEvents", is(0));
+    }
+
     @Test
     void healthAndReadiness() {
         RestAssured.get("/health").then().statusCode(200).body("health", is("GOOD"));
