@@ -2,6 +2,7 @@ package dev.flagward.instance;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flagward.web.Timestamps;
 import dev.flagward.license.LicenseService;
 import dev.flagward.security.InstanceKeys;
 import dev.flagward.user.UserService;
@@ -92,7 +93,7 @@ public class InstanceStatistics {
     private ObjectNode assemble(Instant now, Row c, UserService.SeatUsage seats, Map<String, java.math.BigDecimal> edges) {
         Map<String, Object> stats = new LinkedHashMap<>();
         stats.put("instanceId", instance.instanceId());
-        stats.put("timestamp", now.toString());
+        stats.put("timestamp", Timestamps.format(now)); // SPEC §2: UTC with milliseconds
         stats.put("versionOSS", version);
         // One build holds every feature, the enterprise ones included.
         stats.put("versionEnterprise", version);

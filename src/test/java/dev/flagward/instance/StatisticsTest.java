@@ -158,6 +158,8 @@ class StatisticsTest {
         assertEquals(1.5, after.get("edgeInstanceUsage").get("2026-10").asDouble());
         assertEquals(1.0, after.get("edgeInstanceUsage").get("2026-11").asDouble());
         assertEquals(Db.rows(pool, "select instance_id from instance").get(0).getString(0), after.get("instanceId").asText());
+        assertTrue(after.get("timestamp").asText().matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z"),
+                "RFC 3339 in UTC with milliseconds: " + after.get("timestamp"));
         Instant timestamp = Instant.parse(after.get("timestamp").asText());
         assertTrue(Math.abs(timestamp.toEpochMilli() - System.currentTimeMillis()) < 60_000, "timestamp " + timestamp);
 
