@@ -19,6 +19,7 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import java.util.List;
 import java.util.Map;
 
 @Path("/api/admin/instance-admin/statistics")
@@ -72,10 +73,15 @@ public class StatisticsResource {
      * The statistics' shape, for the published contract: the answer itself is built as a JSON object (its exact bytes
      * are what the signature covers).
      */
+    /** One entry of {@code clientApps}: how many client applications were seen in a range (none here). */
+    public record ClientApps(@Schema(required = true) String range, @Schema(required = true) long count) {
+    }
+
     @Schema(name = "InstanceAdminStats")
     public record StatisticsView(@Schema(required = true) String instanceId,
                                  @Schema(required = true, format = "date-time") String timestamp,
                                  @Schema(required = true) String versionOSS,
+                                 @Schema(required = true) String versionEnterprise,
                                  @Schema(required = true) long users,
                                  @Schema(required = true) Map<String, Long> usersByRole,
                                  @Schema(required = true) long serviceAccounts,
@@ -92,6 +98,25 @@ public class StatisticsResource {
                                  @Schema(required = true) long roles,
                                  @Schema(required = true) long groups,
                                  @Schema(required = true) long segments,
+                                 @Schema(required = true) long archivedFeatureToggles,
+                                 @Schema(required = true) long contextFields,
+                                 @Schema(required = true) long customRootRoles,
+                                 @Schema(required = true) long customRootRolesInUse,
+                                 @Schema(required = true) long strategies,
+                                 @Schema(required = true) long featureExports,
+                                 @Schema(required = true) long featureImports,
+                                 @Schema(required = true) long releaseTemplates,
+                                 @Schema(required = true) long releasePlans,
+                                 @Schema(required = true) long maxEnvironmentStrategies,
+                                 @Schema(required = true) long maxConstraints,
+                                 @Schema(required = true) long maxConstraintValues,
+                                 @Schema(required = true) Map<String, Long> productionChanges,
+                                 @Schema(required = true) Map<String, Long> previousDayMetricsBucketsCount,
+                                 @Schema(required = true) List<ClientApps> clientApps,
+                                 @Schema(required = true) boolean passwordAuthEnabled,
+                                 @Schema(required = true) boolean SAMLenabled,
+                                 @Schema(required = true) boolean OIDCenabled,
+                                 @Schema(required = true) boolean SCIMenabled,
                                  @Schema(required = true, description = "Month (YYYY-MM) → average Edge instances")
                                  Map<String, java.math.BigDecimal> edgeInstanceUsage,
                                  @Schema(required = true, description = "Unleash's tamper check: hex SHA-256") String sum,

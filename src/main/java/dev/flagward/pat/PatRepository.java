@@ -30,8 +30,8 @@ public class PatRepository implements PanacheRepository<Pat> {
         return count("userId = ?1 and description = ?2 and replacedBy is null", userId, description).map(n -> n > 0);
     }
 
-    /** Rotation.Relink: moves the predecessor's {@code replacedBy} from one PAT to another (or none). */
-    public Uni<Integer> relink(String predecessor, String from, String to) {
-        return update("replacedBy = ?1 where selector = ?2 and replacedBy = ?3", to, predecessor, from);
+    /** Rotation.Relink: whatever is being replaced by {@code from} is replaced by {@code to} instead (or by none). */
+    public Uni<Integer> relink(String from, String to) {
+        return update("replacedBy = ?1 where replacedBy = ?2", to, from);
     }
 }

@@ -141,7 +141,9 @@ public class ApiContract implements OASFilter {
                 .addProperty("permissions", OASFactory.createSchema().addType(SchemaType.ARRAY).items(string())
                         .description("PermissionError: the permissions needed"))
                 .addProperty("path", string().description("AuthenticationRequired: where to sign in"))
-                .addProperty("type", string().description("AuthenticationRequired: how to sign in")));
+                .addProperty("type", string().description("AuthenticationRequired: how to sign in"))
+                .addProperty("defaultHidden", OASFactory.createSchema().addType(SchemaType.BOOLEAN)
+                        .description("AuthenticationRequired: as Unleash's login screen reads it")));
         if (components.getSchemas() != null) {
             // A JsonNode field takes any JSON (a role by name or by id, an event's data): say so, not "JsonNode".
             for (String javaType : List.of("JsonNode", "ObjectNode", "JsonNodeType")) {
@@ -157,6 +159,103 @@ public class ApiContract implements OASFilter {
         }
         openAPI.getPaths().getPathItems().forEach((path, item) -> item.getOperations().forEach((method, operation) ->
                 describe(path, method, operation)));
+        dateTimesInline(openAPI);
+        closeAnswers(openAPI);
+    }
+
+    /** Java's Instant is a date-time string on the wire: say so where it is used, not as a schema named after a class. */
+    private static void dateTimesInline(OpenAPI openAPI) {
+        Components components = openAPI.getComponents();
+        if (components.getSchemas() == null || !components.getSchemas().containsKey("Instant")) {
+            return;
+        }
+        components.removeSchema("Instant");
+        java.util.function.UnaryOperator<Schema> inline = schema -> schema != null && schema.getRef() != null
+                && schema.getRef().endsWith("/Instant")
+                ? string().format("date-time").description(schema.getDescription()) : schema;
+        components.getSchemas().values().forEach(schema -> rewrite(schema, inline));
+        openAPI.getPaths().getPathItems().values().forEach(item -> item.getOperations().values().forEach(operation -> {
+            if (operation.getParameters() != null) {
+                operation.getParameters().forEach(parameter -> parameter.setSchema(rewrite(parameter.getSchema(), inline)));
+            }
+            if (operation.getRequestBody() != null && operation.getRequestBody().getContent() != null) {
+                operation.getRequestBody().getContent().getMediaTypes().values()
+                        .forEach(media -> media.setSchema(rewrite(media.getSchema(), inline)));
+            }
+            operation.getResponses().getAPIResponses().values().forEach(response -> {
+                if (response.getContent() != null) {
+                    response.getContent().getMediaTypes().values().forEach(media -> media.setSchema(rewrite(media.getSchema(), inline)));
+                }
+            });
+        }));
+    }
+
+    /** Applies {@code change} to a schema and to every schema inside it; the (possibly replaced) schema. */
+    private static Schema rewrite(Schema schema, java.util.function.UnaryOperator<Schema> change) {
+        if (schema == null) {
+            return null;
+        }
+        Schema changed = change.apply(schema);
+        if (changed != schema) {
+            return changed;
+        }
+        if (schema.getProperties() != null) {
+            new java.util.LinkedHashMap<>(schema.getProperties())
+                    .forEach((name, property) -> schema.addProperty(name, rewrite(property, change)));
+        }
+        if (schema.getItems() != null) {
+            schema.setItems(rewrite(schema.getItems(), change));
+        }
+        if (schema.getAnyOf() != null) {
+            schema.setAnyOf(schema.getAnyOf().stream().map(member -> rewrite(member, change)).toList());
+        }
+        if (schema.getOneOf() != null) {
+            schema.setOneOf(schema.getOneOf().stream().map(member -> rewrite(member, change)).toList());
+        }
+        if (schema.getAllOf() != null) {
+            schema.setAllOf(schema.getAllOf().stream().map(member -> rewrite(member, change)).toList());
+        }
+        if (schema.getAdditionalPropertiesSchema() != null) {
+            schema.setAdditionalPropertiesSchema(rewrite(schema.getAdditionalPropertiesSchema(), change));
+        }
+        return schema;
+    }
+
+    /**
+     * An answer has exactly the properties its schema names (a field no one documented, a secret say, breaks the
+     * contract). Schemas that requests use stay open: unknown properties in a request are ignored (SPEC §2).
+     */
+    private static void closeAnswers(OpenAPI openAPI) {
+        Map<String, Schema> schemas = openAPI.getComponents().getSchemas();
+        if (schemas == null) {
+            return;
+        }
+        Set<String> inRequests = new java.util.HashSet<>();
+        openAPI.getPaths().getPathItems().values().forEach(item -> item.getOperations().values().forEach(operation -> {
+            if (operation.getRequestBody() != null && operation.getRequestBody().getContent() != null) {
+                operation.getRequestBody().getContent().getMediaTypes().values()
+                        .forEach(media -> referenced(media.getSchema(), schemas, inRequests));
+            }
+        }));
+        schemas.forEach((name, schema) -> {
+            if (!inRequests.contains(name) && schema.getProperties() != null && schema.getAdditionalPropertiesSchema() == null
+                    && schema.getAdditionalPropertiesBoolean() == null) {
+                schema.setAdditionalPropertiesBoolean(Boolean.FALSE);
+            }
+        });
+    }
+
+    private static void referenced(Schema schema, Map<String, Schema> schemas, Set<String> found) {
+        rewrite(schema, member -> {
+            String ref = member.getRef();
+            if (ref != null) {
+                String name = ref.substring(ref.lastIndexOf('/') + 1);
+                if (found.add(name)) {
+                    referenced(schemas.get(name), schemas, found);
+                }
+            }
+            return member;
+        });
     }
 
     private static void securitySchemes(Components components) {

@@ -20,8 +20,11 @@ import java.lang.reflect.Method;
  */
 public class HeadRequests {
 
-    /** Runs after {@link AccessFilter} (priority {@link Priorities#AUTHENTICATION}): only granted requests get here. */
-    @ServerRequestFilter(priority = Priorities.AUTHORIZATION)
+    /**
+     * Runs after {@link AccessFilter} (priority {@link Priorities#AUTHENTICATION}) and after the request rules (content
+     * type, size, path spelling: priority {@link Priorities#USER}): only requests a GET would serve get here.
+     */
+    @ServerRequestFilter(priority = Priorities.USER + 100)
     public Response headOfLiveAnswer(ResourceInfo resource, HttpServerRequest request) {
         Method method = resource.getResourceMethod();
         if (method == null || !HttpMethod.HEAD.equals(request.method()) || !AccessRule.of(method).live()) {

@@ -48,7 +48,8 @@ public final class Rotation {
      */
     @FunctionalInterface
     public interface Relink {
-        Uni<Integer> replacedBy(String predecessor, String from, String to);
+        /** Every credential whose {@code replacedBy} is {@code from} gets {@code to} instead; how many changed. */
+        Uni<Integer> replacedBy(String from, String to);
     }
 
     /** The optional body of every rotate endpoint. */
@@ -117,10 +118,9 @@ public final class Rotation {
      * refresh after commit), else null.
      */
     public static Uni<String> forgetReplacement(String deleted, String replaces, String replacedBy, Relink relink) {
-        if (replaces == null) {
-            return Uni.createFrom().nullItem();
-        }
-        return relink.replacedBy(replaces, deleted, replacedBy).map(changed -> changed > 0 ? replaces : null);
+        // By the link itself, not by the deleted one's `replaces`: whatever still names the deleted credential (also
+        // after the chain was cut in the middle, or when that predecessor was deleted earlier) is relinked.
+        return relink.replacedBy(deleted, replacedBy).map(changed -> changed > 0 ? replaces : null);
     }
 
     /** A credential that has already expired is not rotated: there is nothing to overlap with. */

@@ -47,8 +47,8 @@ public class UnmatchedRequests {
     }
 
     @ServerExceptionMapper({NotFoundException.class, NotAllowedException.class})
-    public Uni<Response> unmatched(WebApplicationException e, HttpServerRequest request) {
-        return notFound(request, e instanceof NotAllowedException
+    public Uni<Response> unmatched(WebApplicationException e, RoutingContext routing) {
+        return notFound(routing, e instanceof NotAllowedException
                 ? "Could not find the requested resource: this path does not take that method."
                 : "Could not find the requested resource.");
     }
@@ -60,11 +60,15 @@ public class UnmatchedRequests {
         if (!io.vertx.core.http.HttpMethod.OPTIONS.equals(request.method())) {
             return null;
         }
-        List<Routes.Route> matched = routes.matching(routing.normalizedPath());
+        // As the router sees the path: dot segments resolved (normalizedPath), matrix parameters dropped.
+        List<Routes.Route> matched = routes.matching(routing.normalizedPath().replaceAll(";[^/]*", ""));
         if (matched.isEmpty()) {
-            return notFound(request, "Could not find the requested resource.");
+            return notFound(routing, "Could not find the requested resource.");
         }
-        Response allow = Response.ok().header(HttpHeaders.ALLOW, allowed(matched)).build();
+        // A ';' in the path is refused after authentication, as for every other method (web.RequestRules).
+        Response allow = request.path().indexOf(';') >= 0
+                ? ErrorMapper.respond(ApiException.badData("A ';' is not allowed in the URL path.", "/params"))
+                : Response.ok().header(HttpHeaders.ALLOW, allowed(matched)).build();
         if (matched.stream().anyMatch(route -> route.rule().declared() && route.rule().open())) {
             return Uni.createFrom().item(allow);
         }
@@ -78,9 +82,11 @@ public class UnmatchedRequests {
                 .onFailure(ApiException.class).recoverWithItem(failure -> ErrorMapper.respond((ApiException) failure));
     }
 
-    private Uni<Response> notFound(HttpServerRequest request, String message) {
+    private Uni<Response> notFound(RoutingContext routing, String message) {
         ApiException notFound = ApiException.notFound(message);
-        if (!underApi(request.path())) {
+        HttpServerRequest request = routing.request();
+        // The path as the router resolved it, so no spelling (dot segments, escapes, doubled slashes) decides.
+        if (!underApi(routing.normalizedPath())) {
             return Uni.createFrom().item(ErrorMapper.respond(notFound));
         }
         return authenticate(request).map(principal -> ErrorMapper.respond(notFound))

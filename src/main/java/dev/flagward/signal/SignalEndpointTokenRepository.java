@@ -31,8 +31,8 @@ public class SignalEndpointTokenRepository implements PanacheRepository<SignalEn
         return count("signalEndpointId = ?1 and replacedBy is null", endpointId);
     }
 
-    /** Rotation.Relink: moves the predecessor's {@code replacedBy} from one token to another (or none). */
-    public Uni<Integer> relink(String predecessor, String from, String to) {
-        return update("replacedBy = ?1 where selector = ?2 and replacedBy = ?3", to, predecessor, from);
+    /** Rotation.Relink: whatever is being replaced by {@code from} is replaced by {@code to} instead (or by none). */
+    public Uni<Integer> relink(String from, String to) {
+        return update("replacedBy = ?1 where replacedBy = ?2", to, from);
     }
 }

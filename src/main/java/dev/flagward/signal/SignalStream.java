@@ -8,7 +8,6 @@ import dev.flagward.signal.SignalQueries.Placed;
 import dev.flagward.signal.SignalQueries.Position;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.subscription.BackPressureFailure;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -17,6 +16,7 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -63,6 +63,11 @@ public class SignalStream implements NotificationChannel {
     static final Duration SETTLE_RETRY = Duration.ofMillis(20);
     /** Live signals a consumer that is still catching up may hold back; beyond, it is ended and resumes by id. */
     static final int MAX_HELD_BACK = 10_000;
+    /**
+     * JSON a consumer may have waiting (held back while it catches up, or not yet taken): signals are up to 100 kB,
+     * so a count alone would let one stalled consumer hold 100 MB. Beyond, it is ended and resumes by id.
+     */
+    static final long MAX_BEHIND_BYTES = 4L << 20;
 
     /** What a consumer receives, in order: where it starts, then signals, with heartbeats in between. */
     public sealed interface Delivery {
@@ -117,6 +122,11 @@ public class SignalStream implements NotificationChannel {
     /** Tests: how long a running transaction is waited for. */
     void settle(Duration waitAtMost) {
         settle = waitAtMost;
+    }
+
+    /** Tests: every running transaction looks as if this replica had just seen it start. */
+    void forgetRunningTransactions() {
+        runningSince.clear();
     }
 
     @Override
@@ -185,7 +195,7 @@ public class SignalStream implements NotificationChannel {
      */
     public Multi<Delivery> from(Long lastSeenId) {
         return Multi.createFrom().deferred(() -> {
-            Consumer consumer = new Consumer();
+            Consumer consumer = new Consumer(buffer);
             return Multi.createFrom().uni(join(consumer).chain(joined -> {
                         consumer.joined = joined;
                         return lastSeenId == null ? Uni.createFrom().item(joined) : resumePoint(lastSeenId);
@@ -193,11 +203,7 @@ public class SignalStream implements NotificationChannel {
                     .onItem().transformToMultiAndConcatenate(start -> {
                         consumer.reached = start;
                         Multi<Delivery> opening = Multi.createFrom().item(new Delivery.Opening(lastSeenId != null ? lastSeenId : start.id()));
-                        Multi<Delivery> live = Multi.createFrom().<Delivery>emitter(consumer::goLive)
-                                .onOverflow().buffer(buffer)
-                                .onFailure(BackPressureFailure.class).invoke(() ->
-                                        LOG.debug("A consumer of the signal stream fell behind; ending it (it resumes by id)"))
-                                .onFailure(BackPressureFailure.class).recoverWithCompletion();
+                        Multi<Delivery> live = Multi.createFrom().<Delivery>emitter(consumer::goLive);
                         return lastSeenId == null ? Multi.createBy().concatenating().streams(opening, live)
                                 : Multi.createBy().concatenating().streams(opening, backlog(consumer, start), live);
                     })
@@ -268,6 +274,9 @@ public class SignalStream implements NotificationChannel {
         }
         return horizon().chain(queries::headBefore).map(head -> {
             synchronized (feed) {
+                if (consumer.closed) {
+                    return head; // it left while the head was read: no feed starts for it
+                }
                 if (cursor == null) {
                     cursor = head;
                 }
@@ -359,6 +368,9 @@ public class SignalStream implements NotificationChannel {
         synchronized (feed) {
             if (readFor != generation) {
                 reading = false;
+                if (readAgain && cursor != null) {
+                    vertx.runOnContext(() -> read()); // asked for meanwhile, by the feed that starts now
+                }
                 return; // everybody left meanwhile; a new feed starts from its own place
             }
             if (!going.isEmpty()) {
@@ -437,11 +449,21 @@ public class SignalStream implements NotificationChannel {
         volatile Position joined;
         /** The last place sent from the backlog (or where the consumer started); read when it goes live. */
         volatile Position reached;
+        private final int maxEvents;
         private MultiEmitter<? super Delivery> live;
         private Position sent;
         private List<Held> heldBack = new ArrayList<>();
+        private long heldBytes;
+        /** What waits for the client to take it: bounded by count and by size (signals are up to 100 kB each). */
+        private final ArrayDeque<Delivery> queue = new ArrayDeque<>();
+        private long queuedBytes;
+        private boolean ended;
 
         private record Held(Position at, Delivery.Signal signal) {
+        }
+
+        Consumer(int maxEvents) {
+            this.maxEvents = maxEvents;
         }
 
         synchronized void goLive(MultiEmitter<? super Delivery> emitter) {
@@ -450,35 +472,71 @@ public class SignalStream implements NotificationChannel {
                 return;
             }
             live = emitter;
+            emitter.onRequest(requested -> drain());
             sent = reached;
-            for (Held held : heldBack) {
-                sendAt(held.at(), held.signal());
-            }
+            List<Held> held = heldBack;
             heldBack = null;
+            heldBytes = 0;
+            for (Held signal : held) {
+                sendAt(signal.at(), signal.signal());
+            }
+            drain();
         }
 
         synchronized void feed(Position at, Delivery.Signal signal) {
             if (live != null) {
                 sendAt(at, signal);
-            } else if (heldBack != null && heldBack.size() < MAX_HELD_BACK) {
-                heldBack.add(new Held(at, signal));
+                drain();
             } else if (heldBack != null) {
-                // It ends when its backlog is sent, and resumes from there: memory stays bounded, nothing is skipped.
-                LOG.debug("A consumer of the signal stream fell behind while catching up; it is ended after its backlog");
-                heldBack = null;
+                heldBack.add(new Held(at, signal));
+                heldBytes += signal.json().length();
+                if (heldBack.size() > MAX_HELD_BACK || heldBytes > MAX_BEHIND_BYTES) {
+                    // It ends when its backlog is sent, and resumes from there: memory stays bounded, nothing is skipped.
+                    LOG.debug("A consumer of the signal stream fell behind while catching up; it is ended after its backlog");
+                    heldBack = null;
+                    heldBytes = 0;
+                }
             }
         }
 
         synchronized void heartbeat() {
-            if (live != null) {
-                live.emit(HEARTBEAT);
+            if (live != null && queue.isEmpty()) {
+                enqueue(HEARTBEAT, 0);
+                drain();
             }
         }
 
         private void sendAt(Position at, Delivery.Signal signal) {
             if (at.compareTo(sent) > 0) {
                 sent = at;
-                live.emit(signal);
+                enqueue(signal, signal.json().length());
+            }
+        }
+
+        private void enqueue(Delivery delivery, long bytes) {
+            if (ended) {
+                return;
+            }
+            queue.add(delivery);
+            queuedBytes += bytes;
+            if (queue.size() > maxEvents || queuedBytes > MAX_BEHIND_BYTES) {
+                // The client takes less than comes: end it (it resumes by id) rather than hold more for it.
+                LOG.debug("A consumer of the signal stream fell behind; ending it (it resumes by id)");
+                ended = true;
+                queue.clear();
+                queuedBytes = 0;
+                live.complete();
+            }
+        }
+
+        /** Hands the client what it asked for (the framework asks for the next one once the last is written). */
+        synchronized void drain() {
+            while (!ended && !queue.isEmpty() && live.requested() > 0) {
+                Delivery next = queue.poll();
+                if (next instanceof Delivery.Signal signal) {
+                    queuedBytes -= signal.json().length();
+                }
+                live.emit(next);
             }
         }
     }

@@ -195,6 +195,22 @@ class RotationTest {
         rotate(ADMIN, old, null).then().statusCode(201);
     }
 
+    /** Security review: deleting the rest of a chain must not leave a link to a token that no longer exists. */
+    @Test
+    void deletingEveryLaterTokenOfAChainLeavesNoLinkToADeletedOne() {
+        String name = unique("chain");
+        String first = (String) createToken(Map.of("tokenName", name, "type", "backend")).get("secret");
+        String second = rotate(ADMIN, first, null).then().statusCode(201).extract().path("secret");
+        String third = rotate(ADMIN, second, null).then().statusCode(201).extract().path("secret");
+        admin().delete("/api/admin/api-tokens/{token}", second).then().statusCode(200);
+        assertEquals(selector(third), admin().get("/api/admin/api-tokens/" + name).then().statusCode(200).extract()
+                .jsonPath().getString("tokens.find { it.secret == '" + selector(first) + "' }.replacedBy"));
+        admin().delete("/api/admin/api-tokens/{token}", third).then().statusCode(200);
+        JsonPath listed = admin().get("/api/admin/api-tokens/" + name).then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of(selector(first)), listed.getList("tokens.secret"));
+        assertFalse(listed.getMap("tokens[0]").containsKey("replacedBy"), listed.prettify());
+    }
+
     @Test
     void theDefaultOverlapIs24HoursAndAnEarlierExpiryStays() {
         String secret = (String) createToken(Map.of("tokenName", unique("d"), "type", "frontend")).get("secret");

@@ -122,10 +122,15 @@ class CredentialCacheTest {
     @Test
     void missesBeyondTheBudgetAreAnsweredFromMemory() {
         CredentialCache cache = cache(100_000, 20);
+        long began = System.nanoTime();
         for (int i = 0; i < 5000; i++) {
             assertNull(await(cache.lookup("session", selector())));
         }
-        assertTrue(sessions.loads.get() <= 40, sessions.loads.get() + " lookups for 5000 random selectors");
+        // The budget is 20 a second (a burst of 20, refilled over time): what the time taken allows, however slow the
+        // machine was, and far below one per selector.
+        long seconds = (System.nanoTime() - began) / 1_000_000_000L + 1;
+        assertTrue(sessions.loads.get() <= 20 + 20 * seconds && sessions.loads.get() < 500,
+                sessions.loads.get() + " lookups for 5000 random selectors in about " + seconds + " s");
         // A credential this replica has never heard of is still found when the budget allows.
         String created = selector();
         sessions.row(created, 3);

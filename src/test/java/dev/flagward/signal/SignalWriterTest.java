@@ -82,6 +82,15 @@ class SignalWriterTest {
             return connection.query(sql).execute().await().atMost(Duration.ofSeconds(10)).iterator().next().getLong(0);
         }
 
+        /**
+         * Writer statements waiting for a lock now. PostgreSQL keeps one picture of pg_stat_activity per transaction,
+         * taken at its first read: without clearing it, a poll inside this transaction would see its first answer forever.
+         */
+        long waitingWrites() {
+            connection.query("select pg_stat_clear_snapshot()").execute().await().atMost(Duration.ofSeconds(10));
+            return count(WAITING_WRITES);
+        }
+
         void release() {
             transaction.rollback().await().atMost(Duration.ofSeconds(10));
             connection.close().await().atMost(Duration.ofSeconds(10));
@@ -118,9 +127,9 @@ class SignalWriterTest {
             // The batch failed on a bad payload and is being halved: never more than two statements at once, and
             // the pool stays free for everything else.
             Eventually.within(Duration.ofSeconds(10)).alias("two halves wait for the endpoint's row")
-                    .until(() -> endpointRow.count(WAITING_WRITES) == SignalWriter.IN_FLIGHT);
+                    .until(() -> endpointRow.waitingWrites() == SignalWriter.IN_FLIGHT);
             assertEquals(1, Db.count(pool, "select 1"));
-            assertEquals(SignalWriter.IN_FLIGHT, endpointRow.count(WAITING_WRITES));
+            assertEquals(SignalWriter.IN_FLIGHT, endpointRow.waitingWrites());
         } finally {
             endpointRow.release();
         }
@@ -144,6 +153,16 @@ class SignalWriterTest {
         int bound = ConfigProvider.getConfig().getOptionalValue("flagward.signals.max-queued", Integer.class).orElse(2000);
         Signals.Endpoint endpoint = Signals.create();
         String token = Signals.token(endpoint);
+        // More than the 1000 signals retention keeps per endpoint: retention must not purge any before they are counted.
+        Held retention = Held.taking(pool, "select pg_advisory_xact_lock(" + SignalRetention.LOCK + ")");
+        try {
+            fillTheQueueAndCountEveryOne(bound, endpoint, token);
+        } finally {
+            retention.release();
+        }
+    }
+
+    private void fillTheQueueAndCountEveryOne(int bound, Signals.Endpoint endpoint, String token) throws Exception {
         Held table = Held.taking(pool, "lock table signals in share mode");
         List<CompletableFuture<Long>> queued = new ArrayList<>();
         CompletableFuture<io.restassured.response.Response> refused;

@@ -204,7 +204,7 @@ class HeadAndOptionsTest {
     }
 
     @Test
-    void optionsTellsAStrangerNoMoreThanGet() {
+    void optionsTellsAStrangerNoMoreThanGet() throws Exception {
         for (String path : List.of("/api/admin/api-tokens", "/api/admin/user-admin/1", "/api/admin/signal-endpoints",
                 "/api/admin/instance-admin/statistics", "/api/admin/no-such-thing", "/api/admin/user-admin/access",
                 "/api/admin/api-tokens/x/y/z")) {
@@ -219,6 +219,22 @@ class HeadAndOptionsTest {
             error(admin().options(path).then(), 404, "NotFoundError");
         }
         error(RestAssured.given().options("/no-such-page").then(), 404, "NotFoundError");
+        // Spelled with dot segments (sent as they are, not resolved by a client), a path under /api is still under
+        // /api: a stranger gets 401 for a path that exists and for one that does not, with GET and with OPTIONS.
+        for (String method : List.of("GET", "OPTIONS")) {
+            for (String path : List.of("/x/../api/admin/nope", "/x/../api/admin/api-tokens", "/%2e%2e/api/admin/nope",
+                    "/./api/admin/nope")) {
+                assertEquals(401, dev.flagward.support.RawHttp.send(RestAssured.port, method, path, Map.of(), null).status(),
+                        method + " " + path);
+            }
+        }
+        // A ';' in the path: OPTIONS answers as GET does (401 for a stranger, 400 once authenticated), not 404.
+        for (String method : List.of("GET", "OPTIONS")) {
+            assertEquals(401, dev.flagward.support.RawHttp.send(RestAssured.port, method, "/api/admin/api-tokens;x",
+                    Map.of(), null).status(), method);
+            assertEquals(400, dev.flagward.support.RawHttp.send(RestAssured.port, method, "/api/admin/api-tokens;x",
+                    Map.of("Authorization", dev.flagward.support.Api.ADMIN), null).status(), method);
+        }
         // The inbound signal endpoint takes only its own tokens, so its OPTIONS does too.
         error(RestAssured.given().options("/api/signal-endpoint/anything").then(), 401, "AuthenticationRequired");
         error(admin().options("/api/signal-endpoint/anything").then(), 401, "UnauthorizedError");

@@ -43,7 +43,7 @@ class OpenApiDocumentTest {
         assertEquals("3.1.0", api.getOpenapi());
         assertFalse(api.getServers() == null || api.getServers().isEmpty(), "servers");
         assertTrue(api.getComponents().getSecuritySchemes().keySet().containsAll(Set.of("apiToken", "session", "signalToken")));
-        for (String leaked : List.of("JsonNode", "ObjectNode", "OutboundSseEvent", "Object")) {
+        for (String leaked : List.of("JsonNode", "ObjectNode", "JsonNodeType", "OutboundSseEvent", "Object", "Instant")) {
             assertFalse(api.getComponents().getSchemas().containsKey(leaked), "a Java type in the schemas: " + leaked);
         }
 
