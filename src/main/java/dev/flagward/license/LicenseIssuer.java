@@ -8,8 +8,16 @@ import io.smallrye.jwt.build.JwtClaimsBuilder;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -20,8 +28,10 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -145,16 +155,18 @@ public final class LicenseIssuer {
     }
 
     private static final String USAGE = """
-            usage: license-issuer keygen --alg RS256|ES256|EDDSA --kid KID --out DIR
+            usage: license-issuer keygen --alg RS256|ES256|EDDSA --kid KID --out DIR [--force]
                    license-issuer sign (--key PRIVATE.pem --kid KID | --dev) --customer NAME [--alg RS256|ES256|EDDSA]
                                        [--issuer flagward] [--type T] [--plan P] [--instance-name N] [--instance-id ID]
                                        [--seats N] [--read-only-users N] [--edge-instances N] [--release-templates N]
                                        (each limit: a number, or 'unlimited' to leave it out of the license)
                                        [--days 365 | --expires-at 2027-01-01T00:00:00Z] [--issued-at ISO]
+              keygen writes KID.private.pem (mode 0600) and KID.public.pem; it never replaces existing key files
+                     unless --force is given.
               sign --dev signs with Flagward's dev-only key (src/dev-only/license), which only dev mode
                      (./mvnw quarkus:dev) trusts. --alg defaults to the key's own algorithm.""";
-    private static final Set<String> FLAGS = Set.of("dev");
-    private static final Set<String> KEYGEN_OPTIONS = Set.of("alg", "kid", "out");
+    private static final Set<String> FLAGS = Set.of("force", "dev");
+    private static final Set<String> KEYGEN_OPTIONS = Set.of("alg", "kid", "out", "force");
     private static final Set<String> SIGN_OPTIONS = Set.of("key", "kid", "alg", "dev", "customer", "issuer", "type", "plan",
             "instance-name", "instance-id", "seats", "read-only-users", "edge-instances", "release-templates", "days",
             "expires-at", "issued-at");
@@ -166,7 +178,7 @@ public final class LicenseIssuer {
         }
     }
 
-    /** Something the command refuses to do (find a missing file): exit status 1. */
+    /** Something the command refuses to do (overwrite a key, find a missing file): exit status 1. */
     static final class Refused extends RuntimeException {
         Refused(String message) {
             super(message, null, false, false);
@@ -181,7 +193,7 @@ public final class LicenseIssuer {
     }
 
     /**
-     * The command line without {@code System.exit}: 0 done, 1 refused (a missing key), 2 a
+     * The command line without {@code System.exit}: 0 done, 1 refused (an existing key file, a missing key), 2 a
      * usage mistake. Results go to {@code out} (the license, the key setting), explanations to {@code err}.
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
@@ -238,16 +250,54 @@ public final class LicenseIssuer {
 
     private static void keygen(Map<String, String> options, PrintStream out, PrintStream err) throws IOException {
         SignatureAlgorithm algorithm = algorithm(options.getOrDefault("alg", "RS256"));
+        if (algorithm != SignatureAlgorithm.RS256 && algorithm != SignatureAlgorithm.ES256 && algorithm != SignatureAlgorithm.EDDSA) {
+            throw new UsageError("--alg must be RS256, ES256 or EDDSA, not " + options.get("alg"));
+        }
         String kid = require(options, "kid");
+        if (!kid.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new UsageError("--kid may hold letters, digits, '.', '_' and '-' (at most 64): it names the key files");
+        }
+        boolean force = options.containsKey("force");
         Path dir = Path.of(options.getOrDefault("out", "."));
-        Files.createDirectories(dir);
-        KeyPair pair = generate(algorithm);
         Path privateKey = dir.resolve(kid + ".private.pem");
         Path publicKey = dir.resolve(kid + ".public.pem");
-        Files.writeString(privateKey, Pem.encode("PRIVATE KEY", pair.getPrivate().getEncoded()));
-        Files.writeString(publicKey, Pem.encode("PUBLIC KEY", pair.getPublic().getEncoded()));
-        err.println("Wrote " + privateKey + " (keep it secret) and " + publicKey);
+        for (Path existing : List.of(privateKey, publicKey)) {
+            if (!force && Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+                throw new Refused(existing + " already exists, and keygen never replaces a key without --force: licenses "
+                        + "signed with the old key stop verifying wherever its public key is configured. Choose another "
+                        + "--kid or --out, or add --force to replace both files.");
+            }
+        }
+        Files.createDirectories(dir);
+        KeyPair pair = generate(algorithm);
+        writeNew(privateKey, Pem.encode("PRIVATE KEY", pair.getPrivate().getEncoded()), true, force);
+        writeNew(publicKey, Pem.encode("PUBLIC KEY", pair.getPublic().getEncoded()), false, force);
+        err.println("Wrote " + privateKey + " (readable by you alone: keep it secret, never commit it) and " + publicKey);
         out.println("FLAGWARD_LICENSE_PUBLIC_KEYS=" + kid + "=" + publicKey.toAbsolutePath());
+    }
+
+    /**
+     * Creates the file anew (replacing what is there only when forced): a private key is created with mode 0600, so
+     * it is never readable by others, not even for a moment, whatever the umask.
+     */
+    static void writeNew(Path file, String text, boolean secret, boolean replace) throws IOException {
+        if (replace) {
+            Files.deleteIfExists(file);
+        }
+        byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+        boolean posix = file.getFileSystem().supportedFileAttributeViews().contains("posix");
+        FileAttribute<?>[] attributes = secret && posix
+                ? new FileAttribute<?>[]{PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
+                : new FileAttribute<?>[0];
+        try (SeekableByteChannel channel = Files.newByteChannel(file,
+                EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attributes)) {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        } catch (FileAlreadyExistsException e) {
+            throw new Refused(file + " already exists (created meanwhile); nothing was replaced.");
+        }
     }
 
     private static String sign(Map<String, String> options, PrintStream err) throws IOException {
