@@ -44,6 +44,29 @@ class WireConventionsTest {
         error(as(null).get("/api/nothing/here").then(), 401, "AuthenticationRequired");
     }
 
+    /**
+     * A credential that does not work says how to send one and where tokens come from, and the same words whether the
+     * secret is malformed, of no stored credential, or one character off a real one: nothing about whether it exists.
+     */
+    @Test
+    void aWrongCredentialSaysHowToSendOneWithoutSayingWhetherItExists() {
+        String real = dev.flagward.support.Api.createSecret(java.util.Map.of());
+        java.util.Set<String> messages = new java.util.HashSet<>();
+        for (String wrong : new String[]{"nonsense", "Bearer nonsense", "*:*.wrong-admin-token", dev.flagward.support.Api.tampered(real),
+                dev.flagward.security.CredentialFormat.mint("*:development.").secret(), "user:" + "x".repeat(30)}) {
+            messages.add(error(as(wrong).get("/api/admin/api-tokens").then(), 401, "UnauthorizedError")
+                    .body("details[0].message", containsString("'Authorization: Bearer <token>'"))
+                    .extract().jsonPath().getString("message"));
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(1, messages.size(), messages.toString());
+        String message = messages.iterator().next();
+        for (String says : new String[]{"'Authorization: <token>'", "'Authorization: Bearer <token>'", "/auth/simple/login",
+                "README.md#two-commands"}) {
+            org.junit.jupiter.api.Assertions.assertTrue(message.contains(says), says + " in: " + message);
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(message.startsWith("The credential is not valid."), message);
+    }
+
     /** As in Unleash, a method a path does not take is answered like a path it does not have. */
     @Test
     void wrongMethodIsANotFoundError() {
