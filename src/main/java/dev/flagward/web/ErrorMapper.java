@@ -1,6 +1,8 @@
 package dev.flagward.web;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
@@ -152,7 +154,22 @@ public class ErrorMapper {
             }
             return ApiException.badData(message, path);
         }
-        return ApiException.badData("The request body is not valid JSON.", "/body");
+        return ApiException.badData(notValidJson(e), "/body");
+    }
+
+    /**
+     * Where the JSON breaks, as line and column (1-based, as an editor shows them). Jackson's own description is left
+     * out: it quotes the offending text, which may be a secret pasted in the wrong place.
+     */
+    static String notValidJson(JsonProcessingException e) {
+        JsonLocation at = e.getLocation();
+        if (at == null || at.getLineNr() < 1 || at.getColumnNr() < 1) {
+            return "The request body is not valid JSON.";
+        }
+        String where = "line " + at.getLineNr() + ", column " + at.getColumnNr();
+        return e instanceof JsonEOFException
+                ? "The request body is not valid JSON: it ends before the JSON does (" + where + ")."
+                : "The request body is not valid JSON: the error is at " + where + ".";
     }
 
     private static String jsonPath(List<JsonMappingException.Reference> refs) {

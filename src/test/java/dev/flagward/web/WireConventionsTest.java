@@ -67,6 +67,20 @@ class WireConventionsTest {
         org.junit.jupiter.api.Assertions.assertTrue(message.startsWith("The credential is not valid."), message);
     }
 
+    /** Malformed JSON: where it breaks, as an editor shows it, and never the offending text (it may be a secret). */
+    @Test
+    void malformedJsonSaysTheLineAndColumn() {
+        String body = "{\n  \"tokenName\": \"ci\",\n  \"type\": backend-sekrit\n}";
+        error(admin().contentType("application/json").body(body).post("/api/admin/api-tokens").then(), 400, "BadDataError")
+                .body("message", is("The request body is not valid JSON: the error is at line 3, column 11."))
+                .body("details[0].message", is("The request body is not valid JSON: the error is at line 3, column 11."))
+                .body("details[0].path", is("/body"))
+                .body(not(containsString("sekrit")));
+        error(admin().contentType("application/json").body("{\"tokenName\": \"ci\",\n").post("/api/admin/api-tokens").then(),
+                400, "BadDataError")
+                .body("message", org.hamcrest.Matchers.startsWith("The request body is not valid JSON: it ends before the JSON does (line 2"));
+    }
+
     /** As in Unleash, a method a path does not take is answered like a path it does not have. */
     @Test
     void wrongMethodIsANotFoundError() {
