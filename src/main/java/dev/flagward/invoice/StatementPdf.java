@@ -112,9 +112,13 @@ final class StatementPdf {
      * broken where it must. Printable already (see {@link #printable}), so widths are those of what is drawn.
      */
     static List<String> wrap(PDFont font, float size, String text, float maxWidth) throws IOException {
+        String printable = printable(text);
+        if (width(font, size, printable) <= maxWidth) {
+            return List.of(printable); // as written, spacing included ("Statement date: …    Due: …")
+        }
         List<String> lines = new ArrayList<>();
         String line = "";
-        for (String word : printable(text).strip().split(" +")) {
+        for (String word : printable.strip().split(" +")) {
             while (width(font, size, word) > maxWidth) {
                 int fits = 1;
                 while (fits < word.length() && width(font, size, word.substring(0, fits + 1)) <= maxWidth) {

@@ -90,6 +90,7 @@ class StatementPdfTest {
         assertTrue(page.flowing().contains(InvoiceService.NO_PRICES), "the whole notice in:\n" + page.text());
         assertTrue(page.flowing().contains("A statement of recorded usage, not a request for payment."));
         assertTrue(page.flowing().contains("Seats (Admins and Editors, highest daily count) 7 € 0.00 € 0.00"), page.text());
+        assertTrue(page.text().contains("Statement date: 2026-11-30    Due: 2026-12-14"), "short lines keep their spacing: " + page.text());
     }
 
     @Test
