@@ -139,6 +139,13 @@ public class ErrorMapper {
                 return api;
             }
         }
+        // A syntax error (also one met while binding a field, which Jackson wraps with the field's path) is malformed
+        // JSON: say where it is.
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof JsonParseException syntax) {
+                return ApiException.badData(notValidJson(syntax), "/body");
+            }
+        }
         if (e instanceof JsonMappingException mapping && !(e.getClass() == JsonMappingException.class && mapping.getPath().isEmpty())) {
             String path = jsonPath(mapping.getPath());
             String message;
@@ -167,9 +174,23 @@ public class ErrorMapper {
             return "The request body is not valid JSON.";
         }
         String where = "line " + at.getLineNr() + ", column " + at.getColumnNr();
-        return e instanceof JsonEOFException
+        return endsEarly(e)
                 ? "The request body is not valid JSON: it ends before the JSON does (" + where + ")."
                 : "The request body is not valid JSON: the error is at " + where + ".";
+    }
+
+    /**
+     * Jackson's end-of-input failure: a JsonEOFException, or (between an object's entries) a plain parse exception
+     * whose own message says so.
+     */
+    private static boolean endsEarly(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof JsonEOFException || t instanceof JsonProcessingException json
+                    && json.getOriginalMessage() != null && json.getOriginalMessage().startsWith("Unexpected end-of-input")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String jsonPath(List<JsonMappingException.Reference> refs) {

@@ -76,9 +76,10 @@ class WireConventionsTest {
                 .body("details[0].message", is("The request body is not valid JSON: the error is at line 3, column 11."))
                 .body("details[0].path", is("/body"))
                 .body(not(containsString("sekrit")));
-        error(admin().contentType("application/json").body("{\"tokenName\": \"ci\",\n").post("/api/admin/api-tokens").then(),
-                400, "BadDataError")
-                .body("message", org.hamcrest.Matchers.startsWith("The request body is not valid JSON: it ends before the JSON does (line 2"));
+        for (String cut : new String[]{"{\"tokenName\": \"ci\",\n", "{\"tokenName\": \"ci\"\n", "{\"tokenName\": \"c"}) {
+            error(admin().contentType("application/json").body(cut).post("/api/admin/api-tokens").then(), 400, "BadDataError")
+                    .body("message", org.hamcrest.Matchers.startsWith("The request body is not valid JSON: it ends before the JSON does (line "));
+        }
     }
 
     /** As in Unleash, a method a path does not take is answered like a path it does not have. */
