@@ -61,7 +61,8 @@ class ReplicasIT {
         String jar = System.getProperty("flagward.app.jar", "target/quarkus-app/quarkus-run.jar");
         // The vendor's documented way: the issuer command makes a key pair and signs a license.
         Path keys = Path.of("target", "it-license-keys");
-        String configLine = issuer("keygen", "--alg", "EDDSA", "--kid", "it-vendor", "--out", keys.toString()).strip();
+        // --force: a previous run's pair (target/ is kept between builds) is replaced, never silently reused.
+        String configLine = issuer("keygen", "--alg", "EDDSA", "--kid", "it-vendor", "--out", keys.toString(), "--force").strip();
         assertTrue(configLine.startsWith("FLAGWARD_LICENSE_PUBLIC_KEYS=it-vendor="), configLine);
         licenseKey = keys.resolve("it-vendor.public.pem").toAbsolutePath();
         license = issuer("sign", "--key", keys.resolve("it-vendor.private.pem").toString(), "--kid", "it-vendor",

@@ -338,11 +338,17 @@ public class ApiTokenService implements ProjectDeletionListener, LeakedCredentia
     }
 
     private Uni<Void> checkScope(NewToken spec) {
-        Uni<Void> environment = scopes.environmentExists(spec.environment()).invoke(exists -> {
-            if (!exists) {
-                throw ApiException.badData("Environment=" + spec.environment() + " does not exist", "/body/environment");
+        // Unleash's words first (SPEC §4.3), then the names that would work: a token created without environment
+        // lands in "development", and a typo should not need a second request to fix.
+        Uni<Void> environment = scopes.environmentExists(spec.environment()).chain(exists -> {
+            if (exists) {
+                return Uni.createFrom().voidItem();
             }
-        }).replaceWithVoid();
+            return scopes.listEnvironments().invoke(known -> {
+                throw ApiException.badData("Environment=" + spec.environment() + " does not exist. Known: "
+                        + String.join(", ", known.stream().map(view -> view.name()).toList()), "/body/environment");
+            }).replaceWithVoid();
+        });
         if (spec.projects() == null) {
             return environment;
         }

@@ -113,13 +113,18 @@ public class InvoiceService {
     }
 
     private DetailedInvoice view(Statement statement, String baseUrl) {
-        String currency = currency();
+        return view(statement, prices, baseUrl);
+    }
+
+    /** A statement as the API (and its PDF) shows it; without prices it carries {@link #NO_PRICES}. */
+    static DetailedInvoice view(Statement statement, Prices prices, String baseUrl) {
+        String currency = prices.currency().getCurrencyCode();
         String url = baseUrl + "api/admin/invoices/" + statement.id();
         return new DetailedInvoice(statement.id(), statement.status(), statement.invoiceDate().toString(),
                 statement.dueDate().toString(), statement.month().format(MONTH_TEXT), currency,
                 lines(statement.mainLines(), currency), lines(statement.usageLines(), currency), statement.subtotal(),
                 statement.taxPercent(), statement.tax(), statement.total(), prices.format(statement.total()), false, url,
-                url + "/pdf", message());
+                url + "/pdf", prices.configured() ? null : NO_PRICES);
     }
 
     private static List<InvoiceLine> lines(List<Statement.Line> lines, String currency) {

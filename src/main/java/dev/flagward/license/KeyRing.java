@@ -1,6 +1,7 @@
 package dev.flagward.license;
 
 import dev.flagward.security.Pem;
+import io.quarkus.runtime.LaunchMode;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -41,10 +42,29 @@ public class KeyRing {
     @Inject
     public KeyRing(LicenseConfig config) {
         this.keys = config.publicKeys().filter(s -> !s.isBlank()).map(KeyRing::load).orElse(Map.of());
+        refuseDevKeyOutsideDevMode(keys, LaunchMode.current());
         if (keys.isEmpty()) {
             LOG.info("No license public keys configured (FLAGWARD_LICENSE_PUBLIC_KEYS): licenses cannot be installed");
         } else {
-            keys.values().forEach(k -> LOG.infof("License key %s: %s", k.kid(), k.algorithm().getAlgorithm()));
+            keys.values().forEach(k -> LOG.infof("License key %s: %s%s", k.kid(), k.algorithm().getAlgorithm(),
+                    DevLicenseKey.is(k.publicKey()) ? " (the dev-only key: bin/license-issuer sign --dev signs for it)" : ""));
+        }
+    }
+
+    /**
+     * The dev-only key's private half is in the repository, so anyone can sign with it: only dev mode may trust it,
+     * whatever the configuration says (a %dev line copied without its prefix, an environment variable).
+     */
+    static void refuseDevKeyOutsideDevMode(Map<String, Key> keys, LaunchMode mode) {
+        if (mode == LaunchMode.DEVELOPMENT) {
+            return;
+        }
+        for (Key key : keys.values()) {
+            if (DevLicenseKey.is(key.publicKey())) {
+                throw new IllegalStateException("License key " + key.kid() + " (FLAGWARD_LICENSE_PUBLIC_KEYS) is Flagward's "
+                        + "dev-only key, whose private half is published in the repository: anyone could sign a license "
+                        + "with it. Only dev mode (./mvnw quarkus:dev) trusts it; configure your vendor's public key.");
+            }
         }
     }
 

@@ -23,7 +23,16 @@ public class Authenticator {
 
     /** The browser session cookie, named as Unleash names it. */
     public static final String SESSION_COOKIE = "unleash-session";
-    private static final String NOT_VALID = "The credential is not valid.";
+    /**
+     * One answer for a secret that is malformed, unknown or wrong, so a caller learns nothing about which: only how a
+     * credential is sent and where one comes from (the README's first section).
+     */
+    static final String NOT_VALID = "The credential is not valid. Send an API token or a personal access token as "
+            + "'Authorization: <token>' or 'Authorization: Bearer <token>', or sign in with POST /auth/simple/login for "
+            + "a session cookie. Where tokens come from: README.md#two-commands.";
+    /** The same for a feature's own endpoint, which takes only its own kind of token, in the header. */
+    static final String NOT_VALID_HERE = "The credential is not valid. Send this endpoint's token as "
+            + "'Authorization: <token>' or 'Authorization: Bearer <token>'.";
 
     private final CredentialKinds kinds;
     private final CredentialCache cache;
@@ -105,13 +114,13 @@ public class Authenticator {
     /** A live credential of a kind presented on this channel, or 401 UnauthorizedError. */
     public Uni<StoredCredential> verify(String secret, Channel channel) {
         Presented presented = kinds.identify(secret);
-        return verify(secret, presented != null && presented.source().channel() == channel ? presented : null);
+        return verify(secret, presented != null && presented.source().channel() == channel ? presented : null, NOT_VALID);
     }
 
     /** A live credential of exactly this kind (a feature checking its own secrets), or 401 UnauthorizedError. */
     public Uni<StoredCredential> verify(String secret, String kind) {
         Presented presented = kinds.identify(secret);
-        return verify(secret, presented != null && presented.kind().equals(kind) ? presented : null);
+        return verify(secret, presented != null && presented.kind().equals(kind) ? presented : null, NOT_VALID_HERE);
     }
 
     /** The live credential of this kind, or null; for bulk validation (Edge), where an invalid secret is no error. */
@@ -119,15 +128,15 @@ public class Authenticator {
         return verify(secret, kind).onFailure(ApiException.class).recoverWithNull();
     }
 
-    private Uni<StoredCredential> verify(String secret, Presented presented) {
+    private Uni<StoredCredential> verify(String secret, Presented presented, String notValid) {
         if (presented == null) {
             malformed.increment();
-            return Uni.createFrom().failure(ApiException.unauthorized(NOT_VALID));
+            return Uni.createFrom().failure(ApiException.unauthorized(notValid));
         }
         return cache.lookup(presented.kind(), presented.selector()).map(credential -> {
             if (credential == null || !CredentialFormat.verifies(secret, credential.verifier())) {
                 counters(presented.kind()).unknown().increment();
-                throw ApiException.unauthorized(NOT_VALID);
+                throw ApiException.unauthorized(notValid);
             }
             if (credential.expiredAt(clock.instant())) {
                 counters(presented.kind()).expired().increment();

@@ -1,6 +1,8 @@
 package dev.flagward.web;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
@@ -137,6 +139,13 @@ public class ErrorMapper {
                 return api;
             }
         }
+        // A syntax error (also one met while binding a field, which Jackson wraps with the field's path) is malformed
+        // JSON: say where it is.
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof JsonParseException syntax) {
+                return ApiException.badData(notValidJson(syntax), "/body");
+            }
+        }
         if (e instanceof JsonMappingException mapping && !(e.getClass() == JsonMappingException.class && mapping.getPath().isEmpty())) {
             String path = jsonPath(mapping.getPath());
             String message;
@@ -152,7 +161,36 @@ public class ErrorMapper {
             }
             return ApiException.badData(message, path);
         }
-        return ApiException.badData("The request body is not valid JSON.", "/body");
+        return ApiException.badData(notValidJson(e), "/body");
+    }
+
+    /**
+     * Where the JSON breaks, as line and column (1-based, as an editor shows them). Jackson's own description is left
+     * out: it quotes the offending text, which may be a secret pasted in the wrong place.
+     */
+    static String notValidJson(JsonProcessingException e) {
+        JsonLocation at = e.getLocation();
+        if (at == null || at.getLineNr() < 1 || at.getColumnNr() < 1) {
+            return "The request body is not valid JSON.";
+        }
+        String where = "line " + at.getLineNr() + ", column " + at.getColumnNr();
+        return endsEarly(e)
+                ? "The request body is not valid JSON: it ends before the JSON does (" + where + ")."
+                : "The request body is not valid JSON: the error is at " + where + ".";
+    }
+
+    /**
+     * Jackson's end-of-input failure: a JsonEOFException, or (between an object's entries) a plain parse exception
+     * whose own message says so.
+     */
+    private static boolean endsEarly(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof JsonEOFException || t instanceof JsonProcessingException json
+                    && json.getOriginalMessage() != null && json.getOriginalMessage().startsWith("Unexpected end-of-input")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String jsonPath(List<JsonMappingException.Reference> refs) {

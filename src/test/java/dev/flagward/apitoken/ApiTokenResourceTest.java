@@ -174,8 +174,16 @@ class ApiTokenResourceTest {
 
     @Test
     void unknownScopesAreNamedInTheMessage() {
-        error(json(ADMIN, Map.of("tokenName", unique("t"), "type", "frontend", "environment", "nowhere")).post(TOKENS).then(),
-                400, "BadDataError").body("message", is("Environment=nowhere does not exist"));
+        // Unleash's words first, then the environments that would work.
+        String message = error(json(ADMIN, Map.of("tokenName", unique("t"), "type", "frontend", "environment", "nowhere"))
+                .post(TOKENS).then(), 400, "BadDataError")
+                .body("message", org.hamcrest.Matchers.startsWith("Environment=nowhere does not exist. Known: "))
+                .body("details[0].path", is("/body/environment"))
+                .extract().jsonPath().getString("message");
+        List<String> known = List.of(message.substring(message.indexOf("Known: ") + 7).split(", "));
+        assertEquals(admin().get("/api/admin/environments").then().statusCode(200).extract().jsonPath()
+                .getList("environments.name", String.class), known);
+        assertTrue(known.containsAll(List.of("development", "production")), message);
         error(json(ADMIN, Map.of("tokenName", unique("t"), "type", "backend", "projects", List.of("nope"))).post(TOKENS).then(),
                 400, "BadDataError").body("message", is("Project=nope does not exist"));
     }

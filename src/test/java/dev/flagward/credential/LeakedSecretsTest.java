@@ -86,6 +86,23 @@ class LeakedSecretsTest {
         }
     }
 
+    /**
+     * What the four counts mean for strings that are not Flagward's: a foreign token such as GitHub's {@code ghp_…} is
+     * {@code unknown}, not {@code notOurs}, because a bootstrap secret (INIT_*_API_TOKENS) may have any form, so any
+     * string up to 512 characters that is not shaped like a v2 secret could be one and is looked up. {@code notOurs} is
+     * only what cannot be ours without a lookup: a v2 shape whose checksum fails, or a string longer than any secret.
+     */
+    @Test
+    void foreignTokensAreUnknownAndOnlyImpossibleStringsAreNotOurs() {
+        String v2 = CredentialFormat.mint("*:development.").secret();
+        String badChecksum = v2.substring(0, v2.length() - 1) + (v2.endsWith("A") ? "B" : "A");
+        json(ADMIN, Map.of("secrets", List.of("ghp_abc", "ghp_" + "a1B2".repeat(9), "xoxb-123-456-abc", v2, badChecksum,
+                "y".repeat(513)))).post(REVOKE).then().statusCode(200)
+                .body("revoked", is(0)).body("alreadyInactive", is(0))
+                .body("unknown", is(4))              // three foreign tokens (possible verbatim secrets), a v2 secret of no credential
+                .body("notOurs", is(2));             // the failing checksum; longer than any verbatim secret
+    }
+
     @Test
     void badRequests() {
         error(json(ADMIN, Map.of()).post(REVOKE).then(), 400, "BadDataError");

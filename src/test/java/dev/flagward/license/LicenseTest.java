@@ -107,6 +107,18 @@ class LicenseTest {
         assertFalse(events.contains("eyJ"), "a license token appears in an event");
     }
 
+    /** The dev-only key signs licenses for dev mode alone: the test profile (like production) refuses them. */
+    @Test
+    void aLicenseSignedWithTheDevOnlyKeyIsRefusedOutsideDevMode() {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int status = LicenseIssuer.run(new String[]{"sign", "--dev", "--customer", "Me", "--seats", "10", "--days", "30"},
+                new java.io.PrintStream(out, true, StandardCharsets.UTF_8), new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        assertEquals(0, status);
+        error(json(ADMIN, Map.of("token", out.toString(StandardCharsets.UTF_8).strip())).post(LICENSE).then(), 400, "BadDataError")
+                .body("message", is("The license is not valid: it was signed with a key this instance does not know."));
+        admin().get(LICENSE).then().statusCode(200).body("isValid", is(false));
+    }
+
     @Test
     void noLicenseInstalled() {
         admin().get(LICENSE).then().statusCode(200).body("isValid", is(false)).body("$", org.hamcrest.Matchers.aMapWithSize(1));

@@ -44,6 +44,44 @@ class WireConventionsTest {
         error(as(null).get("/api/nothing/here").then(), 401, "AuthenticationRequired");
     }
 
+    /**
+     * A credential that does not work says how to send one and where tokens come from, and the same words whether the
+     * secret is malformed, of no stored credential, or one character off a real one: nothing about whether it exists.
+     */
+    @Test
+    void aWrongCredentialSaysHowToSendOneWithoutSayingWhetherItExists() {
+        String real = dev.flagward.support.Api.createSecret(java.util.Map.of());
+        java.util.Set<String> messages = new java.util.HashSet<>();
+        for (String wrong : new String[]{"nonsense", "Bearer nonsense", "*:*.wrong-admin-token", dev.flagward.support.Api.tampered(real),
+                dev.flagward.security.CredentialFormat.mint("*:development.").secret(), "user:" + "x".repeat(30)}) {
+            messages.add(error(as(wrong).get("/api/admin/api-tokens").then(), 401, "UnauthorizedError")
+                    .body("details[0].message", containsString("'Authorization: Bearer <token>'"))
+                    .extract().jsonPath().getString("message"));
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(1, messages.size(), messages.toString());
+        String message = messages.iterator().next();
+        for (String says : new String[]{"'Authorization: <token>'", "'Authorization: Bearer <token>'", "/auth/simple/login",
+                "README.md#two-commands"}) {
+            org.junit.jupiter.api.Assertions.assertTrue(message.contains(says), says + " in: " + message);
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(message.startsWith("The credential is not valid."), message);
+    }
+
+    /** Malformed JSON: where it breaks, as an editor shows it, and never the offending text (it may be a secret). */
+    @Test
+    void malformedJsonSaysTheLineAndColumn() {
+        String body = "{\n  \"tokenName\": \"ci\",\n  \"type\": backend-sekrit\n}";
+        error(admin().contentType("application/json").body(body).post("/api/admin/api-tokens").then(), 400, "BadDataError")
+                .body("message", is("The request body is not valid JSON: the error is at line 3, column 11."))
+                .body("details[0].message", is("The request body is not valid JSON: the error is at line 3, column 11."))
+                .body("details[0].path", is("/body"))
+                .body(not(containsString("sekrit")));
+        for (String cut : new String[]{"{\"tokenName\": \"ci\",\n", "{\"tokenName\": \"ci\"\n", "{\"tokenName\": \"c"}) {
+            error(admin().contentType("application/json").body(cut).post("/api/admin/api-tokens").then(), 400, "BadDataError")
+                    .body("message", org.hamcrest.Matchers.startsWith("The request body is not valid JSON: it ends before the JSON does (line "));
+        }
+    }
+
     /** As in Unleash, a method a path does not take is answered like a path it does not have. */
     @Test
     void wrongMethodIsANotFoundError() {
