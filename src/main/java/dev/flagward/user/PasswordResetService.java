@@ -10,10 +10,12 @@ import dev.flagward.web.ApiException;
 import dev.flagward.web.ErrorDetail;
 import dev.flagward.web.RateLimits;
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.scheduler.Scheduled;
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
 import io.vertx.core.Context;
 import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -52,12 +54,14 @@ public class PasswordResetService {
     private final RateLimits.Limit linkAttempts;
     private final RateLimits.Limit mailsPerAddress;
     private final Vertx vertx;
+    private final Pool pool;
     private final Clock clock;
 
     public PasswordResetService(UserRepository users, PasswordResetTokenRepository tokens, Passwords passwords, AuditLog audit,
                                 CredentialCache cache, AccountMail mail, UserConfig config, RateLimits rateLimits, Vertx vertx,
-                                Clock clock) {
+                                Pool pool, Clock clock) {
         this.vertx = vertx;
+        this.pool = pool;
         this.users = users;
         this.tokens = tokens;
         this.passwords = passwords;
@@ -171,6 +175,12 @@ public class PasswordResetService {
             token.expiresAt = now.plus(config.resetTokenTtl());
             return tokens.persistAndFlush(token);
         }).replaceWithVoid();
+    }
+
+    /** Links past their expiry do nothing but take room: gone within the hour (used ones too, once expired). */
+    @Scheduled(every = "1h", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> purgeExpired() {
+        return pool.query("delete from password_reset_tokens where expires_at < now()").execute().replaceWithVoid();
     }
 
     /** In the caller's transaction: every usable link of the user ends now (the password changed another way). */

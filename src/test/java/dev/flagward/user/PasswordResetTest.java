@@ -47,6 +47,8 @@ class PasswordResetTest {
     Pool pool;
     @Inject
     TestClock clock;
+    @Inject
+    PasswordResetService resets;
     @MailServer.Inbox
     GreenMail mail;
 
@@ -146,6 +148,9 @@ class PasswordResetTest {
         Db.rows(pool, "update password_reset_tokens set expires_at = now() - interval '1 millisecond' where selector = $1", selector);
         error(RestAssured.given().queryParam("token", third).get("/auth/reset/validate").then(), 401, "UnauthorizedError");
         error(setPassword(third, NEW_PASSWORD).then(), 401, "UnauthorizedError");
+        // The hourly purge removes links past their expiry (this one, and the two ended above).
+        resets.purgeExpired().await().atMost(Duration.ofSeconds(10));
+        assertEquals(0, Db.count(pool, "select count(*) from password_reset_tokens where user_id = $1", user.id()));
 
         // A deleted user's link is dead.
         String fourth = tokenOf(linkFor(email(user)));
