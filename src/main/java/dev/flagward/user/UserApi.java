@@ -15,7 +15,11 @@ public final class UserApi {
     }
 
     /** {@code rootRole} is a role name ("Admin", "Editor", "Viewer") or Unleash's role id (1, 2, 3). */
-    public record CreateUserRequest(String username, String email, String name, String password, JsonNode rootRole) {
+    public record CreateUserRequest(String username, String email, String name, String password, JsonNode rootRole,
+                                    Boolean sendEmail) {
+        CreateUserRequest(String username, String email, String name, String password, JsonNode rootRole) {
+            this(username, email, name, password, rootRole, null);
+        }
     }
 
     public record UpdateUserRequest(String name, String email, JsonNode rootRole) {
@@ -26,18 +30,30 @@ public final class UserApi {
      * defaults otherwise ({@code isAPI} false, {@code accountType} "User", no sent email). {@code rootRole} is the
      * role's Unleash id (1 Admin, 2 Editor, 3 Viewer), a number as in Unleash's schema. A field without a value (no
      * email, never signed in) is left out rather than sent as null, as Unleash's schema has it: a client generated
-     * from that schema refuses null in a string field. Flagward has no profile images or invite links, so
-     * {@code imageUrl} and {@code inviteLink} never appear.
+     * from that schema refuses null in a string field. Flagward has no profile images, so {@code imageUrl} never
+     * appears; {@code inviteLink} (a secret: the welcome link that sets the password) and a true {@code emailSent}
+     * appear only in the answer that creates a user without a password.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record UserView(@Schema(required = true) long id, String username, String email, String name,
                            @Schema(required = true) int rootRole, @Schema(required = true) Instant createdAt,
                            Instant seenAt, boolean isAPI, String accountType, int loginAttempts, boolean emailSent,
-                           String seatType) {
+                           String seatType, String inviteLink) {
         static UserView of(User user) {
             return new UserView(user.id, user.username, user.email, user.name, UserService.roleId(user.rootRole),
                     user.createdAt, user.seenAt, false, "User", 0, false,
-                    "Viewer".equals(user.rootRole) ? "Read-only" : "Regular");
+                    "Viewer".equals(user.rootRole) ? "Read-only" : "Regular", null);
+        }
+
+        /** The answer to the Admin who created the user: with the welcome link, and whether it was mailed. */
+        UserView invited(String link, boolean mailed) {
+            return new UserView(id, username, email, name, rootRole, createdAt, seenAt, isAPI, accountType, loginAttempts,
+                    mailed, seatType, link);
+        }
+
+        @Override
+        public String toString() {
+            return "UserView[" + id + "]"; // never the invite link
         }
     }
 
@@ -86,5 +102,64 @@ public final class UserApi {
 
     /** {@code POST /api/admin/user-admin/inactive/delete}. */
     public record IdsRequest(List<Long> ids) {
+    }
+
+    /** A root role as Unleash's roleSchema has it. */
+    public record RoleView(@Schema(required = true) int id, @Schema(required = true) String type,
+                           @Schema(required = true) String name, String description) {
+        static RoleView of(String rootRole) {
+            String description = switch (rootRole) {
+                case "Admin" -> "Users with the root role Admin may do everything, users and licenses included.";
+                case "Editor" -> "Users with the root role Editor manage API tokens and read the rest.";
+                default -> "Users with the root role Viewer may read; they take a read-only seat.";
+            };
+            return new RoleView(UserService.roleId(rootRole), "root", rootRole, description);
+        }
+    }
+
+    /** {@code POST /api/admin/user-admin/reset-password}, Unleash's idSchema: the user's email (or username, or id). */
+    public record IdRequest(String id) {
+    }
+
+    /** Unleash's resetPasswordSchema: the link that sets the user's password once. */
+    public record ResetPasswordLink(@Schema(required = true) String resetPasswordUrl) {
+        @Override
+        public String toString() {
+            return "ResetPasswordLink[…]";
+        }
+    }
+
+    /**
+     * {@code GET /auth/reset/validate}, Unleash's tokenUserSchema: whose password the link sets. {@code token} is the
+     * link's token as the caller gave it; {@code createdBy} is the Admin who asked for it (null when the user asked by
+     * email). A user without a name or email has none here (left out).
+     */
+    public record TokenUser(@Schema(required = true) long id, @JsonInclude(JsonInclude.Include.NON_NULL) String name,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) String email, @Schema(required = true) String token,
+                            String createdBy, @Schema(required = true) RoleView role) {
+        @Override
+        public String toString() {
+            return "TokenUser[" + id + "]";
+        }
+    }
+
+    /** {@code POST /auth/reset/password}, Unleash's changePasswordSchema. */
+    public record ResetWithTokenRequest(String token, String password) {
+        @Override
+        public String toString() {
+            return "ResetWithTokenRequest[…]";
+        }
+    }
+
+    /** {@code POST /auth/reset/password-email}, Unleash's emailSchema. */
+    public record EmailRequest(String email) {
+    }
+
+    /** {@code POST /invite/{token}/signup}, Unleash's createInvitedUserSchema. */
+    public record InvitedUserRequest(String username, String email, String name, String password) {
+        @Override
+        public String toString() {
+            return "InvitedUserRequest[…]";
+        }
     }
 }

@@ -25,7 +25,9 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -47,10 +49,13 @@ public class UserResource {
     static final String ID = "{id: -?[0-9]+}";
 
     private final UserService users;
+    private final PasswordResetService resets;
     private final Caller caller;
     private final com.fasterxml.jackson.databind.ObjectMapper mapper;
 
-    public UserResource(UserService users, Caller caller, com.fasterxml.jackson.databind.ObjectMapper mapper) {
+    public UserResource(UserService users, PasswordResetService resets, Caller caller,
+                        com.fasterxml.jackson.databind.ObjectMapper mapper) {
+        this.resets = resets;
         this.mapper = mapper;
         this.users = users;
         this.caller = caller;
@@ -67,12 +72,16 @@ public class UserResource {
 
     @POST
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
-    @Operation(operationId = "createUser", summary = "Create a user")
+    @Operation(operationId = "createUser", summary = "Create a user",
+            description = "A user created without a password gets a welcome link (inviteLink in the answer, shown once) that "
+                    + "sets it once within flagward.users.reset-token-ttl; it is mailed to the user when mail is on and "
+                    + "sendEmail is not false (emailSent says whether it was).")
     @APIResponse(responseCode = "201", description = "Created; Location names the new resource",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UserApi.UserView.class)))
     @APIResponse(responseCode = "409", description = "NameExistsError: a user with that username or email exists")
-    public Uni<Response> create(CreateUserRequest request) {
-        return users.create(request, Actor.of(caller)).map(user -> Created.at("/api/admin/user-admin/" + user.id(), user));
+    public Uni<Response> create(CreateUserRequest request, @Context UriInfo uri) {
+        return users.create(request, Actor.of(caller), uri.getBaseUri().toString())
+                .map(user -> Created.at("/api/admin/user-admin/" + user.id(), user));
     }
 
     @GET
@@ -100,6 +109,21 @@ public class UserResource {
     @APIResponse(responseCode = "200", description = "Deleted; no body")
     public Uni<Response> delete(@PathParam("id") String id) {
         return users.delete(PathParams.positiveId(id, "user"), Actor.of(caller)).map(x -> Response.ok().build());
+    }
+
+    @POST
+    @Path("reset-password")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
+    @Operation(operationId = "resetUserPassword", summary = "Reset user password",
+            description = "{id}: the user's email (as Unleash sends it), username or id. Answers a link that sets the "
+                    + "password once within flagward.users.reset-token-ttl, and mails it to the user when mail is on; "
+                    + "the user's older links end.")
+    @APIResponse(responseCode = "200", description = "The reset link",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UserApi.ResetPasswordLink.class)))
+    @APIResponse(responseCode = "404", description = "NotFoundError: no live user has that email, username or id")
+    public Uni<UserApi.ResetPasswordLink> resetPassword(UserApi.IdRequest request, @Context UriInfo uri) {
+        return resets.resetByAdmin(request == null ? null : request.id(), Actor.of(caller), uri.getBaseUri().toString())
+                .map(UserApi.ResetPasswordLink::new);
     }
 
     // ------------------------------------------------------------------ seat management

@@ -51,10 +51,15 @@ public class UserService {
     private final Instance<UserSeatRule> seatRules;
     private final RateLimits rateLimits;
     private final RateLimits.Limit passwordChecks;
+    private final PasswordResetService resets;
+    private final AccountMail mail;
     private final Clock clock;
 
     public UserService(UserRepository users, Passwords passwords, AuditLog audit, CredentialCache cache, Pool pool,
-                       UserConfig config, Instance<UserSeatRule> seatRules, RateLimits rateLimits, Clock clock) {
+                       UserConfig config, Instance<UserSeatRule> seatRules, RateLimits rateLimits,
+                       PasswordResetService resets, AccountMail mail, Clock clock) {
+        this.resets = resets;
+        this.mail = mail;
         this.users = users;
         this.passwords = passwords;
         this.audit = audit;
@@ -88,12 +93,68 @@ public class UserService {
     }
 
     public Uni<UserView> create(CreateUserRequest request, Actor actor) {
+        return create(request, actor, null);
+    }
+
+    /**
+     * Creates a user. One created without a password cannot sign in yet: like Unleash, the answer carries a welcome link
+     * ({@code inviteLink}, starting with {@code requestBase} unless flagward.users.public-url is set) that sets the
+     * password once, and the link is mailed to the user when mail is on and {@code sendEmail} is not false.
+     */
+    public Uni<UserView> create(CreateUserRequest request, Actor actor, String requestBase) {
         NewUser spec = validate(request);
+        boolean welcome = spec.password() == null && requestBase != null;
         Uni<String> hash = spec.password() == null ? Uni.createFrom().nullItem() : passwords.hash(spec.password());
-        return hash.chain(passwordHash -> Panache.withTransaction(() -> insert(spec, passwordHash, actor)))
+        return hash.chain(passwordHash -> Panache.withTransaction(() -> insert(spec, passwordHash, actor)
+                        .chain(user -> !welcome ? Uni.createFrom().item(new Created(user, null))
+                                : resets.issueWelcome(user.id, actor).map(secret -> new Created(user, secret)))))
                 .onFailure(DatabaseErrors::isUniqueViolation)
                 .transform(e -> ApiException.nameExists("A user with that username or email already exists."))
-                .map(UserView::of);
+                .chain(created -> {
+                    UserView view = UserView.of(created.user());
+                    if (created.welcomeSecret() == null) {
+                        return Uni.createFrom().item(view);
+                    }
+                    String link = PasswordResetService.welcomeLink(resets.linkBase(requestBase), created.welcomeSecret());
+                    boolean send = !Boolean.FALSE.equals(request.sendEmail()) && created.user().email != null;
+                    return (send ? mail.sendWelcome(created.user().id, created.user().email, created.user().name, link)
+                            : Uni.createFrom().item(false)).map(mailed -> view.invited(link, mailed));
+                });
+    }
+
+    private record Created(User user, String welcomeSecret) {
+        @Override
+        public String toString() {
+            return "Created[" + user.id + "]";
+        }
+    }
+
+    /**
+     * A user who signs up with an invite link: a Viewer (a read-only seat, checked against the license like any
+     * creation), with the password they chose. Validated and hashed here, before any transaction; inserted by
+     * {@link #insertInvited} in the caller's transaction.
+     */
+    Uni<PreparedUser> prepareInvited(UserApi.InvitedUserRequest request) {
+        Validation.of(request)
+                .check(request.email() != null && !request.email().isBlank(), "The email property is required.", "email")
+                .check(request.name() != null && !request.name().isBlank(), "The name property is required.", "name")
+                .orFail();
+        validatePassword(request.password());
+        NewUser spec = validate(new CreateUserRequest(request.username(), request.email(), request.name(),
+                request.password(), com.fasterxml.jackson.databind.node.TextNode.valueOf(RootRole.Viewer.name())));
+        return passwords.hash(request.password()).map(hash -> new PreparedUser(spec, hash));
+    }
+
+    record PreparedUser(NewUser spec, String passwordHash) {
+        @Override
+        public String toString() {
+            return "PreparedUser[…]";
+        }
+    }
+
+    /** In the caller's transaction: the seat rule, the unique names, the row and its event. */
+    Uni<User> insertInvited(PreparedUser prepared, Actor actor) {
+        return insert(prepared.spec(), prepared.passwordHash(), actor);
     }
 
     private Uni<User> insert(NewUser spec, String passwordHash, Actor actor) {
@@ -275,7 +336,7 @@ public class UserService {
         return passwords.hash(password).chain(hash -> Panache.withTransaction(() -> users.findLive(id).chain(found -> {
             User user = require(found, id);
             user.passwordHash = hash;
-            return users.flush().call(() -> endSessions(id, null))
+            return users.flush().call(() -> endSessions(id, null)).call(() -> resets.endLinks(id))
                     .call(() -> audit.record("user-password-changed", actor, java.util.Map.of("userId", id), null));
         }))).invoke(() -> cache.evictUserCredentials(id, SessionCredentialSource.KIND, null)).replaceWithVoid();
     }
@@ -305,12 +366,14 @@ public class UserService {
                 .chain(user -> {
                     user.passwordHash = hash;
                     return users.flush().call(() -> endSessions(me.id(), currentSessionSelector))
+                            .call(() -> resets.endLinks(me.id()))
                             .call(() -> audit.record("user-password-changed", actor, java.util.Map.of("userId", me.id()), null));
                 }))).invoke(() -> cache.evictUserCredentials(me.id(), SessionCredentialSource.KIND, currentSessionSelector))
                 .replaceWithVoid();
     }
 
-    private Uni<Integer> endSessions(long userId, String keepSelector) {
+    /** In the caller's transaction: deletes the user's sessions (their triggers tell every replica), but one. */
+    static Uni<Integer> endSessions(long userId, String keepSelector) {
         // Selectors are never empty: "" keeps none.
         return Panache.getSession().chain(session -> session
                 .createNativeQuery("delete from sessions where user_id = :id and selector <> :keep")

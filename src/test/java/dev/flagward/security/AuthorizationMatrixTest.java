@@ -42,6 +42,13 @@ class AuthorizationMatrixTest {
         return new int[]{none, 401, 401, sdk, sdk, sdk, admin, adminUser, editor, viewer, adminUser, editor, viewer};
     }
 
+    /** A public endpoint: every caller gets the same answer, whatever credentials it sends. */
+    private static int[] everyCaller(int status) {
+        int[] out = new int[CALLERS.length];
+        java.util.Arrays.fill(out, status);
+        return out;
+    }
+
     @Test
     void everyEndpointAgainstEveryCaller() {
         dev.flagward.support.Licenses.installGenerous();
@@ -95,6 +102,19 @@ class AuthorizationMatrixTest {
                 new Endpoint("GET", "/api/admin/user-admin/999999", null, row(401, 403, 404, 404, 403, 403)),
                 new Endpoint("PUT", "/api/admin/user-admin/999999", () -> Map.of("name", "x"), row(401, 403, 404, 404, 403, 403)),
                 new Endpoint("DELETE", "/api/admin/user-admin/999999", null, row(401, 403, 404, 404, 403, 403)),
+                new Endpoint("POST", "/api/admin/user-admin/reset-password", () -> Map.of("id", "nobody@example.com"),
+                        row(401, 403, 404, 404, 403, 403)),
+                new Endpoint("GET", "/api/admin/invite-link/tokens", null, row(401, 403, 200, 200, 403, 403)),
+                new Endpoint("POST", "/api/admin/invite-link/tokens", () -> Map.of("name", unique("m"),
+                        "expiresAt", iso(Instant.now().plusSeconds(3600))), row(401, 403, 201, 201, 403, 403)),
+                new Endpoint("GET", "/api/admin/invite-link/tokens/AAAAAAAAAAAAAAAAAAAAAA", null, row(401, 403, 404, 404, 403, 403)),
+                new Endpoint("PUT", "/api/admin/invite-link/tokens/AAAAAAAAAAAAAAAAAAAAAA", () -> Map.of("enabled", false),
+                        row(401, 403, 404, 404, 403, 403)),
+                // Anyone may use a link or ask for a reset mail: what credentials a caller holds changes nothing.
+                new Endpoint("POST", "/auth/reset/validate-password", () -> Map.of("password", "Str0ng-enough!"),
+                        everyCaller(200)),
+                new Endpoint("GET", "/auth/reset/validate?token=reset_v2_nothing", null, everyCaller(401)),
+                new Endpoint("GET", "/invite/invite_v2_nothing/validate", null, everyCaller(400)),
                 new Endpoint("GET", "/api/admin/user", null, row(401, 403, 403, 200, 200, 200)),
                 new Endpoint("GET", "/api/admin/user/tokens", null, row(401, 403, 403, 200, 200, 200)),
                 new Endpoint("DELETE", "/api/admin/user/tokens/999999", null, row(401, 403, 403, 404, 404, 404)),

@@ -56,7 +56,8 @@ class HeadAndOptionsTest {
 
     private static final List<String> ADMIN_READS = List.of("/api/admin/api-tokens", "/api/admin/user-admin",
             "/api/admin/user-admin/1", "/api/admin/events?limit=1", "/api/admin/license",
-            "/api/admin/instance-admin/statistics/csv", "/api/admin/environments", "/api/admin/user-admin/access");
+            "/api/admin/instance-admin/statistics/csv", "/api/admin/environments", "/api/admin/user-admin/access",
+            "/api/admin/invite-link/tokens");
 
     /** A caller's HEAD gets GET's status and headers, and no body. */
     private static void headLikeGet(Supplier<RequestSpecification> caller, String path) {

@@ -78,6 +78,17 @@ class OpenApiPathsTest {
             Map.entry("DELETE /api/admin/projects/{id}", ""),
             Map.entry("GET /api/admin/environments", ""),
             Map.entry("POST /api/admin/environments", ""),
+            Map.entry("POST /api/admin/user-admin/reset-password", "resetUserPassword"),
+            Map.entry("GET /auth/reset/validate", "validateToken"),
+            Map.entry("POST /auth/reset/password", "changePassword"),
+            Map.entry("POST /auth/reset/validate-password", "validatePassword"),
+            Map.entry("POST /auth/reset/password-email", "sendResetPasswordEmail"),
+            Map.entry("GET /api/admin/invite-link/tokens", "getAllPublicSignupTokens"),
+            Map.entry("POST /api/admin/invite-link/tokens", "createPublicSignupToken"),
+            Map.entry("GET /api/admin/invite-link/tokens/{token}", "getPublicSignupToken"),
+            Map.entry("PUT /api/admin/invite-link/tokens/{token}", "updatePublicSignupToken"),
+            Map.entry("GET /invite/{token}/validate", "validatePublicSignupToken"),
+            Map.entry("POST /invite/{token}/signup", "addPublicSignupTokenUser"),
             Map.entry("GET /health", ""),
             Map.entry("GET /ready", "")));
 
@@ -124,7 +135,8 @@ class OpenApiPathsTest {
         for (String endpoint : List.of("POST /api/admin/api-tokens", "POST /api/admin/user/tokens", "POST /api/admin/user-admin",
                 "POST /api/admin/projects", "POST /api/admin/environments", "POST /api/admin/license",
                 "POST /api/admin/signal-endpoints", "POST /api/admin/signal-endpoints/{id}/tokens",
-                "POST /api/admin/api-tokens/{token}/rotate", "POST /api/admin/user/tokens/{id}/rotate")) {
+                "POST /api/admin/api-tokens/{token}/rotate", "POST /api/admin/user/tokens/{id}/rotate",
+                "POST /api/admin/invite-link/tokens", "POST /invite/{token}/signup")) {
             JsonNode responses = documented.get(normalized(endpoint)).get("responses");
             assertTrue(responses.has("201"), endpoint + " documents 201: " + responses);
             assertTrue(!responses.has("200"), endpoint + " does not document 200: " + responses);

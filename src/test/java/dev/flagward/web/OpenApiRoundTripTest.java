@@ -88,6 +88,17 @@ class OpenApiRoundTripTest {
         int patToRotate = RestAssured.given().header("Authorization", userToRotate).get("/api/admin/user/tokens").then()
                 .extract().path("pats.find { it.description == 'to rotate' }.id");
         String licenseToken = Licenses.rs256(Licenses.generous());
+        // A reset link of its own user (the Admin's reset below would end a link of the same user) and an invite link.
+        Users.TestUser resetting = Users.withRole("Viewer");
+        String resetLink = RestAssured.given().header("Authorization", ADMIN).contentType("application/json")
+                .body(Map.of("id", resetting.username())).post("/api/admin/user-admin/reset-password").then().statusCode(200)
+                .extract().path("resetPasswordUrl");
+        String resetToken = resetLink.substring(resetLink.indexOf("token=") + 6);
+        String invite = RestAssured.given().header("Authorization", ADMIN).contentType("application/json")
+                .body(Map.of("name", "rt", "expiresAt", future)).post("/api/admin/invite-link/tokens").then().statusCode(201)
+                .extract().path("secret");
+        String inviteId = dev.flagward.security.CredentialFormat.parse(invite).selector();
+        String invited = unique("invited");
         String month = java.time.YearMonth.now(java.time.ZoneOffset.UTC).toString();
 
         Map<String, Call> calls = new LinkedHashMap<>();
@@ -147,6 +158,18 @@ class OpenApiRoundTripTest {
         calls.put("POST /api/admin/credentials/revoke-leaked", new Call(admin, "/api/admin/credentials/revoke-leaked", () -> Map.of("secrets", List.of("x"))));
         calls.put("GET /health", new Call(RestAssured::given, "/health", null));
         calls.put("GET /ready", new Call(RestAssured::given, "/ready", null));
+        calls.put("POST /api/admin/user-admin/reset-password", new Call(admin, "/api/admin/user-admin/reset-password", () -> Map.of("id", user.username())));
+        calls.put("GET /auth/reset/validate", new Call(RestAssured::given, "/auth/reset/validate?token=" + resetToken, null));
+        calls.put("POST /auth/reset/password", new Call(RestAssured::given, "/auth/reset/password", () -> Map.of("token", resetToken, "password", "Str0ng-enough!")));
+        calls.put("POST /auth/reset/validate-password", new Call(RestAssured::given, "/auth/reset/validate-password", () -> Map.of("password", "Str0ng-enough!")));
+        calls.put("POST /auth/reset/password-email", new Call(RestAssured::given, "/auth/reset/password-email", () -> Map.of("email", invited + "@example.com")));
+        calls.put("GET /api/admin/invite-link/tokens", new Call(admin, "/api/admin/invite-link/tokens", null));
+        calls.put("POST /api/admin/invite-link/tokens", new Call(admin, "/api/admin/invite-link/tokens", () -> Map.of("name", unique("rt"), "expiresAt", future)));
+        calls.put("GET /api/admin/invite-link/tokens/{token}", new Call(admin, "/api/admin/invite-link/tokens/" + inviteId, null));
+        calls.put("PUT /api/admin/invite-link/tokens/{token}", new Call(admin, "/api/admin/invite-link/tokens/" + inviteId, () -> Map.of("enabled", true)));
+        calls.put("GET /invite/{token}/validate", new Call(RestAssured::given, "/invite/" + invite + "/validate", null));
+        calls.put("POST /invite/{token}/signup", new Call(RestAssured::given, "/invite/" + invite + "/signup",
+                () -> Map.of("username", invited, "email", invited + "@example.com", "name", "Invited", "password", "Str0ng-enough!")));
         calls.put("POST /auth/simple/login", new Call(RestAssured::given, "/auth/simple/login", () -> Map.of("username", "admin", "password", "test-admin-password")));
         // Destructive last.
         calls.put("DELETE /api/admin/signal-endpoints/{id}/tokens/{id}", new Call(admin, "/api/admin/signal-endpoints/" + endpoint + "/tokens/" + signalTokenId, null));
