@@ -86,31 +86,75 @@ public class ApiTokenService implements ProjectDeletionListener, LeakedCredentia
         NewToken spec = validate(request);
         CredentialFormat.Minted minted = CredentialFormat.mint(spec.prefix());
         return Panache.withTransaction(() -> AdvisoryLocks.hold(CREATE_LOCK)
-                        .chain(() -> tokens.count())
-                        .invoke(count -> {
-                            if (count >= config.maxTokens()) {
-                                throw ApiException.exceedsLimit("This instance already holds the maximum of "
-                                        + config.maxTokens() + " API tokens. Delete unused tokens first.");
-                            }
-                        })
-                        .chain(() -> checkScope(spec))
-                        .chain(() -> {
-                            ApiToken token = new ApiToken();
-                            token.selector = minted.selector();
-                            token.verifier = minted.verifier();
-                            token.tokenName = spec.tokenName();
-                            token.type = spec.type().wireName();
-                            token.environment = spec.environment();
-                            token.allProjects = spec.projects() == null;
-                            token.projects = spec.projects() == null ? new TreeSet<>() : new TreeSet<>(spec.projects());
-                            token.expiresAt = spec.expiresAt();
-                            token.createdAt = clock.instant();
-                            token.createdBy = actor.name();
-                            return tokens.persistAndFlush(token);
-                        })
-                        .call(token -> audit.record("api-token-created", actor, ApiTokenView.of(token), null)))
+                        .chain(() -> insert(spec, minted, actor, "/body")))
                 .call(token -> cache.refresh(ApiTokenCredentialSource.KIND, token.selector))
                 .map(token -> ApiTokenView.withSecret(token, minted.secret()));
+    }
+
+    /**
+     * A token of one project (Unleash's createProjectApiToken): the path's project is its only project. The body's
+     * {@code projects} or {@code project}, if given, must say the same (Unleash ignores them; a token silently scoped
+     * otherwise than asked would be a surprise). Unknown project → 404, after the body's own rules (400).
+     */
+    public Uni<ApiTokenView> createInProject(String projectId, CreateApiTokenRequest request, Actor actor) {
+        Validation.of(request)
+                .check(request.projects() == null || request.projects().equals(List.of(projectId)),
+                        "A project token belongs to the project in the path only; leave projects out or send [\"" + projectId + "\"].",
+                        "projects")
+                .check(request.project() == null || request.project().equals(projectId),
+                        "A project token belongs to the project in the path only; leave project out.", "project")
+                .orFail();
+        NewToken spec = validate(new CreateApiTokenRequest(request.tokenName(), request.type(), request.environment(),
+                List.of(projectId), null, request.expiresAt()));
+        CredentialFormat.Minted minted = CredentialFormat.mint(spec.prefix());
+        return Panache.withTransaction(() -> AdvisoryLocks.hold(CREATE_LOCK)
+                        .chain(() -> requireProject(projectId))
+                        .chain(() -> insert(spec, minted, actor, "/body")))
+                .call(token -> cache.refresh(ApiTokenCredentialSource.KIND, token.selector))
+                .map(token -> ApiTokenView.withSecret(token, minted.secret()));
+    }
+
+    /** The tokens scoped to this project (alone or with others), newest first; unknown project → 404. */
+    public Uni<List<ApiTokenView>> listInProject(String projectId) {
+        return requireProject(projectId).map(x -> queries.inProject(projectId));
+    }
+
+    private Uni<Void> requireProject(String projectId) {
+        return scopes.projectExists(projectId).invoke(exists -> {
+            if (!exists) {
+                throw ApiException.notFound("No project with the id " + projectId + " exists.");
+            }
+        }).replaceWithVoid();
+    }
+
+    /**
+     * Count-then-insert under the caller's {@link #CREATE_LOCK}: the limit, the scope (environment and projects must
+     * exist; {@code where} is the body path errors name), the row and its event. The one way a token is stored.
+     */
+    private Uni<ApiToken> insert(NewToken spec, CredentialFormat.Minted minted, Actor actor, String where) {
+        return tokens.count()
+                .invoke(count -> {
+                    if (count >= config.maxTokens()) {
+                        throw ApiException.exceedsLimit("This instance already holds the maximum of "
+                                + config.maxTokens() + " API tokens. Delete unused tokens first.");
+                    }
+                })
+                .chain(() -> checkScope(spec, where))
+                .chain(() -> {
+                    ApiToken token = new ApiToken();
+                    token.selector = minted.selector();
+                    token.verifier = minted.verifier();
+                    token.tokenName = spec.tokenName();
+                    token.type = spec.type().wireName();
+                    token.environment = spec.environment();
+                    token.allProjects = spec.projects() == null;
+                    token.projects = spec.projects() == null ? new TreeSet<>() : new TreeSet<>(spec.projects());
+                    token.expiresAt = spec.expiresAt();
+                    token.createdAt = clock.instant();
+                    token.createdBy = actor.name();
+                    return tokens.persistAndFlush(token);
+                })
+                .call(token -> audit.record("api-token-created", actor, ApiTokenView.of(token), null));
     }
 
     /** Sets a new expiry; a past one revokes at once. An unknown token is left alone (200, as Unleash does). */
@@ -214,16 +258,42 @@ public class ApiTokenService implements ProjectDeletionListener, LeakedCredentia
 
     /**
      * Deletes a token; it stops working on this replica before the response and on every other within a second.
-     * Deleting a replacement unlinks its predecessor (Rotation.forgetReplacement), so lists stop naming a token that
-     * no longer exists. Under the lock rotation holds: a rotation of the same token cannot slip between reading the
-     * chain and changing it.
+     * An unknown token is answered 200 and nothing changes (as Unleash does).
      */
     public Uni<Void> delete(String tokenOrSelector, Actor actor, Principal principal) {
-        String selector = selectorOf(tokenOrSelector);
+        return delete(selectorOf(tokenOrSelector), token -> token != null, actor, principal);
+    }
+
+    /**
+     * Deletes a token through one project (Unleash's deleteProjectApiToken): only a token whose projects are exactly
+     * that project. A token of several projects including it is 400 (deleting it would take it from the others too);
+     * any other token, including {@code *} tokens, unknown tokens and unknown projects, is not one of the project's
+     * tokens: 404, as Unleash answers.
+     */
+    public Uni<Void> deleteInProject(String projectId, String tokenOrSelector, Actor actor, Principal principal) {
+        return delete(selectorOf(tokenOrSelector), token -> {
+            if (token == null || token.allProjects || !token.projects.contains(projectId)) {
+                throw ApiException.notFound("The project " + projectId + " has no such API token.");
+            }
+            if (token.projects.size() != 1) {
+                throw ApiException.badData("The token belongs to the projects " + String.join(", ", token.projects)
+                        + ": delete it through /api/admin/api-tokens, not through one of its projects.", "/params/token");
+            }
+            return true;
+        }, actor, principal);
+    }
+
+    /**
+     * The one deletion. {@code deletable} judges the token found (null: none) inside the transaction, so that what
+     * is judged is what is deleted; false means nothing to do. Deleting a replacement unlinks its predecessor
+     * (Rotation.forgetReplacement), so lists stop naming a token that no longer exists. Under the lock rotation
+     * holds: a rotation of the same token cannot slip between reading the chain and changing it.
+     */
+    private Uni<Void> delete(String selector, java.util.function.Predicate<ApiToken> deletable, Actor actor, Principal principal) {
         return Panache.withTransaction(() -> AdvisoryLocks.hold(CREATE_LOCK)
                         .chain(() -> tokens.findBySelector(selector))
                         .chain(token -> {
-                            if (token == null) {
+                            if (!deletable.test(token)) {
                                 return Uni.createFrom().<Rotation.Unlinked<ApiToken>>nullItem();
                             }
                             requireManageable(token, principal, Permission.DELETE_API_TOKEN);
@@ -337,10 +407,11 @@ public class ApiTokenService implements ProjectDeletionListener, LeakedCredentia
         return new NewToken(request.tokenName().strip(), type, environment, scoped, request.expiresAt());
     }
 
-    private Uni<Void> checkScope(NewToken spec) {
+    /** Environment and projects must exist: 400 naming them, at {@code where}/environment and {@code where}/projects. */
+    private Uni<Void> checkScope(NewToken spec, String where) {
         Uni<Void> environment = scopes.environmentExists(spec.environment()).invoke(exists -> {
             if (!exists) {
-                throw ApiException.badData("Environment=" + spec.environment() + " does not exist", "/body/environment");
+                throw ApiException.badData("Environment=" + spec.environment() + " does not exist", where + "/environment");
             }
         }).replaceWithVoid();
         if (spec.projects() == null) {
@@ -349,7 +420,7 @@ public class ApiTokenService implements ProjectDeletionListener, LeakedCredentia
         return environment.chain(() -> scopes.unknownProjects(spec.projects())).invoke(missing -> {
             if (!missing.isEmpty()) {
                 List<String> sorted = new ArrayList<>(new TreeSet<>(missing));
-                throw ApiException.badData("Project=" + String.join(",", sorted) + " does not exist", "/body/projects");
+                throw ApiException.badData("Project=" + String.join(",", sorted) + " does not exist", where + "/projects");
             }
         }).replaceWithVoid();
     }

@@ -81,6 +81,12 @@ class AuthorizationMatrixTest {
                 new Endpoint("GET", "/api/admin/projects", null, row(401, 403, 200, 200, 200, 200)),
                 new Endpoint("POST", "/api/admin/projects", () -> Map.of("id", unique("p"), "name", "p"), row(401, 403, 201, 201, 403, 403)),
                 new Endpoint("DELETE", "/api/admin/projects/no-such-project", null, row(401, 403, 404, 404, 403, 403)),
+                // A project's API tokens: Admin and Editor (Unleash's Editor holds the project token permissions everywhere).
+                new Endpoint("GET", "/api/admin/projects/default/api-tokens", null, row(401, 403, 200, 200, 200, 403)),
+                new Endpoint("POST", "/api/admin/projects/default/api-tokens", () -> Map.of("tokenName", unique("m"), "type", "backend"),
+                        row(401, 403, 201, 201, 201, 403)),
+                new Endpoint("DELETE", "/api/admin/projects/default/api-tokens/not-a-token", null, row(401, 403, 404, 404, 404, 403)),
+                new Endpoint("GET", "/api/admin/projects/no-such-project/api-tokens", null, row(401, 403, 404, 404, 404, 403)),
                 new Endpoint("GET", "/api/admin/environments", null, row(401, 403, 200, 200, 200, 200)),
                 new Endpoint("POST", "/api/admin/environments", () -> Map.of("name", unique("e"), "type", "test"),
                         row(401, 403, 201, 201, 403, 403)),
