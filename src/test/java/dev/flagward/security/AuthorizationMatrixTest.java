@@ -125,6 +125,8 @@ class AuthorizationMatrixTest {
                 new Endpoint("POST", "/api/admin/signal-endpoints/999999/signing-secret", null, row(401, 403, 404, 404, 403, 403)),
                 new Endpoint("DELETE", "/api/admin/signal-endpoints/999999/signing-secret", null, row(401, 403, 404, 404, 403, 403)),
                 new Endpoint("GET", "/api/admin/signals", null, row(401, 403, 200, 200, 403, 403)),
+                // Edge's token issuing takes an Edge client's HMAC signature only: no credential of the admin API is one.
+                new Endpoint("POST", "/edge/issue-token", () -> Map.of("tokens", java.util.List.of()), row(401, 401, 401, 401, 401, 401)),
                 // The inbound endpoint takes signal tokens only: every other credential is not one (401).
                 new Endpoint("POST", "/api/signal-endpoint/no-such-endpoint", () -> Map.of(), row(401, 401, 401, 401, 401, 401)));
 

@@ -81,6 +81,7 @@ class OpenApiPathsTest {
             Map.entry("GET /api/admin/projects/{projectId}/api-tokens", "getProjectApiTokens"),
             Map.entry("POST /api/admin/projects/{projectId}/api-tokens", "createProjectApiToken"),
             Map.entry("DELETE /api/admin/projects/{projectId}/api-tokens/{token}", "deleteProjectApiToken"),
+            Map.entry("POST /edge/issue-token", "edgeCreateOrReturnTokens"),
             Map.entry("GET /api/admin/environments", ""),
             Map.entry("POST /api/admin/environments", ""),
             Map.entry("GET /health", ""),

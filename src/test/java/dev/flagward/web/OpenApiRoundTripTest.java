@@ -101,6 +101,9 @@ class OpenApiRoundTripTest {
         calls.put("PUT /api/admin/api-tokens/{token}", new Call(admin, "/api/admin/api-tokens/" + token, () -> Map.of("expiresAt", future)));
         calls.put("POST /api/admin/api-tokens/{token}/rotate", new Call(admin, "/api/admin/api-tokens/" + token + "/rotate", () -> Map.of()));
         calls.put("POST /edge/validate", new Call(RestAssured::given, "/edge/validate", () -> Map.of("tokens", List.of(token))));
+        // Signed over the exact body it sends, so the call carries its own body (see below).
+        String issueBody = "{\"tokens\":[{\"environment\":\"development\",\"projects\":[\"default\"]}]}";
+        calls.put("POST /edge/issue-token", new Call(() -> dev.flagward.support.EdgeSigning.signed(issueBody), "/edge/issue-token", null));
         calls.put("GET /api/admin/projects", new Call(admin, "/api/admin/projects", null));
         calls.put("GET /api/admin/projects/{projectId}/api-tokens", new Call(admin, "/api/admin/projects/default/api-tokens", null));
         calls.put("POST /api/admin/projects/{projectId}/api-tokens", new Call(admin, "/api/admin/projects/default/api-tokens",
