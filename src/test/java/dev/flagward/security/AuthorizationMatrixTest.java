@@ -103,6 +103,9 @@ class AuthorizationMatrixTest {
                 new Endpoint("DELETE", "/api/admin/user-admin/999999", null, row(401, 403, 404, 404, 403, 403)),
                 new Endpoint("GET", "/api/admin/user", null, row(401, 403, 403, 200, 200, 200)),
                 new Endpoint("GET", "/api/admin/user/tokens", null, row(401, 403, 403, 200, 200, 200)),
+                new Endpoint("GET", "/api/admin/user/profile", null, row(401, 403, 403, 200, 200, 200)),
+                new Endpoint("GET", "/api/admin/user/roles?projectId=default", null, row(401, 403, 403, 200, 200, 200)),
+                new Endpoint("GET", "/api/admin/user-admin/access", null, row(401, 403, 200, 200, 200, 200)),
                 new Endpoint("DELETE", "/api/admin/user/tokens/999999", null, row(401, 403, 403, 404, 404, 404)),
                 // Rotation: whoever may update (API tokens), the owner (PATs), Admin (signal tokens); unknown is 404.
                 new Endpoint("POST", "/api/admin/api-tokens/AAAAAAAAAAAAAAAAAAAAAA/rotate", null, row(401, 403, 404, 404, 404, 403)),

@@ -127,6 +127,9 @@ class OpenApiRoundTripTest {
         calls.put("POST /api/admin/user/change-password", new Call(() -> RestAssured.given().cookie("unleash-session", user.cookie()),
                 "/api/admin/user/change-password", () -> Map.of("password", "Str0ng-enough!", "oldPassword", Users.PASSWORD)));
         calls.put("GET /api/admin/user/tokens", new Call(as(user.pat()), "/api/admin/user/tokens", null));
+        calls.put("GET /api/admin/user/profile", new Call(as(user.pat()), "/api/admin/user/profile", null));
+        calls.put("GET /api/admin/user/roles", new Call(as(user.pat()), "/api/admin/user/roles?projectId=default", null));
+        calls.put("GET /api/admin/user-admin/access", new Call(as(user.pat()), "/api/admin/user-admin/access", null));
         calls.put("POST /api/admin/user/tokens", new Call(as(user.pat()), "/api/admin/user/tokens", () -> Map.of("description", unique("d"), "expiresAt", future)));
         calls.put("POST /api/admin/user/tokens/{id}/rotate", new Call(as(userToRotate), "/api/admin/user/tokens/" + patToRotate + "/rotate", null));
         calls.put("GET /api/admin/user-admin", new Call(admin, "/api/admin/user-admin", null));
