@@ -58,6 +58,14 @@ public final class ApiTokenApi {
                                  @Schema(required = true) List<String> projects, @Schema(required = true) String environment) {
     }
 
+    /** {@code POST /edge/issue-token}, Unleash's edgeEnvironmentProjectsListSchema. */
+    public record EdgeIssueRequest(@Schema(required = true) List<EdgeTokenRequest> tokens) {
+    }
+
+    /** One environment and the projects a token of it should have ({@code ["*"]}: every project). */
+    public record EdgeTokenRequest(@Schema(required = true) String environment, @Schema(required = true) List<String> projects) {
+    }
+
     public record ValidateResponse(@Schema(required = true) List<ValidatedToken> tokens) {
     }
 }

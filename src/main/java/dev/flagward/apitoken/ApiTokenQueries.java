@@ -36,6 +36,20 @@ public class ApiTokenQueries {
         return views(cache.apiTokensNamed(tokenName), includeAdmin);
     }
 
+    /**
+     * The tokens scoped to this project, alone or with others (as Unleash lists a project's tokens), newest first.
+     * Tokens of every project ({@code *}) are not the project's: they are listed at the instance level.
+     */
+    public List<ApiTokenView> inProject(String projectId) {
+        List<StoredCredential> scoped = new ArrayList<>();
+        for (StoredCredential credential : cache.ofKind(ApiTokenCredentialSource.KIND)) {
+            if (credential.principal() instanceof ApiTokenPrincipal token && token.projects().contains(projectId)) {
+                scoped.add(credential);
+            }
+        }
+        return views(scoped, false);
+    }
+
     private List<ApiTokenView> views(List<StoredCredential> credentials, boolean includeAdmin) {
         List<ApiTokenView> out = new ArrayList<>(credentials.size());
         for (StoredCredential credential : credentials) {

@@ -16,6 +16,7 @@ import dev.flagward.security.InstanceKeys;
 import dev.flagward.security.LicenseState;
 import dev.flagward.security.Permission;
 import dev.flagward.security.Principal;
+import dev.flagward.security.SecretBox;
 import dev.flagward.web.AdvisoryLocks;
 import dev.flagward.web.ApiException;
 import dev.flagward.web.Validation;
@@ -53,10 +54,17 @@ public class ApiTokenService implements ProjectDeletionListener, LeakedCredentia
     private final ApiTokenConfig config;
     private final Clock clock;
     private final Instance<LicenseState> license;
+    private final EdgeIssuedTokens edgeIssued;
+    private final EdgeConfig edgeConfig;
+    private final SecretBox box;
 
     public ApiTokenService(ApiTokenRepository tokens, ApiTokenQueries queries, ScopeService scopes, CredentialCache cache, InstanceKeys keys,
-                           AuditLog audit, ApiTokenConfig config, Clock clock, Instance<LicenseState> license) {
+                           AuditLog audit, ApiTokenConfig config, Clock clock, Instance<LicenseState> license,
+                           EdgeIssuedTokens edgeIssued, EdgeConfig edgeConfig, SecretBox box) {
         this.license = license;
+        this.edgeIssued = edgeIssued;
+        this.edgeConfig = edgeConfig;
+        this.box = box;
         this.tokens = tokens;
         this.queries = queries;
         this.scopes = scopes;
@@ -86,31 +94,227 @@ public class ApiTokenService implements ProjectDeletionListener, LeakedCredentia
         NewToken spec = validate(request);
         CredentialFormat.Minted minted = CredentialFormat.mint(spec.prefix());
         return Panache.withTransaction(() -> AdvisoryLocks.hold(CREATE_LOCK)
-                        .chain(() -> tokens.count())
-                        .invoke(count -> {
-                            if (count >= config.maxTokens()) {
-                                throw ApiException.exceedsLimit("This instance already holds the maximum of "
-                                        + config.maxTokens() + " API tokens. Delete unused tokens first.");
-                            }
-                        })
-                        .chain(() -> checkScope(spec))
-                        .chain(() -> {
-                            ApiToken token = new ApiToken();
-                            token.selector = minted.selector();
-                            token.verifier = minted.verifier();
-                            token.tokenName = spec.tokenName();
-                            token.type = spec.type().wireName();
-                            token.environment = spec.environment();
-                            token.allProjects = spec.projects() == null;
-                            token.projects = spec.projects() == null ? new TreeSet<>() : new TreeSet<>(spec.projects());
-                            token.expiresAt = spec.expiresAt();
-                            token.createdAt = clock.instant();
-                            token.createdBy = actor.name();
-                            return tokens.persistAndFlush(token);
-                        })
-                        .call(token -> audit.record("api-token-created", actor, ApiTokenView.of(token), null)))
+                        .chain(() -> insert(spec, minted, actor, "/body")))
                 .call(token -> cache.refresh(ApiTokenCredentialSource.KIND, token.selector))
                 .map(token -> ApiTokenView.withSecret(token, minted.secret()));
+    }
+
+    /**
+     * A token of one project (Unleash's createProjectApiToken): the path's project is its only project. The body's
+     * {@code projects} or {@code project}, if given, must say the same (Unleash ignores them; a token silently scoped
+     * otherwise than asked would be a surprise). Unknown project → 404, after the body's own rules (400).
+     */
+    public Uni<ApiTokenView> createInProject(String projectId, CreateApiTokenRequest request, Actor actor) {
+        Validation.of(request)
+                .check(request.projects() == null || request.projects().equals(List.of(projectId)),
+                        "A project token belongs to the project in the path only; leave projects out or send [\"" + projectId + "\"].",
+                        "projects")
+                .check(request.project() == null || request.project().equals(projectId),
+                        "A project token belongs to the project in the path only; leave project out.", "project")
+                .orFail();
+        NewToken spec = validate(new CreateApiTokenRequest(request.tokenName(), request.type(), request.environment(),
+                List.of(projectId), null, request.expiresAt()));
+        CredentialFormat.Minted minted = CredentialFormat.mint(spec.prefix());
+        return Panache.withTransaction(() -> AdvisoryLocks.hold(CREATE_LOCK)
+                        .chain(() -> requireProject(projectId))
+                        .chain(() -> insert(spec, minted, actor, "/body")))
+                .call(token -> cache.refresh(ApiTokenCredentialSource.KIND, token.selector))
+                .map(token -> ApiTokenView.withSecret(token, minted.secret()));
+    }
+
+    /** The tokens scoped to this project (alone or with others), newest first; unknown project → 404. */
+    public Uni<List<ApiTokenView>> listInProject(String projectId) {
+        return requireProject(projectId).map(x -> queries.inProject(projectId));
+    }
+
+    private Uni<Void> requireProject(String projectId) {
+        return scopes.projectExists(projectId).invoke(exists -> {
+            if (!exists) {
+                throw ApiException.notFound("No project with the id " + projectId + " exists.");
+            }
+        }).replaceWithVoid();
+    }
+
+    /**
+     * Count-then-insert under the caller's {@link #CREATE_LOCK}: the limit, the scope (environment and projects must
+     * exist; {@code where} is the body path errors name), the row and its event. The one way a token is stored.
+     */
+    private Uni<ApiToken> insert(NewToken spec, CredentialFormat.Minted minted, Actor actor, String where) {
+        return tokens.count()
+                .invoke(count -> {
+                    if (count >= config.maxTokens()) {
+                        throw ApiException.exceedsLimit("This instance already holds the maximum of "
+                                + config.maxTokens() + " API tokens. Delete unused tokens first.");
+                    }
+                })
+                .chain(() -> checkScope(spec, where))
+                .chain(() -> {
+                    ApiToken token = new ApiToken();
+                    token.selector = minted.selector();
+                    token.verifier = minted.verifier();
+                    token.tokenName = spec.tokenName();
+                    token.type = spec.type().wireName();
+                    token.environment = spec.environment();
+                    token.allProjects = spec.projects() == null;
+                    token.projects = spec.projects() == null ? new TreeSet<>() : new TreeSet<>(spec.projects());
+                    token.expiresAt = spec.expiresAt();
+                    token.createdAt = clock.instant();
+                    token.createdBy = actor.name();
+                    return tokens.persistAndFlush(token);
+                })
+                .call(token -> audit.record("api-token-created", actor, ApiTokenView.of(token), null));
+    }
+
+    // ------------------------------------------------------------------ Edge's token issuing
+
+    /** What a derived secret is for: part of what it is derived from, so no other use of the key can give it. */
+    private static final String EDGE_SECRET_PURPOSE = "edge-issued-api-token";
+
+    /**
+     * Unleash's edgeCreateOrReturnTokens for a verified Edge client: a valid backend token for each requested
+     * environment and projects, in the order asked, the one already issued for that pair when it is still usable, else
+     * a new one (stored and announced like any token: the limit, the event, the cache). One token per pair: the pair is
+     * the primary key of what was issued, and issuing holds the creation lock, so a concurrent call, on any replica,
+     * waits and then finds the first one's token. The secret is derived from FLAGWARD_SECRETS_KEY and the token's
+     * selector, so it can be given again without being stored. The nonce is recorded in the same transaction: a replay
+     * is 401, and a call that fails leaves its nonce unused.
+     */
+    public Uni<List<ApiTokenApi.ValidatedToken>> issueForEdge(EdgeClients.Signed signed, ApiTokenApi.EdgeIssueRequest request,
+                                                              Actor actor) {
+        if (!box.available()) {
+            return Uni.createFrom().failure(ApiException.operationDenied("Issuing tokens to Edge needs FLAGWARD_SECRETS_KEY "
+                    + "(base64 of 32 random bytes): an issued token's secret is derived from it, so that it can be given again "
+                    + "without being stored."));
+        }
+        List<NewToken> asked = validateEdgeRequest(request);
+        Instant now = clock.instant();
+        List<String> minted = new ArrayList<>();
+        return Panache.withTransaction(() -> edgeIssued.firstUseOfNonce(signed.clientId(), signed.nonce(), signed.rememberUntil(), now)
+                        .invoke(first -> {
+                            if (!first) {
+                                throw ApiException.unauthorized("Replay detected: this x-nonce was used already.");
+                            }
+                        })
+                        .chain(() -> AdvisoryLocks.hold(CREATE_LOCK))
+                        .chain(() -> {
+                            java.util.Map<String, ApiTokenApi.ValidatedToken> byPair = new java.util.HashMap<>();
+                            List<ApiTokenApi.ValidatedToken> answers = new ArrayList<>();
+                            Uni<Void> chain = Uni.createFrom().voidItem();
+                            for (int i = 0; i < asked.size(); i++) {
+                                NewToken spec = asked.get(i);
+                                String where = "/body/tokens/" + i;
+                                chain = chain.chain(() -> {
+                                    ApiTokenApi.ValidatedToken known = byPair.get(pairKey(spec));
+                                    return known != null ? Uni.createFrom().item(known)
+                                            : edgeToken(spec, signed.clientId(), actor, where, now, minted)
+                                                    .invoke(answer -> byPair.put(pairKey(spec), answer));
+                                }).invoke(answers::add).replaceWithVoid();
+                            }
+                            return chain.replaceWith(answers);
+                        }))
+                .call(answers -> {
+                    List<Uni<Void>> reloads = new ArrayList<>();
+                    minted.forEach(selector -> reloads.add(cache.refresh(ApiTokenCredentialSource.KIND, selector)));
+                    return reloads.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(reloads).andFailFast().replaceWithVoid();
+                });
+    }
+
+    /** The pair's usable token, or a new one recorded as the pair's (its selector added to {@code minted}). */
+    private Uni<ApiTokenApi.ValidatedToken> edgeToken(NewToken spec, String clientId, Actor actor, String where, Instant now,
+                                                       List<String> minted) {
+        String projectsKey = EdgeIssuedTokens.projectsKey(spec.projects() == null ? null : List.copyOf(spec.projects()));
+        return edgeIssued.selectorFor(spec.environment(), projectsKey)
+                .chain(selector -> selector == null ? Uni.createFrom().nullItem() : tokens.findBySelector(selector))
+                .chain(existing -> {
+                    if (existing != null) {
+                        CredentialFormat.Minted again = edgeSecret(prefixOf(existing), existing.selector);
+                        if (usableFor(existing, spec, again, now)) {
+                            return Uni.createFrom().item(edgeAnswer(again.secret(), spec));
+                        }
+                    }
+                    if (license.isResolvable() && license.get().readOnly()) {
+                        throw ApiException.license("The admin API is read-only (expired license): tokens already issued to "
+                                + "Edge are given, new ones are not created.");
+                    }
+                    CredentialFormat.Minted fresh = edgeSecret(spec.prefix(), CredentialFormat.newSelector());
+                    return insert(spec, fresh, actor, where)
+                            .call(token -> edgeIssued.record(spec.environment(), projectsKey, token.id, clientId, now))
+                            .invoke(token -> minted.add(token.selector))
+                            .map(token -> edgeAnswer(fresh.secret(), spec));
+                });
+    }
+
+    /**
+     * Still what the pair asks for, still working, and still the derived secret: not expired, not rotated (its
+     * replacement's secret was not derived, so it could not be given), the same scope (a project deletion may have
+     * narrowed it), and FLAGWARD_SECRETS_KEY unchanged. Otherwise a new token is issued for the pair.
+     */
+    private static boolean usableFor(ApiToken token, NewToken spec, CredentialFormat.Minted again, Instant now) {
+        boolean scope = spec.projects() == null ? token.allProjects : !token.allProjects && token.projects.equals(spec.projects());
+        return token.replacedBy == null && (token.expiresAt == null || token.expiresAt.isAfter(now))
+                && ApiTokenType.BACKEND.wireName().equals(token.type) && spec.environment().equals(token.environment)
+                && scope && CredentialFormat.verifies(again.secret(), token.verifier);
+    }
+
+    private CredentialFormat.Minted edgeSecret(String prefix, String selector) {
+        return CredentialFormat.assemble(prefix, selector, box.derive(EDGE_SECRET_PURPOSE, selector));
+    }
+
+    private static ApiTokenApi.ValidatedToken edgeAnswer(String secret, NewToken spec) {
+        List<String> projects = spec.projects() == null ? List.of("*") : List.copyOf(spec.projects());
+        return new ApiTokenApi.ValidatedToken(secret, ApiTokenType.BACKEND.wireName(), projects, spec.environment());
+    }
+
+    private static String pairKey(NewToken spec) {
+        return spec.environment() + "\n" + EdgeIssuedTokens.projectsKey(spec.projects() == null ? null : List.copyOf(spec.projects()));
+    }
+
+    /**
+     * 400 with where: {@code tokens} required (at most flagward.edge.max-issue-pairs), each with a non-empty
+     * environment other than {@code *} and a non-empty list of projects ({@code *} among them: every project). Names
+     * as Unleash gives them: {@code enterprise_edge_<environment>_<projects>}, {@code []} for more than three.
+     */
+    List<NewToken> validateEdgeRequest(ApiTokenApi.EdgeIssueRequest request) {
+        if (request == null || request.tokens() == null) {
+            throw ApiException.badData("The tokens property is required: a list of {environment, projects}.", "/body/tokens");
+        }
+        if (request.tokens().size() > edgeConfig.maxIssuePairs()) {
+            throw ApiException.badData("At most " + edgeConfig.maxIssuePairs() + " tokens can be asked for at once.", "/body/tokens");
+        }
+        List<dev.flagward.web.ErrorDetail> problems = new ArrayList<>();
+        List<NewToken> out = new ArrayList<>();
+        for (int i = 0; i < request.tokens().size(); i++) {
+            ApiTokenApi.EdgeTokenRequest pair = request.tokens().get(i);
+            String where = "/body/tokens/" + i;
+            if (pair == null) {
+                problems.add(new dev.flagward.web.ErrorDetail("Each entry must be an object {environment, projects}.", where));
+                continue;
+            }
+            String environment = pair.environment() == null ? "" : pair.environment().strip();
+            boolean oneEnvironment = !environment.isEmpty() && environment.length() <= 100 && !"*".equals(environment);
+            if (!oneEnvironment) {
+                problems.add(new dev.flagward.web.ErrorDetail("The environment must name one environment (not *).", where + "/environment"));
+            }
+            List<String> projects = pair.projects();
+            if (projects == null || projects.isEmpty() || projects.size() > 100
+                    || projects.stream().anyMatch(p -> p == null || p.isBlank() || p.length() > 100)) {
+                problems.add(new dev.flagward.web.ErrorDetail("The projects must be a list of 1 to 100 project ids, or [\"*\"].",
+                        where + "/projects"));
+                continue;
+            }
+            if (!oneEnvironment) {
+                continue;
+            }
+            Set<String> scoped = projects.contains("*") ? null : new TreeSet<>(projects);
+            String projectPart = scoped == null ? "*" : scoped.size() > 3 ? "[]" : String.join("_", scoped);
+            String name = "enterprise_edge_" + environment + "_" + projectPart;
+            out.add(new NewToken(name.length() > 255 ? "enterprise_edge_" + environment + "_[]" : name, ApiTokenType.BACKEND,
+                    environment, scoped, null));
+        }
+        if (!problems.isEmpty()) {
+            throw ApiException.badData(problems);
+        }
+        return out;
     }
 
     /** Sets a new expiry; a past one revokes at once. An unknown token is left alone (200, as Unleash does). */
@@ -214,16 +418,42 @@ public class ApiTokenService implements ProjectDeletionListener, LeakedCredentia
 
     /**
      * Deletes a token; it stops working on this replica before the response and on every other within a second.
-     * Deleting a replacement unlinks its predecessor (Rotation.forgetReplacement), so lists stop naming a token that
-     * no longer exists. Under the lock rotation holds: a rotation of the same token cannot slip between reading the
-     * chain and changing it.
+     * An unknown token is answered 200 and nothing changes (as Unleash does).
      */
     public Uni<Void> delete(String tokenOrSelector, Actor actor, Principal principal) {
-        String selector = selectorOf(tokenOrSelector);
+        return delete(selectorOf(tokenOrSelector), token -> token != null, actor, principal);
+    }
+
+    /**
+     * Deletes a token through one project (Unleash's deleteProjectApiToken): only a token whose projects are exactly
+     * that project. A token of several projects including it is 400 (deleting it would take it from the others too);
+     * any other token, including {@code *} tokens, unknown tokens and unknown projects, is not one of the project's
+     * tokens: 404, as Unleash answers.
+     */
+    public Uni<Void> deleteInProject(String projectId, String tokenOrSelector, Actor actor, Principal principal) {
+        return delete(selectorOf(tokenOrSelector), token -> {
+            if (token == null || token.allProjects || !token.projects.contains(projectId)) {
+                throw ApiException.notFound("The project " + projectId + " has no such API token.");
+            }
+            if (token.projects.size() != 1) {
+                throw ApiException.badData("The token belongs to the projects " + String.join(", ", token.projects)
+                        + ": delete it through /api/admin/api-tokens, not through one of its projects.", "/params/token");
+            }
+            return true;
+        }, actor, principal);
+    }
+
+    /**
+     * The one deletion. {@code deletable} judges the token found (null: none) inside the transaction, so that what
+     * is judged is what is deleted; false means nothing to do. Deleting a replacement unlinks its predecessor
+     * (Rotation.forgetReplacement), so lists stop naming a token that no longer exists. Under the lock rotation
+     * holds: a rotation of the same token cannot slip between reading the chain and changing it.
+     */
+    private Uni<Void> delete(String selector, java.util.function.Predicate<ApiToken> deletable, Actor actor, Principal principal) {
         return Panache.withTransaction(() -> AdvisoryLocks.hold(CREATE_LOCK)
                         .chain(() -> tokens.findBySelector(selector))
                         .chain(token -> {
-                            if (token == null) {
+                            if (!deletable.test(token)) {
                                 return Uni.createFrom().<Rotation.Unlinked<ApiToken>>nullItem();
                             }
                             requireManageable(token, principal, Permission.DELETE_API_TOKEN);
@@ -337,16 +567,19 @@ public class ApiTokenService implements ProjectDeletionListener, LeakedCredentia
         return new NewToken(request.tokenName().strip(), type, environment, scoped, request.expiresAt());
     }
 
-    private Uni<Void> checkScope(NewToken spec) {
-        // Unleash's words first (SPEC §4.3), then the names that would work: a token created without environment
-        // lands in "development", and a typo should not need a second request to fix.
+    /**
+     * Environment and projects must exist: 400 naming them, at {@code where}/environment and {@code where}/projects.
+     * Unleash's words first (SPEC §4.3), then the environments that would work: a token created without environment
+     * lands in "development", and a typo should not need a second request to fix.
+     */
+    private Uni<Void> checkScope(NewToken spec, String where) {
         Uni<Void> environment = scopes.environmentExists(spec.environment()).chain(exists -> {
             if (exists) {
                 return Uni.createFrom().voidItem();
             }
             return scopes.listEnvironments().invoke(known -> {
                 throw ApiException.badData("Environment=" + spec.environment() + " does not exist. Known: "
-                        + String.join(", ", known.stream().map(view -> view.name()).toList()), "/body/environment");
+                        + String.join(", ", known.stream().map(view -> view.name()).toList()), where + "/environment");
             }).replaceWithVoid();
         });
         if (spec.projects() == null) {
@@ -355,7 +588,7 @@ public class ApiTokenService implements ProjectDeletionListener, LeakedCredentia
         return environment.chain(() -> scopes.unknownProjects(spec.projects())).invoke(missing -> {
             if (!missing.isEmpty()) {
                 List<String> sorted = new ArrayList<>(new TreeSet<>(missing));
-                throw ApiException.badData("Project=" + String.join(",", sorted) + " does not exist", "/body/projects");
+                throw ApiException.badData("Project=" + String.join(",", sorted) + " does not exist", where + "/projects");
             }
         }).replaceWithVoid();
     }

@@ -1,6 +1,15 @@
 package dev.flagward.apitoken;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flagward.audit.Actor;
+import dev.flagward.security.Caller;
+import dev.flagward.security.HmacSigned;
 import dev.flagward.security.Public;
+import dev.flagward.web.OptionalBody;
+import jakarta.ws.rs.core.HttpHeaders;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import java.nio.charset.StandardCharsets;
 import dev.flagward.apitoken.ApiTokenApi.ValidateRequest;
 import dev.flagward.apitoken.ApiTokenApi.ValidateResponse;
 import dev.flagward.apitoken.ApiTokenApi.ValidatedToken;
@@ -23,8 +32,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Token validation for Unleash Edge and other services: served from memory, no authentication (as in Unleash). */
-@Path("/edge/validate")
+/**
+ * Unleash Edge's endpoints: token validation for Edge and other services (served from memory, no authentication, as in
+ * Unleash), and token issuing for Edge clients that sign their requests.
+ */
+@Path("/edge")
 @Public
 @Tag(name = "Edge", description = "Validate SDK tokens")
 public class EdgeResource {
@@ -32,14 +44,55 @@ public class EdgeResource {
     private final Authenticator authenticator;
     private final ApiTokenConfig config;
     private final Instance<EdgeSightings> sightings;
+    private final EdgeClients clients;
+    private final ApiTokenService service;
+    private final ObjectMapper mapper;
+    private final Caller caller;
 
-    public EdgeResource(Authenticator authenticator, ApiTokenConfig config, Instance<EdgeSightings> sightings) {
+    public EdgeResource(Authenticator authenticator, ApiTokenConfig config, Instance<EdgeSightings> sightings,
+                        EdgeClients clients, ApiTokenService service, ObjectMapper mapper, Caller caller) {
         this.authenticator = authenticator;
         this.config = config;
         this.sightings = sightings;
+        this.clients = clients;
+        this.service = service;
+        this.mapper = mapper;
+        this.caller = caller;
     }
 
     @POST
+    @Path("issue-token")
+    @HmacSigned
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = ApiTokenApi.EdgeIssueRequest.class)))
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "edgeCreateOrReturnTokens", summary = "Get or create valid tokens for the requested environment",
+            description = "{tokens: [{environment, projects}]}: a valid backend token for each environment and projects "
+                    + "(\"*\" among them: every project), in the order asked; the one already issued for that pair while it is "
+                    + "usable (not expired, deleted or rotated), else a new one named enterprise_edge_<environment>_<projects>, "
+                    + "listed, limited and revocable like every API token. One token per pair, whichever Edge client or "
+                    + "replica asks. The body's signature is checked before anything else is read from it, so a body that is "
+                    + "not JSON (415) or too large (413) is refused first.")
+    @APIResponse(responseCode = "200", description = "The tokens, with their secrets",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ValidateResponse.class)))
+    @APIResponse(responseCode = "401", description = "No HMAC signature (AuthenticationRequired), or one that does not verify, "
+            + "a missing header, a timestamp more than 5 minutes off, a body that is not the one hashed, a nonce used already "
+            + "(UnauthorizedError)")
+    @APIResponse(responseCode = "403", description = "FLAGWARD_SECRETS_KEY is not configured (OperationDeniedError); "
+            + "a new token is needed and the license has expired past its grace period (LicenseError)")
+    public Uni<ValidateResponse> issueTokens(byte[] body, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                                             @HeaderParam("x-timestamp") String timestamp, @HeaderParam("x-nonce") String nonce,
+                                             @HeaderParam("content-sha256") String contentSha256) {
+        byte[] raw = body == null ? new byte[0] : body;
+        EdgeClients.Signed signed = clients.verify(authorization, timestamp, nonce, contentSha256, raw);
+        ApiTokenApi.EdgeIssueRequest request = raw.length == 0 ? null
+                : OptionalBody.read(mapper, new String(raw, StandardCharsets.UTF_8), ApiTokenApi.EdgeIssueRequest.class);
+        Actor actor = new Actor("edge:" + signed.clientId(), null, caller.address());
+        return service.issueForEdge(signed, request, actor).map(ValidateResponse::new);
+    }
+
+    @POST
+    @Path("validate")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(operationId = "getValidTokens", summary = "Which of these secrets are valid client, backend or frontend tokens")

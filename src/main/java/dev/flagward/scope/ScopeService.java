@@ -60,6 +60,11 @@ public class ScopeService {
         });
     }
 
+    /** Whether a project with this id exists (in the caller's session, or a new one). */
+    public Uni<Boolean> projectExists(String id) {
+        return Panache.withSession(() -> projects.findById(id)).map(p -> p != null);
+    }
+
     public Uni<Boolean> environmentExists(String name) {
         return environments.findById(name).map(e -> e != null);
     }

@@ -45,6 +45,7 @@ public class ApiContract implements OASFilter {
     static final String API_TOKEN = "apiToken";
     static final String SESSION = "session";
     static final String SIGNAL_TOKEN = "signalToken";
+    static final String HMAC_SIGNATURE = "hmacSignature";
     static final String ERROR = "Error";
     private static final String JSON = "application/json";
 
@@ -54,13 +55,15 @@ public class ApiContract implements OASFilter {
     private static final DotName AUTHENTICATED_BY = DotName.createSimple(AuthenticatedBy.class.getName());
     private static final DotName ENTERPRISE = DotName.createSimple(Enterprise.class.getName());
     private static final DotName REVOCATION = DotName.createSimple(Revocation.class.getName());
+    private static final DotName HMAC_SIGNED = DotName.createSimple(HmacSigned.class.getName());
     private static final Set<String> PARAMETER_ANNOTATIONS = Set.of("jakarta.ws.rs.PathParam", "jakarta.ws.rs.QueryParam",
             "jakarta.ws.rs.HeaderParam", "jakarta.ws.rs.CookieParam", "jakarta.ws.rs.core.Context", "jakarta.ws.rs.BeanParam",
             "jakarta.ws.rs.FormParam", "org.jboss.resteasy.reactive.RestPath", "org.jboss.resteasy.reactive.RestQuery",
             "org.jboss.resteasy.reactive.RestHeader", "org.jboss.resteasy.reactive.RestCookie");
 
     /** What a resource method declares about access, as the access filter reads it. */
-    record Declared(boolean open, String permission, String kind, boolean enterprise, boolean revocation, boolean body) {
+    record Declared(boolean open, String permission, String kind, boolean enterprise, boolean revocation, boolean body,
+                    boolean signed) {
         boolean adminApi() {
             return permission != null;
         }
@@ -96,7 +99,7 @@ public class ApiContract implements OASFilter {
             boolean enterprise = method.hasAnnotation(ENTERPRISE) || type.hasDeclaredAnnotation(ENTERPRISE);
             out.put(id.asString(), new Declared(open != null && access == null && token == null,
                     access == null ? null : access.value().asEnum(), token == null ? null : token.value().asString(),
-                    enterprise, method.hasAnnotation(REVOCATION), hasBody(method)));
+                    enterprise, method.hasAnnotation(REVOCATION), hasBody(method), method.hasAnnotation(HMAC_SIGNED)));
         }
         return out;
     }
@@ -267,6 +270,13 @@ public class ApiContract implements OASFilter {
                 .description("The browser session from POST /auth/simple/login"));
         components.addSecurityScheme(SIGNAL_TOKEN, OASFactory.createSecurityScheme().type(SecurityScheme.Type.HTTP)
                 .scheme("bearer").description("A token of this signal endpoint (signal_…)"));
+        components.addSecurityScheme(HMAC_SIGNATURE, OASFactory.createSecurityScheme().type(SecurityScheme.Type.APIKEY)
+                .in(SecurityScheme.In.HEADER).name("Authorization")
+                .description("HMAC <clientId>:<signature> of an Edge client in FLAGWARD_EDGE_CLIENTS, as Unleash's Enterprise "
+                        + "Edge signs: signature = base64url HMAC-SHA256, keyed with the client's secret (base64url-decoded), of "
+                        + "\"POST\\n<path>\\n<x-timestamp>\\n<x-nonce>\\n<content-sha256>\"; with the headers x-timestamp "
+                        + "(RFC 3339, within 5 minutes), x-nonce (used once) and content-sha256 (hex SHA-256 of the body). "
+                        + "Computed per request: it cannot be given once in Swagger UI's Authorize."));
     }
 
     private void describe(String path, PathItem.HttpMethod method, Operation operation) {
@@ -280,7 +290,7 @@ public class ApiContract implements OASFilter {
             if (declared.body() || parameters) {
                 error(responses, "400", "The body, a path or query parameter, or a header is not valid (BadDataError)");
             }
-            if (!declared.open()) {
+            if (!declared.open() || declared.signed()) {
                 error(responses, "401", "No credentials (AuthenticationRequired), or they are not valid (UnauthorizedError)");
             }
             if (declared.adminApi() || declared.enterprise() || (declared.open() && declared.enterprise())) {
@@ -315,6 +325,11 @@ public class ApiContract implements OASFilter {
     /** Who may call it, in words, from the same declaration the access filter enforces. */
     private static String who(Declared declared) {
         String license = declared.enterprise() ? " Enterprise: needs a license in force." : "";
+        if (declared.signed()) {
+            return "Credentials: the HMAC signature of an Edge client configured in FLAGWARD_EDGE_CLIENTS (Authorization: "
+                    + "HMAC <clientId>:<signature>, x-timestamp, x-nonce, content-sha256); API tokens and sessions are not used."
+                    + license;
+        }
         if (declared.open()) {
             return "No credentials needed." + license;
         }
@@ -345,6 +360,9 @@ public class ApiContract implements OASFilter {
 
     /** The schemes that may authenticate the operation: any one of them. */
     private static List<SecurityRequirement> security(Declared declared) {
+        if (declared.signed()) {
+            return new ArrayList<>(List.of(OASFactory.createSecurityRequirement().addScheme(HMAC_SIGNATURE)));
+        }
         if (declared.open()) {
             return new ArrayList<>(); // none: anyone may call it
         }

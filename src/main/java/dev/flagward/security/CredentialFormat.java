@@ -53,6 +53,27 @@ public final class CredentialFormat {
     }
 
     /**
+     * A credential of this format whose 32 secret bytes the caller gives, for the one kind of secret that must be given
+     * out again (Edge's issued tokens): the bytes are derived from a key kept outside the database
+     * ({@link SecretBox#derive}), so the same selector always gives the same secret and nothing recoverable is stored.
+     */
+    public static Minted assemble(String prefix, String selector, byte[] secretBytes) {
+        if (secretBytes.length != 32 || !looksLikeSelector(selector)) {
+            throw new IllegalArgumentException("a selector of 22 base64url characters and 32 secret bytes");
+        }
+        String body = prefix + VERSION_MARK + selector + '_' + B64URL.encodeToString(secretBytes);
+        String secret = body + checksum(body);
+        return new Minted(secret, selector, verifier(secret));
+    }
+
+    /** A fresh selector: 16 random bytes, base64url. */
+    public static String newSelector() {
+        byte[] selectorBytes = new byte[16];
+        RANDOM.nextBytes(selectorBytes);
+        return B64URL.encodeToString(selectorBytes);
+    }
+
+    /**
      * Parses a v2 secret. Returns null for anything that is not one, including a v2 shape whose checksum fails
      * (a typo or a forgery, rejected without a lookup).
      */

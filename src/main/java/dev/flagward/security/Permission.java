@@ -14,6 +14,10 @@ public enum Permission {
     CREATE_API_TOKEN(EnumSet.of(RootRole.Admin, RootRole.Editor)),
     UPDATE_API_TOKEN(EnumSet.of(RootRole.Admin, RootRole.Editor)),
     DELETE_API_TOKEN(EnumSet.of(RootRole.Admin, RootRole.Editor)),
+    /** A project's API tokens ({@code /api/admin/projects/{projectId}/api-tokens}): Unleash grants these to Editors on every project. */
+    READ_PROJECT_API_TOKEN(EnumSet.of(RootRole.Admin, RootRole.Editor)),
+    CREATE_PROJECT_API_TOKEN(EnumSet.of(RootRole.Admin, RootRole.Editor)),
+    DELETE_PROJECT_API_TOKEN(EnumSet.of(RootRole.Admin, RootRole.Editor)),
     /** Any signed-in user or admin token may read (projects, environments). */
     READ(EnumSet.allOf(RootRole.class)),
     /** Only a user acting for themselves (PATs, own profile); admin tokens are refused with ForbiddenError. */

@@ -15,7 +15,8 @@ import java.util.Base64;
 import java.util.Optional;
 
 /**
- * Encrypts the few secrets that must stay recoverable (signal endpoints' signing secrets), with AES-256-GCM from the
+ * Encrypts the few secrets that must stay recoverable (signal endpoints' signing secrets), and derives those that must be
+ * given out again (the tokens issued to Edge), with AES-256-GCM and HMAC-SHA256 from the
  * JDK and the key in {@code FLAGWARD_SECRETS_KEY} (base64 of 32 bytes). Each sealed value is a fresh 12-byte nonce
  * and the ciphertext with its tag, bound to a context (which row it belongs to) so that a value copied to another
  * row does not open. Without a key nothing can be sealed, and only the features that need it say so.
@@ -55,6 +56,24 @@ public class SecretBox {
     public static ApiException keyMissing(String what) {
         return ApiException.operationDenied(what + " needs FLAGWARD_SECRETS_KEY (base64 of 32 random bytes) to be "
                 + "configured, so that it can be stored encrypted.");
+    }
+
+    /**
+     * 32 bytes derived from the key for this purpose and context (HMAC-SHA256 over both, with a label that keeps
+     * derived values apart from anything sealed): a secret that must be given out again is derived, not stored, so
+     * the database alone never holds it. The same purpose and context always give the same bytes.
+     */
+    public byte[] derive(String purpose, String context) {
+        if (key == null) {
+            throw new IllegalStateException("no FLAGWARD_SECRETS_KEY");
+        }
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+            return mac.doFinal(("flagward-derived-secret-v1\0" + purpose + "\0" + context).getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JVM", e);
+        }
     }
 
     public byte[] seal(byte[] plaintext, String context) {

@@ -7,6 +7,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.QueryParam;
 import dev.flagward.security.Access;
 import dev.flagward.security.Caller;
 import dev.flagward.security.Permission;
@@ -38,6 +39,30 @@ public class CurrentUserResource {
     @Operation(operationId = "getMe", summary = "Get the signed-in user and their permissions")
     public Uni<CurrentUser> me() {
         return users.current((UserPrincipal) caller.principal());
+    }
+
+    @GET
+    @Path("profile")
+    @Access(Permission.SELF)
+    @Operation(operationId = "getProfile", summary = "Get your own user profile",
+            description = "Unleash's profile: your root role (with what it may do), and whether you have a password to change. "
+                    + "projects, groups, subscriptions and features are empty: Flagward has no project memberships, groups, "
+                    + "email subscriptions or feature flags; the root role decides in every project.")
+    public Uni<UserApi.Profile> profile() {
+        return users.profile((UserPrincipal) caller.principal());
+    }
+
+    @GET
+    @Path("roles")
+    @Access(Permission.SELF)
+    @Operation(operationId = "getUserRoles", summary = "Get roles for currently logged in user",
+            description = "The roles you hold in the project projectId (required): in Flagward, your root role, which decides "
+                    + "in every project (there are no project roles). An unknown project is 404.")
+    @APIResponse(responseCode = "200", description = "Your roles in the project",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UserApi.Roles.class)))
+    @APIResponse(responseCode = "404", description = "NotFoundError: no project with that id")
+    public Uni<UserApi.Roles> roles(@QueryParam("projectId") String projectId) {
+        return users.rolesIn((UserPrincipal) caller.principal(), projectId);
     }
 
     @POST

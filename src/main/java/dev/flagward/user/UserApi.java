@@ -1,8 +1,9 @@
 package dev.flagward.user;
 
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.flagward.security.RootRole;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.time.Instant;
 import java.util.List;
@@ -77,6 +78,43 @@ public final class UserApi {
     public record Feedback(Long userId, String feedbackId, Boolean neverShow, Instant given) {
     }
 
+    /**
+     * A role as Unleash's roleSchema has it. Flagward's roles are the three root roles (Unleash's ids 1 Admin, 2 Editor,
+     * 3 Viewer, type {@code root}); the description says what the role may do here.
+     */
+    public record RoleView(@Schema(required = true) int id, @Schema(required = true) String type,
+                           @Schema(required = true) String name, String description) {
+        static RoleView of(String rootRole) {
+            return UserService.roleView(RootRole.valueOf(rootRole));
+        }
+    }
+
+    /**
+     * {@code GET /api/admin/user/profile}, Unleash's profileSchema, as Flagward can answer it truthfully: the root role,
+     * no project memberships, groups, subscriptions or features (Flagward has none: the root role decides everywhere),
+     * and whether the user has a password of their own to change.
+     */
+    public record Profile(@Schema(required = true) RoleView rootRole, @Schema(required = true) List<String> projects,
+                          @Schema(required = true) List<Map<String, Object>> groups,
+                          @Schema(required = true) List<Map<String, Object>> features,
+                          @Schema(required = true) List<String> subscriptions,
+                          @Schema(required = true) boolean canChangePassword) {
+    }
+
+    /** {@code GET /api/admin/user/roles}, Unleash's rolesSchema. */
+    public record Roles(@Schema(required = true) int version, @Schema(required = true) List<RoleView> roles) {
+    }
+
+    /** A user in {@code GET /api/admin/user-admin/access}: the fields of Unleash's userSchema that it answers there. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record BaseUser(@Schema(required = true) long id, String name, String username, String email, String accountType) {
+    }
+
+    /** {@code GET /api/admin/user-admin/access}, Unleash's usersGroupsBaseSchema; Flagward has no groups. */
+    public record UsersAndGroups(@Schema(required = true) List<BaseUser> users,
+                                 @Schema(required = true) List<Map<String, Object>> groups) {
+    }
+
     public record LoginRequest(String username, String password) {
     }
 
@@ -102,19 +140,6 @@ public final class UserApi {
 
     /** {@code POST /api/admin/user-admin/inactive/delete}. */
     public record IdsRequest(List<Long> ids) {
-    }
-
-    /** A root role as Unleash's roleSchema has it. */
-    public record RoleView(@Schema(required = true) int id, @Schema(required = true) String type,
-                           @Schema(required = true) String name, String description) {
-        static RoleView of(String rootRole) {
-            String description = switch (rootRole) {
-                case "Admin" -> "Users with the root role Admin may do everything, users and licenses included.";
-                case "Editor" -> "Users with the root role Editor manage API tokens and read the rest.";
-                default -> "Users with the root role Viewer may read; they take a read-only seat.";
-            };
-            return new RoleView(UserService.roleId(rootRole), "root", rootRole, description);
-        }
     }
 
     /** {@code POST /api/admin/user-admin/reset-password}, Unleash's idSchema: the user's email (or username, or id). */

@@ -137,6 +137,16 @@ public class UserResource {
     }
 
     @GET
+    @Path("access")
+    @Access(Permission.READ)
+    @Operation(operationId = "getBaseUsersAndGroups", summary = "Get basic user and group information",
+            description = "Every user, newest first, with what anyone signed in may see (id, name, username, email, "
+                    + "accountType), for picking people; groups is empty (Flagward has none).")
+    public Uni<UserApi.UsersAndGroups> baseUsersAndGroups() {
+        return users.baseUsersAndGroups();
+    }
+
+    @GET
     @Path("admin-count")
     @Operation(operationId = "getAdminCount", summary = "Get total count of admin accounts")
     public Uni<UserApi.AdminCount> adminCount() {

@@ -3,6 +3,7 @@ package dev.flagward.user;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flagward.audit.Actor;
 import dev.flagward.audit.AuditLog;
+import dev.flagward.scope.ScopeService;
 import dev.flagward.security.CredentialCache;
 import dev.flagward.security.Permission;
 import dev.flagward.security.RootRole;
@@ -54,12 +55,14 @@ public class UserService {
     private final PasswordResetService resets;
     private final AccountMail mail;
     private final Clock clock;
+    private final ScopeService scopes;
 
     public UserService(UserRepository users, Passwords passwords, AuditLog audit, CredentialCache cache, Pool pool,
                        UserConfig config, Instance<UserSeatRule> seatRules, RateLimits rateLimits,
-                       PasswordResetService resets, AccountMail mail, Clock clock) {
+                       PasswordResetService resets, AccountMail mail, Clock clock, ScopeService scopes) {
         this.resets = resets;
         this.mail = mail;
+        this.scopes = scopes;
         this.users = users;
         this.passwords = passwords;
         this.audit = audit;
@@ -87,6 +90,51 @@ public class UserService {
         return get(principal.id()).map(view -> new CurrentUser(view, Arrays.stream(Permission.values())
                 .filter(p -> p.grantedTo(principal.rootRole())).map(p -> new UserApi.PermissionView(p.name())).toList(),
                 List.of(), Map.of()));
+    }
+
+    /** Unleash's profile of the signed-in user: the root role, and whether they have a password to change. */
+    public Uni<UserApi.Profile> profile(UserPrincipal principal) {
+        return Panache.withSession(() -> users.findLive(principal.id())).map(found -> {
+            User user = require(found, principal.id());
+            return new UserApi.Profile(roleView(RootRole.valueOf(user.rootRole)), List.of(), List.of(), List.of(), List.of(),
+                    user.passwordHash != null);
+        });
+    }
+
+    /**
+     * The roles the signed-in user holds in a project, as Unleash answers them (the project's roles and the root role).
+     * Flagward has no project roles: the root role decides in every project. projectId is required (400), and must name
+     * a project (404).
+     */
+    public Uni<UserApi.Roles> rolesIn(UserPrincipal principal, String projectId) {
+        if (projectId == null || projectId.isBlank()) {
+            throw ApiException.badData("The projectId query parameter is required: the project to list your roles in.",
+                    "/query/projectId");
+        }
+        return scopes.projectExists(projectId).chain(exists -> {
+            if (!exists) {
+                throw ApiException.notFound("No project with the id " + projectId + " exists.");
+            }
+            return Panache.withSession(() -> users.findLive(principal.id()));
+        }).map(found -> new UserApi.Roles(1, List.of(roleView(RootRole.valueOf(require(found, principal.id()).rootRole)))));
+    }
+
+    /** Every live user, newest first, with what anyone signed in may see of them; no groups (Flagward has none). */
+    public Uni<UserApi.UsersAndGroups> baseUsersAndGroups() {
+        return Panache.withSession(() -> users.listLive()).map(list -> new UserApi.UsersAndGroups(list.stream()
+                .map(user -> new UserApi.BaseUser(user.id, user.name, user.username, user.email, "User")).toList(), List.of()));
+    }
+
+    /** A root role as Unleash's roleSchema describes it, with what it may do in Flagward. */
+    static UserApi.RoleView roleView(RootRole role) {
+        String description = switch (role) {
+            case Admin -> "Every permission: users, projects, environments, API tokens of every kind, signals, the license, "
+                    + "events and instance statistics.";
+            case Editor -> "Reads projects and environments, and manages client, backend and frontend API tokens, for the "
+                    + "instance and for each project; no user administration.";
+            case Viewer -> "Reads projects and environments; may not see or manage API tokens.";
+        };
+        return new UserApi.RoleView(roleId(role.name()), "root", role.name(), description);
     }
 
     record NewUser(String username, String email, String name, String password, RootRole role) {

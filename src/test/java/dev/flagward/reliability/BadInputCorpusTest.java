@@ -38,8 +38,13 @@ class BadInputCorpusTest {
 
     enum Kind { TEXT, DATE, TEXT_LIST, BOOLEAN, INTEGER, ROLE }
 
+    /** {@code signed}: the request carries an Edge client's signature over the body it sends (POST /edge/issue-token). */
     record Target(String method, String path, Supplier<RequestSpecification> caller, Supplier<Map<String, Object>> valid,
-                  Map<String, Kind> fields) {
+                  Map<String, Kind> fields, boolean signed) {
+        Target(String method, String path, Supplier<RequestSpecification> caller, Supplier<Map<String, Object>> valid,
+               Map<String, Kind> fields) {
+            this(method, path, caller, valid, fields, false);
+        }
     }
 
     private static final String[] TABLES = {"api_tokens", "api_token_projects", "users", "personal_access_tokens",
@@ -101,6 +106,13 @@ class BadInputCorpusTest {
                                 "projects", List.of("default"), "expiresAt", future),
                         Map.of("tokenName", Kind.TEXT, "type", Kind.TEXT, "environment", Kind.TEXT, "projects", Kind.TEXT_LIST,
                                 "project", Kind.TEXT, "expiresAt", Kind.DATE)),
+                new Target("POST", "/api/admin/projects/default/api-tokens", admin,
+                        () -> Map.of("tokenName", unique("c"), "type", "frontend", "environment", "development", "expiresAt", future),
+                        Map.of("tokenName", Kind.TEXT, "type", Kind.TEXT, "environment", Kind.TEXT, "projects", Kind.TEXT_LIST,
+                                "project", Kind.TEXT, "expiresAt", Kind.DATE)),
+                new Target("POST", "/edge/issue-token", anyone,
+                        () -> Map.of("tokens", List.of(Map.of("environment", "development", "projects", List.of("default")))),
+                        Map.of("tokens", Kind.TEXT_LIST), true),
                 new Target("PUT", "/api/admin/api-tokens/{id}", admin, () -> Map.of("expiresAt", future),
                         Map.of("expiresAt", Kind.DATE)),
                 new Target("POST", "/edge/validate", anyone, () -> Map.of("tokens", List.of("x")), Map.of("tokens", Kind.TEXT_LIST)),
@@ -169,8 +181,17 @@ class BadInputCorpusTest {
                 if (c[1] != null) {
                     request = request.contentType((String) c[1]);
                 }
-                request = c[2] instanceof String raw ? request.body(raw)
-                        : request.body(c[2]);
+                if (target.signed()) {
+                    // Signed over the exact text sent, so each bad body reaches the body rules, not the signature's.
+                    String text = c[2] instanceof String raw ? raw : toJson(c[2]);
+                    var signature = dev.flagward.support.EdgeSigning.sign(text, dev.flagward.support.EdgeSigning.CLIENT,
+                            dev.flagward.support.EdgeSigning.SECRET, Instant.now());
+                    request = request.header("Authorization", signature.authorization()).header("x-timestamp", signature.timestamp())
+                            .header("x-nonce", signature.nonce()).header("content-sha256", signature.bodyHash()).body(text);
+                } else {
+                    request = c[2] instanceof String raw ? request.body(raw)
+                            : request.body(c[2]);
+                }
                 String path = target.path().replace("{id}", "not-a-token");
                 Response response = request.request(target.method(), path);
                 cases++;
@@ -191,11 +212,12 @@ class BadInputCorpusTest {
             for (String[] call : new String[][]{{"DELETE", "/api/admin/api-tokens/"}, {"PUT", "/api/admin/api-tokens/"},
                     {"GET", "/api/admin/api-tokens/"}, {"GET", "/api/admin/user-admin/"}, {"DELETE", "/api/admin/user-admin/"},
                     {"DELETE", "/api/admin/user/tokens/"}, {"DELETE", "/api/admin/projects/"},
+                    {"DELETE", "/api/admin/projects/default/api-tokens/"}, {"GET", "/api/admin/user/roles?projectId="},
                     {"DELETE", "/api/admin/signal-endpoints/"}, {"GET", "/api/admin/signal-endpoints/" + endpoint + "/tokens/"},
                     {"DELETE", "/api/admin/signal-endpoints/" + endpoint + "/tokens/"}, {"POST", "/api/signal-endpoint/"},
                     {"POST", "/api/admin/signal-endpoints/"}}) {
                 String before = snapshot();
-                RequestSpecification request = (call[1].contains("/user/tokens") ? pat
+                RequestSpecification request = (call[1].contains("/user/") ? pat
                         : call[1].startsWith("/api/signal-endpoint/") ? sender : admin).get().urlEncodingEnabled(false);
                 if (call[0].equals("PUT")) {
                     request = request.contentType("application/json").body(Map.of("expiresAt", future));

@@ -88,6 +88,12 @@ class AuthorizationMatrixTest {
                 new Endpoint("GET", "/api/admin/projects", null, row(401, 403, 200, 200, 200, 200)),
                 new Endpoint("POST", "/api/admin/projects", () -> Map.of("id", unique("p"), "name", "p"), row(401, 403, 201, 201, 403, 403)),
                 new Endpoint("DELETE", "/api/admin/projects/no-such-project", null, row(401, 403, 404, 404, 403, 403)),
+                // A project's API tokens: Admin and Editor (Unleash's Editor holds the project token permissions everywhere).
+                new Endpoint("GET", "/api/admin/projects/default/api-tokens", null, row(401, 403, 200, 200, 200, 403)),
+                new Endpoint("POST", "/api/admin/projects/default/api-tokens", () -> Map.of("tokenName", unique("m"), "type", "backend"),
+                        row(401, 403, 201, 201, 201, 403)),
+                new Endpoint("DELETE", "/api/admin/projects/default/api-tokens/not-a-token", null, row(401, 403, 404, 404, 404, 403)),
+                new Endpoint("GET", "/api/admin/projects/no-such-project/api-tokens", null, row(401, 403, 404, 404, 404, 403)),
                 new Endpoint("GET", "/api/admin/environments", null, row(401, 403, 200, 200, 200, 200)),
                 new Endpoint("POST", "/api/admin/environments", () -> Map.of("name", unique("e"), "type", "test"),
                         row(401, 403, 201, 201, 403, 403)),
@@ -117,6 +123,9 @@ class AuthorizationMatrixTest {
                 new Endpoint("GET", "/invite/invite_v2_nothing/validate", null, everyCaller(400)),
                 new Endpoint("GET", "/api/admin/user", null, row(401, 403, 403, 200, 200, 200)),
                 new Endpoint("GET", "/api/admin/user/tokens", null, row(401, 403, 403, 200, 200, 200)),
+                new Endpoint("GET", "/api/admin/user/profile", null, row(401, 403, 403, 200, 200, 200)),
+                new Endpoint("GET", "/api/admin/user/roles?projectId=default", null, row(401, 403, 403, 200, 200, 200)),
+                new Endpoint("GET", "/api/admin/user-admin/access", null, row(401, 403, 200, 200, 200, 200)),
                 new Endpoint("DELETE", "/api/admin/user/tokens/999999", null, row(401, 403, 403, 404, 404, 404)),
                 // Rotation: whoever may update (API tokens), the owner (PATs), Admin (signal tokens); unknown is 404.
                 new Endpoint("POST", "/api/admin/api-tokens/AAAAAAAAAAAAAAAAAAAAAA/rotate", null, row(401, 403, 404, 404, 404, 403)),
@@ -139,6 +148,8 @@ class AuthorizationMatrixTest {
                 new Endpoint("POST", "/api/admin/signal-endpoints/999999/signing-secret", null, row(401, 403, 404, 404, 403, 403)),
                 new Endpoint("DELETE", "/api/admin/signal-endpoints/999999/signing-secret", null, row(401, 403, 404, 404, 403, 403)),
                 new Endpoint("GET", "/api/admin/signals", null, row(401, 403, 200, 200, 403, 403)),
+                // Edge's token issuing takes an Edge client's HMAC signature only: no credential of the admin API is one.
+                new Endpoint("POST", "/edge/issue-token", () -> Map.of("tokens", java.util.List.of()), row(401, 401, 401, 401, 401, 401)),
                 // The inbound endpoint takes signal tokens only: every other credential is not one (401).
                 new Endpoint("POST", "/api/signal-endpoint/no-such-endpoint", () -> Map.of(), row(401, 401, 401, 401, 401, 401)));
 

@@ -140,8 +140,8 @@ class UserAdminTest {
      */
     @Test
     void pathsThatAreNoUserIdAreNotFound() {
-        String[][] missing = {{"GET", "/access"}, {"DELETE", "/scim-users"}, {"GET", "/abc"}, {"PUT", "/roles"},
-                {"DELETE", "/1.5"}, {"POST", "/abc/change-password"}, {"GET", "/access/"}};
+        String[][] missing = {{"GET", "/groups"}, {"DELETE", "/scim-users"}, {"GET", "/abc"}, {"PUT", "/roles"},
+                {"DELETE", "/1.5"}, {"POST", "/abc/change-password"}, {"GET", "/groups/"}, {"DELETE", "/access"}};
         String viewer = Users.withRole("Viewer").pat();
         for (String[] call : missing) {
             error(admin().request(call[0], USERS + call[1]).then(), 404, "NotFoundError")
@@ -159,6 +159,7 @@ class UserAdminTest {
         admin().get(USERS + "/admin-count").then().statusCode(200);
         admin().get(USERS + "/inactive").then().statusCode(200).body("version", is(1));
         admin().get(USERS + "/search?q=admin").then().statusCode(200);
+        admin().get(USERS + "/access").then().statusCode(200);
         admin().get(USERS + "/1").then().statusCode(200).body("id", is(1));
     }
 

@@ -92,7 +92,7 @@ class HeadAndOptionsTest {
         }
         admin().head("/api/admin/api-tokens").then().statusCode(200).header("ETag", startsWith("W/\""));
         assertEquals(403, as(viewer).head("/api/admin/user-admin").statusCode());
-        assertEquals(404, admin().head("/api/admin/user-admin/access").statusCode());
+        assertEquals(404, admin().head("/api/admin/user-admin/scim-users").statusCode());
         // Public routes, and paths Flagward lacks outside /api.
         for (String path : List.of("/health", "/ready", "/edge/validate", "/auth/simple/login", "/no-such-page",
                 "/api/admin/no-such-thing")) {
@@ -178,12 +178,15 @@ class HeadAndOptionsTest {
                 "/api/admin/user-admin/search", "GET, HEAD, OPTIONS",
                 "/api/admin/user-admin/1/change-password", "POST, OPTIONS",
                 "/api/admin/instance-admin/statistics/csv", "GET, HEAD, OPTIONS",
-                "/api/admin/user", "GET, HEAD, OPTIONS");
+                "/api/admin/user", "GET, HEAD, OPTIONS",
+                "/api/admin/user-admin/access", "GET, HEAD, OPTIONS",
+                "/api/admin/projects/default/api-tokens", "GET, HEAD, POST, OPTIONS");
         allowed.forEach((path, methods) -> {
             Response answer = admin().options(path);
             answer.then().statusCode(200).header("Allow", is(methods));
             assertEquals(0, answer.asByteArray().length, path);
         });
+        admin().options("/api/admin/projects/default/api-tokens/x").then().statusCode(200).header("Allow", is("DELETE, OPTIONS"));
         // Any valid credential may ask (as any may learn a path exists from a 403); a stranger may not.
         String viewer = Users.withRole("Viewer").pat();
         as(viewer).options("/api/admin/user-admin").then().statusCode(200).header("Allow", is("GET, HEAD, POST, OPTIONS"));
@@ -200,6 +203,7 @@ class HeadAndOptionsTest {
         for (Supplier<RequestSpecification> anyone : List.<Supplier<RequestSpecification>>of(RestAssured::given, () -> admin())) {
             anyone.get().options("/health").then().statusCode(200).header("Allow", is("GET, HEAD, OPTIONS"));
             anyone.get().options("/edge/validate").then().statusCode(200).header("Allow", is("POST, OPTIONS"));
+            anyone.get().options("/edge/issue-token").then().statusCode(200).header("Allow", is("POST, OPTIONS"));
             anyone.get().options("/auth/simple/login").then().statusCode(200).header("Allow", is("POST, OPTIONS"));
         }
     }
@@ -207,7 +211,7 @@ class HeadAndOptionsTest {
     @Test
     void optionsTellsAStrangerNoMoreThanGet() throws Exception {
         for (String path : List.of("/api/admin/api-tokens", "/api/admin/user-admin/1", "/api/admin/signal-endpoints",
-                "/api/admin/instance-admin/statistics", "/api/admin/no-such-thing", "/api/admin/user-admin/access",
+                "/api/admin/instance-admin/statistics", "/api/admin/no-such-thing", "/api/admin/user-admin/scim-users",
                 "/api/admin/api-tokens/x/y/z")) {
             Response options = RestAssured.given().options(path);
             error(options.then(), 401, "AuthenticationRequired");
@@ -216,7 +220,7 @@ class HeadAndOptionsTest {
             error(as("*:*.not-a-known-secret").options(path).then(), 401, "UnauthorizedError");
         }
         // Paths Flagward lacks: 404 once authenticated, as for GET, under /api and outside it.
-        for (String path : List.of("/api/admin/no-such-thing", "/api/admin/user-admin/access", "/api/admin/api-tokens/x/y/z")) {
+        for (String path : List.of("/api/admin/no-such-thing", "/api/admin/user-admin/scim-users", "/api/admin/api-tokens/x/y/z")) {
             error(admin().options(path).then(), 404, "NotFoundError");
         }
         error(RestAssured.given().options("/no-such-page").then(), 404, "NotFoundError");

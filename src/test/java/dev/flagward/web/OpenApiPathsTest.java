@@ -22,8 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every endpoint of SPEC.md (and of the seed pages it names) is in /q/openapi with an operation id and a tag. The
- * list below is SPEC's; when SPEC.md is beside the project (../shared), the test also reads it and fails if SPEC
- * names an endpoint the list lacks, so the two cannot drift apart.
+ * list below is SPEC's, and the operations SPEC §5.9 announces as they are built (with Unleash's operation ids); when
+ * SPEC.md is beside the project (../shared), the test also reads it and fails if SPEC names an endpoint the list lacks,
+ * so the two cannot drift apart.
  */
 @QuarkusTest
 class OpenApiPathsTest {
@@ -76,6 +77,14 @@ class OpenApiPathsTest {
             Map.entry("GET /api/admin/projects", ""),
             Map.entry("POST /api/admin/projects", ""),
             Map.entry("DELETE /api/admin/projects/{id}", ""),
+            // Issue 21 (SPEC §5.9): Unleash's operations in these areas, with Unleash's operation ids.
+            Map.entry("GET /api/admin/projects/{projectId}/api-tokens", "getProjectApiTokens"),
+            Map.entry("POST /api/admin/projects/{projectId}/api-tokens", "createProjectApiToken"),
+            Map.entry("DELETE /api/admin/projects/{projectId}/api-tokens/{token}", "deleteProjectApiToken"),
+            Map.entry("POST /edge/issue-token", "edgeCreateOrReturnTokens"),
+            Map.entry("GET /api/admin/user/profile", "getProfile"),
+            Map.entry("GET /api/admin/user/roles", "getUserRoles"),
+            Map.entry("GET /api/admin/user-admin/access", "getBaseUsersAndGroups"),
             Map.entry("GET /api/admin/environments", ""),
             Map.entry("POST /api/admin/environments", ""),
             Map.entry("POST /api/admin/user-admin/reset-password", "resetUserPassword"),
@@ -136,7 +145,8 @@ class OpenApiPathsTest {
                 "POST /api/admin/projects", "POST /api/admin/environments", "POST /api/admin/license",
                 "POST /api/admin/signal-endpoints", "POST /api/admin/signal-endpoints/{id}/tokens",
                 "POST /api/admin/api-tokens/{token}/rotate", "POST /api/admin/user/tokens/{id}/rotate",
-                "POST /api/admin/invite-link/tokens", "POST /invite/{token}/signup")) {
+                "POST /api/admin/invite-link/tokens", "POST /invite/{token}/signup",
+                "POST /api/admin/projects/{projectId}/api-tokens")) {
             JsonNode responses = documented.get(normalized(endpoint)).get("responses");
             assertTrue(responses.has("201"), endpoint + " documents 201: " + responses);
             assertTrue(!responses.has("200"), endpoint + " does not document 200: " + responses);

@@ -81,6 +81,9 @@ class OpenApiRoundTripTest {
                 .extract().jsonPath();
         long signalTokenId = signalToken.getLong("id");
         String project = unique("rt");
+        String projectTokenDoomed = RestAssured.given().header("Authorization", ADMIN).contentType("application/json")
+                .body(Map.of("tokenName", unique("rt"), "type", "backend")).post("/api/admin/projects/default/api-tokens")
+                .then().statusCode(201).extract().path("secret");
         long victim = Users.create(unique("victim"), "Viewer");
         int patId = RestAssured.given().header("Authorization", user.pat()).get("/api/admin/user/tokens").then()
                 .extract().path("pats[0].id");
@@ -109,7 +112,13 @@ class OpenApiRoundTripTest {
         calls.put("PUT /api/admin/api-tokens/{token}", new Call(admin, "/api/admin/api-tokens/" + token, () -> Map.of("expiresAt", future)));
         calls.put("POST /api/admin/api-tokens/{token}/rotate", new Call(admin, "/api/admin/api-tokens/" + token + "/rotate", () -> Map.of()));
         calls.put("POST /edge/validate", new Call(RestAssured::given, "/edge/validate", () -> Map.of("tokens", List.of(token))));
+        // Signed over the exact body it sends, so the call carries its own body (see below).
+        String issueBody = "{\"tokens\":[{\"environment\":\"development\",\"projects\":[\"default\"]}]}";
+        calls.put("POST /edge/issue-token", new Call(() -> dev.flagward.support.EdgeSigning.signed(issueBody), "/edge/issue-token", null));
         calls.put("GET /api/admin/projects", new Call(admin, "/api/admin/projects", null));
+        calls.put("GET /api/admin/projects/{projectId}/api-tokens", new Call(admin, "/api/admin/projects/default/api-tokens", null));
+        calls.put("POST /api/admin/projects/{projectId}/api-tokens", new Call(admin, "/api/admin/projects/default/api-tokens",
+                () -> Map.of("tokenName", unique("rt"), "type", "frontend")));
         calls.put("POST /api/admin/projects", new Call(admin, "/api/admin/projects", () -> Map.of("id", project, "name", "RT")));
         calls.put("GET /api/admin/environments", new Call(admin, "/api/admin/environments", null));
         calls.put("POST /api/admin/environments", new Call(admin, "/api/admin/environments", () -> Map.of("name", unique("env"), "type", "test")));
@@ -129,6 +138,9 @@ class OpenApiRoundTripTest {
         calls.put("POST /api/admin/user/change-password", new Call(() -> RestAssured.given().cookie("unleash-session", user.cookie()),
                 "/api/admin/user/change-password", () -> Map.of("password", "Str0ng-enough!", "oldPassword", Users.PASSWORD)));
         calls.put("GET /api/admin/user/tokens", new Call(as(user.pat()), "/api/admin/user/tokens", null));
+        calls.put("GET /api/admin/user/profile", new Call(as(user.pat()), "/api/admin/user/profile", null));
+        calls.put("GET /api/admin/user/roles", new Call(as(user.pat()), "/api/admin/user/roles?projectId=default", null));
+        calls.put("GET /api/admin/user-admin/access", new Call(as(user.pat()), "/api/admin/user-admin/access", null));
         calls.put("POST /api/admin/user/tokens", new Call(as(user.pat()), "/api/admin/user/tokens", () -> Map.of("description", unique("d"), "expiresAt", future)));
         calls.put("POST /api/admin/user/tokens/{id}/rotate", new Call(as(userToRotate), "/api/admin/user/tokens/" + patToRotate + "/rotate", null));
         calls.put("GET /api/admin/user-admin", new Call(admin, "/api/admin/user-admin", null));
@@ -175,6 +187,8 @@ class OpenApiRoundTripTest {
         calls.put("DELETE /api/admin/signal-endpoints/{id}/tokens/{id}", new Call(admin, "/api/admin/signal-endpoints/" + endpoint + "/tokens/" + signalTokenId, null));
         calls.put("DELETE /api/admin/signal-endpoints/{id}", new Call(admin, "/api/admin/signal-endpoints/" + endpoint, null));
         calls.put("DELETE /api/admin/api-tokens/{token}", new Call(admin, "/api/admin/api-tokens/" + doomed, null));
+        calls.put("DELETE /api/admin/projects/{projectId}/api-tokens/{token}", new Call(admin,
+                "/api/admin/projects/default/api-tokens/" + projectTokenDoomed, null));
         calls.put("DELETE /api/admin/projects/{id}", new Call(admin, "/api/admin/projects/" + project, null));
         calls.put("DELETE /api/admin/user/tokens/{id}", new Call(as(user.pat()), "/api/admin/user/tokens/" + patId, null));
         calls.put("DELETE /api/admin/user-admin/{id}", new Call(admin, "/api/admin/user-admin/" + victim, null));
