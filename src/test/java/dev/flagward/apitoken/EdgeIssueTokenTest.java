@@ -51,6 +51,7 @@ import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -299,7 +300,7 @@ class EdgeIssueTokenTest {
         error(issue(pairs("*", List.of("*"))).then(), 400, "BadDataError").body("details[0].path", is("/body/tokens/0/environment"));
         error(issue(pairs("development", List.of())).then(), 400, "BadDataError").body("details[0].path", is("/body/tokens/0/projects"));
         error(issue(pairs("development", List.of("*"), "no-such-env", List.of("*"))).then(), 400, "BadDataError")
-                .body("message", is("Environment=no-such-env does not exist"))
+                .body("message", startsWith("Environment=no-such-env does not exist. Known: "))
                 .body("details[0].path", is("/body/tokens/1/environment"));
         error(issue(pairs("development", List.of("no-such-project"))).then(), 400, "BadDataError")
                 .body("message", is("Project=no-such-project does not exist"))
