@@ -23,6 +23,7 @@ import dev.flagward.web.Validation;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
 import jakarta.enterprise.inject.Instance;
 
 import java.time.Clock;
@@ -40,6 +41,8 @@ import java.util.TreeSet;
  */
 @ApplicationScoped
 public class ApiTokenService implements ProjectDeletionListener, LeakedCredentialRevoker {
+
+    private static final Logger LOG = Logger.getLogger(ApiTokenService.class);
 
     /** Serialises creations so the count-then-insert of the limit cannot be raced past. */
     private static final long CREATE_LOCK = 0x466c61675f746f6bL;
@@ -226,10 +229,20 @@ public class ApiTokenService implements ProjectDeletionListener, LeakedCredentia
         return edgeIssued.selectorFor(spec.environment(), projectsKey)
                 .chain(selector -> selector == null ? Uni.createFrom().nullItem() : tokens.findBySelector(selector))
                 .chain(existing -> {
+                    Uni<Void> retired = Uni.createFrom().voidItem();
                     if (existing != null) {
                         CredentialFormat.Minted again = edgeSecret(prefixOf(existing), existing.selector);
                         if (usableFor(existing, spec, again, now)) {
                             return Uni.createFrom().item(edgeAnswer(again.secret(), spec));
+                        }
+                        if (live(existing, now) && !CredentialFormat.verifies(again.secret(), existing.verifier)) {
+                            // Issued under another FLAGWARD_SECRETS_KEY: whoever holds that key can still derive its
+                            // secret, so changing the key must end it, not leave a second live token for the pair.
+                            LOG.warnf("Edge token %s was issued under another FLAGWARD_SECRETS_KEY: it is expired and replaced "
+                                    + "(if this repeats, the replicas do not share one key)", existing.selector);
+                            existing.expiresAt = now;
+                            minted.add(existing.selector);
+                            retired = tokens.flush().replaceWithVoid();
                         }
                     }
                     if (license.isResolvable() && license.get().readOnly()) {
@@ -237,7 +250,7 @@ public class ApiTokenService implements ProjectDeletionListener, LeakedCredentia
                                 + "Edge are given, new ones are not created.");
                     }
                     CredentialFormat.Minted fresh = edgeSecret(spec.prefix(), CredentialFormat.newSelector());
-                    return insert(spec, fresh, actor, where)
+                    return retired.chain(() -> insert(spec, fresh, actor, where))
                             .call(token -> edgeIssued.record(spec.environment(), projectsKey, token.id, clientId, now))
                             .invoke(token -> minted.add(token.selector))
                             .map(token -> edgeAnswer(fresh.secret(), spec));
@@ -249,6 +262,10 @@ public class ApiTokenService implements ProjectDeletionListener, LeakedCredentia
      * replacement's secret was not derived, so it could not be given), the same scope (a project deletion may have
      * narrowed it), and FLAGWARD_SECRETS_KEY unchanged. Otherwise a new token is issued for the pair.
      */
+    private static boolean live(ApiToken token, Instant now) {
+        return token.replacedBy == null && (token.expiresAt == null || token.expiresAt.isAfter(now));
+    }
+
     private static boolean usableFor(ApiToken token, NewToken spec, CredentialFormat.Minted again, Instant now) {
         boolean scope = spec.projects() == null ? token.allProjects : !token.allProjects && token.projects.equals(spec.projects());
         return token.replacedBy == null && (token.expiresAt == null || token.expiresAt.isAfter(now))

@@ -11,6 +11,7 @@ import dev.flagward.user.UserService;
 import dev.flagward.web.AdvisoryLocks;
 import dev.flagward.web.ApiException;
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
@@ -20,9 +21,11 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Optional;
 
 /**
@@ -92,9 +95,30 @@ public class LicenseService implements LicenseState, NotificationChannel {
     public Uni<License> reload() {
         return pool.query("select * from licenses order by id desc limit 1").execute().map(rows -> {
             License found = rows.size() == 0 ? null : fromRow(rows.iterator().next());
+            if (found != null && signedWithDevKeyOutsideDevMode(found.token, LaunchMode.current())) {
+                // Installed by a dev mode sharing this database: anyone can sign with that key, so it counts for nothing.
+                LOG.warn("The stored license is signed with Flagward's dev-only key, which only dev mode trusts: "
+                        + "this instance runs without a license. Install a license from your vendor.");
+                found = null;
+            }
             current = found;
             return found;
         });
+    }
+
+    /** By the header's kid: a license made with the dev key carries {@link DevLicenseKey#KID} (KeyRing finds keys by kid). */
+    static boolean signedWithDevKeyOutsideDevMode(String token, LaunchMode mode) {
+        if (mode == LaunchMode.DEVELOPMENT || token == null) {
+            return false;
+        }
+        int dot = token.indexOf('.');
+        try {
+            String header = new String(Base64.getUrlDecoder().decode(dot < 0 ? token : token.substring(0, dot)),
+                    StandardCharsets.UTF_8);
+            return header.contains("\"" + DevLicenseKey.KID + "\"");
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static License fromRow(io.vertx.mutiny.sqlclient.Row row) {

@@ -32,6 +32,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
 /** Users and their root roles (SPEC §5.1). Passwords are hashed off the event loop, before any transaction. */
@@ -257,9 +258,13 @@ public class UserService {
                     if (request.name() != null) {
                         user.name = request.name().strip();
                     }
+                    String emailBefore = user.email;
                     if (request.email() != null) {
                         user.email = request.email().isBlank() ? null : request.email().strip();
                     }
+                    // A reset link went to the old address: whoever still reads that mailbox must not set the password.
+                    boolean emailChanged = !Objects.equals(emailBefore == null ? null : emailBefore.toLowerCase(Locale.ROOT),
+                            user.email == null ? null : user.email.toLowerCase(Locale.ROOT));
                     if (user.username == null && user.email == null) {
                         throw ApiException.badData("A user without a username needs an email.", "/body/email");
                     }
@@ -273,7 +278,8 @@ public class UserService {
                                     user.rootRole = role.name();
                                 }
                             })
-                            .chain(() -> users.flush()).replaceWith(user)
+                            .chain(() -> users.flush())
+                            .call(() -> emailChanged ? resets.endLinks(id) : Uni.createFrom().voidItem()).replaceWith(user)
                             .call(() -> audit.record("user-updated", actor, UserView.of(user), before));
                 }))
                 .onFailure(DatabaseErrors::isUniqueViolation)

@@ -2,6 +2,7 @@ package dev.flagward.apitoken;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagward.license.LicenseService;
+import dev.flagward.security.CredentialCache;
 import dev.flagward.security.CredentialFormat;
 import dev.flagward.support.CapturedLog;
 import dev.flagward.support.Db;
@@ -73,6 +74,8 @@ class EdgeIssueTokenTest {
     TestClock clock;
     @Inject
     LicenseService license;
+    @Inject
+    CredentialCache cache;
 
     private long lastTokenBefore;
 
@@ -334,6 +337,34 @@ class EdgeIssueTokenTest {
         validate(fourth).body("tokens", hasSize(1));
         assertEquals(1, Db.count(pool, "select count(*) from edge_issued_tokens e join api_tokens t on t.id = e.token_id "
                 + "where t.token_name = $1", "enterprise_edge_development_" + project));
+    }
+
+    /**
+     * FLAGWARD_SECRETS_KEY changed (a suspected leak): the token issued under the old key must stop, since whoever holds
+     * that key can derive its secret from the listed selector; the pair gets one live token again, not two.
+     */
+    @Test
+    void aTokenIssuedUnderAnotherSecretsKeyIsEndedAndReplaced() {
+        String project = project();
+        String body = pairs("production", List.of(project));
+        String issued = issue(body).then().statusCode(200).extract().path("tokens[0].token");
+        var parsed = CredentialFormat.parse(issued);
+        // What the old key derived for this selector: the stored verifier is that secret's, as the cache knows it.
+        byte[] otherKeysBytes = new byte[32];
+        java.util.Arrays.fill(otherKeysBytes, (byte) 7);
+        String underOldKey = CredentialFormat.assemble(parsed.prefix(), parsed.selector(), otherKeysBytes).secret();
+        Db.rows(pool, "update api_tokens set verifier = decode($1, 'hex') where selector = $2",
+                java.util.HexFormat.of().formatHex(CredentialFormat.verifier(underOldKey)), parsed.selector());
+        cache.refresh("api", parsed.selector()).await().atMost(Duration.ofSeconds(5));
+        validate(underOldKey).body("tokens", hasSize(1));
+
+        String replacement = issue(body).then().statusCode(200).extract().path("tokens[0].token");
+        assertNotEquals(issued, replacement);
+        validate(underOldKey).body("tokens", empty());
+        validate(replacement).body("tokens", hasSize(1));
+        assertEquals(replacement, issue(body).then().statusCode(200).extract().path("tokens[0].token"));
+        assertEquals(1, Db.count(pool, "select count(*) from api_tokens where token_name = $1 "
+                + "and (expires_at is null or expires_at > now())", "enterprise_edge_production_" + project));
     }
 
     @Test

@@ -106,6 +106,24 @@ class DevLicenseKeyTest {
         assertDoesNotThrow(() -> KeyRing.refuseDevKeyOutsideDevMode(vendor, LaunchMode.NORMAL));
     }
 
+    /**
+     * A license a dev mode installed into a database that production then uses (a configured URL, a restored copy) is
+     * read from the table, not installed: outside dev mode the stored license counts for nothing.
+     */
+    @Test
+    void aStoredLicenseSignedWithTheDevKeyCountsOnlyInDevMode() {
+        Run signed = issuer("sign", "--dev", "--customer", "Me", "--seats", "10", "--days", "30");
+        assertEquals(0, signed.status(), signed.err());
+        String token = signed.out().strip();
+        assertTrue(LicenseService.signedWithDevKeyOutsideDevMode(token, LaunchMode.NORMAL));
+        assertTrue(LicenseService.signedWithDevKeyOutsideDevMode(token, LaunchMode.TEST));
+        assertFalse(LicenseService.signedWithDevKeyOutsideDevMode(token, LaunchMode.DEVELOPMENT));
+        Run vendor = issuer("sign", "--key", "src/test/resources/license/rsa.private.pem", "--kid", "rsa", "--alg", "RS256",
+                "--customer", "Acme", "--seats", "10", "--days", "30");
+        assertEquals(0, vendor.status(), vendor.err());
+        assertFalse(LicenseService.signedWithDevKeyOutsideDevMode(vendor.out().strip(), LaunchMode.NORMAL));
+    }
+
     @Test
     void nothingOfTheDevKeyIsPackaged() throws IOException {
         String publicKeyBody = Files.readString(Path.of(DevLicenseKey.DIRECTORY, "flagward-dev.public.pem"))

@@ -152,8 +152,16 @@ class PasswordResetTest {
         resets.purgeExpired().await().atMost(Duration.ofSeconds(10));
         assertEquals(0, Db.count(pool, "select count(*) from password_reset_tokens where user_id = $1", user.id()));
 
+        // A changed email ends the links sent to the old address (whoever still reads it must not set the password);
+        // a change of name alone does not.
+        String kept = tokenOf(linkFor(email(user)));
+        json(ADMIN, Map.of("name", "Renamed")).put("/api/admin/user-admin/" + user.id()).then().statusCode(200);
+        RestAssured.given().queryParam("token", kept).get("/auth/reset/validate").then().statusCode(200);
+        json(ADMIN, Map.of("email", "moved-" + email(user))).put("/api/admin/user-admin/" + user.id()).then().statusCode(200);
+        error(setPassword(kept, NEW_PASSWORD).then(), 401, "UnauthorizedError");
+
         // A deleted user's link is dead.
-        String fourth = tokenOf(linkFor(email(user)));
+        String fourth = tokenOf(linkFor("moved-" + email(user)));
         as(ADMIN).delete("/api/admin/user-admin/" + user.id()).then().statusCode(200);
         error(setPassword(fourth, NEW_PASSWORD).then(), 401, "UnauthorizedError");
     }
