@@ -53,6 +53,13 @@ public class SecretBox {
     }
 
     /** The refusal of a feature that needs the key when none is configured. */
+    /** A value sealed with another FLAGWARD_SECRETS_KEY: 500, with what the operator must fix. */
+    public static ApiException keyWrong() {
+        return new ApiException(500, "InternalError", "A value stored sealed does not open with this replica's "
+                + "FLAGWARD_SECRETS_KEY: it was sealed with another key. Give every replica the key the instance was "
+                + "first started with.");
+    }
+
     public static ApiException keyMissing(String what) {
         return ApiException.operationDenied(what + " needs FLAGWARD_SECRETS_KEY (base64 of 32 random bytes) to be "
                 + "configured, so that it can be stored encrypted.");
@@ -104,7 +111,8 @@ public class SecretBox {
             cipher.updateAAD(context.getBytes(StandardCharsets.UTF_8));
             return cipher.doFinal(sealed, NONCE_BYTES, sealed.length - NONCE_BYTES);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("A sealed secret does not open with FLAGWARD_SECRETS_KEY (changed key?)", e);
+            // A configuration mistake, not a bug: say what to fix (no secret is in the message).
+            throw keyWrong();
         }
     }
 }

@@ -32,7 +32,15 @@ public class ErrorMapper {
 
     @ServerExceptionMapper
     public Response apiException(ApiException e) {
-        return respond(e);
+        return respond(logged(e));
+    }
+
+    /** A 500 that names its cause (a configuration mistake) is logged too: the operator reads logs, not answers. */
+    private static ApiException logged(ApiException e) {
+        if (e.status() >= 500 && e.status() != 503) {
+            LOG.error(e.getMessage());
+        }
+        return e;
     }
 
     /**
@@ -54,7 +62,7 @@ public class ErrorMapper {
     public Response unexpected(Throwable e) {
         ApiException known = classify(e);
         if (known != null) {
-            return respond(known);
+            return respond(logged(known));
         }
         String id = UUID.randomUUID().toString();
         LOG.errorf(e, "Internal error %s", id);
