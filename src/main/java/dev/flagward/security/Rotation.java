@@ -20,10 +20,10 @@ public final class Rotation {
     public static final Duration MAX_OVERLAP = Duration.ofDays(30);
 
     /**
-     * A rotation's credentials: the new one, the one it replaces, and the one before that if this rotation ended its
-     * overlap (else null). Each needs its cache entry refreshed after commit.
+     * A rotation's credentials: the new one (and its secret, shown once), the one it replaces, and the one before that
+     * if this rotation ended its overlap (else null). Each needs its cache entry refreshed after commit.
      */
-    public record Rotated<T>(T fresh, T replaced, T ended) {
+    public record Rotated<T>(T fresh, String secret, T replaced, T ended) {
     }
 
     /**
@@ -33,11 +33,25 @@ public final class Rotation {
     public record Unlinked<T>(T deleted, String predecessor) {
     }
 
-    /** A stored credential of any kind, as far as a chain of rotations is concerned. */
+    /** A stored credential of any kind, as far as a chain of rotations (and a leak's revocation) is concerned. */
     public interface Link {
+        String selector();
+
+        byte[] verifier();
+
         Instant expiresAt();
 
         void expireAt(Instant when);
+
+        /** The selector of the credential this one replaced by rotation, or null. */
+        String replaces();
+
+        /** The selector of the credential that replaced this one by rotation, or null. */
+        String replacedBy();
+
+        void linkReplaces(String predecessor);
+
+        void linkReplacedBy(String successor);
     }
 
     /**

@@ -51,6 +51,16 @@ public class SignalEndpointToken implements Rotation.Link {
     public String replacedBy;
 
     @Override
+    public String selector() {
+        return selector;
+    }
+
+    @Override
+    public byte[] verifier() {
+        return verifier;
+    }
+
+    @Override
     public Instant expiresAt() {
         return expiresAt;
     }
@@ -58,5 +68,25 @@ public class SignalEndpointToken implements Rotation.Link {
     @Override
     public void expireAt(Instant when) {
         expiresAt = when;
+    }
+
+    @Override
+    public String replaces() {
+        return replaces;
+    }
+
+    @Override
+    public String replacedBy() {
+        return replacedBy;
+    }
+
+    @Override
+    public void linkReplaces(String predecessor) {
+        replaces = predecessor;
+    }
+
+    @Override
+    public void linkReplacedBy(String successor) {
+        replacedBy = successor;
     }
 }
