@@ -55,7 +55,7 @@ public class CredentialLifecycle {
      * @param rotatedEvent   the event type of a rotation, and {@code viewKey} the key of the successor's view in it
      * @param leakEvent      the data of the {@code credential-leak-revoked} event
      */
-    public record Kind<T extends Rotation.Link>(String kind, Store<T> store, Function<T, Object> view,
+    public record Kind<T extends CredentialRow>(String kind, Store<T> store, Function<T, Object> view,
                                                 Function<T, Object> id, String what, Function<T, String> prefix,
                                                 Function<T, ApiException> alreadyRotated, Supplier<Uni<Void>> room,
                                                 String rotatedEvent, String viewKey,
@@ -82,24 +82,24 @@ public class CredentialLifecycle {
      * replaced), the successor inserted, and the event; after commit all of them are refreshed in this replica's
      * cache. The request's overlap is checked before anything is read.
      */
-    public <T extends Rotation.Link> Uni<Rotation.Rotated<T>> rotate(Kind<T> kind, Rotation.Request request,
+    public <T extends CredentialRow> Uni<Rotation.Rotated<T>> rotate(Kind<T> kind, Rotation.Request request,
                                                                     Supplier<Uni<T>> findOld, Successor<T> successor,
                                                                     Events events) {
         Instant now = clock.instant();
         Instant overlapEnd = Rotation.overlapEnd(request, now);
         return Panache.withTransaction(() -> findOld.get().chain(old -> {
-                    Rotation.requireLive(old.expiresAt(), now, kind.what());
-                    if (old.replacedBy() != null) {
+                    Rotation.requireLive(old.expiresAt, now, kind.what());
+                    if (old.replacedBy != null) {
                         throw kind.alreadyRotated().apply(old);
                     }
                     return kind.room().get().chain(() -> {
                         Object before = kind.view().apply(old);
                         CredentialFormat.Minted minted = CredentialFormat.mint(kind.prefix().apply(old));
                         T fresh = successor.of(old, minted, now);
-                        fresh.linkReplaces(old.selector());
-                        old.expireAt(Rotation.oldExpiry(old.expiresAt(), overlapEnd));
-                        old.linkReplacedBy(fresh.selector());
-                        return Rotation.endPredecessor(old.replaces(), kind.store()::findBySelector, now)
+                        fresh.replaces = old.selector;
+                        old.expiresAt = Rotation.oldExpiry(old.expiresAt, overlapEnd);
+                        old.replacedBy = fresh.selector;
+                        return Rotation.endPredecessor(old.replaces, kind.store()::findBySelector, now)
                                 .chain(ended -> kind.store().flush()
                                         .chain(() -> kind.store().persistAndFlush(fresh))
                                         .call(saved -> events.record(kind.rotatedEvent(),
@@ -107,17 +107,17 @@ public class CredentialLifecycle {
                                         .map(saved -> new Rotation.Rotated<>(saved, minted.secret(), old, ended)));
                     });
                 }))
-                .call(rotated -> cache.refresh(kind.kind(), rotated.fresh().selector()))
-                .call(rotated -> cache.refresh(kind.kind(), rotated.replaced().selector()))
+                .call(rotated -> cache.refresh(kind.kind(), rotated.fresh().selector))
+                .call(rotated -> cache.refresh(kind.kind(), rotated.replaced().selector))
                 .call(rotated -> rotated.ended() == null ? Uni.createFrom().voidItem()
-                        : cache.refresh(kind.kind(), rotated.ended().selector()));
+                        : cache.refresh(kind.kind(), rotated.ended().selector));
     }
 
-    private static <T extends Rotation.Link> Map<String, Object> rotatedEvent(Kind<T> kind, T fresh, T old, T ended) {
+    private static <T extends CredentialRow> Map<String, Object> rotatedEvent(Kind<T> kind, T fresh, T old, T ended) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put(kind.viewKey(), kind.view().apply(fresh));
         data.put("replaces", kind.id().apply(old));
-        data.put("oldExpiresAt", old.expiresAt());
+        data.put("oldExpiresAt", old.expiresAt);
         if (ended != null) {
             data.put("endedOverlapOf", kind.id().apply(ended));
         }
@@ -129,18 +129,18 @@ public class CredentialLifecycle {
      * stored verifier): it expires now, in one transaction with its event {@code credential-leak-revoked}, and is kept
      * in lists as expired, so the leak stays visible. This replica's cache holds the change before the answer.
      */
-    public <T extends Rotation.Link> Uni<LeakOutcome> revokeLeaked(Kind<T> kind, String selector, String secret,
+    public <T extends CredentialRow> Uni<LeakOutcome> revokeLeaked(Kind<T> kind, String selector, String secret,
                                                                   Events events) {
         Instant now = clock.instant();
         return Panache.withTransaction(() -> kind.store().findBySelector(selector).chain(found -> {
-                    if (found == null || !CredentialFormat.verifies(secret, found.verifier())) {
+                    if (found == null || !CredentialFormat.verifies(secret, found.verifier)) {
                         return Uni.createFrom().item(LeakOutcome.UNKNOWN);
                     }
-                    if (found.expiresAt() != null && !found.expiresAt().isAfter(now)) {
+                    if (found.expiresAt != null && !found.expiresAt.isAfter(now)) {
                         return Uni.createFrom().item(LeakOutcome.ALREADY_INACTIVE);
                     }
                     Object before = kind.view().apply(found);
-                    found.expireAt(now);
+                    found.expiresAt = now;
                     return kind.store().flush()
                             .call(() -> events.record("credential-leak-revoked", kind.leakEvent().apply(found), before))
                             .replaceWith(LeakOutcome.REVOKED);

@@ -11,10 +11,10 @@ import java.time.Instant;
 /**
  * The columns every stored credential table shares (API tokens, PATs, signal endpoint tokens): the selector and
  * verifier minted by {@link CredentialFormat}, never the secret; expiry, creation and last use; and the two links
- * of a chain of rotations.
+ * of a chain of rotations ({@link Rotation}, {@link CredentialLifecycle}).
  */
 @MappedSuperclass
-public abstract class CredentialRow implements Rotation.Link {
+public abstract class CredentialRow {
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
@@ -40,44 +40,4 @@ public abstract class CredentialRow implements Rotation.Link {
     /** The selector of the credential that replaced this one by rotation, or null. */
     @Column(name = "replaced_by")
     public String replacedBy;
-
-    @Override
-    public String selector() {
-        return selector;
-    }
-
-    @Override
-    public byte[] verifier() {
-        return verifier;
-    }
-
-    @Override
-    public Instant expiresAt() {
-        return expiresAt;
-    }
-
-    @Override
-    public void expireAt(Instant when) {
-        expiresAt = when;
-    }
-
-    @Override
-    public String replaces() {
-        return replaces;
-    }
-
-    @Override
-    public String replacedBy() {
-        return replacedBy;
-    }
-
-    @Override
-    public void linkReplaces(String predecessor) {
-        replaces = predecessor;
-    }
-
-    @Override
-    public void linkReplacedBy(String successor) {
-        replacedBy = successor;
-    }
 }

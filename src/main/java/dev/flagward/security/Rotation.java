@@ -33,27 +33,6 @@ public final class Rotation {
     public record Unlinked<T>(T deleted, String predecessor) {
     }
 
-    /** A stored credential of any kind, as far as a chain of rotations (and a leak's revocation) is concerned. */
-    public interface Link {
-        String selector();
-
-        byte[] verifier();
-
-        Instant expiresAt();
-
-        void expireAt(Instant when);
-
-        /** The selector of the credential this one replaced by rotation, or null. */
-        String replaces();
-
-        /** The selector of the credential that replaced this one by rotation, or null. */
-        String replacedBy();
-
-        void linkReplaces(String predecessor);
-
-        void linkReplacedBy(String successor);
-    }
-
     /**
      * A kind's own statement for the other half of a link: in the calling transaction, the credential
      * {@code predecessor} (a selector) gets {@code replacedBy = to} (null: none), only if it still names {@code from};
@@ -102,16 +81,16 @@ public final class Rotation {
      * inside the rotating transaction with the feature's own lookup by selector; yields the credential it stopped
      * (for the event and the cache refresh after commit), or null when there was none to stop.
      */
-    public static <T extends Link> Uni<T> endPredecessor(String replaces, Function<String, Uni<T>> findBySelector,
+    public static <T extends CredentialRow> Uni<T> endPredecessor(String replaces, Function<String, Uni<T>> findBySelector,
                                                          Instant now) {
         if (replaces == null) {
             return Uni.createFrom().nullItem();
         }
         return findBySelector.apply(replaces).map(predecessor -> {
-            if (predecessor == null || predecessor.expiresAt() != null && !predecessor.expiresAt().isAfter(now)) {
+            if (predecessor == null || predecessor.expiresAt != null && !predecessor.expiresAt.isAfter(now)) {
                 return null;
             }
-            predecessor.expireAt(now);
+            predecessor.expiresAt = now;
             return predecessor;
         });
     }
