@@ -46,6 +46,7 @@ public class CredentialLifecycle {
      * The part of rotation and revocation that differs by kind.
      *
      * @param kind           {@code CredentialSource.kind()}, for the cache
+     * @param store          the kind's repository
      * @param view           what events show of a credential
      * @param id             how events name a credential (its selector or its row id)
      * @param what           the credential as error messages name it ("The token")
