@@ -1,19 +1,15 @@
 package dev.flagward.apitoken;
 
-import dev.flagward.security.Rotation;
+import dev.flagward.security.CredentialRow;
 import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
 import jakarta.persistence.ElementCollection;
 import jakarta.persistence.Entity;
 import jakarta.persistence.FetchType;
-import jakarta.persistence.GeneratedValue;
-import jakarta.persistence.GenerationType;
-import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.Table;
 import org.hibernate.annotations.DynamicUpdate;
 
-import java.time.Instant;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -24,15 +20,7 @@ import java.util.TreeSet;
 @Entity
 @Table(name = "api_tokens")
 @DynamicUpdate
-public class ApiToken implements Rotation.Link {
-
-    @Id
-    @GeneratedValue(strategy = GenerationType.IDENTITY)
-    public Long id;
-
-    public String selector;
-
-    public byte[] verifier;
+public class ApiToken extends CredentialRow {
 
     @Column(name = "token_name")
     public String tokenName;
@@ -51,32 +39,6 @@ public class ApiToken implements Rotation.Link {
     @Column(name = "project_id")
     public Set<String> projects = new TreeSet<>();
 
-    @Column(name = "expires_at")
-    public Instant expiresAt;
-
-    @Column(name = "created_at")
-    public Instant createdAt;
-
-    @Column(name = "seen_at")
-    public Instant seenAt;
-
     @Column(name = "created_by")
     public String createdBy;
-
-    /** The selector of the token this one replaced by rotation, or null. */
-    public String replaces;
-
-    /** The selector of the token that replaced this one by rotation, or null. */
-    @Column(name = "replaced_by")
-    public String replacedBy;
-
-    @Override
-    public Instant expiresAt() {
-        return expiresAt;
-    }
-
-    @Override
-    public void expireAt(Instant when) {
-        expiresAt = when;
-    }
 }

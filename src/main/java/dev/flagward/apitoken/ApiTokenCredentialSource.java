@@ -2,28 +2,23 @@ package dev.flagward.apitoken;
 
 import dev.flagward.security.ApiTokenPrincipal;
 import dev.flagward.security.ApiTokenType;
-import dev.flagward.security.CredentialSource;
-import dev.flagward.security.SeenAtWriter;
+import dev.flagward.security.SqlCredentialSource;
 import dev.flagward.security.StoredCredential;
-import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Singleton;
 
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
- * API tokens for the credential cache, read with the reactive client directly: loading 100,000 tokens at start
- * should cost rows, not entities.
+ * API tokens for the credential cache, read in pages by id ({@code flagward.api-tokens.load-page-size} rows): there
+ * can be 100,000 of them.
  */
 @Singleton
-public class ApiTokenCredentialSource implements CredentialSource {
+public class ApiTokenCredentialSource extends SqlCredentialSource {
 
     public static final String KIND = "api";
 
@@ -37,28 +32,15 @@ public class ApiTokenCredentialSource implements CredentialSource {
             """;
     private static final List<String> ALL = List.of("*");
 
-    private final Pool pool;
-    private final int page;
-
-    public ApiTokenCredentialSource(Pool pool, ApiTokenConfig config) {
-        this.pool = pool;
-        this.page = config.loadPageSize();
-    }
-
-    @Override
-    public String kind() {
-        return KIND;
-    }
-
     /** Every secret no other kind claims: an API token's prefix is its scope ({@code <project>:<environment>.}). */
-    @Override
-    public String prefix() {
-        return "";
-    }
-
-    @Override
-    public Channel channel() {
-        return Channel.AUTHORIZATION_HEADER;
+    public ApiTokenCredentialSource(Pool pool, ApiTokenConfig config) {
+        super(pool, KIND, "", Channel.AUTHORIZATION_HEADER,
+                new Rows("api_tokens", SELECT + " where t.id > $1 order by t.id limit $2", SELECT + " where t.selector = $1",
+                        config.loadPageSize()),
+                RowMapping.perLoad(() -> {
+                    Map<Object, Object> canonical = new HashMap<>();
+                    return row -> toCredential(row, canonical);
+                }));
     }
 
     /** Bootstrap secrets ({@code INIT_*_API_TOKENS}) may have any legacy form. */
@@ -68,40 +50,8 @@ public class ApiTokenCredentialSource implements CredentialSource {
     }
 
     /**
-     * Every token, read in pages by id ({@code flagward.api-tokens.load-page-size} rows): a single result of 100,000 rows would be buffered and
-     * decoded whole (tens of MB at once on a 112 MB heap), a page at a time keeps the peak to the cache itself.
-     */
-    @Override
-    public Uni<Void> loadAll(Consumer<StoredCredential> sink) {
-        return loadFrom(0L, sink, new HashMap<>());
-    }
-
-    private Uni<Void> loadFrom(long afterId, Consumer<StoredCredential> sink, Map<Object, Object> canonical) {
-        return pool.preparedQuery(SELECT + " where t.id > $1 order by t.id limit $2").execute(Tuple.of(afterId, page))
-                .chain(rows -> {
-                    long last = afterId;
-                    for (Row row : rows) {
-                        sink.accept(toCredential(row, canonical));
-                        last = row.getLong("id");
-                    }
-                    return rows.size() < page ? Uni.createFrom().voidItem() : loadFrom(last, sink, canonical);
-                });
-    }
-
-    @Override
-    public Uni<StoredCredential> load(String selector) {
-        return pool.preparedQuery(SELECT + " where t.selector = $1").execute(Tuple.of(selector))
-                .map(rows -> rows.size() == 0 ? null : toCredential(rows.iterator().next(), new HashMap<>()));
-    }
-
-    @Override
-    public Uni<Void> recordSeen(Map<String, Instant> lastSeen) {
-        return SeenAtWriter.write(pool, "api_tokens", lastSeen);
-    }
-
-    /**
      * A row to a cache entry. Names, environments and project lists repeat across thousands of tokens: each distinct
-     * value is kept once (about 100 bytes less per token, 10 MB at 100,000 tokens).
+     * value is kept once per load (about 100 bytes less per token, 10 MB at 100,000 tokens).
      */
     private static StoredCredential toCredential(Row row, Map<Object, Object> canonical) {
         String selector = row.getString("selector");

@@ -1,5 +1,6 @@
 package dev.flagward.apitoken;
 
+import dev.flagward.security.CredentialLifecycle;
 import io.quarkus.hibernate.reactive.panache.PanacheRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -7,10 +8,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 
 @ApplicationScoped
-public class ApiTokenRepository implements PanacheRepository<ApiToken> {
+public class ApiTokenRepository implements PanacheRepository<ApiToken>, CredentialLifecycle.Store<ApiToken> {
 
     private static final String WITH_PROJECTS = "select distinct t from ApiToken t left join fetch t.projects ";
 
+    @Override
     public Uni<ApiToken> findBySelector(String selector) {
         // list(), not firstResult(): a row limit with a collection fetch would be applied in memory.
         return find(WITH_PROJECTS + "where t.selector = ?1", selector).list()

@@ -11,6 +11,8 @@ import dev.flagward.security.ApiTokenPrincipal;
 import dev.flagward.security.ApiTokenType;
 import dev.flagward.security.CredentialCache;
 import dev.flagward.security.CredentialFormat;
+import dev.flagward.security.CredentialLifecycle;
+import dev.flagward.security.CredentialLifecycle.LeakOutcome;
 import dev.flagward.security.Rotation;
 import dev.flagward.security.InstanceKeys;
 import dev.flagward.security.LicenseState;
@@ -31,6 +33,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -60,10 +63,12 @@ public class ApiTokenService implements ProjectDeletionListener, LeakedCredentia
     private final EdgeIssuedTokens edgeIssued;
     private final EdgeConfig edgeConfig;
     private final SecretBox box;
+    private final CredentialLifecycle lifecycle;
+    private final CredentialLifecycle.Kind<ApiToken> credentialKind;
 
     public ApiTokenService(ApiTokenRepository tokens, ApiTokenQueries queries, ScopeService scopes, CredentialCache cache, InstanceKeys keys,
                            AuditLog audit, ApiTokenConfig config, Clock clock, Instance<LicenseState> license,
-                           EdgeIssuedTokens edgeIssued, EdgeConfig edgeConfig, SecretBox box) {
+                           EdgeIssuedTokens edgeIssued, EdgeConfig edgeConfig, SecretBox box, CredentialLifecycle lifecycle) {
         this.license = license;
         this.edgeIssued = edgeIssued;
         this.edgeConfig = edgeConfig;
@@ -76,6 +81,13 @@ public class ApiTokenService implements ProjectDeletionListener, LeakedCredentia
         this.audit = audit;
         this.config = config;
         this.clock = clock;
+        this.lifecycle = lifecycle;
+        this.credentialKind = new CredentialLifecycle.Kind<>(ApiTokenCredentialSource.KIND, tokens, ApiTokenView::of,
+                token -> token.selector, "The token", ApiTokenService::prefixOf,
+                old -> ApiException.badData("The token was already rotated (replaced by " + old.replacedBy
+                        + "); rotate its replacement instead.", "/params/token"),
+                this::requireRoom, "api-token-rotated", "token",
+                token -> Map.of("kind", "api-token", "identifier", token.selector, "tokenName", token.tokenName));
     }
 
     /** Admin tokens are shown only to those who hold every permission (admin tokens, Admin users). */
@@ -143,13 +155,7 @@ public class ApiTokenService implements ProjectDeletionListener, LeakedCredentia
      * exist; {@code where} is the body path errors name), the row and its event. The one way a token is stored.
      */
     private Uni<ApiToken> insert(NewToken spec, CredentialFormat.Minted minted, Actor actor, String where) {
-        return tokens.count()
-                .invoke(count -> {
-                    if (count >= config.maxTokens()) {
-                        throw ApiException.exceedsLimit("This instance already holds the maximum of "
-                                + config.maxTokens() + " API tokens. Delete unused tokens first.");
-                    }
-                })
+        return requireRoom()
                 .chain(() -> checkScope(spec, where))
                 .chain(() -> {
                     ApiToken token = new ApiToken();
@@ -166,6 +172,16 @@ public class ApiTokenService implements ProjectDeletionListener, LeakedCredentia
                     return tokens.persistAndFlush(token);
                 })
                 .call(token -> audit.record("api-token-created", actor, ApiTokenView.of(token), null));
+    }
+
+    /** The instance-wide limit, checked under {@link #CREATE_LOCK} before a token is added (created or rotated). */
+    private Uni<Void> requireRoom() {
+        return tokens.count().invoke(count -> {
+            if (count >= config.maxTokens()) {
+                throw ApiException.exceedsLimit("This instance already holds the maximum of "
+                        + config.maxTokens() + " API tokens. Delete unused tokens first.");
+            }
+        }).replaceWithVoid();
     }
 
     // ------------------------------------------------------------------ Edge's token issuing
@@ -361,70 +377,31 @@ public class ApiTokenService implements ProjectDeletionListener, LeakedCredentia
      * into v2 ones.
      */
     public Uni<ApiTokenView> rotate(String tokenOrSelector, Rotation.Request request, Actor actor, Principal principal) {
-        Instant now = clock.instant();
-        Instant overlapEnd = Rotation.overlapEnd(request, now);
         String selector = selectorOf(tokenOrSelector);
-        return Panache.withTransaction(() -> AdvisoryLocks.hold(CREATE_LOCK)
-                        .chain(() -> tokens.findBySelector(selector))
-                        .chain(old -> {
+        return lifecycle.rotate(credentialKind, request,
+                        () -> AdvisoryLocks.hold(CREATE_LOCK).chain(() -> tokens.findBySelector(selector)).map(old -> {
                             if (old == null) {
                                 throw ApiException.notFound("No API token matches; nothing was rotated.");
                             }
                             requireManageable(old, principal, Permission.UPDATE_API_TOKEN);
-                            Rotation.requireLive(old.expiresAt, now, "The token");
-                            if (old.replacedBy != null) {
-                                throw ApiException.badData("The token was already rotated (replaced by " + old.replacedBy
-                                        + "); rotate its replacement instead.", "/params/token");
-                            }
-                            return tokens.count().chain(count -> {
-                                if (count >= config.maxTokens()) {
-                                    throw ApiException.exceedsLimit("This instance already holds the maximum of "
-                                            + config.maxTokens() + " API tokens. Delete unused tokens first.");
-                                }
-                                ApiTokenView before = ApiTokenView.of(old);
-                                ApiToken fresh = new ApiToken();
-                                CredentialFormat.Minted minted = CredentialFormat.mint(prefixOf(old));
-                                fresh.selector = minted.selector();
-                                fresh.verifier = minted.verifier();
-                                fresh.tokenName = old.tokenName;
-                                fresh.type = old.type;
-                                fresh.environment = old.environment;
-                                fresh.allProjects = old.allProjects;
-                                fresh.projects = new TreeSet<>(old.projects);
-                                fresh.expiresAt = old.expiresAt;
-                                fresh.createdAt = now;
-                                fresh.createdBy = actor.name();
-                                fresh.replaces = old.selector;
-                                old.expiresAt = Rotation.oldExpiry(old.expiresAt, overlapEnd);
-                                old.replacedBy = fresh.selector;
-                                return Rotation.endPredecessor(old.replaces, tokens::findBySelector, now)
-                                        .chain(ended -> tokens.persistAndFlush(fresh)
-                                                .call(() -> audit.record("api-token-rotated", actor,
-                                                        rotatedEvent(fresh, old, ended), before))
-                                                .map(saved -> new Rotated(saved, minted.secret(), old.selector,
-                                                        ended == null ? null : ended.selector)));
-                            });
-                        }))
-                .call(rotated -> cache.refresh(ApiTokenCredentialSource.KIND, rotated.token().selector))
-                .call(rotated -> cache.refresh(ApiTokenCredentialSource.KIND, rotated.replaced()))
-                .call(rotated -> rotated.ended() == null ? Uni.createFrom().voidItem()
-                        : cache.refresh(ApiTokenCredentialSource.KIND, rotated.ended()))
-                .map(rotated -> ApiTokenView.withSecret(rotated.token(), rotated.secret()));
-    }
-
-    /** Selectors of the replaced token and, when this rotation ended its overlap, of the one before it (or null). */
-    private record Rotated(ApiToken token, String secret, String replaced, String ended) {
-    }
-
-    private static java.util.Map<String, Object> rotatedEvent(ApiToken fresh, ApiToken old, ApiToken ended) {
-        java.util.Map<String, Object> data = new java.util.LinkedHashMap<>();
-        data.put("token", ApiTokenView.of(fresh));
-        data.put("replaces", old.selector);
-        data.put("oldExpiresAt", old.expiresAt);
-        if (ended != null) {
-            data.put("endedOverlapOf", ended.selector);
-        }
-        return data;
+                            return old;
+                        }),
+                        (old, minted, now) -> {
+                            ApiToken fresh = new ApiToken();
+                            fresh.selector = minted.selector();
+                            fresh.verifier = minted.verifier();
+                            fresh.tokenName = old.tokenName;
+                            fresh.type = old.type;
+                            fresh.environment = old.environment;
+                            fresh.allProjects = old.allProjects;
+                            fresh.projects = new TreeSet<>(old.projects);
+                            fresh.expiresAt = old.expiresAt;
+                            fresh.createdAt = now;
+                            fresh.createdBy = actor.name();
+                            return fresh;
+                        },
+                        audit.by(actor))
+                .map(rotated -> ApiTokenView.withSecret(rotated.fresh(), rotated.secret()));
     }
 
     /** The secret prefix a token of this scope is minted with (an admin token's is {@code *:*.}). */
@@ -617,25 +594,7 @@ public class ApiTokenService implements ProjectDeletionListener, LeakedCredentia
 
     /** A leaked token whose secret matches is expired now (kept in lists as expired, so the leak stays visible). */
     @Override
-    public Uni<Outcome> revokeLeaked(String selector, String secret, Actor actor) {
-        Instant now = clock.instant();
-        return Panache.withTransaction(() -> tokens.findBySelector(selector).chain(token -> {
-                    if (token == null || !CredentialFormat.verifies(secret, token.verifier)) {
-                        return Uni.createFrom().item(Outcome.UNKNOWN);
-                    }
-                    if (token.expiresAt != null && !token.expiresAt.isAfter(now)) {
-                        return Uni.createFrom().item(Outcome.ALREADY_INACTIVE);
-                    }
-                    ApiTokenView before = ApiTokenView.of(token);
-                    token.expiresAt = now;
-                    return tokens.flush().call(() -> audit.record("credential-leak-revoked", actor,
-                                    java.util.Map.of("kind", KIND_NAME, "identifier", token.selector, "tokenName", token.tokenName),
-                                    before))
-                            .replaceWith(Outcome.REVOKED);
-                }))
-                .call(outcome -> outcome == Outcome.REVOKED ? cache.refresh(ApiTokenCredentialSource.KIND, selector)
-                        : Uni.createFrom().voidItem());
+    public Uni<LeakOutcome> revokeLeaked(String selector, String secret, Actor actor) {
+        return lifecycle.revokeLeaked(credentialKind, selector, secret, audit.by(actor));
     }
-
-    private static final String KIND_NAME = "api-token";
 }

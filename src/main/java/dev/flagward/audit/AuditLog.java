@@ -2,6 +2,7 @@ package dev.flagward.audit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flagward.security.CredentialLifecycle;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
 
@@ -34,6 +35,11 @@ public class AuditLog {
         event.data = toJson(data);
         event.preData = toJson(preData);
         return events.persist(event).replaceWithVoid();
+    }
+
+    /** This actor's events, for a mechanism that writes its events through the caller (CredentialLifecycle). */
+    public CredentialLifecycle.Events by(Actor actor) {
+        return (type, data, preData) -> record(type, actor, data, preData);
     }
 
     private String toJson(Object value) {

@@ -1,6 +1,7 @@
 package dev.flagward.credential;
 
 import dev.flagward.audit.Actor;
+import dev.flagward.security.CredentialLifecycle.LeakOutcome;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -10,16 +11,13 @@ import io.smallrye.mutiny.Uni;
  */
 public interface LeakedCredentialRevoker {
 
-    /** What the feature did with a reported secret. */
-    enum Outcome { REVOKED, ALREADY_INACTIVE, UNKNOWN }
-
     /** The credential kind this revoker owns ({@code CredentialSource.kind()}). */
     String kind();
 
     /**
      * Revokes the live credential with this selector if the secret is its secret (constant-time check against the
      * stored verifier), in one transaction with its event {@code credential-leak-revoked}; every replica stops
-     * accepting it within a second.
+     * accepting it within a second. Written once, in {@code security.CredentialLifecycle.revokeLeaked}.
      */
-    Uni<Outcome> revokeLeaked(String selector, String secret, Actor actor);
+    Uni<LeakOutcome> revokeLeaked(String selector, String secret, Actor actor);
 }

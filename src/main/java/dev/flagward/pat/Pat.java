@@ -1,58 +1,19 @@
 package dev.flagward.pat;
 
-import dev.flagward.security.Rotation;
+import dev.flagward.security.CredentialRow;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.GeneratedValue;
-import jakarta.persistence.GenerationType;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import org.hibernate.annotations.DynamicUpdate;
 
-import java.time.Instant;
-
-/** A personal access token as stored: selector and verifier, never the secret. */
+/** A personal access token as stored: selector and verifier, never the secret. Its expiry is never null. */
 @Entity
 @Table(name = "personal_access_tokens")
 @DynamicUpdate
-public class Pat implements Rotation.Link {
-
-    @Id
-    @GeneratedValue(strategy = GenerationType.IDENTITY)
-    public Long id;
+public class Pat extends CredentialRow {
 
     @Column(name = "user_id")
     public long userId;
 
-    public String selector;
-
-    public byte[] verifier;
-
     public String description;
-
-    @Column(name = "expires_at")
-    public Instant expiresAt;
-
-    @Column(name = "created_at")
-    public Instant createdAt;
-
-    @Column(name = "seen_at")
-    public Instant seenAt;
-
-    /** The selector of the PAT this one replaced by rotation, or null. */
-    public String replaces;
-
-    /** The selector of the PAT that replaced this one by rotation, or null. */
-    @Column(name = "replaced_by")
-    public String replacedBy;
-
-    @Override
-    public Instant expiresAt() {
-        return expiresAt;
-    }
-
-    @Override
-    public void expireAt(Instant when) {
-        expiresAt = when;
-    }
 }

@@ -1,5 +1,6 @@
 package dev.flagward.pat;
 
+import dev.flagward.security.CredentialLifecycle;
 import io.quarkus.hibernate.reactive.panache.PanacheRepository;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
@@ -8,7 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 
 @ApplicationScoped
-public class PatRepository implements PanacheRepository<Pat> {
+public class PatRepository implements PanacheRepository<Pat>, CredentialLifecycle.Store<Pat> {
 
     public Uni<List<Pat>> listOf(long userId) {
         return find("userId", Sort.descending("createdAt", "id"), userId).list();
@@ -18,6 +19,7 @@ public class PatRepository implements PanacheRepository<Pat> {
         return find("id = ?1 and userId = ?2", id, userId).firstResult();
     }
 
+    @Override
     public Uni<Pat> findBySelector(String selector) {
         return find("selector", selector).firstResult();
     }

@@ -8,6 +8,8 @@ import dev.flagward.pat.PatApi.CreatedPat;
 import dev.flagward.pat.PatApi.PatView;
 import dev.flagward.security.CredentialCache;
 import dev.flagward.security.CredentialFormat;
+import dev.flagward.security.CredentialLifecycle;
+import dev.flagward.security.CredentialLifecycle.LeakOutcome;
 import dev.flagward.security.Rotation;
 import dev.flagward.security.UserPrincipal;
 import dev.flagward.web.AdvisoryLocks;
@@ -19,8 +21,8 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /** Personal access tokens of the signed-in user (SPEC §5.4–5.7). */
 @ApplicationScoped
@@ -31,18 +33,28 @@ public class PatService implements LeakedCredentialRevoker {
     private final CredentialCache cache;
     private final PatConfig config;
     private final Clock clock;
+    private final CredentialLifecycle lifecycle;
+    private final CredentialLifecycle.Kind<Pat> credentialKind;
 
-    public PatService(PatRepository pats, AuditLog audit, CredentialCache cache, PatConfig config, Clock clock) {
+    public PatService(PatRepository pats, AuditLog audit, CredentialCache cache, PatConfig config, Clock clock,
+                      CredentialLifecycle lifecycle) {
         this.pats = pats;
         this.audit = audit;
         this.cache = cache;
         this.config = config;
         this.clock = clock;
+        this.lifecycle = lifecycle;
+        this.credentialKind = new CredentialLifecycle.Kind<>(PatCredentialSource.KIND, pats, PatView::of, pat -> pat.id,
+                "The personal access token", pat -> PatCredentialSource.PREFIX,
+                old -> ApiException.badData("The personal access token was already rotated; rotate its replacement "
+                        + "instead.", "/params/id"),
+                CredentialLifecycle.Kind::noLimit, "pat-rotated", "pat",
+                pat -> Map.of("kind", "personal-access-token", "identifier", pat.id, "userId", pat.userId));
     }
 
     public Uni<List<PatView>> list(UserPrincipal user) {
         return Panache.withSession(() -> pats.listOf(user.id())).map(list -> {
-            java.util.Map<String, Long> ids = new java.util.HashMap<>();
+            Map<String, Long> ids = new java.util.HashMap<>();
             list.forEach(pat -> ids.put(pat.selector, pat.id));
             return list.stream().map(pat -> PatView.of(pat, ids)).toList();
         });
@@ -95,21 +107,14 @@ public class PatService implements LeakedCredentialRevoker {
      * never has more than two live PATs. Another user's or an unknown PAT → 404; an expired one → 400.
      */
     public Uni<CreatedPat> rotate(UserPrincipal user, long id, Rotation.Request request, Actor actor) {
-        Instant now = clock.instant();
-        Instant overlapEnd = Rotation.overlapEnd(request, now);
-        CredentialFormat.Minted minted = CredentialFormat.mint(PatCredentialSource.PREFIX);
-        return Panache.withTransaction(() -> AdvisoryLocks.hold("pat:" + user.id())
-                        .chain(() -> pats.findOwned(id, user.id()))
-                        .chain(old -> {
+        return lifecycle.rotate(credentialKind, request,
+                        () -> AdvisoryLocks.hold("pat:" + user.id()).chain(() -> pats.findOwned(id, user.id())).map(old -> {
                             if (old == null) {
                                 throw ApiException.notFound("You have no personal access token with id " + id + ".");
                             }
-                            Rotation.requireLive(old.expiresAt, now, "The personal access token");
-                            if (old.replacedBy != null) {
-                                throw ApiException.badData("The personal access token was already rotated; rotate its "
-                                        + "replacement instead.", "/params/id");
-                            }
-                            PatView before = PatView.of(old);
+                            return old;
+                        }),
+                        (old, minted, now) -> {
                             Pat fresh = new Pat();
                             fresh.userId = user.id();
                             fresh.selector = minted.selector();
@@ -117,35 +122,14 @@ public class PatService implements LeakedCredentialRevoker {
                             fresh.description = old.description;
                             fresh.expiresAt = old.expiresAt;
                             fresh.createdAt = now;
-                            fresh.replaces = old.selector;
-                            // The old one is marked first: the description is unique among PATs not replaced.
-                            old.expiresAt = Rotation.oldExpiry(old.expiresAt, overlapEnd);
-                            old.replacedBy = fresh.selector;
-                            return Rotation.endPredecessor(old.replaces, pats::findBySelector, now).chain(ended ->
-                                    pats.flush().chain(() -> pats.persistAndFlush(fresh))
-                                            .call(saved -> audit.record("pat-rotated", actor, rotatedEvent(saved, old, ended), before))
-                                            .map(saved -> new Rotation.Rotated<>(saved, old, ended)));
-                        }))
-                .call(rotated -> cache.refresh(PatCredentialSource.KIND, rotated.fresh().selector))
-                .call(rotated -> cache.refresh(PatCredentialSource.KIND, rotated.replaced().selector))
-                .call(rotated -> rotated.ended() == null ? Uni.createFrom().voidItem()
-                        : cache.refresh(PatCredentialSource.KIND, rotated.ended().selector))
+                            return fresh;
+                        },
+                        audit.by(actor))
                 .map(rotated -> {
                     Pat fresh = rotated.fresh();
                     return new CreatedPat(fresh.id, fresh.description, fresh.expiresAt, fresh.createdAt, fresh.seenAt,
-                            fresh.userId, minted.secret(), rotated.replaced().id);
+                            fresh.userId, rotated.secret(), rotated.replaced().id);
                 });
-    }
-
-    private static java.util.Map<String, Object> rotatedEvent(Pat fresh, Pat old, Pat ended) {
-        java.util.Map<String, Object> data = new java.util.LinkedHashMap<>();
-        data.put("pat", PatView.of(fresh));
-        data.put("replaces", old.id);
-        data.put("oldExpiresAt", old.expiresAt);
-        if (ended != null) {
-            data.put("endedOverlapOf", ended.id);
-        }
-        return data;
     }
 
     /**
@@ -179,23 +163,7 @@ public class PatService implements LeakedCredentialRevoker {
 
     /** A leaked PAT whose secret matches is expired now. */
     @Override
-    public Uni<Outcome> revokeLeaked(String selector, String secret, Actor actor) {
-        Instant now = clock.instant();
-        return Panache.withTransaction(() -> pats.find("selector", selector).firstResult().chain(pat -> {
-                    if (pat == null || !CredentialFormat.verifies(secret, pat.verifier)) {
-                        return Uni.createFrom().item(Outcome.UNKNOWN);
-                    }
-                    if (!pat.expiresAt.isAfter(now)) {
-                        return Uni.createFrom().item(Outcome.ALREADY_INACTIVE);
-                    }
-                    PatView before = PatView.of(pat);
-                    pat.expiresAt = now;
-                    return pats.flush().call(() -> audit.record("credential-leak-revoked", actor,
-                                    java.util.Map.of("kind", "personal-access-token", "identifier", pat.id, "userId", pat.userId),
-                                    before))
-                            .replaceWith(Outcome.REVOKED);
-                }))
-                .call(outcome -> outcome == Outcome.REVOKED ? cache.refresh(PatCredentialSource.KIND, selector)
-                        : Uni.createFrom().voidItem());
+    public Uni<LeakOutcome> revokeLeaked(String selector, String secret, Actor actor) {
+        return lifecycle.revokeLeaked(credentialKind, selector, secret, audit.by(actor));
     }
 }

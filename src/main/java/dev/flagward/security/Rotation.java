@@ -20,10 +20,10 @@ public final class Rotation {
     public static final Duration MAX_OVERLAP = Duration.ofDays(30);
 
     /**
-     * A rotation's credentials: the new one, the one it replaces, and the one before that if this rotation ended its
-     * overlap (else null). Each needs its cache entry refreshed after commit.
+     * A rotation's credentials: the new one (and its secret, shown once), the one it replaces, and the one before that
+     * if this rotation ended its overlap (else null). Each needs its cache entry refreshed after commit.
      */
-    public record Rotated<T>(T fresh, T replaced, T ended) {
+    public record Rotated<T>(T fresh, String secret, T replaced, T ended) {
     }
 
     /**
@@ -31,13 +31,6 @@ public final class Rotation {
      * (else null), whose cache entry needs a refresh after commit.
      */
     public record Unlinked<T>(T deleted, String predecessor) {
-    }
-
-    /** A stored credential of any kind, as far as a chain of rotations is concerned. */
-    public interface Link {
-        Instant expiresAt();
-
-        void expireAt(Instant when);
     }
 
     /**
@@ -88,16 +81,16 @@ public final class Rotation {
      * inside the rotating transaction with the feature's own lookup by selector; yields the credential it stopped
      * (for the event and the cache refresh after commit), or null when there was none to stop.
      */
-    public static <T extends Link> Uni<T> endPredecessor(String replaces, Function<String, Uni<T>> findBySelector,
+    public static <T extends CredentialRow> Uni<T> endPredecessor(String replaces, Function<String, Uni<T>> findBySelector,
                                                          Instant now) {
         if (replaces == null) {
             return Uni.createFrom().nullItem();
         }
         return findBySelector.apply(replaces).map(predecessor -> {
-            if (predecessor == null || predecessor.expiresAt() != null && !predecessor.expiresAt().isAfter(now)) {
+            if (predecessor == null || predecessor.expiresAt != null && !predecessor.expiresAt.isAfter(now)) {
                 return null;
             }
-            predecessor.expireAt(now);
+            predecessor.expiresAt = now;
             return predecessor;
         });
     }

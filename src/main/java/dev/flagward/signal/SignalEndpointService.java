@@ -5,6 +5,8 @@ import dev.flagward.audit.Actor;
 import dev.flagward.audit.AuditLog;
 import dev.flagward.security.CredentialCache;
 import dev.flagward.security.CredentialFormat;
+import dev.flagward.security.CredentialLifecycle;
+import dev.flagward.security.CredentialLifecycle.LeakOutcome;
 import dev.flagward.security.Rotation;
 import dev.flagward.security.SecretBox;
 import dev.flagward.signal.SignalApi.CreatedSignalEndpointToken;
@@ -54,9 +56,12 @@ public class SignalEndpointService implements LeakedCredentialRevoker {
     private final SecretBox secrets;
     private final SignalConfig config;
     private final Clock clock;
+    private final CredentialLifecycle lifecycle;
+    private final CredentialLifecycle.Kind<SignalEndpointToken> credentialKind;
 
     public SignalEndpointService(SignalEndpointRepository endpoints, SignalEndpointTokenRepository tokens, AuditLog audit,
-                                 CredentialCache cache, SecretBox secrets, SignalConfig config, Clock clock) {
+                                 CredentialCache cache, SecretBox secrets, SignalConfig config, Clock clock,
+                                 CredentialLifecycle lifecycle) {
         this.endpoints = endpoints;
         this.tokens = tokens;
         this.audit = audit;
@@ -64,6 +69,14 @@ public class SignalEndpointService implements LeakedCredentialRevoker {
         this.secrets = secrets;
         this.config = config;
         this.clock = clock;
+        this.lifecycle = lifecycle;
+        this.credentialKind = new CredentialLifecycle.Kind<>(SignalTokenCredentialSource.KIND, tokens,
+                SignalEndpointTokenView::of, token -> token.id, "The token", token -> SignalTokenCredentialSource.PREFIX,
+                old -> ApiException.badData("The token was already rotated; rotate its replacement instead.", "/params/id"),
+                // A token being replaced does not take a place: rotation works at the limit.
+                CredentialLifecycle.Kind::noLimit, "signal-endpoint-token-rotated", "token",
+                token -> Map.of("kind", "signal-endpoint-token", "identifier", token.id,
+                        "signalEndpointId", token.signalEndpointId));
     }
 
     /** Every endpoint with its tokens (never their secrets), newest first. */
@@ -191,19 +204,11 @@ public class SignalEndpointService implements LeakedCredentialRevoker {
      * has more than two live tokens. Unknown endpoint or token → 404; an expired token → 400.
      */
     public Uni<CreatedSignalEndpointToken> rotateToken(long endpointId, long id, Rotation.Request request, Actor actor) {
-        java.time.Instant now = clock.instant();
-        java.time.Instant overlapEnd = Rotation.overlapEnd(request, now);
-        CredentialFormat.Minted minted = CredentialFormat.mint(SignalTokenCredentialSource.PREFIX);
-        return Panache.withTransaction(() -> require(endpointId)
-                        .call(() -> AdvisoryLocks.hold("signal-endpoint-tokens:" + endpointId))
-                        .chain(() -> requireToken(endpointId, id))
-                        .chain(old -> {
-                            Rotation.requireLive(old.expiresAt, now, "The token");
-                            if (old.replacedBy != null) {
-                                throw ApiException.badData("The token was already rotated; rotate its replacement instead.",
-                                        "/params/id");
-                            }
-                            SignalEndpointTokenView before = SignalEndpointTokenView.of(old);
+        return lifecycle.rotate(credentialKind, request,
+                        () -> require(endpointId)
+                                .call(() -> AdvisoryLocks.hold("signal-endpoint-tokens:" + endpointId))
+                                .chain(() -> requireToken(endpointId, id)),
+                        (old, minted, now) -> {
                             SignalEndpointToken fresh = new SignalEndpointToken();
                             fresh.signalEndpointId = endpointId;
                             fresh.name = old.name;
@@ -212,36 +217,14 @@ public class SignalEndpointService implements LeakedCredentialRevoker {
                             fresh.createdAt = now;
                             fresh.createdByUserId = actor.userId();
                             fresh.expiresAt = old.expiresAt;
-                            fresh.replaces = old.selector;
-                            old.expiresAt = Rotation.oldExpiry(old.expiresAt, overlapEnd);
-                            old.replacedBy = fresh.selector;
-                            return Rotation.endPredecessor(old.replaces, tokens::findBySelector, now).chain(ended ->
-                                    tokens.persistAndFlush(fresh)
-                                            .call(saved -> audit.record("signal-endpoint-token-rotated", actor,
-                                                    rotatedEvent(saved, old, ended), before))
-                                            .map(saved -> new Rotation.Rotated<>(saved, old, ended)));
-                        }))
-                .call(rotated -> cache.refresh(SignalTokenCredentialSource.KIND, rotated.fresh().selector))
-                .call(rotated -> cache.refresh(SignalTokenCredentialSource.KIND, rotated.replaced().selector))
-                .call(rotated -> rotated.ended() == null ? Uni.createFrom().voidItem()
-                        : cache.refresh(SignalTokenCredentialSource.KIND, rotated.ended().selector))
+                            return fresh;
+                        },
+                        audit.by(actor))
                 .map(rotated -> {
                     SignalEndpointToken fresh = rotated.fresh();
                     return new CreatedSignalEndpointToken(fresh.id, fresh.name, fresh.signalEndpointId, fresh.createdAt,
-                            fresh.createdByUserId, minted.secret(), rotated.replaced().id);
+                            fresh.createdByUserId, rotated.secret(), rotated.replaced().id);
                 });
-    }
-
-    private static Map<String, Object> rotatedEvent(SignalEndpointToken fresh, SignalEndpointToken old,
-                                                    SignalEndpointToken ended) {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("token", SignalEndpointTokenView.of(fresh));
-        data.put("replaces", old.id);
-        data.put("oldExpiresAt", old.expiresAt);
-        if (ended != null) {
-            data.put("endedOverlapOf", ended.id);
-        }
-        return data;
     }
 
     public Uni<SignalEndpointTokenView> updateToken(long endpointId, long id, SignalEndpointTokenRequest request, Actor actor) {
@@ -355,23 +338,7 @@ public class SignalEndpointService implements LeakedCredentialRevoker {
 
     /** A leaked signal endpoint token whose secret matches is expired now. */
     @Override
-    public Uni<Outcome> revokeLeaked(String selector, String secret, Actor actor) {
-        java.time.Instant now = clock.instant();
-        return Panache.withTransaction(() -> tokens.find("selector", selector).firstResult().chain(token -> {
-                    if (token == null || !CredentialFormat.verifies(secret, token.verifier)) {
-                        return Uni.createFrom().item(Outcome.UNKNOWN);
-                    }
-                    if (token.expiresAt != null && !token.expiresAt.isAfter(now)) {
-                        return Uni.createFrom().item(Outcome.ALREADY_INACTIVE);
-                    }
-                    SignalEndpointTokenView before = SignalEndpointTokenView.of(token);
-                    token.expiresAt = now;
-                    return tokens.flush().call(() -> audit.record("credential-leak-revoked", actor,
-                                    java.util.Map.of("kind", "signal-endpoint-token", "identifier", token.id,
-                                            "signalEndpointId", token.signalEndpointId), before))
-                            .replaceWith(Outcome.REVOKED);
-                }))
-                .call(outcome -> outcome == Outcome.REVOKED ? cache.refresh(SignalTokenCredentialSource.KIND, selector)
-                        : Uni.createFrom().voidItem());
+    public Uni<LeakOutcome> revokeLeaked(String selector, String secret, Actor actor) {
+        return lifecycle.revokeLeaked(credentialKind, selector, secret, audit.by(actor));
     }
 }

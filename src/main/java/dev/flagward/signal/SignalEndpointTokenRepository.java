@@ -1,5 +1,6 @@
 package dev.flagward.signal;
 
+import dev.flagward.security.CredentialLifecycle;
 import io.quarkus.hibernate.reactive.panache.PanacheRepository;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
@@ -8,7 +9,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 
 @ApplicationScoped
-public class SignalEndpointTokenRepository implements PanacheRepository<SignalEndpointToken> {
+public class SignalEndpointTokenRepository implements PanacheRepository<SignalEndpointToken>,
+        CredentialLifecycle.Store<SignalEndpointToken> {
 
     public Uni<List<SignalEndpointToken>> listOf(long endpointId) {
         return find("signalEndpointId", Sort.descending("createdAt", "id"), endpointId).list();
@@ -22,6 +24,7 @@ public class SignalEndpointTokenRepository implements PanacheRepository<SignalEn
         return find("id = ?1 and signalEndpointId = ?2", id, endpointId).firstResult();
     }
 
+    @Override
     public Uni<SignalEndpointToken> findBySelector(String selector) {
         return find("selector", selector).firstResult();
     }

@@ -1,21 +1,14 @@
 package dev.flagward.user;
 
-import dev.flagward.security.CredentialSource;
-import dev.flagward.security.SeenAtWriter;
+import dev.flagward.security.SqlCredentialSource;
 import dev.flagward.security.StoredCredential;
-import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Singleton;
-
-import java.time.Instant;
-import java.util.Map;
-import java.util.function.Consumer;
 
 /** Browser sessions for the credential cache: live sessions of live users. */
 @Singleton
-public class SessionCredentialSource implements CredentialSource {
+public class SessionCredentialSource extends SqlCredentialSource {
 
     public static final String KIND = "session";
     public static final String PREFIX = "session_";
@@ -26,45 +19,9 @@ public class SessionCredentialSource implements CredentialSource {
              where u.deleted_at is null and s.expires_at > now()
             """;
 
-    private final Pool pool;
-
     public SessionCredentialSource(Pool pool) {
-        this.pool = pool;
-    }
-
-    @Override
-    public String kind() {
-        return KIND;
-    }
-
-    @Override
-    public String prefix() {
-        return PREFIX;
-    }
-
-    @Override
-    public Channel channel() {
-        return Channel.SESSION_COOKIE;
-    }
-
-    @Override
-    public Uni<Void> loadAll(Consumer<StoredCredential> sink) {
-        return pool.query(SELECT).execute().invoke(rows -> {
-            for (Row row : rows) {
-                sink.accept(toCredential(row));
-            }
-        }).replaceWithVoid();
-    }
-
-    @Override
-    public Uni<StoredCredential> load(String selector) {
-        return pool.preparedQuery(SELECT + " and s.selector = $1").execute(Tuple.of(selector))
-                .map(rows -> rows.size() == 0 ? null : toCredential(rows.iterator().next()));
-    }
-
-    @Override
-    public Uni<Void> recordSeen(Map<String, Instant> lastSeen) {
-        return SeenAtWriter.write(pool, "sessions", lastSeen);
+        super(pool, KIND, PREFIX, Channel.SESSION_COOKIE, Rows.whole("sessions", SELECT, SELECT + " and s.selector = $1"),
+                RowMapping.of(SessionCredentialSource::toCredential));
     }
 
     private static StoredCredential toCredential(Row row) {
