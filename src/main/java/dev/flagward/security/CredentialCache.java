@@ -88,6 +88,9 @@ public class CredentialCache {
         }).eventually(() -> changes.end(began));
     }
 
+    /** Reads of one credential that a change announced meanwhile may overtake before one is applied (then its own reload applies it). */
+    private static final int REFRESH_ATTEMPTS = 3;
+
     /**
      * Reloads one credential from its source and applies it: present → cached, absent → removed. Services call this
      * after their transaction commits, so the change holds on this replica before the response is sent.
@@ -97,14 +100,24 @@ public class CredentialCache {
         if (source == null) {
             return Uni.createFrom().voidItem();
         }
-        // Like every read: what it loaded loses to a change made while it ran (an eviction announced meanwhile must
-        // not be undone by an older reload finishing after it).
+        return refresh(source, selector, REFRESH_ATTEMPTS);
+    }
+
+    /**
+     * Like every read, what it loaded loses to a change announced while it ran (an eviction announced meanwhile must
+     * not be undone by an older reload finishing after it). It then reads again, since a read that starts after the
+     * change sees it: often the change is the caller's own, whose notification overtook this reload, and the caller's
+     * answer must reflect it (a token just created is listed at once on the replica that created it).
+     */
+    private Uni<Void> refresh(CredentialSource source, String selector, int attempts) {
         long began = changes.begin();
-        return source.load(selector).invoke(found -> {
+        return source.load(selector).chain(found -> {
             if (!changes.changedSince(selector, began)) {
                 apply(selector, found);
+                return Uni.createFrom().voidItem();
             }
-        }).eventually(() -> changes.end(began)).replaceWithVoid();
+            return attempts > 1 ? refresh(source, selector, attempts - 1) : Uni.createFrom().voidItem();
+        }).eventually(() -> changes.end(began));
     }
 
     /** What this replica holds for a selector right now, from memory only (null: nothing, so not valid). */

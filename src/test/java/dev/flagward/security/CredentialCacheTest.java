@@ -118,6 +118,26 @@ class CredentialCacheTest {
         assertNull(await(cache.lookup("session", selector)));
     }
 
+    /**
+     * The replica that creates a credential refreshes it before answering; the creation's own notification can arrive
+     * while that read runs. The read then loses to it, and must read again rather than answer without the credential
+     * (CI saw a just-issued Edge token missing from the list that followed, one run in five).
+     */
+    @Test
+    void aRefreshOvertakenByTheChangesOwnNotificationStillHoldsTheCredentialWhenItAnswers() {
+        CredentialCache cache = cache(1000, 1000);
+        String selector = selector();
+        sessions.row(selector, 1);                                                   // committed on this replica
+        CompletableFuture<Void> slowRead = new CompletableFuture<>();
+        sessions.gate = slowRead;
+        var refreshed = cache.refresh("session", selector).subscribeAsCompletionStage(); // before the answer is sent
+        cache.suspend(selector);                                                      // its notification, meanwhile
+        slowRead.complete(null);
+        refreshed.join();
+        assertNotNull(cache.current(selector), "answered before this replica held the credential it created");
+        assertNotNull(await(cache.lookup("session", selector)));
+    }
+
     /** Finding 2: misses cost a bounded number of database lookups; the rest are answered from memory. */
     @Test
     void missesBeyondTheBudgetAreAnsweredFromMemory() {
