@@ -104,8 +104,11 @@ public class SessionService {
         if (parsed == null || !SessionCredentialSource.PREFIX.equals(parsed.prefix())) {
             return Uni.createFrom().voidItem();
         }
+        // Evicted before the delete (it stops at once) and again after its commit: a reload of this session that read
+        // the row before the delete committed must not leave it in the cache once logout has answered.
         cache.evict(parsed.selector());
         return pool.preparedQuery("delete from sessions where selector = $1").execute(Tuple.of(parsed.selector()))
+                .invoke(() -> cache.evict(parsed.selector()))
                 .replaceWithVoid();
     }
 
