@@ -251,7 +251,8 @@ public class ApiTokenService implements ProjectDeletionListener, LeakedCredentia
                         if (usableFor(existing, spec, again, now)) {
                             return Uni.createFrom().item(edgeAnswer(again.secret(), spec));
                         }
-                        if (live(existing, now) && !CredentialFormat.verifies(again.secret(), existing.verifier)) {
+                        if (existing.replacedBy == null && !existing.expiredAt(now)
+                                && !CredentialFormat.verifies(again.secret(), existing.verifier)) {
                             // Issued under another FLAGWARD_SECRETS_KEY: whoever holds that key can still derive its
                             // secret, so changing the key must end it, not leave a second live token for the pair.
                             LOG.warnf("Edge token %s was issued under another FLAGWARD_SECRETS_KEY: it is expired and replaced "
@@ -278,15 +279,11 @@ public class ApiTokenService implements ProjectDeletionListener, LeakedCredentia
      * replacement's secret was not derived, so it could not be given), the same scope (a project deletion may have
      * narrowed it), and FLAGWARD_SECRETS_KEY unchanged. Otherwise a new token is issued for the pair.
      */
-    private static boolean live(ApiToken token, Instant now) {
-        return token.replacedBy == null && (token.expiresAt == null || token.expiresAt.isAfter(now));
-    }
-
     private static boolean usableFor(ApiToken token, NewToken spec, CredentialFormat.Minted again, Instant now) {
         boolean scope = spec.projects() == null ? token.allProjects : !token.allProjects && token.projects.equals(spec.projects());
-        return token.replacedBy == null && (token.expiresAt == null || token.expiresAt.isAfter(now))
-                && ApiTokenType.BACKEND.wireName().equals(token.type) && spec.environment().equals(token.environment)
-                && scope && CredentialFormat.verifies(again.secret(), token.verifier);
+        return token.replacedBy == null && !token.expiredAt(now) && ApiTokenType.BACKEND.wireName().equals(token.type)
+                && spec.environment().equals(token.environment) && scope
+                && CredentialFormat.verifies(again.secret(), token.verifier);
     }
 
     private CredentialFormat.Minted edgeSecret(String prefix, String selector) {

@@ -137,7 +137,7 @@ public class CredentialLifecycle {
                     if (found == null || !CredentialFormat.verifies(secret, found.verifier)) {
                         return Uni.createFrom().item(LeakOutcome.UNKNOWN);
                     }
-                    if (found.expiresAt != null && !found.expiresAt.isAfter(now)) {
+                    if (found.expiredAt(now)) {
                         return Uni.createFrom().item(LeakOutcome.ALREADY_INACTIVE);
                     }
                     Object before = kind.view().apply(found);

@@ -40,4 +40,9 @@ public abstract class CredentialRow {
     /** The selector of the credential that replaced this one by rotation, or null. */
     @Column(name = "replaced_by")
     public String replacedBy;
+
+    /** Its expiry has come by {@code now} (revoked, or ended by rotation's overlap). */
+    public boolean expiredAt(Instant now) {
+        return expiresAt != null && !expiresAt.isAfter(now);
+    }
 }

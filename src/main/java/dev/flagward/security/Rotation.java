@@ -87,7 +87,7 @@ public final class Rotation {
             return Uni.createFrom().nullItem();
         }
         return findBySelector.apply(replaces).map(predecessor -> {
-            if (predecessor == null || predecessor.expiresAt != null && !predecessor.expiresAt.isAfter(now)) {
+            if (predecessor == null || predecessor.expiredAt(now)) {
                 return null;
             }
             predecessor.expiresAt = now;

@@ -32,7 +32,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.regex.Pattern;
 
 /** Users and their root roles (SPEC §5.1). Passwords are hashed off the event loop, before any transaction. */
@@ -263,8 +262,7 @@ public class UserService {
                         user.email = request.email().isBlank() ? null : request.email().strip();
                     }
                     // A reset link went to the old address: whoever still reads that mailbox must not set the password.
-                    boolean emailChanged = !Objects.equals(emailBefore == null ? null : emailBefore.toLowerCase(Locale.ROOT),
-                            user.email == null ? null : user.email.toLowerCase(Locale.ROOT));
+                    boolean emailChanged = emailBefore == null ? user.email != null : !emailBefore.equalsIgnoreCase(user.email);
                     if (user.username == null && user.email == null) {
                         throw ApiException.badData("A user without a username needs an email.", "/body/email");
                     }
