@@ -9,9 +9,7 @@ import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,17 +41,6 @@ class DevLicenseKeyTest {
         return config(profile).getOptionalValue("flagward.license.public-keys", String.class);
     }
 
-    private record Run(int status, String out, String err) {
-    }
-
-    private static Run issuer(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = LicenseIssuer.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
     @Test
     void devModeTrustsTheCommittedDevKeyAndSignDevSignsForIt() throws Exception {
         Map<String, KeyRing.Key> devKeys = KeyRing.load(publicKeys("dev").orElseThrow());
@@ -64,7 +51,7 @@ class DevLicenseKeyTest {
         assertDoesNotThrow(() -> KeyRing.refuseDevKeyOutsideDevMode(devKeys, LaunchMode.DEVELOPMENT));
 
         // What the README's one-liner runs: no key, kid or algorithm to give.
-        Run signed = issuer("sign", "--dev", "--customer", "Me", "--seats", "10", "--days", "30");
+        IssuerRun signed = IssuerRun.of("sign", "--dev", "--customer", "Me", "--seats", "10", "--days", "30");
         assertEquals(0, signed.status(), signed.err());
         assertTrue(signed.err().contains("dev-only key"), signed.err());
         JsonWebSignature jws = new JsonWebSignature();
@@ -112,13 +99,13 @@ class DevLicenseKeyTest {
      */
     @Test
     void aStoredLicenseSignedWithTheDevKeyCountsOnlyInDevMode() {
-        Run signed = issuer("sign", "--dev", "--customer", "Me", "--seats", "10", "--days", "30");
+        IssuerRun signed = IssuerRun.of("sign", "--dev", "--customer", "Me", "--seats", "10", "--days", "30");
         assertEquals(0, signed.status(), signed.err());
         String token = signed.out().strip();
         assertTrue(LicenseService.signedWithDevKeyOutsideDevMode(token, LaunchMode.NORMAL));
         assertTrue(LicenseService.signedWithDevKeyOutsideDevMode(token, LaunchMode.TEST));
         assertFalse(LicenseService.signedWithDevKeyOutsideDevMode(token, LaunchMode.DEVELOPMENT));
-        Run vendor = issuer("sign", "--key", "src/test/resources/license/rsa.private.pem", "--kid", "rsa", "--alg", "RS256",
+        IssuerRun vendor = IssuerRun.of("sign", "--key", "src/test/resources/license/rsa.private.pem", "--kid", "rsa", "--alg", "RS256",
                 "--customer", "Acme", "--seats", "10", "--days", "30");
         assertEquals(0, vendor.status(), vendor.err());
         assertFalse(LicenseService.signedWithDevKeyOutsideDevMode(vendor.out().strip(), LaunchMode.NORMAL));

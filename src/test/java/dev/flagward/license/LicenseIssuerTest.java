@@ -3,9 +3,6 @@ package dev.flagward.license;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -21,17 +18,6 @@ class LicenseIssuerTest {
     @TempDir
     Path dir;
 
-    private record Run(int status, String out, String err) {
-    }
-
-    private static Run issuer(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = LicenseIssuer.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
     private static String mode(Path file) throws Exception {
         return PosixFilePermissions.toString(Files.getPosixFilePermissions(file));
     }
@@ -39,7 +25,7 @@ class LicenseIssuerTest {
     @Test
     void keygenWritesThePrivateKeyForItsOwnerAlone() throws Exception {
         Path out = dir.resolve("keys");
-        Run run = issuer("keygen", "--alg", "EDDSA", "--kid", "vendor-1", "--out", out.toString());
+        IssuerRun run = IssuerRun.of("keygen", "--alg", "EDDSA", "--kid", "vendor-1", "--out", out.toString());
         assertEquals(0, run.status(), run.err());
         assertEquals("rw-------", mode(out.resolve("vendor-1.private.pem")));
         assertTrue(Files.readString(out.resolve("vendor-1.private.pem")).startsWith("-----BEGIN PRIVATE KEY-----"));
@@ -48,7 +34,7 @@ class LicenseIssuerTest {
                 run.out().strip());
 
         // And the pair signs a license the instance's key ring verifies (algorithm taken from the key).
-        Run signed = issuer("sign", "--key", out.resolve("vendor-1.private.pem").toString(), "--kid", "vendor-1",
+        IssuerRun signed = IssuerRun.of("sign", "--key", out.resolve("vendor-1.private.pem").toString(), "--kid", "vendor-1",
                 "--customer", "Acme", "--days", "10");
         assertEquals(0, signed.status(), signed.err());
         assertEquals(3, signed.out().strip().split("\\.").length, signed.out());
@@ -58,11 +44,11 @@ class LicenseIssuerTest {
     void keygenNeverReplacesAKeyWithoutForce() throws Exception {
         Path privateKey = dir.resolve("vendor-1.private.pem");
         Path publicKey = dir.resolve("vendor-1.public.pem");
-        assertEquals(0, issuer("keygen", "--alg", "RS256", "--kid", "vendor-1", "--out", dir.toString()).status());
+        assertEquals(0, IssuerRun.of("keygen", "--alg", "RS256", "--kid", "vendor-1", "--out", dir.toString()).status());
         String before = Files.readString(privateKey);
         String publicBefore = Files.readString(publicKey);
 
-        Run again = issuer("keygen", "--alg", "RS256", "--kid", "vendor-1", "--out", dir.toString());
+        IssuerRun again = IssuerRun.of("keygen", "--alg", "RS256", "--kid", "vendor-1", "--out", dir.toString());
         assertEquals(1, again.status());
         assertTrue(again.err().contains(privateKey + " already exists") && again.err().contains("--force"), again.err());
         assertEquals("", again.out(), "no setting printed for keys that were not written");
@@ -71,10 +57,10 @@ class LicenseIssuerTest {
 
         // Only the public half left (the private one moved to a vault): still refused, so the pair is never split.
         Files.delete(privateKey);
-        assertEquals(1, issuer("keygen", "--alg", "RS256", "--kid", "vendor-1", "--out", dir.toString()).status());
+        assertEquals(1, IssuerRun.of("keygen", "--alg", "RS256", "--kid", "vendor-1", "--out", dir.toString()).status());
         assertFalse(Files.exists(privateKey));
 
-        Run forced = issuer("keygen", "--alg", "RS256", "--kid", "vendor-1", "--out", dir.toString(), "--force");
+        IssuerRun forced = IssuerRun.of("keygen", "--alg", "RS256", "--kid", "vendor-1", "--out", dir.toString(), "--force");
         assertEquals(0, forced.status(), forced.err());
         assertNotEquals(publicBefore, Files.readString(publicKey), "--force replaces the pair");
         assertEquals("rw-------", mode(privateKey), "a replaced private key is created for its owner alone too");
@@ -86,25 +72,25 @@ class LicenseIssuerTest {
         Path privateKey = dir.resolve("old.private.pem");
         Files.writeString(privateKey, "old");
         Files.setPosixFilePermissions(privateKey, PosixFilePermissions.fromString("rw-r--r--"));
-        assertEquals(0, issuer("keygen", "--alg", "ES256", "--kid", "old", "--out", dir.toString(), "--force").status());
+        assertEquals(0, IssuerRun.of("keygen", "--alg", "ES256", "--kid", "old", "--out", dir.toString(), "--force").status());
         assertEquals("rw-------", mode(privateKey));
     }
 
     @Test
     void mistakesSayWhatToDo() {
-        Run none = issuer();
+        IssuerRun none = IssuerRun.of();
         assertEquals(2, none.status());
         assertTrue(none.err().contains("usage: license-issuer keygen") && none.err().contains("--dev"), none.err());
-        Run typo = issuer("keygen", "--alg", "RS256", "--kid", "k", "--ouput", dir.toString());
+        IssuerRun typo = IssuerRun.of("keygen", "--alg", "RS256", "--kid", "k", "--ouput", dir.toString());
         assertEquals(2, typo.status());
         assertTrue(typo.err().contains("--ouput is not an option of keygen"), typo.err());
-        Run badLimit = issuer("sign", "--dev", "--customer", "Me", "--seats", "ten");
+        IssuerRun badLimit = IssuerRun.of("sign", "--dev", "--customer", "Me", "--seats", "ten");
         assertEquals(2, badLimit.status());
         assertTrue(badLimit.err().contains("--seats must be a number, or 'unlimited'"), badLimit.err());
-        Run wrongAlg = issuer("sign", "--dev", "--customer", "Me", "--alg", "RS256");
+        IssuerRun wrongAlg = IssuerRun.of("sign", "--dev", "--customer", "Me", "--alg", "RS256");
         assertEquals(2, wrongAlg.status());
         assertTrue(wrongAlg.err().contains("signs EdDSA, not RS256"), wrongAlg.err());
-        Run noKey = issuer("sign", "--key", dir.resolve("missing.pem").toString(), "--kid", "k", "--customer", "Me");
+        IssuerRun noKey = IssuerRun.of("sign", "--key", dir.resolve("missing.pem").toString(), "--kid", "k", "--customer", "Me");
         assertEquals(1, noKey.status());
         assertTrue(noKey.err().contains("missing.pem"), noKey.err());
     }
