@@ -1,6 +1,6 @@
 package dev.flagward.apitoken;
 
-import dev.flagward.security.CredentialRow;
+import dev.flagward.security.authentication.CredentialRow;
 import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
 import jakarta.persistence.ElementCollection;
@@ -25,7 +25,7 @@ public class ApiToken extends CredentialRow {
     @Column(name = "token_name")
     public String tokenName;
 
-    /** Wire name of {@link dev.flagward.security.ApiTokenType}. */
+    /** Wire name of {@link dev.flagward.security.principal.ApiTokenType}. */
     public String type;
 
     /** Null for admin tokens (every environment). */

@@ -1,9 +1,9 @@
 package dev.flagward.apitoken;
 
-import dev.flagward.security.ApiTokenPrincipal;
-import dev.flagward.security.ApiTokenType;
-import dev.flagward.security.SqlCredentialSource;
-import dev.flagward.security.StoredCredential;
+import dev.flagward.security.principal.ApiTokenPrincipal;
+import dev.flagward.security.principal.ApiTokenType;
+import dev.flagward.security.authentication.SqlCredentialSource;
+import dev.flagward.security.authentication.StoredCredential;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import jakarta.inject.Singleton;

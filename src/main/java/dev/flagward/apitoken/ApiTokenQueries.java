@@ -1,10 +1,10 @@
 package dev.flagward.apitoken;
 
 import dev.flagward.apitoken.ApiTokenApi.ApiTokenView;
-import dev.flagward.security.ApiTokenPrincipal;
-import dev.flagward.security.ApiTokenType;
-import dev.flagward.security.CredentialCache;
-import dev.flagward.security.StoredCredential;
+import dev.flagward.security.principal.ApiTokenPrincipal;
+import dev.flagward.security.principal.ApiTokenType;
+import dev.flagward.security.authentication.CredentialCache;
+import dev.flagward.security.authentication.StoredCredential;
 import jakarta.inject.Singleton;
 
 import java.util.ArrayList;

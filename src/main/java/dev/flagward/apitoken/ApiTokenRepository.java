@@ -1,6 +1,6 @@
 package dev.flagward.apitoken;
 
-import dev.flagward.security.CredentialLifecycle;
+import dev.flagward.security.rotation.CredentialLifecycle;
 import io.quarkus.hibernate.reactive.panache.PanacheRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,8 +24,4 @@ public class ApiTokenRepository implements PanacheRepository<ApiToken>, Credenti
                 projectId).list();
     }
 
-    /** Rotation.Relink: whatever is being replaced by {@code from} is replaced by {@code to} instead (or by none). */
-    public Uni<Integer> relink(String from, String to) {
-        return update("replacedBy = ?1 where replacedBy = ?2", to, from);
-    }
 }

@@ -7,18 +7,18 @@ import dev.flagward.audit.Actor;
 import dev.flagward.audit.AuditLog;
 import dev.flagward.scope.ProjectDeletionListener;
 import dev.flagward.scope.ScopeService;
-import dev.flagward.security.ApiTokenPrincipal;
-import dev.flagward.security.ApiTokenType;
-import dev.flagward.security.CredentialCache;
-import dev.flagward.security.CredentialFormat;
-import dev.flagward.security.CredentialLifecycle;
-import dev.flagward.security.CredentialLifecycle.LeakOutcome;
-import dev.flagward.security.Rotation;
-import dev.flagward.security.InstanceKeys;
-import dev.flagward.security.LicenseState;
-import dev.flagward.security.Permission;
-import dev.flagward.security.Principal;
-import dev.flagward.security.SecretBox;
+import dev.flagward.security.principal.ApiTokenPrincipal;
+import dev.flagward.security.principal.ApiTokenType;
+import dev.flagward.security.authentication.CredentialCache;
+import dev.flagward.security.authentication.CredentialFormat;
+import dev.flagward.security.rotation.CredentialLifecycle;
+import dev.flagward.security.rotation.CredentialLifecycle.LeakOutcome;
+import dev.flagward.security.rotation.Rotation;
+import dev.flagward.security.keys.InstanceKeys;
+import dev.flagward.security.access.LicenseState;
+import dev.flagward.security.principal.Permission;
+import dev.flagward.security.principal.Principal;
+import dev.flagward.security.keys.SecretBox;
 import dev.flagward.web.AdvisoryLocks;
 import dev.flagward.web.ApiException;
 import dev.flagward.web.Validation;
@@ -34,6 +34,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -101,7 +102,7 @@ public class ApiTokenService implements ProjectDeletionListener, LeakedCredentia
 
     private static boolean mayManageAdminTokens(Principal principal) {
         return principal instanceof ApiTokenPrincipal
-                || principal instanceof dev.flagward.security.UserPrincipal user
+                || principal instanceof dev.flagward.security.principal.UserPrincipal user
                 && Permission.ADMIN.grantedTo(user.rootRole());
     }
 
@@ -440,30 +441,16 @@ public class ApiTokenService implements ProjectDeletionListener, LeakedCredentia
      * (Rotation.forgetReplacement), so lists stop naming a token that no longer exists. Under the lock rotation
      * holds: a rotation of the same token cannot slip between reading the chain and changing it.
      */
-    private Uni<Void> delete(String selector, java.util.function.Predicate<ApiToken> deletable, Actor actor, Principal principal) {
-        return Panache.withTransaction(() -> AdvisoryLocks.hold(CREATE_LOCK)
-                        .chain(() -> tokens.findBySelector(selector))
-                        .chain(token -> {
-                            if (!deletable.test(token)) {
-                                return Uni.createFrom().<Rotation.Unlinked<ApiToken>>nullItem();
-                            }
-                            requireManageable(token, principal, Permission.DELETE_API_TOKEN);
-                            ApiTokenView before = ApiTokenView.of(token);
-                            return tokens.delete(token).call(() -> tokens.flush())
-                                    .chain(() -> Rotation.forgetReplacement(token.selector, token.replaces,
-                                            token.replacedBy, tokens::relink))
-                                    .call(() -> audit.record("api-token-deleted", actor, null, before))
-                                    .map(predecessor -> new Rotation.Unlinked<>(token, predecessor));
-                        }))
-                .invoke(deleted -> {
-                    if (deleted != null) {
-                        cache.evict(selector);
+    private Uni<Void> delete(String selector, Predicate<ApiToken> deletable, Actor actor, Principal principal) {
+        return lifecycle.delete(credentialKind, () -> AdvisoryLocks.hold(CREATE_LOCK)
+                .chain(() -> tokens.findBySelector(selector))
+                .map(token -> {
+                    if (!deletable.test(token)) {
+                        return null;
                     }
-                })
-                // Lists are served from the cache: this replica shows the predecessor unlinked before answering.
-                .call(deleted -> deleted == null || deleted.predecessor() == null ? Uni.createFrom().voidItem()
-                        : cache.refresh(ApiTokenCredentialSource.KIND, deleted.predecessor()))
-                .replaceWithVoid();
+                    requireManageable(token, principal, Permission.DELETE_API_TOKEN);
+                    return token;
+                }), "api-token-deleted", audit.by(actor));
     }
 
     @Override

@@ -2,9 +2,9 @@ package dev.flagward.apitoken;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagward.audit.Actor;
-import dev.flagward.security.Caller;
-import dev.flagward.security.HmacSigned;
-import dev.flagward.security.Public;
+import dev.flagward.security.access.Caller;
+import dev.flagward.security.access.HmacSigned;
+import dev.flagward.security.access.Public;
 import dev.flagward.web.OptionalBody;
 import jakarta.ws.rs.core.HttpHeaders;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -13,9 +13,9 @@ import java.nio.charset.StandardCharsets;
 import dev.flagward.apitoken.ApiTokenApi.ValidateRequest;
 import dev.flagward.apitoken.ApiTokenApi.ValidateResponse;
 import dev.flagward.apitoken.ApiTokenApi.ValidatedToken;
-import dev.flagward.security.ApiTokenPrincipal;
-import dev.flagward.security.ApiTokenType;
-import dev.flagward.security.Authenticator;
+import dev.flagward.security.principal.ApiTokenPrincipal;
+import dev.flagward.security.principal.ApiTokenType;
+import dev.flagward.security.authentication.Authenticator;
 import dev.flagward.web.Validation;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.inject.Instance;
@@ -131,7 +131,7 @@ public class EdgeResource {
         return new ValidateResponse(valid);
     }
 
-    private static ValidatedToken toValidated(String secret, dev.flagward.security.Principal principal) {
+    private static ValidatedToken toValidated(String secret, dev.flagward.security.principal.Principal principal) {
         if (principal instanceof ApiTokenPrincipal token && token.type().isSdk()) {
             // As Unleash 7 answers here: a backend token is "client" (Edge releases before the backend type know
             // only client, frontend and admin); lists and create responses keep "backend".

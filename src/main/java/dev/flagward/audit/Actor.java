@@ -1,7 +1,7 @@
 package dev.flagward.audit;
 
-import dev.flagward.security.Caller;
-import dev.flagward.security.Principal;
+import dev.flagward.security.access.Caller;
+import dev.flagward.security.principal.Principal;
 
 /** Who made a change, as recorded in an event: name, user id (null for tokens and the system), client address. */
 public record Actor(String name, Long userId, String address) {

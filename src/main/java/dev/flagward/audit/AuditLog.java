@@ -2,7 +2,7 @@ package dev.flagward.audit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.flagward.security.CredentialLifecycle;
+import dev.flagward.security.rotation.CredentialLifecycle;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
 

@@ -1,10 +1,10 @@
 package dev.flagward.credential;
 
 import dev.flagward.audit.Actor;
-import dev.flagward.security.Access;
-import dev.flagward.security.Caller;
-import dev.flagward.security.Permission;
-import dev.flagward.security.Revocation;
+import dev.flagward.security.access.Access;
+import dev.flagward.security.access.Caller;
+import dev.flagward.security.principal.Permission;
+import dev.flagward.security.access.Revocation;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;

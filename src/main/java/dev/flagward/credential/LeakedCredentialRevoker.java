@@ -1,7 +1,7 @@
 package dev.flagward.credential;
 
 import dev.flagward.audit.Actor;
-import dev.flagward.security.CredentialLifecycle.LeakOutcome;
+import dev.flagward.security.rotation.CredentialLifecycle.LeakOutcome;
 import io.smallrye.mutiny.Uni;
 
 /**

@@ -2,7 +2,7 @@ package dev.flagward.credential;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import dev.flagward.audit.Actor;
-import dev.flagward.security.CredentialKinds;
+import dev.flagward.security.authentication.CredentialKinds;
 import dev.flagward.web.ApiException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;

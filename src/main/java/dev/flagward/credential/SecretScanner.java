@@ -1,6 +1,6 @@
 package dev.flagward.credential;
 
-import dev.flagward.security.CredentialFormat;
+import dev.flagward.security.authentication.CredentialFormat;
 
 import java.io.BufferedReader;
 import java.io.IOException;

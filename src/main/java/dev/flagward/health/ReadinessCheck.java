@@ -1,7 +1,7 @@
 package dev.flagward.health;
 
-import dev.flagward.security.CredentialCache;
-import dev.flagward.security.NotificationListener;
+import dev.flagward.security.authentication.CredentialCache;
+import dev.flagward.security.notification.NotificationListener;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;

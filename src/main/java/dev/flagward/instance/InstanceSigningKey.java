@@ -1,7 +1,7 @@
 package dev.flagward.instance;
 
-import dev.flagward.security.Pem;
-import dev.flagward.security.SecretBox;
+import dev.flagward.security.keys.Pem;
+import dev.flagward.security.keys.SecretBox;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;

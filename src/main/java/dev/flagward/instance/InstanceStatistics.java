@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flagward.web.Timestamps;
 import dev.flagward.license.LicenseService;
-import dev.flagward.security.InstanceKeys;
+import dev.flagward.security.keys.InstanceKeys;
 import dev.flagward.user.UserService;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;

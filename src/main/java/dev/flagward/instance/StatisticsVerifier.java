@@ -1,6 +1,6 @@
 package dev.flagward.instance;
 
-import dev.flagward.security.Pem;
+import dev.flagward.security.keys.Pem;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,6 +1,6 @@
 package dev.flagward.license;
 
-import dev.flagward.security.Pem;
+import dev.flagward.security.keys.Pem;
 import io.quarkus.runtime.LaunchMode;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import jakarta.inject.Inject;

@@ -1,6 +1,6 @@
 package dev.flagward.license;
 
-import dev.flagward.security.RootRole;
+import dev.flagward.security.principal.RootRole;
 import dev.flagward.user.UserSeatRule;
 import dev.flagward.user.UserService;
 import dev.flagward.web.AdvisoryLocks;

@@ -1,6 +1,6 @@
 package dev.flagward.pat;
 
-import dev.flagward.security.CredentialRow;
+import dev.flagward.security.authentication.CredentialRow;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Table;

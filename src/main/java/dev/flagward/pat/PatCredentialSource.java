@@ -1,8 +1,8 @@
 package dev.flagward.pat;
 
-import dev.flagward.security.SqlCredentialSource;
-import dev.flagward.security.StoredCredential;
-import dev.flagward.security.UserPrincipal;
+import dev.flagward.security.authentication.SqlCredentialSource;
+import dev.flagward.security.authentication.StoredCredential;
+import dev.flagward.security.principal.UserPrincipal;
 import dev.flagward.user.UserService;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;

@@ -1,6 +1,6 @@
 package dev.flagward.pat;
 
-import dev.flagward.security.CredentialLifecycle;
+import dev.flagward.security.rotation.CredentialLifecycle;
 import io.quarkus.hibernate.reactive.panache.PanacheRepository;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
@@ -19,11 +19,6 @@ public class PatRepository implements PanacheRepository<Pat>, CredentialLifecycl
         return find("id = ?1 and userId = ?2", id, userId).firstResult();
     }
 
-    @Override
-    public Uni<Pat> findBySelector(String selector) {
-        return find("selector", selector).firstResult();
-    }
-
     public Uni<Long> countOf(long userId) {
         return count("userId = ?1 and replacedBy is null", userId);
     }
@@ -32,8 +27,4 @@ public class PatRepository implements PanacheRepository<Pat>, CredentialLifecycl
         return count("userId = ?1 and description = ?2 and replacedBy is null", userId, description).map(n -> n > 0);
     }
 
-    /** Rotation.Relink: whatever is being replaced by {@code from} is replaced by {@code to} instead (or by none). */
-    public Uni<Integer> relink(String from, String to) {
-        return update("replacedBy = ?1 where replacedBy = ?2", to, from);
-    }
 }

@@ -6,12 +6,12 @@ import dev.flagward.audit.AuditLog;
 import dev.flagward.pat.PatApi.CreatePatRequest;
 import dev.flagward.pat.PatApi.CreatedPat;
 import dev.flagward.pat.PatApi.PatView;
-import dev.flagward.security.CredentialCache;
-import dev.flagward.security.CredentialFormat;
-import dev.flagward.security.CredentialLifecycle;
-import dev.flagward.security.CredentialLifecycle.LeakOutcome;
-import dev.flagward.security.Rotation;
-import dev.flagward.security.UserPrincipal;
+import dev.flagward.security.authentication.CredentialCache;
+import dev.flagward.security.authentication.CredentialFormat;
+import dev.flagward.security.rotation.CredentialLifecycle;
+import dev.flagward.security.rotation.CredentialLifecycle.LeakOutcome;
+import dev.flagward.security.rotation.Rotation;
+import dev.flagward.security.principal.UserPrincipal;
 import dev.flagward.web.AdvisoryLocks;
 import dev.flagward.web.ApiException;
 import dev.flagward.web.DatabaseErrors;
@@ -138,22 +138,13 @@ public class PatService implements LeakedCredentialRevoker {
      * and rotate: a rotation of the same PAT cannot slip between reading the chain and changing it.
      */
     public Uni<Void> delete(UserPrincipal user, long id, Actor actor) {
-        return Panache.withTransaction(() -> AdvisoryLocks.hold("pat:" + user.id())
-                        .chain(() -> pats.findOwned(id, user.id()))
-                        .chain(pat -> {
-                            if (pat == null) {
-                                throw ApiException.notFound("You have no personal access token with id " + id + ".");
-                            }
-                            return pats.delete(pat).call(() -> pats.flush())
-                                    .chain(() -> Rotation.forgetReplacement(pat.selector, pat.replaces, pat.replacedBy,
-                                            pats::relink))
-                                    .call(() -> audit.record("pat-deleted", actor, null, PatView.of(pat)))
-                                    .map(predecessor -> new Rotation.Unlinked<>(pat, predecessor));
-                        }))
-                .invoke(deleted -> cache.evict(deleted.deleted().selector))
-                .call(deleted -> deleted.predecessor() == null ? Uni.createFrom().voidItem()
-                        : cache.refresh(PatCredentialSource.KIND, deleted.predecessor()))
-                .replaceWithVoid();
+        return lifecycle.delete(credentialKind, () -> AdvisoryLocks.hold("pat:" + user.id())
+                .chain(() -> pats.findOwned(id, user.id()))
+                .invoke(pat -> {
+                    if (pat == null) {
+                        throw ApiException.notFound("You have no personal access token with id " + id + ".");
+                    }
+                }), "pat-deleted", audit.by(actor));
     }
 
     @Override

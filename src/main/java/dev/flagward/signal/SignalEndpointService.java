@@ -3,12 +3,12 @@ package dev.flagward.signal;
 import dev.flagward.credential.LeakedCredentialRevoker;
 import dev.flagward.audit.Actor;
 import dev.flagward.audit.AuditLog;
-import dev.flagward.security.CredentialCache;
-import dev.flagward.security.CredentialFormat;
-import dev.flagward.security.CredentialLifecycle;
-import dev.flagward.security.CredentialLifecycle.LeakOutcome;
-import dev.flagward.security.Rotation;
-import dev.flagward.security.SecretBox;
+import dev.flagward.security.authentication.CredentialCache;
+import dev.flagward.security.authentication.CredentialFormat;
+import dev.flagward.security.rotation.CredentialLifecycle;
+import dev.flagward.security.rotation.CredentialLifecycle.LeakOutcome;
+import dev.flagward.security.rotation.Rotation;
+import dev.flagward.security.keys.SecretBox;
 import dev.flagward.signal.SignalApi.CreatedSignalEndpointToken;
 import dev.flagward.signal.SignalApi.SignalEndpointRequest;
 import dev.flagward.signal.SignalApi.SignalEndpointTokenRequest;
@@ -243,19 +243,9 @@ public class SignalEndpointService implements LeakedCredentialRevoker {
      * token cannot slip between reading the chain and changing it.
      */
     public Uni<Void> deleteToken(long endpointId, long id, Actor actor) {
-        return Panache.withTransaction(() -> require(endpointId)
-                        .call(() -> AdvisoryLocks.hold("signal-endpoint-tokens:" + endpointId))
-                        .chain(() -> requireToken(endpointId, id))
-                        .chain(token -> tokens.delete(token).call(() -> tokens.flush())
-                                .chain(() -> Rotation.forgetReplacement(token.selector, token.replaces, token.replacedBy,
-                                        tokens::relink))
-                                .call(() -> audit.record("signal-endpoint-token-deleted", actor, null,
-                                        SignalEndpointTokenView.of(token)))
-                                .map(predecessor -> new Rotation.Unlinked<>(token, predecessor))))
-                .invoke(deleted -> cache.evict(deleted.deleted().selector))
-                .call(deleted -> deleted.predecessor() == null ? Uni.createFrom().voidItem()
-                        : cache.refresh(SignalTokenCredentialSource.KIND, deleted.predecessor()))
-                .replaceWithVoid();
+        return lifecycle.delete(credentialKind, () -> require(endpointId)
+                .call(() -> AdvisoryLocks.hold("signal-endpoint-tokens:" + endpointId))
+                .chain(() -> requireToken(endpointId, id)), "signal-endpoint-token-deleted", audit.by(actor));
     }
 
     /**

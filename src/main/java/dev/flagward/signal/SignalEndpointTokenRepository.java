@@ -1,6 +1,6 @@
 package dev.flagward.signal;
 
-import dev.flagward.security.CredentialLifecycle;
+import dev.flagward.security.rotation.CredentialLifecycle;
 import io.quarkus.hibernate.reactive.panache.PanacheRepository;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
@@ -24,18 +24,9 @@ public class SignalEndpointTokenRepository implements PanacheRepository<SignalEn
         return find("id = ?1 and signalEndpointId = ?2", id, endpointId).firstResult();
     }
 
-    @Override
-    public Uni<SignalEndpointToken> findBySelector(String selector) {
-        return find("selector", selector).firstResult();
-    }
-
     public Uni<Long> countOf(long endpointId) {
         // A token being replaced does not take a place: rotation works at the limit.
         return count("signalEndpointId = ?1 and replacedBy is null", endpointId);
     }
 
-    /** Rotation.Relink: whatever is being replaced by {@code from} is replaced by {@code to} instead (or by none). */
-    public Uni<Integer> relink(String from, String to) {
-        return update("replacedBy = ?1 where replacedBy = ?2", to, from);
-    }
 }

@@ -1,8 +1,8 @@
 package dev.flagward.signal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.flagward.security.ScopedTokenPrincipal;
-import dev.flagward.security.SecretBox;
+import dev.flagward.security.principal.ScopedTokenPrincipal;
+import dev.flagward.security.keys.SecretBox;
 import dev.flagward.web.ApiException;
 import dev.flagward.web.RateLimits;
 import io.smallrye.mutiny.Uni;

@@ -2,7 +2,7 @@ package dev.flagward.signal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.flagward.security.NotificationChannel;
+import dev.flagward.security.notification.NotificationChannel;
 import dev.flagward.signal.SignalQueries.Page;
 import dev.flagward.signal.SignalQueries.Placed;
 import dev.flagward.signal.SignalQueries.Position;

@@ -1,6 +1,6 @@
 package dev.flagward.signal;
 
-import dev.flagward.security.SecretBox;
+import dev.flagward.security.keys.SecretBox;
 
 import java.time.Instant;
 import java.util.ArrayList;

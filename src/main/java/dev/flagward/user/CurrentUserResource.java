@@ -8,10 +8,10 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.QueryParam;
-import dev.flagward.security.Access;
-import dev.flagward.security.Caller;
-import dev.flagward.security.Permission;
-import dev.flagward.security.UserPrincipal;
+import dev.flagward.security.access.Access;
+import dev.flagward.security.access.Caller;
+import dev.flagward.security.principal.Permission;
+import dev.flagward.security.principal.UserPrincipal;
 import dev.flagward.user.UserApi.CurrentUser;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
@@ -75,12 +75,12 @@ public class CurrentUserResource {
     @APIResponse(responseCode = "200", description = "Changed; no body")
     @APIResponse(responseCode = "429", description = "RateLimitError: too many checks of the current password; Retry-After says when to try again")
     public Uni<Response> changePassword(UserApi.ChangeMyPasswordRequest request,
-                                        @CookieParam(dev.flagward.security.Authenticator.SESSION_COOKIE) String session) {
+                                        @CookieParam(dev.flagward.security.authentication.Authenticator.SESSION_COOKIE) String session) {
         if (request == null) {
             throw dev.flagward.web.ApiException.badData("A body {password, oldPassword} is required.", "/body");
         }
-        dev.flagward.security.CredentialFormat.Parsed current = session == null ? null
-                : dev.flagward.security.CredentialFormat.parse(session);
+        dev.flagward.security.authentication.CredentialFormat.Parsed current = session == null ? null
+                : dev.flagward.security.authentication.CredentialFormat.parse(session);
         return users.changeMyPassword((UserPrincipal) caller.principal(), request, current == null ? null : current.selector(),
                 dev.flagward.audit.Actor.of(caller)).map(x -> Response.ok().build());
     }

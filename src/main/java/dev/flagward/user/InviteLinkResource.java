@@ -1,11 +1,11 @@
 package dev.flagward.user;
 
 import dev.flagward.audit.Actor;
-import dev.flagward.security.Access;
-import dev.flagward.security.Caller;
-import dev.flagward.security.CredentialFormat;
-import dev.flagward.security.Permission;
-import dev.flagward.security.Revocation;
+import dev.flagward.security.access.Access;
+import dev.flagward.security.access.Caller;
+import dev.flagward.security.authentication.CredentialFormat;
+import dev.flagward.security.principal.Permission;
+import dev.flagward.security.access.Revocation;
 import dev.flagward.user.InviteLinkApi.CreateInviteLinkRequest;
 import dev.flagward.user.InviteLinkApi.InviteLinkList;
 import dev.flagward.user.InviteLinkApi.InviteLinkView;

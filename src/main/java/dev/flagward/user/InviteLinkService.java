@@ -2,9 +2,9 @@ package dev.flagward.user;
 
 import dev.flagward.audit.Actor;
 import dev.flagward.audit.AuditLog;
-import dev.flagward.security.CredentialFormat;
-import dev.flagward.security.LicenseState;
-import dev.flagward.security.RootRole;
+import dev.flagward.security.authentication.CredentialFormat;
+import dev.flagward.security.access.LicenseState;
+import dev.flagward.security.principal.RootRole;
 import dev.flagward.user.InviteLinkApi.CreateInviteLinkRequest;
 import dev.flagward.user.InviteLinkApi.InviteLinkView;
 import dev.flagward.user.InviteLinkApi.UpdateInviteLinkRequest;

@@ -1,8 +1,8 @@
 package dev.flagward.user;
 
 import dev.flagward.audit.Actor;
-import dev.flagward.security.Caller;
-import dev.flagward.security.Public;
+import dev.flagward.security.access.Caller;
+import dev.flagward.security.access.Public;
 import dev.flagward.user.UserApi.UserView;
 import dev.flagward.web.ApiException;
 import io.smallrye.mutiny.Uni;

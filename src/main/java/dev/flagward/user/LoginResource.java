@@ -2,9 +2,9 @@ package dev.flagward.user;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import dev.flagward.security.Public;
-import dev.flagward.security.Authenticator;
-import dev.flagward.security.Caller;
+import dev.flagward.security.access.Public;
+import dev.flagward.security.authentication.Authenticator;
+import dev.flagward.security.access.Caller;
 import dev.flagward.user.UserApi.LoginRequest;
 import dev.flagward.web.Validation;
 import io.smallrye.mutiny.Uni;

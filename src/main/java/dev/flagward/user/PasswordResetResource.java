@@ -1,7 +1,7 @@
 package dev.flagward.user;
 
-import dev.flagward.security.Caller;
-import dev.flagward.security.Public;
+import dev.flagward.security.access.Caller;
+import dev.flagward.security.access.Public;
 import dev.flagward.user.UserApi.TokenUser;
 import dev.flagward.web.ApiException;
 import io.smallrye.mutiny.Uni;

@@ -2,8 +2,8 @@ package dev.flagward.user;
 
 import dev.flagward.audit.Actor;
 import dev.flagward.audit.AuditLog;
-import dev.flagward.security.CredentialCache;
-import dev.flagward.security.CredentialFormat;
+import dev.flagward.security.authentication.CredentialCache;
+import dev.flagward.security.authentication.CredentialFormat;
 import dev.flagward.user.UserApi.RoleView;
 import dev.flagward.user.UserApi.TokenUser;
 import dev.flagward.web.ApiException;

@@ -1,7 +1,7 @@
 package dev.flagward.user;
 
-import dev.flagward.security.SqlCredentialSource;
-import dev.flagward.security.StoredCredential;
+import dev.flagward.security.authentication.SqlCredentialSource;
+import dev.flagward.security.authentication.StoredCredential;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import jakarta.inject.Singleton;

@@ -1,7 +1,7 @@
 package dev.flagward.user;
 
-import dev.flagward.security.CredentialCache;
-import dev.flagward.security.CredentialFormat;
+import dev.flagward.security.authentication.CredentialCache;
+import dev.flagward.security.authentication.CredentialFormat;
 import dev.flagward.user.UserApi.UserView;
 import dev.flagward.web.ApiException;
 import dev.flagward.web.RateLimits;

@@ -26,7 +26,7 @@ public class User {
 
     public String name;
 
-    /** Name of {@link dev.flagward.security.RootRole}. */
+    /** Name of {@link dev.flagward.security.principal.RootRole}. */
     @Column(name = "root_role")
     public String rootRole;
 

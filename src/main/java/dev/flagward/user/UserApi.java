@@ -2,7 +2,7 @@ package dev.flagward.user;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.flagward.security.RootRole;
+import dev.flagward.security.principal.RootRole;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package dev.flagward.user;
 
-import dev.flagward.security.RootRole;
+import dev.flagward.security.principal.RootRole;
 import io.smallrye.mutiny.Uni;
 
 /**

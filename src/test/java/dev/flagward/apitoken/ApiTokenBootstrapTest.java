@@ -1,6 +1,6 @@
 package dev.flagward.apitoken;
 
-import dev.flagward.security.ApiTokenType;
+import dev.flagward.security.principal.ApiTokenType;
 import dev.flagward.support.Db;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;

@@ -1,7 +1,7 @@
 package dev.flagward.apitoken;
 
-import dev.flagward.security.CredentialFormat;
-import dev.flagward.security.SeenTracker;
+import dev.flagward.security.authentication.CredentialFormat;
+import dev.flagward.security.authentication.SeenTracker;
 import dev.flagward.support.Db;
 import dev.flagward.support.Eventually;
 import dev.flagward.support.TestClock;
@@ -346,7 +346,7 @@ class ApiTokenResourceTest {
         awaitListing(name, "tokens.expiresAt", List.of(iso(expires)));
 
         Instant used = Instant.now().minus(Duration.ofMinutes(5)).truncatedTo(ChronoUnit.MILLIS);
-        dev.flagward.security.SeenAtWriter.write(pool, "api_tokens", Map.of(selector, used)).await().indefinitely();
+        dev.flagward.security.authentication.SeenAtWriter.write(pool, "api_tokens", Map.of(selector, used)).await().indefinitely();
         awaitListing(name, "tokens.seenAt", List.of(iso(used)));
 
         Db.rows(pool, "delete from api_tokens where selector = $1", selector);

@@ -1,8 +1,8 @@
 package dev.flagward.apitoken;
 
 import dev.flagward.audit.Actor;
-import dev.flagward.security.RootRole;
-import dev.flagward.security.UserPrincipal;
+import dev.flagward.security.principal.RootRole;
+import dev.flagward.security.principal.UserPrincipal;
 import dev.flagward.support.Db;
 import dev.flagward.web.ApiException;
 import io.quarkus.test.junit.QuarkusTest;

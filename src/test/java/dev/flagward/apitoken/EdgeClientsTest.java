@@ -1,6 +1,6 @@
 package dev.flagward.apitoken;
 
-import dev.flagward.security.CredentialFormat;
+import dev.flagward.security.authentication.CredentialFormat;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;

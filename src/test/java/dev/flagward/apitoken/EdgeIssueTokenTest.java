@@ -2,8 +2,8 @@ package dev.flagward.apitoken;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagward.license.LicenseService;
-import dev.flagward.security.CredentialCache;
-import dev.flagward.security.CredentialFormat;
+import dev.flagward.security.authentication.CredentialCache;
+import dev.flagward.security.authentication.CredentialFormat;
 import dev.flagward.support.CapturedLog;
 import dev.flagward.support.Db;
 import dev.flagward.support.EdgeSigning;

@@ -1,7 +1,7 @@
 package dev.flagward.apitoken;
 
 import dev.flagward.license.LicenseService;
-import dev.flagward.security.CredentialFormat;
+import dev.flagward.security.authentication.CredentialFormat;
 import dev.flagward.support.CapturedLog;
 import dev.flagward.support.Db;
 import dev.flagward.support.Licenses;

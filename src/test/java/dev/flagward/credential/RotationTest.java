@@ -1,6 +1,6 @@
 package dev.flagward.credential;
 
-import dev.flagward.security.Rotation;
+import dev.flagward.security.rotation.Rotation;
 import dev.flagward.support.Db;
 import dev.flagward.support.TestClock;
 import dev.flagward.support.Users;

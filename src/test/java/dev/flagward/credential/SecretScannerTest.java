@@ -1,7 +1,7 @@
 package dev.flagward.credential;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.flagward.security.CredentialFormat;
+import dev.flagward.security.authentication.CredentialFormat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -59,14 +59,14 @@ class KeyRingTest {
     void pemKeysByKidAndWeakKeysRefused() throws Exception {
         KeyPair ed = LicenseIssuer.generate(SignatureAlgorithm.EDDSA);
         Path edFile = dir.resolve("ed.pem");
-        Files.writeString(edFile, dev.flagward.security.Pem.encode("PUBLIC KEY", ed.getPublic().getEncoded()));
+        Files.writeString(edFile, dev.flagward.security.keys.Pem.encode("PUBLIC KEY", ed.getPublic().getEncoded()));
         Map<String, KeyRing.Key> keys = KeyRing.load("only=" + edFile);
         assertEquals(SignatureAlgorithm.EDDSA, new KeyRing(keys).find(null).algorithm());
 
         KeyPairGenerator weak = KeyPairGenerator.getInstance("RSA");
         weak.initialize(1024);
         Path weakFile = dir.resolve("weak.pem");
-        Files.writeString(weakFile, dev.flagward.security.Pem.encode("PUBLIC KEY", weak.generateKeyPair().getPublic().getEncoded()));
+        Files.writeString(weakFile, dev.flagward.security.keys.Pem.encode("PUBLIC KEY", weak.generateKeyPair().getPublic().getEncoded()));
         assertThrows(IllegalStateException.class, () -> KeyRing.load("weak=" + weakFile));
         assertThrows(IllegalStateException.class, () -> KeyRing.load("missing=" + dir.resolve("nope.pem")));
     }

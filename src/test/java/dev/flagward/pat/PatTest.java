@@ -1,7 +1,7 @@
 package dev.flagward.pat;
 
-import dev.flagward.security.CredentialFormat;
-import dev.flagward.security.SeenTracker;
+import dev.flagward.security.authentication.CredentialFormat;
+import dev.flagward.security.authentication.SeenTracker;
 import dev.flagward.support.Db;
 import dev.flagward.support.Eventually;
 import dev.flagward.support.Users;

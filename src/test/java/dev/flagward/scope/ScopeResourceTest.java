@@ -1,6 +1,6 @@
 package dev.flagward.scope;
 
-import dev.flagward.security.CredentialFormat;
+import dev.flagward.security.authentication.CredentialFormat;
 import dev.flagward.support.Db;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;

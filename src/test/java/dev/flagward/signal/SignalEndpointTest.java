@@ -169,7 +169,7 @@ class SignalEndpointTest {
                 .body("token", startsWith("signal_v2_")).extract();
         String secret = created.path("token");
         int tokenId = created.path("id");
-        assertTrue(dev.flagward.security.CredentialFormat.checksumMatches(secret));
+        assertTrue(dev.flagward.security.authentication.CredentialFormat.checksumMatches(secret));
         Db.assertSecretNotStored(pool, "signal_endpoint_tokens", secret);
 
         String list = admin().get(ENDPOINTS + "/" + endpoint.id() + "/tokens").then().statusCode(200)

@@ -1,7 +1,7 @@
 package dev.flagward.signal;
 
 import dev.flagward.license.LicenseService;
-import dev.flagward.security.SecretBox;
+import dev.flagward.security.keys.SecretBox;
 import dev.flagward.support.Db;
 import dev.flagward.support.Licenses;
 import dev.flagward.support.TestClock;

@@ -71,7 +71,7 @@ class LoginTest {
         // The session works on the next request, and is stored hashed.
         RestAssured.given().cookie("unleash-session", cookie).get("/api/admin/api-tokens").then().statusCode(200);
         Db.assertSecretNotStored(pool, "sessions", cookie);
-        org.junit.jupiter.api.Assertions.assertArrayEquals(dev.flagward.security.CredentialFormat.verifier(cookie),
+        org.junit.jupiter.api.Assertions.assertArrayEquals(dev.flagward.security.authentication.CredentialFormat.verifier(cookie),
                 Db.rows(pool, "select verifier from sessions where selector = $1", cookie.substring(11, 33)).get(0)
                         .getBuffer("verifier").getBytes());
         assertEquals(1, Db.count(pool, "select count(*) from sessions where selector = $1", cookie.substring(11, 33)));

@@ -1,7 +1,7 @@
 package dev.flagward.user;
 
 import com.icegreen.greenmail.util.GreenMail;
-import dev.flagward.security.CredentialFormat;
+import dev.flagward.security.authentication.CredentialFormat;
 import dev.flagward.support.Db;
 import dev.flagward.support.LogCapture;
 import dev.flagward.support.MailServer;

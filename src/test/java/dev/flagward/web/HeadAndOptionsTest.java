@@ -1,7 +1,7 @@
 package dev.flagward.web;
 
 import dev.flagward.license.LicenseService;
-import dev.flagward.security.LiveAccess;
+import dev.flagward.security.access.LiveAccess;
 import dev.flagward.signal.SignalStream;
 import dev.flagward.support.EventStream;
 import dev.flagward.support.Eventually;

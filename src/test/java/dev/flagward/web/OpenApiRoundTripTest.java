@@ -100,7 +100,7 @@ class OpenApiRoundTripTest {
         String invite = RestAssured.given().header("Authorization", ADMIN).contentType("application/json")
                 .body(Map.of("name", "rt", "expiresAt", future)).post("/api/admin/invite-link/tokens").then().statusCode(201)
                 .extract().path("secret");
-        String inviteId = dev.flagward.security.CredentialFormat.parse(invite).selector();
+        String inviteId = dev.flagward.security.authentication.CredentialFormat.parse(invite).selector();
         String invited = unique("invited");
         String month = java.time.YearMonth.now(java.time.ZoneOffset.UTC).toString();
 

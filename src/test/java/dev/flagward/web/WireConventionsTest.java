@@ -19,7 +19,7 @@ class WireConventionsTest {
 
     /** A resource that fails the way a bug would, with internals in its message. Exists only in tests. */
     @Path("/api/test-only")
-    @dev.flagward.security.Public
+    @dev.flagward.security.access.Public
     public static class FailingResource {
         @GET
         @Path("boom")
@@ -53,7 +53,7 @@ class WireConventionsTest {
         String real = dev.flagward.support.Api.createSecret(java.util.Map.of());
         java.util.Set<String> messages = new java.util.HashSet<>();
         for (String wrong : new String[]{"nonsense", "Bearer nonsense", "*:*.wrong-admin-token", dev.flagward.support.Api.tampered(real),
-                dev.flagward.security.CredentialFormat.mint("*:development.").secret(), "user:" + "x".repeat(30)}) {
+                dev.flagward.security.authentication.CredentialFormat.mint("*:development.").secret(), "user:" + "x".repeat(30)}) {
             messages.add(error(as(wrong).get("/api/admin/api-tokens").then(), 401, "UnauthorizedError")
                     .body("details[0].message", containsString("'Authorization: Bearer <token>'"))
                     .extract().jsonPath().getString("message"));
