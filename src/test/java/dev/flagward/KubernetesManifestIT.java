@@ -1,5 +1,7 @@
 package dev.flagward;
 
+import java.util.Set;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -47,7 +49,7 @@ class KubernetesManifestIT {
     @Test
     void onlyTheObjectsWeKeep() {
         // No Flyway init Job, RBAC objects or ServiceMonitor: migrations run at start under Flyway's lock.
-        assertEquals(java.util.Set.of("Deployment", "Service", "PodDisruptionBudget"), byKind.keySet());
+        assertEquals(Set.of("Deployment", "Service", "PodDisruptionBudget"), byKind.keySet());
     }
 
     @Test
@@ -61,7 +63,7 @@ class KubernetesManifestIT {
         }
         List<String> ports = new ArrayList<>();
         c.get("ports").forEach(p -> ports.add(p.get("name").asText() + ":" + p.get("containerPort").asInt()));
-        assertEquals(java.util.Set.of("http:8080", "management:9000"), java.util.Set.copyOf(ports), ports.toString());
+        assertEquals(Set.of("http:8080", "management:9000"), Set.copyOf(ports), ports.toString());
         // The Service exposes the API only; metrics are scraped from the pod's management port.
         JsonNode service = byKind.get("Service");
         assertEquals(1, service.at("/spec/ports").size());

@@ -1,5 +1,10 @@
 package dev.flagward;
 
+import java.time.Instant;
+import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -44,7 +49,7 @@ class ReplicasIT {
 
     private static final String ADMIN = "*:*.it-admin-secret";
     private static final String ADMIN_PASSWORD = "it-admin-password-1";
-    private static final String SECRETS_KEY = java.util.Base64.getEncoder().encodeToString(
+    private static final String SECRETS_KEY = Base64.getEncoder().encodeToString(
             "replicas-it-secrets-key-32-bytes".getBytes(StandardCharsets.US_ASCII));
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -241,7 +246,7 @@ class ReplicasIT {
         PackagedApp a = replicas.get(0);
         PackagedApp b = replicas.get(1);
         String old = createToken(a);
-        java.time.Instant end = java.time.Instant.now().plusSeconds(3);
+        Instant end = Instant.now().plusSeconds(3);
         HttpResponse<String> rotated = call(a, "POST", "/api/admin/api-tokens/" + URLEncoder.encode(old, StandardCharsets.UTF_8)
                 + "/rotate", ADMIN, Map.of("oldExpiresAt", end.toString()));
         assertEquals(201, rotated.statusCode(), rotated.body());
@@ -251,8 +256,8 @@ class ReplicasIT {
         assertTrue(validOn(b, fresh));
         // After the overlap, every replica refuses the old secret (expiry is checked on every use, by each clock).
         Eventually.within(Duration.ofSeconds(6)).alias("the overlap ends on " + b.name())
-                .until(() -> java.time.Instant.now().isAfter(end) && !validOn(b, old));
-        assertTrue(java.time.Instant.now().isBefore(end.plusSeconds(2)), "refused within a second of the overlap's end");
+                .until(() -> Instant.now().isAfter(end) && !validOn(b, old));
+        assertTrue(Instant.now().isBefore(end.plusSeconds(2)), "refused within a second of the overlap's end");
         assertTrue(validOn(b, fresh));
 
         // The new one leaks: revoked on b, refused on a within a second.
@@ -437,10 +442,10 @@ class ReplicasIT {
         mintedSecrets.add(whsec);
 
         String body = "{\"alert\":\"cpu\"}";
-        long now = java.time.Instant.now().getEpochSecond();
-        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-        mac.init(new javax.crypto.spec.SecretKeySpec(java.util.Base64.getDecoder().decode(whsec.substring(6)), "HmacSHA256"));
-        String signature = "v1," + java.util.Base64.getEncoder().encodeToString(
+        long now = Instant.now().getEpochSecond();
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(Base64.getDecoder().decode(whsec.substring(6)), "HmacSHA256"));
+        String signature = "v1," + Base64.getEncoder().encodeToString(
                 mac.doFinal(("msg-1." + now + "." + body).getBytes(StandardCharsets.UTF_8)));
         HttpRequest signed = HttpRequest.newBuilder(URI.create(b.url("/api/signal-endpoint/" + name)))
                 .header("Authorization", "Bearer " + secret).header("Content-Type", "application/json")

@@ -1,5 +1,7 @@
 package dev.flagward.apitoken;
 
+import dev.flagward.security.principal.ApiTokenType;
+
 import dev.flagward.security.authentication.CredentialRow;
 import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
@@ -25,7 +27,7 @@ public class ApiToken extends CredentialRow {
     @Column(name = "token_name")
     public String tokenName;
 
-    /** Wire name of {@link dev.flagward.security.principal.ApiTokenType}. */
+    /** Wire name of {@link ApiTokenType}. */
     public String type;
 
     /** Null for admin tokens (every environment). */

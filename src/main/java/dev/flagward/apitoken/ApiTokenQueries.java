@@ -5,6 +5,7 @@ import dev.flagward.security.principal.ApiTokenPrincipal;
 import dev.flagward.security.principal.ApiTokenType;
 import dev.flagward.security.authentication.CredentialCache;
 import dev.flagward.security.authentication.StoredCredential;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import java.util.ArrayList;
@@ -21,11 +22,7 @@ import java.util.List;
 @Singleton
 public class ApiTokenQueries {
 
-    private final CredentialCache cache;
-
-    public ApiTokenQueries(CredentialCache cache) {
-        this.cache = cache;
-    }
+    @Inject CredentialCache cache;
 
     /** Every token, newest first; admin tokens only when asked for. */
     public List<ApiTokenView> all(boolean includeAdmin) {

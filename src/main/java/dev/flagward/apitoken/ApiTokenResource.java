@@ -1,5 +1,8 @@
 package dev.flagward.apitoken;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import jakarta.inject.Inject;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.HeaderParam;
 import dev.flagward.web.ETags;
@@ -37,15 +40,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "API tokens", description = "Create, update, and delete API tokens")
 public class ApiTokenResource {
 
-    private final ApiTokenService service;
-    private final Caller caller;
-    private final com.fasterxml.jackson.databind.ObjectMapper mapper;
-
-    public ApiTokenResource(ApiTokenService service, Caller caller, com.fasterxml.jackson.databind.ObjectMapper mapper) {
-        this.mapper = mapper;
-        this.service = service;
-        this.caller = caller;
-    }
+    @Inject ApiTokenService service;
+    @Inject Caller caller;
+    @Inject ObjectMapper mapper;
 
     @GET
     @Access(Permission.READ_API_TOKEN)

@@ -1,5 +1,9 @@
 package dev.flagward.apitoken;
 
+import dev.flagward.security.principal.UserPrincipal;
+import dev.flagward.web.ErrorDetail;
+import java.util.HashMap;
+
 import dev.flagward.credential.LeakedCredentialRevoker;
 import dev.flagward.apitoken.ApiTokenApi.ApiTokenView;
 import dev.flagward.apitoken.ApiTokenApi.CreateApiTokenRequest;
@@ -102,7 +106,7 @@ public class ApiTokenService implements ProjectDeletionListener, LeakedCredentia
 
     private static boolean mayManageAdminTokens(Principal principal) {
         return principal instanceof ApiTokenPrincipal
-                || principal instanceof dev.flagward.security.principal.UserPrincipal user
+                || principal instanceof UserPrincipal user
                 && Permission.ADMIN.grantedTo(user.rootRole());
     }
 
@@ -217,7 +221,7 @@ public class ApiTokenService implements ProjectDeletionListener, LeakedCredentia
                         })
                         .chain(() -> AdvisoryLocks.hold(CREATE_LOCK))
                         .chain(() -> {
-                            java.util.Map<String, ApiTokenApi.ValidatedToken> byPair = new java.util.HashMap<>();
+                            Map<String, ApiTokenApi.ValidatedToken> byPair = new HashMap<>();
                             List<ApiTokenApi.ValidatedToken> answers = new ArrayList<>();
                             Uni<Void> chain = Uni.createFrom().voidItem();
                             for (int i = 0; i < asked.size(); i++) {
@@ -312,24 +316,24 @@ public class ApiTokenService implements ProjectDeletionListener, LeakedCredentia
         if (request.tokens().size() > edgeConfig.maxIssuePairs()) {
             throw ApiException.badData("At most " + edgeConfig.maxIssuePairs() + " tokens can be asked for at once.", "/body/tokens");
         }
-        List<dev.flagward.web.ErrorDetail> problems = new ArrayList<>();
+        List<ErrorDetail> problems = new ArrayList<>();
         List<NewToken> out = new ArrayList<>();
         for (int i = 0; i < request.tokens().size(); i++) {
             ApiTokenApi.EdgeTokenRequest pair = request.tokens().get(i);
             String where = "/body/tokens/" + i;
             if (pair == null) {
-                problems.add(new dev.flagward.web.ErrorDetail("Each entry must be an object {environment, projects}.", where));
+                problems.add(new ErrorDetail("Each entry must be an object {environment, projects}.", where));
                 continue;
             }
             String environment = pair.environment() == null ? "" : pair.environment().strip();
             boolean oneEnvironment = !environment.isEmpty() && environment.length() <= 100 && !"*".equals(environment);
             if (!oneEnvironment) {
-                problems.add(new dev.flagward.web.ErrorDetail("The environment must name one environment (not *).", where + "/environment"));
+                problems.add(new ErrorDetail("The environment must name one environment (not *).", where + "/environment"));
             }
             List<String> projects = pair.projects();
             if (projects == null || projects.isEmpty() || projects.size() > 100
                     || projects.stream().anyMatch(p -> p == null || p.isBlank() || p.length() > 100)) {
-                problems.add(new dev.flagward.web.ErrorDetail("The projects must be a list of 1 to 100 project ids, or [\"*\"].",
+                problems.add(new ErrorDetail("The projects must be a list of 1 to 100 project ids, or [\"*\"].",
                         where + "/projects"));
                 continue;
             }

@@ -1,11 +1,14 @@
 package dev.flagward.apitoken;
 
+import dev.flagward.security.principal.Principal;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagward.audit.Actor;
 import dev.flagward.security.access.Caller;
 import dev.flagward.security.access.HmacSigned;
 import dev.flagward.security.access.Public;
 import dev.flagward.web.OptionalBody;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.core.HttpHeaders;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -41,24 +44,13 @@ import java.util.List;
 @Tag(name = "Edge", description = "Validate SDK tokens")
 public class EdgeResource {
 
-    private final Authenticator authenticator;
-    private final ApiTokenConfig config;
-    private final Instance<EdgeSightings> sightings;
-    private final EdgeClients clients;
-    private final ApiTokenService service;
-    private final ObjectMapper mapper;
-    private final Caller caller;
-
-    public EdgeResource(Authenticator authenticator, ApiTokenConfig config, Instance<EdgeSightings> sightings,
-                        EdgeClients clients, ApiTokenService service, ObjectMapper mapper, Caller caller) {
-        this.authenticator = authenticator;
-        this.config = config;
-        this.sightings = sightings;
-        this.clients = clients;
-        this.service = service;
-        this.mapper = mapper;
-        this.caller = caller;
-    }
+    @Inject Authenticator authenticator;
+    @Inject ApiTokenConfig config;
+    @Inject Instance<EdgeSightings> sightings;
+    @Inject EdgeClients clients;
+    @Inject ApiTokenService service;
+    @Inject ObjectMapper mapper;
+    @Inject Caller caller;
 
     @POST
     @Path("issue-token")
@@ -131,7 +123,7 @@ public class EdgeResource {
         return new ValidateResponse(valid);
     }
 
-    private static ValidatedToken toValidated(String secret, dev.flagward.security.principal.Principal principal) {
+    private static ValidatedToken toValidated(String secret, Principal principal) {
         if (principal instanceof ApiTokenPrincipal token && token.type().isSdk()) {
             // As Unleash 7 answers here: a backend token is "client" (Edge releases before the backend type know
             // only client, frontend and admin); lists and create responses keep "backend".

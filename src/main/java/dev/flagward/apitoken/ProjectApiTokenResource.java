@@ -11,6 +11,7 @@ import dev.flagward.security.access.Revocation;
 import dev.flagward.web.Created;
 import dev.flagward.web.ETags;
 import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -37,15 +38,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Projects", description = "Projects that API tokens can be scoped to")
 public class ProjectApiTokenResource {
 
-    private final ApiTokenService service;
-    private final Caller caller;
-    private final ObjectMapper mapper;
-
-    public ProjectApiTokenResource(ApiTokenService service, Caller caller, ObjectMapper mapper) {
-        this.service = service;
-        this.caller = caller;
-        this.mapper = mapper;
-    }
+    @Inject ApiTokenService service;
+    @Inject Caller caller;
+    @Inject ObjectMapper mapper;
 
     @GET
     @Access(Permission.READ_PROJECT_API_TOKEN)

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagward.security.rotation.CredentialLifecycle;
 import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;
@@ -15,15 +16,9 @@ import java.time.Clock;
 @Singleton
 public class AuditLog {
 
-    private final EventRepository events;
-    private final ObjectMapper json;
-    private final Clock clock;
-
-    public AuditLog(EventRepository events, ObjectMapper json, Clock clock) {
-        this.events = events;
-        this.json = json;
-        this.clock = clock;
-    }
+    @Inject EventRepository events;
+    @Inject ObjectMapper json;
+    @Inject Clock clock;
 
     public Uni<Void> record(String type, Actor actor, Object data, Object preData) {
         Event event = new Event();

@@ -9,6 +9,7 @@ import dev.flagward.security.principal.Permission;
 import dev.flagward.web.QueryParams;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -29,13 +30,8 @@ public class EventResource {
     /** The version Unleash's eventsSchema requires, and the one shape of this list so far. */
     static final int FORMAT_VERSION = 1;
 
-    private final EventRepository events;
-    private final ObjectMapper json;
-
-    public EventResource(EventRepository events, ObjectMapper json) {
-        this.events = events;
-        this.json = json;
-    }
+    @Inject EventRepository events;
+    @Inject ObjectMapper json;
 
     private EventView view(Event e) {
         return new EventView(e.id, e.type, e.createdAt, e.createdBy, e.createdByUserId, e.ip, tree(e.data), tree(e.preData));

@@ -6,6 +6,7 @@ import dev.flagward.security.access.Caller;
 import dev.flagward.security.principal.Permission;
 import dev.flagward.security.access.Revocation;
 import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -22,13 +23,8 @@ import java.util.List;
 @Tag(name = "Credentials", description = "Revoke leaked secrets of every kind in one call (Flagward)")
 public class CredentialResource {
 
-    private final LeakedSecrets leaked;
-    private final Caller caller;
-
-    public CredentialResource(LeakedSecrets leaked, Caller caller) {
-        this.leaked = leaked;
-        this.caller = caller;
-    }
+    @Inject LeakedSecrets leaked;
+    @Inject Caller caller;
 
     public record RevokeLeakedRequest(List<String> secrets) {
     }

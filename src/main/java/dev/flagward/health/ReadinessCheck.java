@@ -5,6 +5,7 @@ import dev.flagward.security.notification.NotificationListener;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
@@ -19,15 +20,9 @@ import java.time.Duration;
 @Singleton
 public class ReadinessCheck implements AsyncHealthCheck {
 
-    private final Pool pool;
-    private final CredentialCache cache;
-    private final NotificationListener listener;
-
-    public ReadinessCheck(Pool pool, CredentialCache cache, NotificationListener listener) {
-        this.pool = pool;
-        this.cache = cache;
-        this.listener = listener;
-    }
+    @Inject Pool pool;
+    @Inject CredentialCache cache;
+    @Inject NotificationListener listener;
 
     public Uni<Boolean> ready() {
         if (!cache.isLoaded()) {

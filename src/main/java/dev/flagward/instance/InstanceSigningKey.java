@@ -7,6 +7,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.PublicJsonWebKey;
@@ -34,14 +35,9 @@ public class InstanceSigningKey {
     public record SigningKey(String kid, PublicKey publicKey, PrivateKey privateKey) {
     }
 
-    private final Pool pool;
-    private final SecretBox secrets;
+    @Inject Pool pool;
+    @Inject SecretBox secrets;
     private volatile SigningKey loaded;
-
-    public InstanceSigningKey(Pool pool, SecretBox secrets) {
-        this.pool = pool;
-        this.secrets = secrets;
-    }
 
     public boolean available() {
         return secrets.available();

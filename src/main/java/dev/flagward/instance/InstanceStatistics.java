@@ -1,5 +1,8 @@
 package dev.flagward.instance;
 
+import java.math.BigDecimal;
+import java.util.List;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flagward.web.Timestamps;
@@ -90,7 +93,7 @@ public class InstanceStatistics {
                 .chain(this::sign);
     }
 
-    private ObjectNode assemble(Instant now, Row c, UserService.SeatUsage seats, Map<String, java.math.BigDecimal> edges) {
+    private ObjectNode assemble(Instant now, Row c, UserService.SeatUsage seats, Map<String, BigDecimal> edges) {
         Map<String, Object> stats = new LinkedHashMap<>();
         stats.put("instanceId", instance.instanceId());
         stats.put("timestamp", Timestamps.format(now)); // SPEC §2: UTC with milliseconds
@@ -134,7 +137,7 @@ public class InstanceStatistics {
         stats.put("maxConstraintValues", 0L);
         stats.put("productionChanges", ordered("last30", 0L, "last60", 0L, "last90", 0L));
         stats.put("previousDayMetricsBucketsCount", ordered("enabledCount", 0L, "variantCount", 0L));
-        stats.put("clientApps", java.util.List.of(ordered("range", "allTime", "count", 0L),
+        stats.put("clientApps", List.of(ordered("range", "allTime", "count", 0L),
                 ordered("range", "30d", "count", 0L), ordered("range", "7d", "count", 0L)));
         stats.put("passwordAuthEnabled", true);
         stats.put("SAMLenabled", false);

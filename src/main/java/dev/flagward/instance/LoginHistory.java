@@ -6,6 +6,7 @@ import io.quarkus.hibernate.reactive.panache.PanacheRepository;
 import io.quarkus.panache.common.Sort;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -19,13 +20,8 @@ public class LoginHistory implements PanacheRepository<LoginEvent>, SignInRecord
     private static final Logger LOG = Logger.getLogger(LoginHistory.class);
     private static final int MAX_NAME = 320;
 
-    private final LoginHistoryConfig config;
-    private final Clock clock;
-
-    public LoginHistory(LoginHistoryConfig config, Clock clock) {
-        this.config = config;
-        this.clock = clock;
-    }
+    @Inject LoginHistoryConfig config;
+    @Inject Clock clock;
 
     /** Records an attempt in the caller's transaction, or in its own when there is none. */
     @Override

@@ -1,5 +1,7 @@
 package dev.flagward.instance;
 
+import java.util.Locale;
+
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -11,6 +13,7 @@ import dev.flagward.security.principal.Permission;
 import dev.flagward.web.QueryParams;
 import dev.flagward.web.Timestamps;
 import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
@@ -37,11 +40,7 @@ public class LoginHistoryResource {
 
     static final String CSV = "text/csv";
 
-    private final LoginHistory history;
-
-    public LoginHistoryResource(LoginHistory history) {
-        this.history = history;
-    }
+    @Inject LoginHistory history;
 
     public record LoginEventView(long id, String username, @JsonProperty("auth_type") String authType,
                                  @JsonProperty("created_at") Instant createdAt, boolean successful, String ip,
@@ -64,8 +63,8 @@ public class LoginHistoryResource {
                     @Content(mediaType = "text/csv", schema = @Schema(type = SchemaType.STRING))})
     public Uni<Response> list(@HeaderParam(HttpHeaders.ACCEPT) String accept, @QueryParam("limit") String limit,
                               @QueryParam("offset") String offset) {
-        boolean csv = accept != null && accept.toLowerCase(java.util.Locale.ROOT).contains(CSV)
-                && !accept.toLowerCase(java.util.Locale.ROOT).contains(MediaType.APPLICATION_JSON);
+        boolean csv = accept != null && accept.toLowerCase(Locale.ROOT).contains(CSV)
+                && !accept.toLowerCase(Locale.ROOT).contains(MediaType.APPLICATION_JSON);
         int from = QueryParams.intParam(offset, "offset", 0, 0, Integer.MAX_VALUE);
         int size = csv ? QueryParams.intParam(limit, "limit", 10_000, 1, 100_000) : QueryParams.intParam(limit, "limit", 100, 1, 1000);
         return history.page(from, size).map(events -> csv

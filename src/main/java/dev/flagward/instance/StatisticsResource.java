@@ -1,5 +1,8 @@
 package dev.flagward.instance;
 
+import java.math.BigDecimal;
+import java.time.Instant;
+
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -61,7 +64,7 @@ public class StatisticsResource {
         csvRequests.increment();
         return statistics.current().map(stats -> Response.ok(StatisticsFormat.csv(stats), CSV)
                 .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"unleash-" + stats.get("instanceId").asText()
-                        + "-" + java.time.Instant.parse(stats.get("timestamp").asText()).toEpochMilli() + ".csv\"")
+                        + "-" + Instant.parse(stats.get("timestamp").asText()).toEpochMilli() + ".csv\"")
                 .build());
     }
 
@@ -118,7 +121,7 @@ public class StatisticsResource {
                                  @Schema(required = true) boolean OIDCenabled,
                                  @Schema(required = true) boolean SCIMenabled,
                                  @Schema(required = true, description = "Month (YYYY-MM) → average Edge instances")
-                                 Map<String, java.math.BigDecimal> edgeInstanceUsage,
+                                 Map<String, BigDecimal> edgeInstanceUsage,
                                  @Schema(required = true, description = "Unleash's tamper check: hex SHA-256") String sum,
                                  @Schema(required = true, description = "Compact JWS (EdDSA) of everything else") String signature) {
     }

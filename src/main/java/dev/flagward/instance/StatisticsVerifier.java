@@ -1,5 +1,7 @@
 package dev.flagward.instance;
 
+import java.util.TreeMap;
+
 import dev.flagward.security.keys.Pem;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -124,7 +126,7 @@ public final class StatisticsVerifier {
     }
 
     private static Map<String, String> normalized(Map<String, String> fields) {
-        Map<String, String> out = new java.util.TreeMap<>();
+        Map<String, String> out = new TreeMap<>();
         fields.forEach((name, value) -> out.put(name, StatisticsFormat.normalized(value)));
         return out;
     }

@@ -10,6 +10,7 @@ import dev.flagward.security.principal.Permission;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -29,16 +30,10 @@ import java.util.List;
 @Tag(name = "Invoices", description = "Monthly usage statements from recorded usage and configured prices")
 public class InvoiceResource {
 
-    private final InvoiceService invoices;
-    private final InstanceKeys instance;
+    @Inject InvoiceService invoices;
+    @Inject InstanceKeys instance;
 
-    private final MeterRegistry registry;
-
-    public InvoiceResource(InvoiceService invoices, InstanceKeys instance, MeterRegistry registry) {
-        this.invoices = invoices;
-        this.instance = instance;
-        this.registry = registry;
-    }
+    @Inject MeterRegistry registry;
 
     private void count(String format) {
         registry.counter("flagward.invoices.requests", "format", format).increment();

@@ -1,5 +1,7 @@
 package dev.flagward.invoice;
 
+import java.util.Locale;
+
 import java.math.BigDecimal;
 import java.util.Currency;
 import java.util.Map;
@@ -16,7 +18,7 @@ record Prices(Currency currency, long seat, long readOnlySeat, long edgeInstance
     static Prices from(BillingConfig config) {
         Currency currency;
         try {
-            currency = Currency.getInstance(config.currency().strip().toUpperCase(java.util.Locale.ROOT));
+            currency = Currency.getInstance(config.currency().strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("FLAGWARD_BILLING_CURRENCY must be an ISO 4217 code (EUR, USD, ...), not '"
                     + config.currency() + "'");

@@ -6,6 +6,7 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
@@ -23,15 +24,9 @@ public class UsageRecorder {
 
     private static final Logger LOG = Logger.getLogger(UsageRecorder.class);
 
-    private final Pool pool;
-    private final UserService users;
-    private final Clock clock;
-
-    public UsageRecorder(Pool pool, UserService users, Clock clock) {
-        this.pool = pool;
-        this.users = users;
-        this.clock = clock;
-    }
+    @Inject Pool pool;
+    @Inject UserService users;
+    @Inject Clock clock;
 
     /** Shortly after start (on a Vert.x context, as Hibernate Reactive needs), then every hour. */
     @Scheduled(every = "1h", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

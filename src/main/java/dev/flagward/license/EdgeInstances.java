@@ -5,6 +5,7 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
@@ -35,15 +36,10 @@ public class EdgeInstances implements EdgeSightings {
     private static final Pattern PLAUSIBLE = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._:@/+=-]{0,99}$");
     static final int MAX_PER_BUCKET = 1_000;
 
-    private final Pool pool;
-    private final Clock clock;
+    @Inject Pool pool;
+    @Inject Clock clock;
     private volatile long bucket = -1;
     private volatile Set<String> seenInBucket = ConcurrentHashMap.newKeySet();
-
-    public EdgeInstances(Pool pool, Clock clock) {
-        this.pool = pool;
-        this.clock = clock;
-    }
 
     static long bucketOf(Instant instant) {
         return instant.getEpochSecond() / BUCKET.toSeconds();

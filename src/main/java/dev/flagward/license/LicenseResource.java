@@ -13,6 +13,7 @@ import dev.flagward.security.access.Revocation;
 import dev.flagward.web.Created;
 import dev.flagward.web.Validation;
 import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -30,13 +31,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Instance Admin", description = "Login history, statistics and license")
 public class LicenseResource {
 
-    private final LicenseService license;
-    private final Caller caller;
-
-    public LicenseResource(LicenseService license, Caller caller) {
-        this.license = license;
-        this.caller = caller;
-    }
+    @Inject LicenseService license;
+    @Inject Caller caller;
 
     @GET
     @Operation(operationId = "getLicense", summary = "Get license")

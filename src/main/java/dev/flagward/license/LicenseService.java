@@ -1,5 +1,10 @@
 package dev.flagward.license;
 
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import java.math.BigDecimal;
+import java.util.Map;
+
 import dev.flagward.audit.Actor;
 import dev.flagward.audit.AuditLog;
 import dev.flagward.license.LicenseApi.LicenseCheck;
@@ -46,7 +51,7 @@ public class LicenseService implements LicenseState, NotificationChannel {
     public enum Status { NONE, VALID, GRACE, READ_ONLY }
 
     private final LicenseRepository licenses;
-    private final io.vertx.mutiny.sqlclient.Pool pool;
+    private final Pool pool;
     private final LicenseVerifier verifier;
     private final AuditLog audit;
     private final UserService users;
@@ -56,7 +61,7 @@ public class LicenseService implements LicenseState, NotificationChannel {
     private final Optional<String> startupLicense;
     private volatile License current;
 
-    public LicenseService(LicenseRepository licenses, io.vertx.mutiny.sqlclient.Pool pool, LicenseVerifier verifier, AuditLog audit, UserService users,
+    public LicenseService(LicenseRepository licenses, Pool pool, LicenseVerifier verifier, AuditLog audit, UserService users,
                           EdgeInstances edgeInstances, LicenseConfig config, Clock clock,
                           @ConfigProperty(name = "unleash.license") Optional<String> startupLicense) {
         this.licenses = licenses;
@@ -119,7 +124,7 @@ public class LicenseService implements LicenseState, NotificationChannel {
         }
     }
 
-    private static License fromRow(io.vertx.mutiny.sqlclient.Row row) {
+    private static License fromRow(Row row) {
         License license = new License();
         license.id = row.getLong("id");
         license.token = row.getString("token");
@@ -190,7 +195,7 @@ public class LicenseService implements LicenseState, NotificationChannel {
     }
 
     /** Month ("YYYY-MM") → average Edge instances per 5-minute bucket (SPEC §7.4's count), every replica's. */
-    public Uni<java.util.Map<String, java.math.BigDecimal>> edgeInstanceMonthlyAverages() {
+    public Uni<Map<String, BigDecimal>> edgeInstanceMonthlyAverages() {
         return edgeInstances.monthlyAverages();
     }
 

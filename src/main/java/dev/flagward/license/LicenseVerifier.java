@@ -1,11 +1,15 @@
 package dev.flagward.license;
 
+import java.io.IOException;
+import org.jboss.logging.Logger;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagward.web.ApiException;
 import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -29,7 +33,7 @@ import java.util.Set;
 @Singleton
 public class LicenseVerifier {
 
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(LicenseVerifier.class);
+    private static final Logger LOG = Logger.getLogger(LicenseVerifier.class);
 
     static final String TYPE = "license+jwt";
     static final int SKEW_SECONDS = 60;
@@ -45,19 +49,11 @@ public class LicenseVerifier {
         }
     }
 
-    private final JWTParser parser;
-    private final KeyRing keys;
-    private final LicenseConfig config;
-    private final ObjectMapper json;
-    private final Clock clock;
-
-    public LicenseVerifier(JWTParser parser, KeyRing keys, LicenseConfig config, ObjectMapper json, Clock clock) {
-        this.parser = parser;
-        this.keys = keys;
-        this.config = config;
-        this.json = json;
-        this.clock = clock;
-    }
+    @Inject JWTParser parser;
+    @Inject KeyRing keys;
+    @Inject LicenseConfig config;
+    @Inject ObjectMapper json;
+    @Inject Clock clock;
 
     private static ApiException invalid(String reason) {
         return ApiException.badData("The license is not valid: " + reason, "/body/token");
@@ -158,7 +154,7 @@ public class LicenseVerifier {
                 throw invalid("a part of it is not a JSON object.");
             }
             return node;
-        } catch (IllegalArgumentException | java.io.IOException e) {
+        } catch (IllegalArgumentException | IOException e) {
             throw invalid("a part of it is not base64url-encoded JSON.");
         }
     }

@@ -6,6 +6,7 @@ import dev.flagward.user.UserService;
 import dev.flagward.web.AdvisoryLocks;
 import dev.flagward.web.ApiException;
 import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -18,13 +19,8 @@ public class SeatRule implements UserSeatRule {
 
     private static final long SEAT_LOCK = 0x466c61675f736561L;
 
-    private final LicenseService license;
-    private final UserService users;
-
-    public SeatRule(LicenseService license, UserService users) {
-        this.license = license;
-        this.users = users;
-    }
+    @Inject LicenseService license;
+    @Inject UserService users;
 
     @Override
     public Uni<Void> beforeSeatTaken(RootRole role) {

@@ -1,5 +1,7 @@
 package dev.flagward.pat;
 
+import java.util.Map;
+
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
@@ -27,7 +29,7 @@ public final class PatApi {
         }
 
         /** With the rotation links as ids, from the user's PATs by selector (a link to a deleted PAT is not shown). */
-        static PatView of(Pat pat, java.util.Map<String, Long> idsBySelector) {
+        static PatView of(Pat pat, Map<String, Long> idsBySelector) {
             return new PatView(pat.id, pat.description, pat.expiresAt, pat.createdAt, pat.seenAt, pat.userId,
                     pat.replaces == null ? null : idsBySelector.get(pat.replaces),
                     pat.replacedBy == null ? null : idsBySelector.get(pat.replacedBy));

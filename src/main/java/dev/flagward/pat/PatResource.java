@@ -1,5 +1,8 @@
 package dev.flagward.pat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import jakarta.inject.Inject;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.HeaderParam;
 import dev.flagward.web.ETags;
@@ -38,15 +41,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Personal access tokens", description = "Create, list and delete your personal access tokens")
 public class PatResource {
 
-    private final PatService pats;
-    private final Caller caller;
-    private final com.fasterxml.jackson.databind.ObjectMapper mapper;
-
-    public PatResource(PatService pats, Caller caller, com.fasterxml.jackson.databind.ObjectMapper mapper) {
-        this.mapper = mapper;
-        this.pats = pats;
-        this.caller = caller;
-    }
+    @Inject PatService pats;
+    @Inject Caller caller;
+    @Inject ObjectMapper mapper;
 
     private UserPrincipal user() {
         return (UserPrincipal) caller.principal();

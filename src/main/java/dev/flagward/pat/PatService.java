@@ -1,5 +1,7 @@
 package dev.flagward.pat;
 
+import java.util.HashMap;
+
 import dev.flagward.credential.LeakedCredentialRevoker;
 import dev.flagward.audit.Actor;
 import dev.flagward.audit.AuditLog;
@@ -54,7 +56,7 @@ public class PatService implements LeakedCredentialRevoker {
 
     public Uni<List<PatView>> list(UserPrincipal user) {
         return Panache.withSession(() -> pats.listOf(user.id())).map(list -> {
-            Map<String, Long> ids = new java.util.HashMap<>();
+            Map<String, Long> ids = new HashMap<>();
             list.forEach(pat -> ids.put(pat.selector, pat.id));
             return list.stream().map(pat -> PatView.of(pat, ids)).toList();
         });

@@ -12,6 +12,7 @@ import dev.flagward.web.Created;
 import io.smallrye.mutiny.Uni;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -21,19 +22,13 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-
 @Path("/api/admin/environments")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Environments", description = "Environments that API tokens are bound to")
 public class EnvironmentResource {
 
-    private final ScopeService scopes;
-    private final Caller caller;
-
-    public EnvironmentResource(ScopeService scopes, Caller caller) {
-        this.scopes = scopes;
-        this.caller = caller;
-    }
+    @Inject ScopeService scopes;
+    @Inject Caller caller;
 
     @GET
     @Access(Permission.READ)

@@ -12,6 +12,7 @@ import dev.flagward.web.Created;
 import io.smallrye.mutiny.Uni;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -23,19 +24,13 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-
 @Path("/api/admin/projects")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Projects", description = "Projects that API tokens can be scoped to")
 public class ProjectResource {
 
-    private final ScopeService scopes;
-    private final Caller caller;
-
-    public ProjectResource(ScopeService scopes, Caller caller) {
-        this.scopes = scopes;
-        this.caller = caller;
-    }
+    @Inject ScopeService scopes;
+    @Inject Caller caller;
 
     @GET
     @Access(Permission.READ)

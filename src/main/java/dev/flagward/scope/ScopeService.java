@@ -11,6 +11,7 @@ import dev.flagward.web.DatabaseErrors;
 import dev.flagward.web.Validation;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 
@@ -28,20 +29,11 @@ public class ScopeService {
     static final Pattern NAME = Pattern.compile("^[A-Za-z0-9_-]{1,100}$");
     public static final String DEFAULT_PROJECT = "default";
 
-    private final ProjectRepository projects;
-    private final EnvironmentRepository environments;
-    private final Instance<ProjectDeletionListener> deletionListeners;
-    private final AuditLog audit;
-    private final Clock clock;
-
-    public ScopeService(ProjectRepository projects, EnvironmentRepository environments,
-                        Instance<ProjectDeletionListener> deletionListeners, AuditLog audit, Clock clock) {
-        this.projects = projects;
-        this.environments = environments;
-        this.deletionListeners = deletionListeners;
-        this.audit = audit;
-        this.clock = clock;
-    }
+    @Inject ProjectRepository projects;
+    @Inject EnvironmentRepository environments;
+    @Inject Instance<ProjectDeletionListener> deletionListeners;
+    @Inject AuditLog audit;
+    @Inject Clock clock;
 
     public Uni<List<ProjectView>> listProjects() {
         return Panache.withSession(projects::listAllOrdered).map(list -> list.stream().map(ProjectView::of).toList());

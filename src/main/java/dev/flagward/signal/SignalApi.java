@@ -1,5 +1,7 @@
 package dev.flagward.signal;
 
+import java.util.Map;
+
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -33,7 +35,7 @@ public final class SignalApi {
         }
 
         /** With the rotation links as ids, from the endpoint's tokens by selector. */
-        static SignalEndpointTokenView of(SignalEndpointToken token, java.util.Map<String, Long> idsBySelector) {
+        static SignalEndpointTokenView of(SignalEndpointToken token, Map<String, Long> idsBySelector) {
             return new SignalEndpointTokenView(token.id, token.name, token.signalEndpointId, token.createdAt,
                     token.createdByUserId, token.expiresAt,
                     token.replaces == null ? null : idsBySelector.get(token.replaces),

@@ -1,5 +1,7 @@
 package dev.flagward.signal;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import dev.flagward.audit.Actor;
@@ -22,6 +24,7 @@ import dev.flagward.web.Created;
 import dev.flagward.web.PathParams;
 import dev.flagward.web.QueryParams;
 import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -47,18 +50,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Signals", description = "Signal endpoints, their tokens, and the signals they receive")
 public class SignalEndpointResource {
 
-    private final SignalEndpointService service;
-    private final SignalQueries queries;
-    private final Caller caller;
-    private final com.fasterxml.jackson.databind.ObjectMapper mapper;
-
-    public SignalEndpointResource(SignalEndpointService service, SignalQueries queries, Caller caller,
-                                  com.fasterxml.jackson.databind.ObjectMapper mapper) {
-        this.mapper = mapper;
-        this.service = service;
-        this.queries = queries;
-        this.caller = caller;
-    }
+    @Inject SignalEndpointService service;
+    @Inject SignalQueries queries;
+    @Inject Caller caller;
+    @Inject ObjectMapper mapper;
 
     private static long id(String value) {
         return PathParams.positiveId(value, "signal endpoint");

@@ -1,5 +1,7 @@
 package dev.flagward.signal;
 
+import java.util.HashMap;
+
 import dev.flagward.credential.LeakedCredentialRevoker;
 import dev.flagward.audit.Actor;
 import dev.flagward.audit.AuditLog;
@@ -165,7 +167,7 @@ public class SignalEndpointService implements LeakedCredentialRevoker {
     public Uni<List<SignalEndpointTokenView>> tokens(long endpointId) {
         return Panache.withSession(() -> require(endpointId).chain(() -> tokens.listOf(endpointId)))
                 .map(list -> {
-                    java.util.Map<String, Long> ids = new java.util.HashMap<>();
+                    Map<String, Long> ids = new HashMap<>();
                     list.forEach(token -> ids.put(token.selector, token.id));
                     return list.stream().map(token -> SignalEndpointTokenView.of(token, ids)).toList();
                 });

@@ -9,6 +9,7 @@ import dev.flagward.security.access.Enterprise;
 import dev.flagward.security.principal.ScopedTokenPrincipal;
 import dev.flagward.signal.SignalApi.Accepted;
 import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -30,15 +31,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Signals", description = "Signal endpoints, their tokens, and the signals they receive")
 public class SignalInboundResource {
 
-    private final SignalIngestion ingestion;
-    private final Caller caller;
-    private final SignalMetrics metrics;
-
-    public SignalInboundResource(SignalIngestion ingestion, Caller caller, SignalMetrics metrics) {
-        this.ingestion = ingestion;
-        this.caller = caller;
-        this.metrics = metrics;
-    }
+    @Inject SignalIngestion ingestion;
+    @Inject Caller caller;
+    @Inject SignalMetrics metrics;
 
     @POST
     @AuthenticatedBy(SignalTokenCredentialSource.KIND)

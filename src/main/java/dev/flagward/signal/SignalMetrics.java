@@ -2,6 +2,7 @@ package dev.flagward.signal;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,14 +24,10 @@ public class SignalMetrics {
 
     private static final String INBOUND = "flagward.signal-inbound";
 
-    private final MeterRegistry registry;
+    @Inject MeterRegistry registry;
     /** Counters by their tags, so the hot path does not build and look up a meter per call. */
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<Long, Counter> perEndpoint = new ConcurrentHashMap<>();
-
-    public SignalMetrics(MeterRegistry registry) {
-        this.registry = registry;
-    }
 
     void accepted(long endpointId) {
         perEndpoint.computeIfAbsent(endpointId, id -> Counter.builder("flagward.signals.accepted")

@@ -9,6 +9,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.LocalDate;
@@ -31,11 +32,7 @@ public class SignalQueries {
             """;
     private static final String VIEW = "select " + VIEW_TAIL;
 
-    private final Pool pool;
-
-    public SignalQueries(Pool pool) {
-        this.pool = pool;
-    }
+    @Inject Pool pool;
 
     /** An endpoint's signals, newest first; 404 for an unknown endpoint. */
     public Uni<List<EndpointSignal>> ofEndpoint(long endpointId, int limit, int offset) {

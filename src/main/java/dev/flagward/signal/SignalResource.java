@@ -13,6 +13,7 @@ import dev.flagward.web.ApiException;
 import dev.flagward.web.QueryParams;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
@@ -40,15 +41,9 @@ public class SignalResource {
     /** What a client waits before reconnecting after the stream ends. */
     static final Duration RETRY = Duration.ofSeconds(2);
 
-    private final SignalQueries queries;
-    private final SignalStream stream;
-    private final LiveAccess access;
-
-    public SignalResource(SignalQueries queries, SignalStream stream, LiveAccess access) {
-        this.queries = queries;
-        this.stream = stream;
-        this.access = access;
-    }
+    @Inject SignalQueries queries;
+    @Inject SignalStream stream;
+    @Inject LiveAccess access;
 
     @GET
     @Operation(operationId = "getSignalsByQuery", summary = "Get signals created between two days (from=IS:yyyy-MM-dd, to=IS:yyyy-MM-dd), newest first")

@@ -1,9 +1,15 @@
 package dev.flagward.user;
 
+import dev.flagward.audit.Actor;
+import dev.flagward.security.authentication.Authenticator;
+import dev.flagward.security.authentication.CredentialFormat;
+import dev.flagward.web.ApiException;
+
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.POST;
@@ -26,13 +32,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Users", description = "Manage users")
 public class CurrentUserResource {
 
-    private final UserService users;
-    private final Caller caller;
-
-    public CurrentUserResource(UserService users, Caller caller) {
-        this.users = users;
-        this.caller = caller;
-    }
+    @Inject UserService users;
+    @Inject Caller caller;
 
     @GET
     @Access(Permission.SELF)
@@ -75,13 +76,13 @@ public class CurrentUserResource {
     @APIResponse(responseCode = "200", description = "Changed; no body")
     @APIResponse(responseCode = "429", description = "RateLimitError: too many checks of the current password; Retry-After says when to try again")
     public Uni<Response> changePassword(UserApi.ChangeMyPasswordRequest request,
-                                        @CookieParam(dev.flagward.security.authentication.Authenticator.SESSION_COOKIE) String session) {
+                                        @CookieParam(Authenticator.SESSION_COOKIE) String session) {
         if (request == null) {
-            throw dev.flagward.web.ApiException.badData("A body {password, oldPassword} is required.", "/body");
+            throw ApiException.badData("A body {password, oldPassword} is required.", "/body");
         }
-        dev.flagward.security.authentication.CredentialFormat.Parsed current = session == null ? null
-                : dev.flagward.security.authentication.CredentialFormat.parse(session);
+        CredentialFormat.Parsed current = session == null ? null
+                : CredentialFormat.parse(session);
         return users.changeMyPassword((UserPrincipal) caller.principal(), request, current == null ? null : current.selector(),
-                dev.flagward.audit.Actor.of(caller)).map(x -> Response.ok().build());
+                Actor.of(caller)).map(x -> Response.ok().build());
     }
 }

@@ -1,5 +1,7 @@
 package dev.flagward.user;
 
+import io.smallrye.mutiny.Uni;
+
 import dev.flagward.web.AdvisoryLocks;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.flagward.audit.Actor;
@@ -55,7 +57,7 @@ public class InitialAdmin {
         String chosen = password.orElseGet(Passwords::randomPassword);
         Boolean created = VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> AdvisoryLocks.hold(LOCK)
                 .chain(() -> repository.count())
-                .chain(count -> count > 0 ? io.smallrye.mutiny.Uni.createFrom().item(false)
+                .chain(count -> count > 0 ? Uni.createFrom().item(false)
                         : users.create(new CreateUserRequest(username, null, "Initial admin", chosen, TextNode.valueOf("Admin")),
                                 Actor.SYSTEM).replaceWith(true))));
         if (created && password.isEmpty()) {

@@ -12,6 +12,7 @@ import dev.flagward.user.InviteLinkApi.InviteLinkView;
 import dev.flagward.user.InviteLinkApi.UpdateInviteLinkRequest;
 import dev.flagward.web.Created;
 import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
@@ -36,13 +37,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Public signup tokens", description = "Invite links: whoever holds one may sign up as a Viewer")
 public class InviteLinkResource {
 
-    private final InviteLinkService links;
-    private final Caller caller;
-
-    public InviteLinkResource(InviteLinkService links, Caller caller) {
-        this.links = links;
-        this.caller = caller;
-    }
+    @Inject InviteLinkService links;
+    @Inject Caller caller;
 
     @GET
     @Path("tokens")

@@ -6,6 +6,7 @@ import dev.flagward.security.access.Public;
 import dev.flagward.user.UserApi.UserView;
 import dev.flagward.web.ApiException;
 import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -30,13 +31,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Public signup tokens", description = "Invite links: whoever holds one may sign up as a Viewer")
 public class InviteResource {
 
-    private final InviteLinkService links;
-    private final Caller caller;
-
-    public InviteResource(InviteLinkService links, Caller caller) {
-        this.links = links;
-        this.caller = caller;
-    }
+    @Inject InviteLinkService links;
+    @Inject Caller caller;
 
     @GET
     @Path("{token}/validate")

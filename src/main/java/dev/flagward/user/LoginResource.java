@@ -8,6 +8,7 @@ import dev.flagward.security.access.Caller;
 import dev.flagward.user.UserApi.LoginRequest;
 import dev.flagward.web.Validation;
 import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -27,15 +28,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Auth", description = "Sign in with a password; the session lives in an HttpOnly cookie")
 public class LoginResource {
 
-    private final SessionService sessions;
-    private final UserConfig config;
-    private final Caller caller;
-
-    public LoginResource(SessionService sessions, UserConfig config, Caller caller) {
-        this.sessions = sessions;
-        this.config = config;
-        this.caller = caller;
-    }
+    @Inject SessionService sessions;
+    @Inject UserConfig config;
+    @Inject Caller caller;
 
     @POST
     @Path("auth/simple/login")

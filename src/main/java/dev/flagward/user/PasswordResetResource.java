@@ -5,6 +5,7 @@ import dev.flagward.security.access.Public;
 import dev.flagward.user.UserApi.TokenUser;
 import dev.flagward.web.ApiException;
 import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -30,15 +31,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Auth", description = "Sign in with a password; the session lives in an HttpOnly cookie")
 public class PasswordResetResource {
 
-    private final PasswordResetService resets;
-    private final UserService users;
-    private final Caller caller;
-
-    public PasswordResetResource(PasswordResetService resets, UserService users, Caller caller) {
-        this.resets = resets;
-        this.users = users;
-        this.caller = caller;
-    }
+    @Inject PasswordResetService resets;
+    @Inject UserService users;
+    @Inject Caller caller;
 
     @GET
     @Path("validate")

@@ -1,5 +1,7 @@
 package dev.flagward.user;
 
+import java.util.function.Supplier;
+
 import dev.flagward.audit.Actor;
 import dev.flagward.audit.AuditLog;
 import dev.flagward.security.authentication.CredentialCache;
@@ -132,7 +134,7 @@ public class PasswordResetService {
      * Runs work after the answer, on a new duplicated context of its own (its own Hibernate session), never on the
      * request's, which ends with the answer.
      */
-    private void afterAnswer(java.util.function.Supplier<Uni<Boolean>> work) {
+    private void afterAnswer(Supplier<Uni<Boolean>> work) {
         Context context = VertxContext.createNewDuplicatedContext(vertx.getDelegate().getOrCreateContext());
         VertxContextSafetyToggle.setContextSafe(context, true);
         context.runOnContext(ignored -> work.get().subscribe().with(sent -> { },

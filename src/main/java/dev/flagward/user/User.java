@@ -1,5 +1,7 @@
 package dev.flagward.user;
 
+import dev.flagward.security.principal.RootRole;
+
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
@@ -26,7 +28,7 @@ public class User {
 
     public String name;
 
-    /** Name of {@link dev.flagward.security.principal.RootRole}. */
+    /** Name of {@link RootRole}. */
     @Column(name = "root_role")
     public String rootRole;
 

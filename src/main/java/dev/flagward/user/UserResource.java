@@ -1,5 +1,9 @@
 package dev.flagward.user;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+
+import jakarta.inject.Inject;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.HeaderParam;
@@ -48,18 +52,10 @@ public class UserResource {
      */
     static final String ID = "{id: -?[0-9]+}";
 
-    private final UserService users;
-    private final PasswordResetService resets;
-    private final Caller caller;
-    private final com.fasterxml.jackson.databind.ObjectMapper mapper;
-
-    public UserResource(UserService users, PasswordResetService resets, Caller caller,
-                        com.fasterxml.jackson.databind.ObjectMapper mapper) {
-        this.resets = resets;
-        this.mapper = mapper;
-        this.users = users;
-        this.caller = caller;
-    }
+    @Inject UserService users;
+    @Inject PasswordResetService resets;
+    @Inject Caller caller;
+    @Inject ObjectMapper mapper;
 
     @GET
     @Operation(operationId = "getUsers", summary = "Get all users, newest first")
@@ -132,7 +128,7 @@ public class UserResource {
     @Path("search")
     @Operation(operationId = "searchUsers", summary = "Search users",
             description = "Live users whose username, email or name contains q (case-insensitive); fewer than 2 characters: none.")
-    public Uni<java.util.List<UserView>> search(@QueryParam("q") String q) {
+    public Uni<List<UserView>> search(@QueryParam("q") String q) {
         return users.search(q);
     }
 

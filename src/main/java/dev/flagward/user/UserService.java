@@ -1,5 +1,13 @@
 package dev.flagward.user;
 
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.flagward.web.ErrorDetail;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flagward.audit.Actor;
 import dev.flagward.audit.AuditLog;
@@ -189,7 +197,7 @@ public class UserService {
                 .orFail();
         validatePassword(request.password());
         NewUser spec = validate(new CreateUserRequest(request.username(), request.email(), request.name(),
-                request.password(), com.fasterxml.jackson.databind.node.TextNode.valueOf(RootRole.Viewer.name())));
+                request.password(), TextNode.valueOf(RootRole.Viewer.name())));
         return passwords.hash(request.password()).map(hash -> new PreparedUser(spec, hash));
     }
 
@@ -238,7 +246,7 @@ public class UserService {
     }
 
     public Uni<SeatUsage> seatUsage() {
-        java.time.Instant recent = clock.instant().minus(java.time.Duration.ofDays(30));
+        Instant recent = clock.instant().minus(Duration.ofDays(30));
         return users.count("rootRole <> 'Viewer' and (deletedAt is null or deletedAt > ?1)", recent)
                 .chain(seats -> users.count("rootRole = 'Viewer' and deletedAt is null")
                         .map(viewers -> new SeatUsage(seats, viewers)));
@@ -340,9 +348,9 @@ public class UserService {
 
     /** Live users with no sign-in and no PAT use for {@code flagward.users.inactive-after} (never seen: since created). */
     public Uni<UserApi.InactiveUsers> inactive() {
-        java.time.OffsetDateTime before = clock.instant().minus(config.inactiveAfter()).atOffset(java.time.ZoneOffset.UTC);
+        OffsetDateTime before = clock.instant().minus(config.inactiveAfter()).atOffset(ZoneOffset.UTC);
         return pool.preparedQuery(INACTIVE).execute(Tuple.of(before)).map(rows -> {
-            List<UserApi.InactiveUser> out = new java.util.ArrayList<>();
+            List<UserApi.InactiveUser> out = new ArrayList<>();
             rows.forEach(row -> out.add(new UserApi.InactiveUser(row.getLong("id"), row.getString("name"),
                     row.getString("email"), row.getString("username"), instant(row, "seen_at"), instant(row, "created_at"),
                     instant(row, "pat_seen_at"))));
@@ -351,7 +359,7 @@ public class UserService {
     }
 
     private static Instant instant(Row row, String column) {
-        java.time.OffsetDateTime value = row.getOffsetDateTime(column);
+        OffsetDateTime value = row.getOffsetDateTime(column);
         return value == null ? null : value.toInstant();
     }
 
@@ -363,7 +371,7 @@ public class UserService {
         if (ids.size() > 1000 || ids.stream().anyMatch(id -> id == null || id <= 0)) {
             throw ApiException.badData("ids must be at most 1000 positive user ids.", "/body/ids");
         }
-        java.util.Set<Long> wanted = new java.util.HashSet<>(ids);
+        Set<Long> wanted = new HashSet<>(ids);
         return inactive().chain(found -> {
             List<Long> deletable = found.inactiveUsers().stream().map(UserApi.InactiveUser::id).filter(wanted::contains).toList();
             Uni<Void> chain = Uni.createFrom().voidItem();
@@ -378,7 +386,7 @@ public class UserService {
     public void validatePassword(String password) {
         List<String> problems = PasswordRules.problems(password, config.minPasswordLength());
         if (!problems.isEmpty()) {
-            throw ApiException.badData(problems.stream().map(p -> new dev.flagward.web.ErrorDetail(p, "/body/password")).toList());
+            throw ApiException.badData(problems.stream().map(p -> new ErrorDetail(p, "/body/password")).toList());
         }
     }
 
@@ -389,7 +397,7 @@ public class UserService {
             User user = require(found, id);
             user.passwordHash = hash;
             return users.flush().call(() -> endSessions(id, null)).call(() -> resets.endLinks(id))
-                    .call(() -> audit.record("user-password-changed", actor, java.util.Map.of("userId", id), null));
+                    .call(() -> audit.record("user-password-changed", actor, Map.of("userId", id), null));
         }))).invoke(() -> cache.evictUserCredentials(id, SessionCredentialSource.KIND, null)).replaceWithVoid();
     }
 
@@ -419,7 +427,7 @@ public class UserService {
                     user.passwordHash = hash;
                     return users.flush().call(() -> endSessions(me.id(), currentSessionSelector))
                             .call(() -> resets.endLinks(me.id()))
-                            .call(() -> audit.record("user-password-changed", actor, java.util.Map.of("userId", me.id()), null));
+                            .call(() -> audit.record("user-password-changed", actor, Map.of("userId", me.id()), null));
                 }))).invoke(() -> cache.evictUserCredentials(me.id(), SessionCredentialSource.KIND, currentSessionSelector))
                 .replaceWithVoid();
     }

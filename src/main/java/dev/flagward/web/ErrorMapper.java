@@ -1,5 +1,11 @@
 package dev.flagward.web;
 
+import io.smallrye.mutiny.CompositeException;
+import io.vertx.pgclient.PgException;
+import java.net.SocketException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
@@ -76,7 +82,7 @@ public class ErrorMapper {
             if (t instanceof ApiException api) {
                 return api;
             }
-            if (t instanceof io.smallrye.mutiny.CompositeException composite) {
+            if (t instanceof CompositeException composite) {
                 // Mutiny collects several failures (a reset connection, then the rollback that could not run).
                 for (Throwable each : composite.getCauses()) {
                     ApiException known = each == composite ? null : classify(each);
@@ -88,7 +94,7 @@ public class ErrorMapper {
             if (t instanceof JsonProcessingException json) {
                 return fromJson(json);
             }
-            if (t instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null) {
+            if (t instanceof PgException pg && pg.getSqlState() != null) {
                 String state = pg.getSqlState();
                 if (state.startsWith("22")) {
                     // Data exceptions (a value PostgreSQL cannot store or compare): the request's fault, not ours.
@@ -100,7 +106,7 @@ public class ErrorMapper {
                     return ApiException.serviceUnavailable();
                 }
             }
-            if (t instanceof java.net.SocketException || t.getClass().getName().endsWith("ClosedConnectionException")
+            if (t instanceof SocketException || t.getClass().getName().endsWith("ClosedConnectionException")
                     || t.getClass().getName().endsWith("NoStackTraceTimeoutException")) {
                 LOG.warnf("Database unavailable: %s", t.getClass().getSimpleName());
                 return ApiException.serviceUnavailable();
@@ -216,7 +222,7 @@ public class ErrorMapper {
         if (CharSequence.class.isAssignableFrom(type)) {
             return "a string";
         }
-        if (type == java.time.Instant.class || type == java.time.OffsetDateTime.class) {
+        if (type == Instant.class || type == OffsetDateTime.class) {
             return "an RFC 3339 date-time";
         }
         if (Number.class.isAssignableFrom(type) || type.isPrimitive() && type != boolean.class) {

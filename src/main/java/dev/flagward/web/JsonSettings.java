@@ -1,5 +1,7 @@
 package dev.flagward.web;
 
+import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
+
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -57,8 +59,8 @@ public class JsonSettings implements ObjectMapperCustomizer {
         });
         // PostgreSQL cannot store NUL in text: refuse it here, with the field's path, instead of failing at the database.
         time.addDeserializer(String.class, new JsonDeserializer<>() {
-            private final com.fasterxml.jackson.databind.deser.std.StringDeserializer strings =
-                    com.fasterxml.jackson.databind.deser.std.StringDeserializer.instance;
+            private final StringDeserializer strings =
+                    StringDeserializer.instance;
 
             @Override
             public String deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {

@@ -1,5 +1,18 @@
 package dev.flagward.apitoken;
 
+import dev.flagward.security.authentication.SeenAtWriter;
+import dev.flagward.support.Api;
+import dev.flagward.support.Users;
+import io.restassured.response.Response;
+import io.vertx.core.buffer.Buffer;
+import java.io.ByteArrayInputStream;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
+import org.hamcrest.MatcherAssert;
+import org.hamcrest.Matchers;
+
 import dev.flagward.security.authentication.CredentialFormat;
 import dev.flagward.security.authentication.SeenTracker;
 import dev.flagward.support.Db;
@@ -82,7 +95,7 @@ class ApiTokenResourceTest {
                 .body("seenAt", nullValue())
                 .body("alias", nullValue())
                 .body("secure", is(true))
-                .body("createdAt", org.hamcrest.Matchers.matchesPattern("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"))
+                .body("createdAt", Matchers.matchesPattern("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"))
                 .extract().jsonPath();
         String secret = response.getString("secret");
         assertTrue(secret.startsWith("*:development.v2_"), secret);
@@ -166,7 +179,7 @@ class ApiTokenResourceTest {
         long eventsBefore = Db.count(pool, "select count(*) from events");
         for (Object[] c : cases) {
             error(json(ADMIN, c[0]).post(TOKENS).then(), 400, "BadDataError")
-                    .body("details.path", org.hamcrest.Matchers.hasItem((String) c[1]));
+                    .body("details.path", Matchers.hasItem((String) c[1]));
         }
         assertEquals(before, Db.count(pool, "select count(*) from api_tokens"), "a refused request wrote a token");
         assertEquals(eventsBefore, Db.count(pool, "select count(*) from events"), "a refused request wrote an event");
@@ -177,7 +190,7 @@ class ApiTokenResourceTest {
         // Unleash's words first, then the environments that would work.
         String message = error(json(ADMIN, Map.of("tokenName", unique("t"), "type", "frontend", "environment", "nowhere"))
                 .post(TOKENS).then(), 400, "BadDataError")
-                .body("message", org.hamcrest.Matchers.startsWith("Environment=nowhere does not exist. Known: "))
+                .body("message", Matchers.startsWith("Environment=nowhere does not exist. Known: "))
                 .body("details[0].path", is("/body/environment"))
                 .extract().jsonPath().getString("message");
         List<String> known = List.of(message.substring(message.indexOf("Known: ") + 7).split(", "));
@@ -209,7 +222,7 @@ class ApiTokenResourceTest {
         Map<String, Object> big = Map.of("tokenName", "x".repeat(200_000), "type", "backend");
         error(json(ADMIN, big).post(TOKENS).then(), 413, "PayloadTooLargeError");
         // Chunked: no Content-Length, counted while reading.
-        var stream = new java.io.ByteArrayInputStream(("{\"tokenName\":\"" + "x".repeat(200_000) + "\",\"type\":\"backend\"}")
+        var stream = new ByteArrayInputStream(("{\"tokenName\":\"" + "x".repeat(200_000) + "\",\"type\":\"backend\"}")
                 .getBytes(StandardCharsets.UTF_8));
         error(as(ADMIN).contentType(ContentType.JSON).body(stream).post(TOKENS).then(), 413, "PayloadTooLargeError");
     }
@@ -231,7 +244,7 @@ class ApiTokenResourceTest {
         String second = (String) createToken(Map.of("tokenName", name, "type", "frontend")).get("secret");
         createToken(Map.of("tokenName", name + "-other"));
         admin().get(TOKENS + "/" + name).then().statusCode(200).body("tokens", hasSize(2))
-                .body("tokens.tokenName", org.hamcrest.Matchers.everyItem(is(name)))
+                .body("tokens.tokenName", Matchers.everyItem(is(name)))
                 .body("tokens.secret", contains(selectorOf(second), selectorOf(first)));
         admin().get(TOKENS + "/" + unique("none")).then().statusCode(200).body("tokens", empty());
         // The name index follows deletions down to nothing and back.
@@ -337,16 +350,16 @@ class ApiTokenResourceTest {
         String selector = CredentialFormat.mint("*:development.").selector();
         Db.rows(pool, "insert into api_tokens (selector, verifier, token_name, type, environment, all_projects, created_at, created_by)"
                 + " values ($1, $2, $3, 'frontend', 'development', true, now(), 'replica-b')",
-                selector, io.vertx.core.buffer.Buffer.buffer(new byte[32]), name);
+                selector, Buffer.buffer(new byte[32]), name);
         awaitListing(name, "tokens.secret", List.of(selector));
         admin().get(TOKENS + "/" + name).then().body("tokens[0].type", is("frontend")).body("tokens[0].seenAt", nullValue());
 
         Instant expires = Instant.now().plus(Duration.ofDays(9)).truncatedTo(ChronoUnit.MILLIS);
-        Db.rows(pool, "update api_tokens set expires_at = $1 where selector = $2", expires.atOffset(java.time.ZoneOffset.UTC), selector);
+        Db.rows(pool, "update api_tokens set expires_at = $1 where selector = $2", expires.atOffset(ZoneOffset.UTC), selector);
         awaitListing(name, "tokens.expiresAt", List.of(iso(expires)));
 
         Instant used = Instant.now().minus(Duration.ofMinutes(5)).truncatedTo(ChronoUnit.MILLIS);
-        dev.flagward.security.authentication.SeenAtWriter.write(pool, "api_tokens", Map.of(selector, used)).await().indefinitely();
+        SeenAtWriter.write(pool, "api_tokens", Map.of(selector, used)).await().indefinitely();
         awaitListing(name, "tokens.seenAt", List.of(iso(used)));
 
         Db.rows(pool, "delete from api_tokens where selector = $1", selector);
@@ -356,7 +369,7 @@ class ApiTokenResourceTest {
     private static void awaitListing(String name, String path, List<Object> expected) {
         Eventually.within(Duration.ofSeconds(1)).alias("the listing of " + name + " shows " + expected + " at " + path)
                 .until(() -> admin().get(TOKENS + "/" + name).then().statusCode(200).extract().jsonPath().getList(path),
-                        org.hamcrest.Matchers.equalTo(expected));
+                        Matchers.equalTo(expected));
     }
 
     /**
@@ -372,7 +385,7 @@ class ApiTokenResourceTest {
         Db.rows(pool, "delete from api_tokens where selector = $1", selectorOf(secret));
         Eventually.within(Duration.ofSeconds(3)).alias("the missed revocation is caught up")
                 .until(() -> validate(secret).extract().jsonPath().getList("tokens").isEmpty());
-        admin().get(TOKENS).then().body("tokens.secret", not(org.hamcrest.Matchers.hasItem(selectorOf(secret))));
+        admin().get(TOKENS).then().body("tokens.secret", not(Matchers.hasItem(selectorOf(secret))));
     }
 
     /**
@@ -386,11 +399,11 @@ class ApiTokenResourceTest {
         seen.flush().await().indefinitely();
         // Later than any use other tests may have written for the admin token, so the written time is ours.
         Instant start = Instant.now().plus(Duration.ofDays(30)).truncatedTo(ChronoUnit.MILLIS);
-        java.util.Set<String> tags = new java.util.HashSet<>();
-        java.util.Set<String> bodies = new java.util.HashSet<>();
+        Set<String> tags = new HashSet<>();
+        Set<String> bodies = new HashSet<>();
         for (int poll = 0; poll < 3; poll++) {
             clock.freezeAt(start.plusSeconds(poll));
-            io.restassured.response.Response response = admin().get(TOKENS);
+            Response response = admin().get(TOKENS);
             response.then().statusCode(200);
             tags.add(response.getHeader("ETag"));
             bodies.add(response.asString());
@@ -399,13 +412,13 @@ class ApiTokenResourceTest {
         assertEquals(1, bodies.size());
         String tag = tags.iterator().next();
         clock.freezeAt(start.plusSeconds(3));
-        io.restassured.response.Response cached = admin().header("If-None-Match", tag).get(TOKENS);
+        Response cached = admin().header("If-None-Match", tag).get(TOKENS);
         cached.then().statusCode(304).header("ETag", is(tag));
         assertEquals(0, cached.asByteArray().length);
 
         seen.flush().await().indefinitely();
         clock.freezeAt(start.plusSeconds(4));
-        io.restassured.response.Response written = admin().get(TOKENS);
+        Response written = admin().get(TOKENS);
         written.then().statusCode(200).body("tokens.find { it.type == 'admin' && it.tokenName == 'admin' }.seenAt",
                 is(iso(start.plusSeconds(3))));
         String next = written.getHeader("ETag");
@@ -414,7 +427,7 @@ class ApiTokenResourceTest {
         admin().header("If-None-Match", next).get(TOKENS).then().statusCode(304);
 
         clock.reset();
-        var user = dev.flagward.support.Users.withRole("Editor");
+        var user = Users.withRole("Editor");
         for (String path : List.of("/api/admin/user/tokens", "/api/admin/user-admin")) {
             String secret = path.contains("/user/tokens") ? user.pat() : ADMIN;
             String first = as(secret).get(path).then().statusCode(200).extract().header("ETag");
@@ -469,7 +482,7 @@ class ApiTokenResourceTest {
     @Test
     void theTokenLimitIsEnforced() {
         long existing = Db.count(pool, "select count(*) from api_tokens");
-        List<String> created = new java.util.ArrayList<>();
+        List<String> created = new ArrayList<>();
         for (long i = existing; i < 150; i++) {
             created.add((String) createToken(Map.of("tokenName", "limit-filler")).get("secret"));
         }
@@ -486,7 +499,7 @@ class ApiTokenResourceTest {
         String body = admin().get(TOKENS).then().statusCode(200)
                 .body("tokens.findAll { it.type == 'admin' }.size()", is(1))
                 .body("tokens.find { it.type == 'admin' }.environment", is("*"))
-                .body("tokens.find { it.type == 'admin' }.secret", org.hamcrest.Matchers.startsWith("legacy-"))
+                .body("tokens.find { it.type == 'admin' }.secret", Matchers.startsWith("legacy-"))
                 .extract().asString();
         assertFalse(body.contains("test-admin-secret"));
         assertFalse(body.contains("test-backend-secret"));
@@ -494,7 +507,7 @@ class ApiTokenResourceTest {
 
     @Test
     void bootstrapSecretsWorkAndCanBeAddressedByTheirListedId() {
-        validate(dev.flagward.support.Api.BOOTSTRAP_BACKEND, dev.flagward.support.Api.BOOTSTRAP_FRONTEND)
+        validate(Api.BOOTSTRAP_BACKEND, Api.BOOTSTRAP_FRONTEND)
                 .body("tokens", hasSize(2))
                 // Backend tokens are "client" here, as Unleash 7 answers on this endpoint.
                 .body("tokens.find { it.type == 'client' }.projects", contains("default"))
@@ -547,7 +560,7 @@ class ApiTokenResourceTest {
             error(json(secret, Map.of("tokenName", "x", "type", "backend")).post(TOKENS).then(), 403, "ForbiddenError");
             error(as(secret).delete(TOKENS + "/{token}", secret).then(), 403, "ForbiddenError");
         }
-        error(as(dev.flagward.support.Api.BOOTSTRAP_BACKEND).get(TOKENS).then(), 403, "ForbiddenError");
+        error(as(Api.BOOTSTRAP_BACKEND).get(TOKENS).then(), 403, "ForbiddenError");
     }
 
     @Test
@@ -558,6 +571,6 @@ class ApiTokenResourceTest {
         assertFalse(all.contains(secret));
         assertFalse(all.contains(secret.substring(secret.length() - 49)), "secret part leaked");
         assertTrue(all.contains(selectorOf(secret)));
-        org.hamcrest.MatcherAssert.assertThat(all, not(containsString("test-admin-secret")));
+        MatcherAssert.assertThat(all, not(containsString("test-admin-secret")));
     }
 }

@@ -1,5 +1,10 @@
 package dev.flagward.apitoken;
 
+import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.mutiny.Uni;
+import java.util.function.Supplier;
+import org.hamcrest.Matchers;
+
 import dev.flagward.audit.Actor;
 import dev.flagward.security.principal.RootRole;
 import dev.flagward.security.principal.UserPrincipal;
@@ -37,9 +42,9 @@ class ApiTokenServiceTest {
     Pool pool;
 
     /** Hibernate Reactive needs a Vert.x context; tests run on JUnit's thread. */
-    private static <T> T onVertx(java.util.function.Supplier<io.smallrye.mutiny.Uni<T>> call) {
+    private static <T> T onVertx(Supplier<Uni<T>> call) {
         try {
-            return io.quarkus.vertx.VertxContextSupport.subscribeAndAwait(call);
+            return VertxContextSupport.subscribeAndAwait(call);
         } catch (RuntimeException e) {
             throw e;
         } catch (Throwable t) {
@@ -79,6 +84,6 @@ class ApiTokenServiceTest {
         json(ADMIN, Map.of("expiresAt", iso(Instant.now().minusSeconds(1))))
                 .put("/api/admin/api-tokens/{token}", secret).then().statusCode(200);
         error(as(secret).get("/api/admin/api-tokens").then(), 401, "UnauthorizedError")
-                .body("message", org.hamcrest.Matchers.containsString("expired"));
+                .body("message", Matchers.containsString("expired"));
     }
 }

@@ -1,5 +1,7 @@
 package dev.flagward.apitoken;
 
+import java.time.Clock;
+
 import dev.flagward.security.authentication.CredentialFormat;
 import org.junit.jupiter.api.Test;
 
@@ -49,7 +51,7 @@ class EdgeClientsTest {
         assertEquals(selector, CredentialFormat.parse(once.secret()).selector());
         assertTrue(CredentialFormat.verifies(once.secret(), again.verifier()));
         assertThrows(IllegalArgumentException.class, () -> CredentialFormat.assemble("p:d.", "short", bytes));
-        assertFalse(new EdgeClients(config(Optional.of("a=" + SECRET)), java.time.Clock.systemUTC()).toString().contains(SECRET));
+        assertFalse(new EdgeClients(config(Optional.of("a=" + SECRET)), Clock.systemUTC()).toString().contains(SECRET));
     }
 
     private static EdgeConfig config(Optional<String> clients) {

@@ -1,5 +1,10 @@
 package dev.flagward.apitoken;
 
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assertions;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagward.license.LicenseService;
 import dev.flagward.security.authentication.CredentialCache;
@@ -169,7 +174,7 @@ class EdgeIssueTokenTest {
                 .body("tokens.token", contains(first, first));
         // Named as Unleash names them: the projects sorted, joined by "_".
         assertEquals(1, Db.count(pool, "select count(*) from api_tokens where token_name = $1",
-                "enterprise_edge_development_" + String.join("_", java.util.stream.Stream.of(a, b).sorted().toList())));
+                "enterprise_edge_development_" + String.join("_", Stream.of(a, b).sorted().toList())));
         // A narrower or wider scope is another pair.
         String narrower = issue(pairs("development", List.of(a))).then().statusCode(200).extract().path("tokens[0].token");
         assertNotEquals(first, narrower);
@@ -217,7 +222,7 @@ class EdgeIssueTokenTest {
             validate(development.iterator().next(), production.iterator().next()).body("tokens", hasSize(2));
             // Not by luck: the database refuses a second token for a pair, whoever writes it.
             long other = Db.count(pool, "select max(id) from api_tokens");
-            RuntimeException refused = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> Db.rows(pool,
+            RuntimeException refused = Assertions.assertThrows(RuntimeException.class, () -> Db.rows(pool,
                     "insert into edge_issued_tokens (environment, projects_key, token_id, client_id, issued_at) "
                             + "values ('development', $1, $2, 'sql', now())", a, other));
             assertTrue(String.valueOf(refused.getMessage()).contains("edge_issued_tokens_pkey")
@@ -351,10 +356,10 @@ class EdgeIssueTokenTest {
         var parsed = CredentialFormat.parse(issued);
         // What the old key derived for this selector: the stored verifier is that secret's, as the cache knows it.
         byte[] otherKeysBytes = new byte[32];
-        java.util.Arrays.fill(otherKeysBytes, (byte) 7);
+        Arrays.fill(otherKeysBytes, (byte) 7);
         String underOldKey = CredentialFormat.assemble(parsed.prefix(), parsed.selector(), otherKeysBytes).secret();
         Db.rows(pool, "update api_tokens set verifier = decode($1, 'hex') where selector = $2",
-                java.util.HexFormat.of().formatHex(CredentialFormat.verifier(underOldKey)), parsed.selector());
+                HexFormat.of().formatHex(CredentialFormat.verifier(underOldKey)), parsed.selector());
         cache.refresh("api", parsed.selector()).await().atMost(Duration.ofSeconds(5));
         validate(underOldKey).body("tokens", hasSize(1));
 

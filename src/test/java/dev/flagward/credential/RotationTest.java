@@ -1,5 +1,8 @@
 package dev.flagward.credential;
 
+import io.restassured.response.Response;
+import org.hamcrest.Matchers;
+
 import dev.flagward.security.rotation.Rotation;
 import dev.flagward.support.Db;
 import dev.flagward.support.TestClock;
@@ -68,7 +71,7 @@ class RotationTest {
         return secret.substring(mark + 3, mark + 25);
     }
 
-    private static io.restassured.response.Response rotate(String as, String token, Object body) {
+    private static Response rotate(String as, String token, Object body) {
         var request = RestAssured.given().header("Authorization", as);
         if (body != null) {
             request = request.contentType(ContentType.JSON).body(body);
@@ -101,13 +104,13 @@ class RotationTest {
         Map<String, Object> oldListed = listed.getMap("tokens.find { it.secret == '" + selector(old) + "' }");
         Map<String, Object> newListed = listed.getMap("tokens.find { it.secret == '" + selector(fresh) + "' }");
         assertEquals(selector(fresh), oldListed.get("replacedBy"));
-        assertEquals(Instant.parse((String) oldListed.get("expiresAt")), end.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        assertEquals(Instant.parse((String) oldListed.get("expiresAt")), end.truncatedTo(ChronoUnit.MILLIS));
         assertEquals(selector(old), newListed.get("replaces"));
         assertFalse(newListed.containsKey("replacedBy"));
 
         // After the overlap only the new one.
         clock.freezeAt(end.plusSeconds(1));
-        validate(old, fresh).body("tokens.token", org.hamcrest.Matchers.contains(fresh));
+        validate(old, fresh).body("tokens.token", Matchers.contains(fresh));
         error(as(old).get("/api/admin/api-tokens").then(), 401, "UnauthorizedError");
 
         // The event names both, never a secret.
@@ -191,7 +194,7 @@ class RotationTest {
         JsonPath all = admin().get("/api/admin/api-tokens").then().statusCode(200).extract().jsonPath();
         assertFalse(all.getMap("tokens.find { it.secret == '" + selector(old) + "' }").containsKey("replacedBy"));
         // It keeps its overlap's end, and is the current token of its name again: it may be rotated.
-        validate(old, fresh).body("tokens.token", org.hamcrest.Matchers.contains(old));
+        validate(old, fresh).body("tokens.token", Matchers.contains(old));
         rotate(ADMIN, old, null).then().statusCode(201);
     }
 
@@ -216,9 +219,9 @@ class RotationTest {
         String secret = (String) createToken(Map.of("tokenName", unique("d"), "type", "frontend")).get("secret");
         String fresh = rotate(ADMIN, secret, null).then().statusCode(201).extract().path("secret");
         // Stored to the millisecond, as every timestamp the API writes.
-        assertEquals(now.plus(Duration.ofHours(24)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
+        assertEquals(now.plus(Duration.ofHours(24)).truncatedTo(ChronoUnit.MILLIS),
                 Db.rows(pool, "select expires_at from api_tokens where selector = $1", selector(secret)).get(0)
-                        .getOffsetDateTime(0).toInstant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+                        .getOffsetDateTime(0).toInstant().truncatedTo(ChronoUnit.MILLIS));
         validate(secret, fresh).body("tokens", hasSize(2));
 
         Instant soon = now.plus(Duration.ofHours(1));
@@ -226,10 +229,10 @@ class RotationTest {
         JsonPath created = rotate(ADMIN, selector(expiring), Map.of("oldExpiresAt", iso(now.plus(Duration.ofDays(3)))))
                 .then().statusCode(201).extract().jsonPath();
         // The old one keeps its sooner expiry; the new one inherits the token's expiry.
-        assertEquals(soon.truncatedTo(java.time.temporal.ChronoUnit.MILLIS), Instant.parse(created.getString("expiresAt")));
-        assertEquals(soon.truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
+        assertEquals(soon.truncatedTo(ChronoUnit.MILLIS), Instant.parse(created.getString("expiresAt")));
+        assertEquals(soon.truncatedTo(ChronoUnit.MILLIS),
                 Db.rows(pool, "select expires_at from api_tokens where selector = $1", selector(expiring)).get(0)
-                        .getOffsetDateTime(0).toInstant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+                        .getOffsetDateTime(0).toInstant().truncatedTo(ChronoUnit.MILLIS));
     }
 
     @Test
@@ -289,7 +292,7 @@ class RotationTest {
 
     // ------------------------------------------------------------------ personal access tokens
 
-    private static io.restassured.response.Response rotatePat(String pat, Object id, Object body) {
+    private static Response rotatePat(String pat, Object id, Object body) {
         var request = RestAssured.given().header("Authorization", pat);
         if (body != null) {
             request = request.contentType(ContentType.JSON).body(body);

@@ -1,5 +1,7 @@
 package dev.flagward.instance;
 
+import java.util.Base64;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -276,8 +278,8 @@ class StatisticsTest {
         }
         // A tampered payload inside the JWS fails too.
         String[] parts = signature.split("\\.");
-        String forgedPayload = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
-                new String(java.util.Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
+        String forgedPayload = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
                         .replace("\"users\":", "\"users\":1").getBytes(StandardCharsets.UTF_8));
         ObjectNode forged = stats.deepCopy();
         forged.put("signature", parts[0] + "." + forgedPayload + "." + parts[2]);

@@ -1,5 +1,7 @@
 package dev.flagward.invoice;
 
+import dev.flagward.support.Api;
+
 import dev.flagward.license.LicenseService;
 import dev.flagward.support.Db;
 import dev.flagward.support.Licenses;
@@ -161,7 +163,7 @@ class InvoiceTest {
         record();
         long before = Db.rows(pool, "select seats from usage_days where day = '2026-12-20'").get(0).getLong(0);
         // Created, not signed in: a sign-in under the frozen clock would date login history in the future.
-        long editor = Users.create(dev.flagward.support.Api.unique("seat"), "Editor");
+        long editor = Users.create(Api.unique("seat"), "Editor");
         // Two replicas recording the same day: one row, at the day's highest.
         record();
         record();

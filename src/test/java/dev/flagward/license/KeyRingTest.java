@@ -1,5 +1,8 @@
 package dev.flagward.license;
 
+import dev.flagward.security.keys.Pem;
+import javax.crypto.spec.SecretKeySpec;
+
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
@@ -48,7 +51,7 @@ class KeyRingTest {
 
     @Test
     void symmetricKeysAreRefused() throws Exception {
-        OctetSequenceJsonWebKey secret = new OctetSequenceJsonWebKey(new javax.crypto.spec.SecretKeySpec(new byte[32], "HmacSHA256"));
+        OctetSequenceJsonWebKey secret = new OctetSequenceJsonWebKey(new SecretKeySpec(new byte[32], "HmacSHA256"));
         secret.setKeyId("hs");
         Path file = dir.resolve("hs.jwks");
         Files.writeString(file, new JsonWebKeySet(secret).toJson(JsonWebKey.OutputControlLevel.INCLUDE_SYMMETRIC));
@@ -59,14 +62,14 @@ class KeyRingTest {
     void pemKeysByKidAndWeakKeysRefused() throws Exception {
         KeyPair ed = LicenseIssuer.generate(SignatureAlgorithm.EDDSA);
         Path edFile = dir.resolve("ed.pem");
-        Files.writeString(edFile, dev.flagward.security.keys.Pem.encode("PUBLIC KEY", ed.getPublic().getEncoded()));
+        Files.writeString(edFile, Pem.encode("PUBLIC KEY", ed.getPublic().getEncoded()));
         Map<String, KeyRing.Key> keys = KeyRing.load("only=" + edFile);
         assertEquals(SignatureAlgorithm.EDDSA, new KeyRing(keys).find(null).algorithm());
 
         KeyPairGenerator weak = KeyPairGenerator.getInstance("RSA");
         weak.initialize(1024);
         Path weakFile = dir.resolve("weak.pem");
-        Files.writeString(weakFile, dev.flagward.security.keys.Pem.encode("PUBLIC KEY", weak.generateKeyPair().getPublic().getEncoded()));
+        Files.writeString(weakFile, Pem.encode("PUBLIC KEY", weak.generateKeyPair().getPublic().getEncoded()));
         assertThrows(IllegalStateException.class, () -> KeyRing.load("weak=" + weakFile));
         assertThrows(IllegalStateException.class, () -> KeyRing.load("missing=" + dir.resolve("nope.pem")));
     }

@@ -1,5 +1,11 @@
 package dev.flagward.license;
 
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import org.hamcrest.Matchers;
+import org.jose4j.jwk.PublicJsonWebKey;
+
 import dev.flagward.license.LicenseIssuer.Claims;
 import dev.flagward.support.Db;
 import dev.flagward.support.Eventually;
@@ -110,9 +116,9 @@ class LicenseTest {
     /** The dev-only key signs licenses for dev mode alone: the test profile (like production) refuses them. */
     @Test
     void aLicenseSignedWithTheDevOnlyKeyIsRefusedOutsideDevMode() {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         int status = LicenseIssuer.run(new String[]{"sign", "--dev", "--customer", "Me", "--seats", "10", "--days", "30"},
-                new java.io.PrintStream(out, true, StandardCharsets.UTF_8), new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(OutputStream.nullOutputStream()));
         assertEquals(0, status);
         error(json(ADMIN, Map.of("token", out.toString(StandardCharsets.UTF_8).strip())).post(LICENSE).then(), 400, "BadDataError")
                 .body("message", is("The license is not valid: it was signed with a key this instance does not know."));
@@ -121,7 +127,7 @@ class LicenseTest {
 
     @Test
     void noLicenseInstalled() {
-        admin().get(LICENSE).then().statusCode(200).body("isValid", is(false)).body("$", org.hamcrest.Matchers.aMapWithSize(1));
+        admin().get(LICENSE).then().statusCode(200).body("isValid", is(false)).body("$", Matchers.aMapWithSize(1));
         admin().get(LICENSE + "/check").then().statusCode(200).body("isValid", is(false)).body("messageType", is("error"));
     }
 
@@ -267,8 +273,8 @@ class LicenseTest {
         Instant issued = Instant.now().minusSeconds(60);
 
         install(Licenses.rs256(Licenses.generous().withSeats(null, null).withTimes(issued, issued.plus(Duration.ofDays(365)))));
-        admin().get(LICENSE).then().body("resources.seats", org.hamcrest.Matchers.nullValue())
-                .body("resources", org.hamcrest.Matchers.hasKey("seats"));
+        admin().get(LICENSE).then().body("resources.seats", Matchers.nullValue())
+                .body("resources", Matchers.hasKey("seats"));
         Users.create(unique("nolimit"), "Editor");
         Users.create(unique("nolimit"), "Viewer");
         admin().get(LICENSE + "/check").then().body("isValid", is(true)).body("messageType", is("info"));
@@ -314,7 +320,7 @@ class LicenseTest {
         if (instanceId != null) {
             request = request.header("UNLEASH-INSTANCEID", instanceId);
         }
-        request.post("/edge/validate").then().statusCode(org.hamcrest.Matchers.anyOf(is(200), is(400)));
+        request.post("/edge/validate").then().statusCode(Matchers.anyOf(is(200), is(400)));
     }
 
     @Test
@@ -402,7 +408,7 @@ class LicenseTest {
         jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
         jws.setHeader("typ", "license+jwt");
         jws.setKeyIdHeaderValue("rsa");
-        jws.setJwkHeader(org.jose4j.jwk.PublicJsonWebKey.Factory.newPublicJwk(attacker.getPublic()));
+        jws.setJwkHeader(PublicJsonWebKey.Factory.newPublicJwk(attacker.getPublic()));
         jws.setKey(attacker.getPrivate());
         return jws.getCompactSerialization();
     }

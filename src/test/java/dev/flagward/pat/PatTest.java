@@ -1,5 +1,7 @@
 package dev.flagward.pat;
 
+import org.hamcrest.Matchers;
+
 import dev.flagward.security.authentication.CredentialFormat;
 import dev.flagward.security.authentication.SeenTracker;
 import dev.flagward.support.Db;
@@ -91,7 +93,7 @@ class PatTest {
 
         session(user.cookie()).delete(PATS + "/" + id).then().statusCode(200);
         error(as(secret).get("/api/admin/api-tokens").then(), 401, "UnauthorizedError");
-        session(user.cookie()).get(PATS).then().body("pats.id", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasItem(id)));
+        session(user.cookie()).get(PATS).then().body("pats.id", Matchers.not(Matchers.hasItem(id)));
         String events = as(ADMIN).get("/api/admin/events?limit=100").asString();
         assertTrue(events.contains("\"pat-created\"") && events.contains("\"pat-deleted\""));
         assertFalse(events.contains(secret));
@@ -200,6 +202,6 @@ class PatTest {
         seen.flush().await().indefinitely();
         assertEquals(1, Db.count(pool, "select count(*) from personal_access_tokens where selector = $1 and seen_at is not null", selector));
         assertNotNull(as(user.pat()).get(PATS).then().extract().path("pats[0].seenAt"));
-        session(user.cookie()).get(PATS).then().body("pats", org.hamcrest.Matchers.not(empty()));
+        session(user.cookie()).get(PATS).then().body("pats", Matchers.not(empty()));
     }
 }

@@ -1,5 +1,10 @@
 package dev.flagward.reliability;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flagward.support.EdgeSigning;
+import java.util.Collections;
+
 import dev.flagward.support.Db;
 import dev.flagward.support.Licenses;
 import dev.flagward.support.Users;
@@ -67,7 +72,7 @@ class BadInputCorpusTest {
                     "2024-01-01T00:00:00", "0000-00-00T00:00:00Z", "+275760-09-13T00:00:00Z", "2024-01-01T00:00:00+25:00"));
         }
         if (kind == Kind.TEXT_LIST) {
-            values.addAll(List.of(List.of(1, 2), List.of(""), List.of("x".repeat(10_000)), java.util.Collections.nCopies(2000, "default"),
+            values.addAll(List.of(List.of(1, 2), List.of(""), List.of("x".repeat(10_000)), Collections.nCopies(2000, "default"),
                     "default"));
         }
         if (kind == Kind.INTEGER) {
@@ -184,8 +189,8 @@ class BadInputCorpusTest {
                 if (target.signed()) {
                     // Signed over the exact text sent, so each bad body reaches the body rules, not the signature's.
                     String text = c[2] instanceof String raw ? raw : toJson(c[2]);
-                    var signature = dev.flagward.support.EdgeSigning.sign(text, dev.flagward.support.EdgeSigning.CLIENT,
-                            dev.flagward.support.EdgeSigning.SECRET, Instant.now());
+                    var signature = EdgeSigning.sign(text, EdgeSigning.CLIENT,
+                            EdgeSigning.SECRET, Instant.now());
                     request = request.header("Authorization", signature.authorization()).header("x-timestamp", signature.timestamp())
                             .header("x-nonce", signature.nonce()).header("content-sha256", signature.bodyHash()).body(text);
                 } else {
@@ -271,8 +276,8 @@ class BadInputCorpusTest {
 
     private static String toJson(Object value) {
         try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(value);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return new ObjectMapper().writeValueAsString(value);
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }

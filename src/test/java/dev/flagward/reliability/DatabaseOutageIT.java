@@ -1,5 +1,20 @@
 package dev.flagward.reliability;
 
+import dev.flagward.support.Licenses;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagward.support.Eventually;
@@ -77,7 +92,7 @@ class DatabaseOutageIT {
             assertEquals(1, kept.get("tokens").size(), "a write acknowledged before the outage was lost");
             assertEquals(0, JSON.readTree(app.call("GET", "/api/admin/api-tokens/during-outage", ADMIN, null).body())
                     .get("tokens").size(), "a refused write was stored");
-            java.util.concurrent.atomic.AtomicInteger status = new java.util.concurrent.atomic.AtomicInteger();
+            AtomicInteger status = new AtomicInteger();
             Eventually.within(Duration.ofSeconds(5)).alias("writes recover within 5 s").until(() -> {
                 status.set(app.call("POST", "/api/admin/api-tokens", ADMIN, Map.of("tokenName", "after-outage", "type", "backend"))
                         .statusCode());
@@ -105,14 +120,14 @@ class DatabaseOutageIT {
      */
     private static Outcome writeThroughAnOutage(PackagedApp app, EmbeddedPostgres[] pg, Path data, int pgPort, Write write)
             throws Exception {
-        java.util.concurrent.ExecutorService writers = java.util.concurrent.Executors.newFixedThreadPool(4);
+        ExecutorService writers = Executors.newFixedThreadPool(4);
         try {
-            java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
-            java.util.concurrent.ConcurrentLinkedQueue<String> acknowledged = new java.util.concurrent.ConcurrentLinkedQueue<>();
-            java.util.concurrent.ConcurrentHashMap<Integer, java.util.concurrent.atomic.AtomicInteger> statuses =
-                    new java.util.concurrent.ConcurrentHashMap<>();
-            java.util.concurrent.atomic.AtomicLong slowest = new java.util.concurrent.atomic.AtomicLong();
-            List<java.util.concurrent.Future<?>> running4 = new java.util.ArrayList<>();
+            AtomicBoolean running = new AtomicBoolean(true);
+            ConcurrentLinkedQueue<String> acknowledged = new ConcurrentLinkedQueue<>();
+            ConcurrentHashMap<Integer, AtomicInteger> statuses =
+                    new ConcurrentHashMap<>();
+            AtomicLong slowest = new AtomicLong();
+            List<Future<?>> running4 = new ArrayList<>();
             for (int w = 0; w < 4; w++) {
                 int writer = w;
                 running4.add(writers.submit(() -> {
@@ -127,7 +142,7 @@ class DatabaseOutageIT {
                             status = -1;
                         }
                         slowest.accumulateAndGet(System.nanoTime() - start, Math::max);
-                        statuses.computeIfAbsent(status, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+                        statuses.computeIfAbsent(status, k -> new AtomicInteger()).incrementAndGet();
                         if (status == 201 || status == 202) {
                             acknowledged.add(key);
                         }
@@ -140,7 +155,7 @@ class DatabaseOutageIT {
             pg[0].close();
             // The outage lasts until the writers have been refused a good number of times.
             Eventually.within(Duration.ofSeconds(20)).alias("writers see the outage")
-                    .until(() -> statuses.getOrDefault(503, new java.util.concurrent.atomic.AtomicInteger()).get() >= 40);
+                    .until(() -> statuses.getOrDefault(503, new AtomicInteger()).get() >= 40);
             pg[0] = postgres(data, pgPort);
             Eventually.within(Duration.ofSeconds(5)).alias("ready within 5 s after PostgreSQL returned")
                     .until(() -> app.call("GET", "/ready", null, null).statusCode() == 200);
@@ -148,10 +163,10 @@ class DatabaseOutageIT {
             Eventually.within(Duration.ofSeconds(20)).alias("50 writes after the outage")
                     .until(() -> acknowledged.size() >= atRecovery + 50);
             running.set(false);
-            for (java.util.concurrent.Future<?> f : running4) {
-                f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            for (Future<?> f : running4) {
+                f.get(30, TimeUnit.SECONDS);
             }
-            Map<Integer, Integer> seen = new java.util.TreeMap<>();
+            Map<Integer, Integer> seen = new TreeMap<>();
             statuses.forEach((code, count) -> seen.put(code, count.get()));
             return new Outcome(seen, List.copyOf(acknowledged), beforeOutage, atRecovery, Duration.ofNanos(slowest.get()).toMillis());
         } finally {
@@ -161,7 +176,7 @@ class DatabaseOutageIT {
 
     /** Every acknowledged key stored exactly once; only the success status and 503; writes resumed; nothing hung. */
     private static void assertKept(Outcome outcome, int success, EmbeddedPostgres pg, String countByKey) throws Exception {
-        java.util.Set<String> stored = new java.util.HashSet<>();
+        Set<String> stored = new HashSet<>();
         try (var connection = pg.getPostgresDatabase().getConnection();
              var statement = connection.createStatement();
              var rows = statement.executeQuery(countByKey)) {
@@ -213,7 +228,7 @@ class DatabaseOutageIT {
         PackagedApp app = PackagedApp.start("outage-signals", pgPort, Map.of(
                 "INIT_ADMIN_API_TOKENS", ADMIN, "INIT_ADMIN_PASSWORD", "outage-admin-password",
                 "FLAGWARD_LICENSE_PUBLIC_KEYS", "rsa=" + Path.of("src/test/resources/license/rsa.public.pem").toAbsolutePath(),
-                "UNLEASH_LICENSE", dev.flagward.support.Licenses.rs256(dev.flagward.support.Licenses.generous()),
+                "UNLEASH_LICENSE", Licenses.rs256(Licenses.generous()),
                 "FLAGWARD_SIGNALS_RATE_PER_SECOND", "100000", "FLAGWARD_SIGNALS_BURST", "100000"));
         try {
             app.awaitReady(Duration.ofSeconds(90));

@@ -1,5 +1,8 @@
 package dev.flagward.scope;
 
+import org.hamcrest.Matchers;
+import org.junit.jupiter.api.Assertions;
+
 import dev.flagward.security.authentication.CredentialFormat;
 import dev.flagward.support.Db;
 import io.quarkus.test.junit.QuarkusTest;
@@ -57,7 +60,7 @@ class ScopeResourceTest {
         admin().get("/api/admin/environments").then().statusCode(200)
                 .body("environments.find { it.name == 'development' }.protected", is(false))
                 .body("environments.find { it.name == 'production' }.protected", is(false))
-                .body("environments.find { it.name == 'development' }", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("isProtected")));
+                .body("environments.find { it.name == 'development' }", Matchers.not(Matchers.hasKey("isProtected")));
         String name = unique("env");
         json(ADMIN, Map.of("name", name, "type", "test")).post("/api/admin/environments").then().statusCode(201)
                 .body("protected", is(false));
@@ -69,11 +72,11 @@ class ScopeResourceTest {
     void projectsAreListedNewestFirst() {
         String older = newProject();
         String newer = newProject();
-        java.util.List<String> ids = admin().get("/api/admin/projects").then().statusCode(200)
+        List<String> ids = admin().get("/api/admin/projects").then().statusCode(200)
                 .extract().jsonPath().getList("projects.id", String.class);
-        org.junit.jupiter.api.Assertions.assertEquals(newer, ids.get(0));
-        org.junit.jupiter.api.Assertions.assertTrue(ids.indexOf(older) == 1, ids.toString());
-        org.junit.jupiter.api.Assertions.assertEquals("default", ids.get(ids.size() - 1));
+        Assertions.assertEquals(newer, ids.get(0));
+        Assertions.assertTrue(ids.indexOf(older) == 1, ids.toString());
+        Assertions.assertEquals("default", ids.get(ids.size() - 1));
     }
 
     @Test
@@ -119,7 +122,7 @@ class ScopeResourceTest {
         validate((String) shared.get("secret")).body("tokens[0].projects", contains("default"));
         validate(all).body("tokens[0].projects", contains("*"));
         admin().get("/api/admin/events?type=project-deleted").then().body("events[0].preData.id", is(project));
-        admin().get("/api/admin/projects").then().body("projects.id", org.hamcrest.Matchers.not(hasItem(project)));
+        admin().get("/api/admin/projects").then().body("projects.id", Matchers.not(hasItem(project)));
     }
 
     @Test

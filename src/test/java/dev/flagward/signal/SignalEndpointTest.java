@@ -1,5 +1,10 @@
 package dev.flagward.signal;
 
+import dev.flagward.security.authentication.CredentialFormat;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import org.hamcrest.Matchers;
+
 import dev.flagward.license.LicenseService;
 import dev.flagward.support.Db;
 import dev.flagward.support.Licenses;
@@ -75,7 +80,7 @@ class SignalEndpointTest {
                 .body("name", is(name)).body("description", is("Datadog alerts")).body("enabled", is(true))
                 .body("tokens", empty()).body("createdByUserId", nullValue())
                 .body("url", endsWith("/api/signal-endpoint/" + name))
-                .body("createdAt", org.hamcrest.Matchers.matchesPattern("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"))
+                .body("createdAt", Matchers.matchesPattern("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"))
                 .extract();
         long id = created.jsonPath().getLong("id");
         assertEquals(ENDPOINTS + "/" + id, created.header("Location"));
@@ -84,7 +89,7 @@ class SignalEndpointTest {
         Signals.Endpoint older = Signals.create();
         admin().get(ENDPOINTS).then().statusCode(200)
                 .body("signalEndpoints.id", is(List.of((int) older.id(), (int) id)))
-                .body("signalEndpoints[0]", not(org.hamcrest.Matchers.hasKey("url")));
+                .body("signalEndpoints[0]", not(Matchers.hasKey("url")));
 
         String renamed = unique("renamed").toLowerCase();
         json(ADMIN, Map.of("name", renamed, "description", "changed", "enabled", false)).put(ENDPOINTS + "/" + id).then()
@@ -169,12 +174,12 @@ class SignalEndpointTest {
                 .body("token", startsWith("signal_v2_")).extract();
         String secret = created.path("token");
         int tokenId = created.path("id");
-        assertTrue(dev.flagward.security.authentication.CredentialFormat.checksumMatches(secret));
+        assertTrue(CredentialFormat.checksumMatches(secret));
         Db.assertSecretNotStored(pool, "signal_endpoint_tokens", secret);
 
         String list = admin().get(ENDPOINTS + "/" + endpoint.id() + "/tokens").then().statusCode(200)
                 .body("signalEndpointTokens.id", is(List.of(tokenId)))
-                .body("signalEndpointTokens[0]", not(org.hamcrest.Matchers.hasKey("token"))).extract().asString();
+                .body("signalEndpointTokens[0]", not(Matchers.hasKey("token"))).extract().asString();
         String all = admin().get(ENDPOINTS).then().body("signalEndpoints[0].tokens[0].name", is(tokenName)).extract().asString();
         assertFalse(list.contains(secret) || all.contains(secret));
 
@@ -182,7 +187,7 @@ class SignalEndpointTest {
         json(ADMIN, Map.of("name", "renamed")).put(ENDPOINTS + "/" + endpoint.id() + "/tokens/" + tokenId).then()
                 .statusCode(200).body("id", is(tokenId)).body("name", is("renamed"))
                 .body("signalEndpointId", is((int) endpoint.id())).body("createdAt", is(created.path("createdAt").toString()))
-                .body("$", org.hamcrest.Matchers.hasKey("createdByUserId")).body("$", not(org.hamcrest.Matchers.hasKey("token")));
+                .body("$", Matchers.hasKey("createdByUserId")).body("$", not(Matchers.hasKey("token")));
 
         Signals.send(endpoint, secret, "{}").then().statusCode(202);
         admin().delete(ENDPOINTS + "/" + endpoint.id() + "/tokens/" + tokenId).then().statusCode(200);
@@ -296,12 +301,12 @@ class SignalEndpointTest {
                 .body("signalEndpointSignals[0].tokenName", startsWith("token-"));
         admin().get(ENDPOINTS + "/" + a.id() + "/signals?limit=1&offset=1").then()
                 .body("signalEndpointSignals.id", is(List.of(ids.get(1))));
-        String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+        String today = LocalDate.now(ZoneOffset.UTC).toString();
         admin().get("/api/admin/signals?from=IS:" + today + "&to=IS:" + today + "&limit=2").then().statusCode(200)
                 .body("total", is(4)).body("signals", hasSize(2))
                 .body("signals[0].id", is(fromB)).body("signals[0].payload", is(Map.of()))
                 .body("signals[0].sourceName", is(b.name())).body("signals[0].sourceDescription", is("from a test"))
-                .body("signals[0].createdBySourceTokenId", org.hamcrest.Matchers.notNullValue())
+                .body("signals[0].createdBySourceTokenId", Matchers.notNullValue())
                 .body("signals[1].id", is(ids.get(2)));
         admin().get("/api/admin/signals?to=IS:2000-01-01").then().body("total", is(0)).body("signals", empty());
     }

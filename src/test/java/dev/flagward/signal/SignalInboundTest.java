@@ -1,5 +1,11 @@
 package dev.flagward.signal;
 
+import dev.flagward.support.Management;
+import io.quarkus.arc.Arc;
+import java.util.Base64;
+import java.util.HexFormat;
+import org.hamcrest.Matchers;
+
 import dev.flagward.license.LicenseService;
 import dev.flagward.security.keys.SecretBox;
 import dev.flagward.support.Db;
@@ -80,7 +86,7 @@ class SignalInboundTest {
     @Test
     void aJsonObjectOrNothingIsStoredAndAnsweredWithItsId() {
         int id = Signals.send(endpoint, token, "{\"alert\":\"cpu\",\"value\":97.5,\"tags\":[\"a\"]}").then().statusCode(202)
-                .contentType(ContentType.JSON).body("id", notNullValue()).body("$", org.hamcrest.Matchers.aMapWithSize(1))
+                .contentType(ContentType.JSON).body("id", notNullValue()).body("$", Matchers.aMapWithSize(1))
                 .extract().path("id");
         assertEquals("{\"tags\": [\"a\"], \"alert\": \"cpu\", \"value\": 97.5}", stored(id));
         int bearer = Signals.send(endpoint, "Bearer " + token, null).then().statusCode(202).extract().path("id");
@@ -120,7 +126,7 @@ class SignalInboundTest {
     @Test
     void theRateIsPerEndpointAndRefillsWithTime() {
         clock.freezeAt(Instant.now());
-        SignalConfig config = io.quarkus.arc.Arc.container().instance(SignalConfig.class).get();
+        SignalConfig config = Arc.container().instance(SignalConfig.class).get();
         for (int i = 0; i < config.burst(); i++) {
             Signals.send(endpoint, token, "{}").then().statusCode(202);
         }
@@ -183,7 +189,7 @@ class SignalInboundTest {
     void signedEndpointsNeedAValidStandardWebhooksSignature() {
         String secret = Signals.signingSecret(endpoint);
         assertTrue(secret.startsWith("whsec_"), secret);
-        assertEquals(32, java.util.Base64.getDecoder().decode(secret.substring(6)).length);
+        assertEquals(32, Base64.getDecoder().decode(secret.substring(6)).length);
         byte[] body = "{\"alert\":\"disk\"}".getBytes(StandardCharsets.UTF_8);
         long now = Instant.now().getEpochSecond();
 
@@ -193,7 +199,7 @@ class SignalInboundTest {
                 Signals.sign(secret, "msg_1", now, body)).then().statusCode(202).extract().path("id");
         assertEquals("{\"alert\": \"disk\"}", stored(id));
 
-        String wrongKey = "whsec_" + java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        String wrongKey = "whsec_" + Base64.getEncoder().encodeToString(new byte[32]);
         error(Signals.sendSigned(endpoint, token, "{\"alert\":\"disk\"}", "msg_2", now, Signals.sign(wrongKey, "msg_2", now, body))
                 .then(), 401, "UnauthorizedError").body("message", containsString("matches"))
                 .body(not(containsString(Signals.sign(secret, "msg_2", now, body).substring(3))));
@@ -213,8 +219,8 @@ class SignalInboundTest {
         // The secret is sealed at rest: neither it nor its key bytes are in any row.
         Db.assertSecretNotStored(pool, "signal_endpoints", secret);
         Db.assertSecretNotStored(pool, "signal_endpoints", secret.substring(6));
-        byte[] key = java.util.Base64.getDecoder().decode(secret.substring(6));
-        String hex = java.util.HexFormat.of().formatHex(key);
+        byte[] key = Base64.getDecoder().decode(secret.substring(6));
+        String hex = HexFormat.of().formatHex(key);
         assertEquals(0, Db.count(pool, "select count(*) from signal_endpoints where encode(signing_secret, 'hex') like $1", "%" + hex + "%"));
 
         admin().delete(ENDPOINTS + "/" + endpoint.id() + "/signing-secret").then().statusCode(200);
@@ -275,7 +281,7 @@ class SignalInboundTest {
 
     @Test
     void retentionKeepsTheNewestPerEndpointAndNothingOlderThanTheAge() {
-        SignalConfig config = io.quarkus.arc.Arc.container().instance(SignalConfig.class).get();
+        SignalConfig config = Arc.container().instance(SignalConfig.class).get();
         Db.rows(pool, "insert into signals (source_id, payload, created_at) select $1, '{}'::jsonb, now() - interval '1 minute' "
                 + "from generate_series(1, $2)", endpoint.id(), config.retentionCount() + 25);
         Signals.Endpoint other = Signals.create();
@@ -296,11 +302,11 @@ class SignalInboundTest {
 
     @Test
     void outcomesAreCounted() {
-        String before = dev.flagward.support.Management.request().get("/q/metrics").asString();
+        String before = Management.request().get("/q/metrics").asString();
         Signals.send(endpoint, token, "{}").then().statusCode(202);
         Signals.send(endpoint, "signal_nope", "{}").then().statusCode(401);
         Signals.send(endpoint, token, "[]").then().statusCode(400);
-        String after = dev.flagward.support.Management.request().get("/q/metrics").asString();
+        String after = Management.request().get("/q/metrics").asString();
         assertTrue(count(after, "result=\"accepted\"") > count(before, "result=\"accepted\""), after);
         assertTrue(count(after, "reason=\"auth\"") > count(before, "reason=\"auth\""), after);
         assertTrue(count(after, "reason=\"body\"") > count(before, "reason=\"body\""), after);

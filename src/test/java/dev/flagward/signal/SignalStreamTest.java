@@ -1,5 +1,7 @@
 package dev.flagward.signal;
 
+import java.net.InetSocketAddress;
+
 import dev.flagward.license.LicenseService;
 import dev.flagward.security.access.LiveAccess;
 import dev.flagward.support.Db;
@@ -356,7 +358,7 @@ class SignalStreamTest {
         Signals.Endpoint endpoint = Signals.create();
         try (Socket socket = new Socket()) {
             socket.setReceiveBufferSize(4096);
-            socket.connect(new java.net.InetSocketAddress("localhost", RestAssured.port));
+            socket.connect(new InetSocketAddress("localhost", RestAssured.port));
             OutputStream out = socket.getOutputStream();
             out.write(("GET " + STREAM + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: " + ADMIN
                     + "\r\nAccept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));

@@ -1,5 +1,7 @@
 package dev.flagward.signal;
 
+import io.restassured.response.Response;
+
 import dev.flagward.license.LicenseService;
 import dev.flagward.support.Db;
 import dev.flagward.support.Eventually;
@@ -165,7 +167,7 @@ class SignalWriterTest {
     private void fillTheQueueAndCountEveryOne(int bound, Signals.Endpoint endpoint, String token) throws Exception {
         Held table = Held.taking(pool, "lock table signals in share mode");
         List<CompletableFuture<Long>> queued = new ArrayList<>();
-        CompletableFuture<io.restassured.response.Response> refused;
+        CompletableFuture<Response> refused;
         try {
             // Two in flight (held back), then the queue filled to its bound.
             for (int i = 0; i < SignalWriter.IN_FLIGHT + bound; i++) {

@@ -1,5 +1,9 @@
 package dev.flagward.signal;
 
+import dev.flagward.support.Eventually;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -87,9 +91,9 @@ final class Signals {
      * Runs retention until the condition holds: one purge may find another holding the replica-wide lock (the
      * scheduled run), and then does nothing.
      */
-    static void purgeUntil(SignalRetention retention, String alias, java.util.concurrent.Callable<Boolean> condition) {
-        dev.flagward.support.Eventually.within(java.time.Duration.ofSeconds(10)).alias(alias).until(() -> {
-            retention.purgeNow().await().atMost(java.time.Duration.ofSeconds(10));
+    static void purgeUntil(SignalRetention retention, String alias, Callable<Boolean> condition) {
+        Eventually.within(Duration.ofSeconds(10)).alias(alias).until(() -> {
+            retention.purgeNow().await().atMost(Duration.ofSeconds(10));
             return condition.call();
         });
     }

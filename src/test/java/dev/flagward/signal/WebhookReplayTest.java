@@ -1,5 +1,8 @@
 package dev.flagward.signal;
 
+import java.time.ZoneOffset;
+import org.hamcrest.Matchers;
+
 import dev.flagward.license.LicenseService;
 import dev.flagward.support.Db;
 import dev.flagward.support.Licenses;
@@ -84,7 +87,7 @@ class WebhookReplayTest {
     /** Runs retention until a run at the clock's current time is over: one that removed a signal past the age. */
     private void purgeAtCurrentTime() {
         int marker = Db.rows(pool, "insert into signals (source_id, payload, created_at) values ($1, '{}'::jsonb, $2) returning id",
-                endpoint.id(), clock.instant().minus(Duration.ofDays(400)).atOffset(java.time.ZoneOffset.UTC)).get(0).getInteger(0);
+                endpoint.id(), clock.instant().minus(Duration.ofDays(400)).atOffset(ZoneOffset.UTC)).get(0).getInteger(0);
         Signals.purgeUntil(retention, "a purge at " + clock.instant(), () ->
                 Db.count(pool, "select count(*) from signals where id = $1", (long) marker) == 0);
     }
@@ -136,7 +139,7 @@ class WebhookReplayTest {
                 .body("message", containsString("webhook-id"));
         // Byte for byte: the same JSON written differently is another body.
         error(signed("msg_a", now, "{ \"n\": 1 }").then(), 409, "NameExistsError");
-        signed("msg_a", now + 1, "{\"n\":1}").then().statusCode(202).body("id", org.hamcrest.Matchers.is(id));
+        signed("msg_a", now + 1, "{\"n\":1}").then().statusCode(202).body("id", Matchers.is(id));
         assertEquals(1, signalsWithWebhookId("msg_a"));
         assertEquals("{\"n\": 1}", Db.rows(pool, "select payload::text from signals where id = $1", (long) id).get(0).getString(0));
     }
@@ -165,7 +168,7 @@ class WebhookReplayTest {
         int winner = "a".equals(stored.getString(1)) ? 0 : 1;
         for (int i = 0; i < answers.size(); i++) {
             if (i % 2 == winner) {
-                answers.get(i).then().statusCode(202).body("id", org.hamcrest.Matchers.is(stored.getLong(0).intValue()));
+                answers.get(i).then().statusCode(202).body("id", Matchers.is(stored.getLong(0).intValue()));
             } else {
                 error(answers.get(i).then(), 409, "NameExistsError");
             }
@@ -181,7 +184,7 @@ class WebhookReplayTest {
         assertEquals("{\"from\": \"svix\"}", Db.rows(pool, "select payload::text from signals where id = $1", (long) id).get(0).getString(0));
         // The same message under the standard names is the same message.
         Signals.sendSignedAs("webhook", endpoint, token, "{\"from\":\"svix\"}", "msg_svix", String.valueOf(now),
-                Signals.sign(secret, "msg_svix", now, body)).then().statusCode(202).body("id", org.hamcrest.Matchers.is(id));
+                Signals.sign(secret, "msg_svix", now, body)).then().statusCode(202).body("id", Matchers.is(id));
         assertEquals(1, signalsWithWebhookId("msg_svix"));
         error(Signals.sendSignedAs("svix", endpoint, token, "{\"from\":\"svix\"}", "msg_svix2", String.valueOf(now - 301),
                 Signals.sign(secret, "msg_svix2", now - 301, body)).then(), 401, "UnauthorizedError")

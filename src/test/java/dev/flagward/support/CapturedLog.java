@@ -1,5 +1,7 @@
 package dev.flagward.support;
 
+import java.text.MessageFormat;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Handler;
@@ -22,7 +24,7 @@ public final class CapturedLog implements AutoCloseable {
             Object[] parameters = record.getParameters();
             try {
                 line.append(parameters == null || parameters.length == 0 || message == null ? message
-                        : message.contains("{0") ? java.text.MessageFormat.format(message, parameters)
+                        : message.contains("{0") ? MessageFormat.format(message, parameters)
                         : String.format(message, parameters));
             } catch (RuntimeException e) {
                 line.append(message);

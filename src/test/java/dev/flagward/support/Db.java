@@ -1,5 +1,9 @@
 package dev.flagward.support;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HexFormat;
+
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -31,12 +35,12 @@ public final class Db {
     public static void assertSecretNotStored(Pool pool, String table, String secret) {
         int mark = secret.indexOf("v2_");
         String random = mark < 0 ? secret : secret.substring(mark + 3 + 22 + 1, secret.length() - 6);
-        java.util.List<String> needles = new ArrayList<>();
+        List<String> needles = new ArrayList<>();
         for (String part : List.of(secret, random)) {
-            byte[] bytes = part.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
             needles.add(part);
-            needles.add(java.util.HexFormat.of().formatHex(bytes));
-            needles.add(java.util.Base64.getEncoder().withoutPadding().encodeToString(bytes));
+            needles.add(HexFormat.of().formatHex(bytes));
+            needles.add(Base64.getEncoder().withoutPadding().encodeToString(bytes));
         }
         List<Row> all = rows(pool, "select t::text from " + table + " t");
         if (all.isEmpty()) {

@@ -1,5 +1,7 @@
 package dev.flagward.support;
 
+import java.util.concurrent.CopyOnWriteArrayList;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -38,7 +40,7 @@ public final class EventStream implements AutoCloseable {
 
     public final HttpResponse<Stream<String>> response;
     private final BlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
-    private final List<Frame> all = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Frame> all = new CopyOnWriteArrayList<>();
     private volatile boolean ended;
 
     private EventStream(HttpResponse<Stream<String>> response) {

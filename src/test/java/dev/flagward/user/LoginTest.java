@@ -1,5 +1,10 @@
 package dev.flagward.user;
 
+import dev.flagward.security.authentication.CredentialFormat;
+import dev.flagward.support.Licenses;
+import io.quarkus.vertx.VertxContextSupport;
+import org.junit.jupiter.api.Assertions;
+
 import dev.flagward.instance.LoginHistory;
 import dev.flagward.support.Db;
 import dev.flagward.support.TestClock;
@@ -71,7 +76,7 @@ class LoginTest {
         // The session works on the next request, and is stored hashed.
         RestAssured.given().cookie("unleash-session", cookie).get("/api/admin/api-tokens").then().statusCode(200);
         Db.assertSecretNotStored(pool, "sessions", cookie);
-        org.junit.jupiter.api.Assertions.assertArrayEquals(dev.flagward.security.authentication.CredentialFormat.verifier(cookie),
+        Assertions.assertArrayEquals(CredentialFormat.verifier(cookie),
                 Db.rows(pool, "select verifier from sessions where selector = $1", cookie.substring(11, 33)).get(0)
                         .getBuffer("verifier").getBytes());
         assertEquals(1, Db.count(pool, "select count(*) from sessions where selector = $1", cookie.substring(11, 33)));
@@ -159,7 +164,7 @@ class LoginTest {
 
     @Test
     void loginHistoryAsJsonAndCsv() throws Exception {
-        dev.flagward.support.Licenses.installGenerous();
+        Licenses.installGenerous();
         String username = unique("history");
         Users.create(username, "Viewer");
         login(username, "wrong-password-1").then().statusCode(401);
@@ -193,10 +198,10 @@ class LoginTest {
         String username = unique("old");
         login(username, "whatever-password").then().statusCode(401);
         clock.advance(Duration.ofDays(13));
-        io.quarkus.vertx.VertxContextSupport.subscribeAndAwait(() -> history.purgeNow());
+        VertxContextSupport.subscribeAndAwait(() -> history.purgeNow());
         assertEquals(1, Db.count(pool, "select count(*) from login_events where username = $1", username), "kept within 14 days");
         clock.advance(Duration.ofDays(2));
-        io.quarkus.vertx.VertxContextSupport.subscribeAndAwait(() -> history.purgeNow());
+        VertxContextSupport.subscribeAndAwait(() -> history.purgeNow());
         assertEquals(0, Db.count(pool, "select count(*) from login_events where username = $1", username), "purged after 14 days");
     }
 }

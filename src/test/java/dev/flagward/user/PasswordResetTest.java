@@ -1,5 +1,8 @@
 package dev.flagward.user;
 
+import java.time.Instant;
+import org.hamcrest.Matchers;
+
 import com.icegreen.greenmail.util.GreenMail;
 import dev.flagward.security.authentication.CredentialFormat;
 import dev.flagward.support.Db;
@@ -227,7 +230,7 @@ class PasswordResetTest {
         String withPassword = unique("pw");
         json(ADMIN, Map.of("username", withPassword, "email", withPassword + "@example.com", "rootRole", "Viewer",
                 "password", Users.PASSWORD)).post("/api/admin/user-admin").then().statusCode(201)
-                .body("emailSent", is(false)).body("$", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("inviteLink")));
+                .body("emailSent", is(false)).body("$", Matchers.not(Matchers.hasKey("inviteLink")));
         Users.TestUser marker = Users.withRole("Viewer");
         json(ADMIN, Map.of("id", email(marker))).post(RESET).then().statusCode(200);
         Mails.await(mail, email(marker), 1); // mailed after the others would have been
@@ -296,7 +299,7 @@ class PasswordResetTest {
         int calls = 0;
         Response response;
         // Time stands still while the budget runs out, so nothing trickles back in between the calls below.
-        clock.freezeAt(java.time.Instant.now());
+        clock.freezeAt(Instant.now());
         do {
             response = RestAssured.given().queryParam("token", "reset_v2_not-a-link").get("/auth/reset/validate");
             calls++;

@@ -1,5 +1,7 @@
 package dev.flagward.user;
 
+import io.quarkus.runtime.configuration.DurationConverter;
+
 import io.quarkus.elytron.security.common.BcryptUtil;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.PropertiesConfigSource;
@@ -52,7 +54,7 @@ class PasswordsTest {
                 .withSources(new PropertiesConfigSource(Path.of("src/main/resources/application.properties").toUri().toURL(), 250))
                 .withSources(new EnvConfigSource(environment, 300))
                 // Quarkus reads durations like "48h"; plain SmallRye only ISO-8601.
-                .withConverter(Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
+                .withConverter(Duration.class, 200, new DurationConverter())
                 .withMapping(UserConfig.class)
                 .build();
     }

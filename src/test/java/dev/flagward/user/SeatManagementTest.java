@@ -1,5 +1,7 @@
 package dev.flagward.user;
 
+import org.hamcrest.Matchers;
+
 import dev.flagward.support.Db;
 import dev.flagward.support.TestClock;
 import dev.flagward.support.Users;
@@ -56,7 +58,7 @@ class SeatManagementTest {
         long alice = Users.create(tag + "alice", "Viewer");
         long bob = Users.create(tag + "bob", "Editor");
         admin().get(USERS + "/search?q=" + tag.toUpperCase()).then().statusCode(200)
-                .body("id", org.hamcrest.Matchers.containsInAnyOrder((int) alice, (int) bob));
+                .body("id", Matchers.containsInAnyOrder((int) alice, (int) bob));
         admin().get(USERS + "/search?q=" + tag + "bo").then().body("id", contains((int) bob));
         admin().get(USERS + "/search?q=a").then().statusCode(200).body("$", empty());
         admin().get(USERS + "/search?q=%25").then().statusCode(200).body("$", empty());

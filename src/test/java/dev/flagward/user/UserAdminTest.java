@@ -1,5 +1,8 @@
 package dev.flagward.user;
 
+import io.restassured.RestAssured;
+import org.hamcrest.Matchers;
+
 import dev.flagward.support.Db;
 import dev.flagward.support.Users;
 import io.quarkus.test.junit.QuarkusTest;
@@ -43,7 +46,7 @@ class UserAdminTest {
                 .extract().jsonPath().getLong("id");
         admin().get(USERS + "/" + id).then().statusCode(200)
                 .body("username", is(username)).body("rootRole", is(2)).body("email", is(username + "@example.com"))
-                .body("$", not(org.hamcrest.Matchers.hasKey("password"))).body("$", not(org.hamcrest.Matchers.hasKey("passwordHash")));
+                .body("$", not(Matchers.hasKey("password"))).body("$", not(Matchers.hasKey("passwordHash")));
         admin().get(USERS).then().statusCode(200).body("users.username", hasItem(username));
 
         json(ADMIN, Map.of("name", "Renamed", "rootRole", 3)).put(USERS + "/" + id).then().statusCode(200)
@@ -72,15 +75,15 @@ class UserAdminTest {
         String username = unique("shape");
         var created = json(ADMIN, Map.of("username", username, "rootRole", "editor")).post(USERS);
         created.then().statusCode(201).body("rootRole", is(2)).body("seatType", is("Regular"))
-                .body("$", not(org.hamcrest.Matchers.hasKey("email"))).body("$", not(org.hamcrest.Matchers.hasKey("name")))
-                .body("$", not(org.hamcrest.Matchers.hasKey("seenAt")));
+                .body("$", not(Matchers.hasKey("email"))).body("$", not(Matchers.hasKey("name")))
+                .body("$", not(Matchers.hasKey("seenAt")));
         long id = created.jsonPath().getLong("id");
         for (String read : List.of(USERS + "/" + id, USERS + "/search?q=" + username)) {
             String body = admin().get(read).then().statusCode(200).extract().asString();
             assertFalse(body.contains("null"), read + ": " + body);
         }
         admin().get(USERS).then().body("users.find { it.id == " + id + " }.rootRole", is(2))
-                .body("users.find { it.id == " + id + " }", not(org.hamcrest.Matchers.hasKey("email")));
+                .body("users.find { it.id == " + id + " }", not(Matchers.hasKey("email")));
         for (Object[] role : new Object[][]{{1, 1}, {"Viewer", 3}, {"ADMIN", 1}, {3, 3}, {2, 2}}) {
             json(ADMIN, Map.of("rootRole", role[0])).put(USERS + "/" + id).then().statusCode(200).body("rootRole", is(role[1]));
         }
@@ -90,7 +93,7 @@ class UserAdminTest {
         // The event carries the user as the API shows it.
         admin().get("/api/admin/events?type=user-created&limit=50").then().statusCode(200)
                 .body("events.find { it.data.username == '" + username + "' }.data.rootRole", is(2))
-                .body("events.find { it.data.username == '" + username + "' }.data", not(org.hamcrest.Matchers.hasKey("email")));
+                .body("events.find { it.data.username == '" + username + "' }.data", not(Matchers.hasKey("email")));
     }
 
     @Test
@@ -145,7 +148,7 @@ class UserAdminTest {
         String viewer = Users.withRole("Viewer").pat();
         for (String[] call : missing) {
             error(admin().request(call[0], USERS + call[1]).then(), 404, "NotFoundError")
-                    .body("message", not(org.hamcrest.Matchers.containsString("whole number")));
+                    .body("message", not(Matchers.containsString("whole number")));
             error(as(null).request(call[0], USERS + call[1]).then(), 401, "AuthenticationRequired");
             error(as(viewer).request(call[0], USERS + call[1]).then(), 404, "NotFoundError");
         }
@@ -197,11 +200,11 @@ class UserAdminTest {
                 // Unleash's user schema: real values where Flagward has them, Unleash's neutral defaults otherwise,
                 // and nothing for what Flagward does not have (no profile image, no invite link).
                 .body("user.isAPI", is(false)).body("user.accountType", is("User")).body("user.seatType", is("Read-only"))
-                .body("user.loginAttempts", is(0)).body("user", not(org.hamcrest.Matchers.hasKey("imageUrl")))
-                .body("user", not(org.hamcrest.Matchers.hasKey("inviteLink"))).body("user.emailSent", is(false))
+                .body("user.loginAttempts", is(0)).body("user", not(Matchers.hasKey("imageUrl")))
+                .body("user", not(Matchers.hasKey("inviteLink"))).body("user.emailSent", is(false))
                 // Unleash's meSchema requires both: Flagward has no feedback prompts or splash screens to report.
-                .body("feedback", org.hamcrest.Matchers.empty()).body("splash", is(Map.of()));
-        io.restassured.RestAssured.given().cookie("unleash-session", viewer.cookie()).get("/api/admin/user").then()
+                .body("feedback", Matchers.empty()).body("splash", is(Map.of()));
+        RestAssured.given().cookie("unleash-session", viewer.cookie()).get("/api/admin/user").then()
                 .statusCode(200).body("user.id", is((int) viewer.id()));
         error(as(ADMIN).get("/api/admin/user").then(), 403, "ForbiddenError");
         error(as(null).get("/api/admin/user").then(), 401, "AuthenticationRequired");
@@ -213,7 +216,7 @@ class UserAdminTest {
         as(user.pat()).get("/api/admin/api-tokens").then().statusCode(200);
         json(ADMIN, Map.of("rootRole", "Viewer")).put(USERS + "/" + user.id()).then().statusCode(200);
         error(as(user.pat()).get("/api/admin/api-tokens").then(), 403, "PermissionError");
-        io.restassured.RestAssured.given().cookie("unleash-session", user.cookie()).get("/api/admin/api-tokens").then()
+        RestAssured.given().cookie("unleash-session", user.cookie()).get("/api/admin/api-tokens").then()
                 .statusCode(403);
         as(user.pat()).get("/api/admin/user").then().statusCode(200).body("user.rootRole", is(3));
     }
@@ -225,7 +228,7 @@ class UserAdminTest {
         admin().delete(USERS + "/" + user.id()).then().statusCode(200);
         error(as(user.pat()).get("/api/admin/api-tokens").then(), 401, "UnauthorizedError");
         error(as("Bearer " + user.pat()).get("/api/admin/user").then(), 401, "UnauthorizedError");
-        io.restassured.RestAssured.given().cookie("unleash-session", user.cookie()).get("/api/admin/user").then()
+        RestAssured.given().cookie("unleash-session", user.cookie()).get("/api/admin/user").then()
                 .statusCode(401);
         assertEquals(0, Db.count(pool, "select count(*) from sessions where user_id = $1", user.id()));
         // Nor can they sign in again.

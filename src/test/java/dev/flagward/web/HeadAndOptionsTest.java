@@ -1,5 +1,7 @@
 package dev.flagward.web;
 
+import dev.flagward.support.Api;
+
 import dev.flagward.license.LicenseService;
 import dev.flagward.security.access.LiveAccess;
 import dev.flagward.signal.SignalStream;
@@ -229,16 +231,16 @@ class HeadAndOptionsTest {
         for (String method : List.of("GET", "OPTIONS")) {
             for (String path : List.of("/x/../api/admin/nope", "/x/../api/admin/api-tokens", "/%2e%2e/api/admin/nope",
                     "/./api/admin/nope")) {
-                assertEquals(401, dev.flagward.support.RawHttp.send(RestAssured.port, method, path, Map.of(), null).status(),
+                assertEquals(401, RawHttp.send(RestAssured.port, method, path, Map.of(), null).status(),
                         method + " " + path);
             }
         }
         // A ';' in the path: OPTIONS answers as GET does (401 for a stranger, 400 once authenticated), not 404.
         for (String method : List.of("GET", "OPTIONS")) {
-            assertEquals(401, dev.flagward.support.RawHttp.send(RestAssured.port, method, "/api/admin/api-tokens;x",
+            assertEquals(401, RawHttp.send(RestAssured.port, method, "/api/admin/api-tokens;x",
                     Map.of(), null).status(), method);
-            assertEquals(400, dev.flagward.support.RawHttp.send(RestAssured.port, method, "/api/admin/api-tokens;x",
-                    Map.of("Authorization", dev.flagward.support.Api.ADMIN), null).status(), method);
+            assertEquals(400, RawHttp.send(RestAssured.port, method, "/api/admin/api-tokens;x",
+                    Map.of("Authorization", Api.ADMIN), null).status(), method);
         }
         // The inbound signal endpoint takes only its own tokens, so its OPTIONS does too.
         error(RestAssured.given().options("/api/signal-endpoint/anything").then(), 401, "AuthenticationRequired");

@@ -1,5 +1,7 @@
 package dev.flagward.web;
 
+import org.junit.jupiter.api.Assumptions;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.junit.QuarkusTest;
@@ -173,7 +175,7 @@ class OpenApiPathsTest {
     @Test
     void theListIsSpecs() throws Exception {
         Path spec = Path.of("..", "shared", "SPEC.md");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(spec), "SPEC.md is not beside the project (../shared)");
+        Assumptions.assumeTrue(Files.exists(spec), "SPEC.md is not beside the project (../shared)");
         Set<String> listed = new HashSet<>();
         SPEC_OPERATIONS.keySet().forEach(endpoint -> listed.add(normalized(endpoint)));
         Matcher m = SPEC_ENDPOINT.matcher(Files.readString(spec));

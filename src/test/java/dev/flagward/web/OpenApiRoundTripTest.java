@@ -1,5 +1,11 @@
 package dev.flagward.web;
 
+import dev.flagward.security.authentication.CredentialFormat;
+import dev.flagward.support.EdgeSigning;
+import java.io.InputStream;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagward.license.LicenseService;
@@ -100,9 +106,9 @@ class OpenApiRoundTripTest {
         String invite = RestAssured.given().header("Authorization", ADMIN).contentType("application/json")
                 .body(Map.of("name", "rt", "expiresAt", future)).post("/api/admin/invite-link/tokens").then().statusCode(201)
                 .extract().path("secret");
-        String inviteId = dev.flagward.security.authentication.CredentialFormat.parse(invite).selector();
+        String inviteId = CredentialFormat.parse(invite).selector();
         String invited = unique("invited");
-        String month = java.time.YearMonth.now(java.time.ZoneOffset.UTC).toString();
+        String month = YearMonth.now(ZoneOffset.UTC).toString();
 
         Map<String, Call> calls = new LinkedHashMap<>();
         Supplier<RequestSpecification> admin = as(ADMIN);
@@ -114,7 +120,7 @@ class OpenApiRoundTripTest {
         calls.put("POST /edge/validate", new Call(RestAssured::given, "/edge/validate", () -> Map.of("tokens", List.of(token))));
         // Signed over the exact body it sends, so the call carries its own body (see below).
         String issueBody = "{\"tokens\":[{\"environment\":\"development\",\"projects\":[\"default\"]}]}";
-        calls.put("POST /edge/issue-token", new Call(() -> dev.flagward.support.EdgeSigning.signed(issueBody), "/edge/issue-token", null));
+        calls.put("POST /edge/issue-token", new Call(() -> EdgeSigning.signed(issueBody), "/edge/issue-token", null));
         calls.put("GET /api/admin/projects", new Call(admin, "/api/admin/projects", null));
         calls.put("GET /api/admin/projects/{projectId}/api-tokens", new Call(admin, "/api/admin/projects/default/api-tokens", null));
         calls.put("POST /api/admin/projects/{projectId}/api-tokens", new Call(admin, "/api/admin/projects/default/api-tokens",
@@ -236,7 +242,7 @@ class OpenApiRoundTripTest {
             }
         }
         // The stream answers 200 and keeps the connection open: read its status only.
-        HttpResponse<java.io.InputStream> stream = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        HttpResponse<InputStream> stream = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create(RestAssured.baseURI + ":" + RestAssured.port + "/api/admin/signals/stream"))
                 .header("Authorization", ADMIN).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofInputStream());
         if (!String.valueOf(stream.statusCode()).equals(successCode(operations.get("GET /api/admin/signals/stream")))) {

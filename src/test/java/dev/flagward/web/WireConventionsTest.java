@@ -1,5 +1,14 @@
 package dev.flagward.web;
 
+import dev.flagward.security.authentication.CredentialFormat;
+import dev.flagward.support.Api;
+import dev.flagward.support.Management;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.hamcrest.Matchers;
+import org.junit.jupiter.api.Assertions;
+
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import jakarta.ws.rs.GET;
@@ -50,21 +59,21 @@ class WireConventionsTest {
      */
     @Test
     void aWrongCredentialSaysHowToSendOneWithoutSayingWhetherItExists() {
-        String real = dev.flagward.support.Api.createSecret(java.util.Map.of());
-        java.util.Set<String> messages = new java.util.HashSet<>();
-        for (String wrong : new String[]{"nonsense", "Bearer nonsense", "*:*.wrong-admin-token", dev.flagward.support.Api.tampered(real),
-                dev.flagward.security.authentication.CredentialFormat.mint("*:development.").secret(), "user:" + "x".repeat(30)}) {
+        String real = Api.createSecret(Map.of());
+        Set<String> messages = new HashSet<>();
+        for (String wrong : new String[]{"nonsense", "Bearer nonsense", "*:*.wrong-admin-token", Api.tampered(real),
+                CredentialFormat.mint("*:development.").secret(), "user:" + "x".repeat(30)}) {
             messages.add(error(as(wrong).get("/api/admin/api-tokens").then(), 401, "UnauthorizedError")
                     .body("details[0].message", containsString("'Authorization: Bearer <token>'"))
                     .extract().jsonPath().getString("message"));
         }
-        org.junit.jupiter.api.Assertions.assertEquals(1, messages.size(), messages.toString());
+        Assertions.assertEquals(1, messages.size(), messages.toString());
         String message = messages.iterator().next();
         for (String says : new String[]{"'Authorization: <token>'", "'Authorization: Bearer <token>'", "/auth/simple/login",
                 "README.md#two-commands"}) {
-            org.junit.jupiter.api.Assertions.assertTrue(message.contains(says), says + " in: " + message);
+            Assertions.assertTrue(message.contains(says), says + " in: " + message);
         }
-        org.junit.jupiter.api.Assertions.assertTrue(message.startsWith("The credential is not valid."), message);
+        Assertions.assertTrue(message.startsWith("The credential is not valid."), message);
     }
 
     /** Malformed JSON: where it breaks, as an editor shows it, and never the offending text (it may be a secret). */
@@ -78,7 +87,7 @@ class WireConventionsTest {
                 .body(not(containsString("sekrit")));
         for (String cut : new String[]{"{\"tokenName\": \"ci\",\n", "{\"tokenName\": \"ci\"\n", "{\"tokenName\": \"c"}) {
             error(admin().contentType("application/json").body(cut).post("/api/admin/api-tokens").then(), 400, "BadDataError")
-                    .body("message", org.hamcrest.Matchers.startsWith("The request body is not valid JSON: it ends before the JSON does (line "));
+                    .body("message", Matchers.startsWith("The request body is not valid JSON: it ends before the JSON does (line "));
         }
     }
 
@@ -107,11 +116,11 @@ class WireConventionsTest {
     void eventsArePagedNewestFirst() {
         admin().get("/api/admin/events?limit=2").then().statusCode(200)
                 .body("events.size()", is(2))
-                .body("totalEvents", org.hamcrest.Matchers.greaterThanOrEqualTo(2))
-                .body("events[0].id", org.hamcrest.Matchers.greaterThan(0))
+                .body("totalEvents", Matchers.greaterThanOrEqualTo(2))
+                .body("events[0].id", Matchers.greaterThan(0))
                 .body("events[0]", hasKey("preData"));
         var ids = admin().get("/api/admin/events?limit=3").then().extract().jsonPath().getList("events.id", Integer.class);
-        org.junit.jupiter.api.Assertions.assertTrue(ids.get(0) > ids.get(1) && ids.get(1) > ids.get(2), ids.toString());
+        Assertions.assertTrue(ids.get(0) > ids.get(1) && ids.get(1) > ids.get(2), ids.toString());
     }
 
     /** Unleash's eventsSchema requires {@code version} (the list's format, 1), with or without events. */
@@ -119,45 +128,45 @@ class WireConventionsTest {
     void eventListsCarryUnleashsFormatVersion() {
         admin().get("/api/admin/events?limit=1").then().statusCode(200).body("version", is(1));
         admin().get("/api/admin/events?type=no-such-event").then().statusCode(200)
-                .body("version", is(1)).body("events", org.hamcrest.Matchers.empty()).body("totalEvents", is(0));
+                .body("version", is(1)).body("events", Matchers.empty()).body("totalEvents", is(0));
     }
 
     @Test
     void healthAndReadiness() {
         RestAssured.get("/health").then().statusCode(200).body("health", is("GOOD"));
         RestAssured.get("/ready").then().statusCode(200).body("health", is("GOOD"));
-        dev.flagward.support.Management.request().get("/q/health/ready").then().statusCode(200).body("status", is("UP"));
-        dev.flagward.support.Management.request().get("/q/health/live").then().statusCode(200);
+        Management.request().get("/q/health/ready").then().statusCode(200).body("status", is("UP"));
+        Management.request().get("/q/health/live").then().statusCode(200);
         // Health and metrics live on the management port only; the public port does not serve them.
         RestAssured.get("/q/health/ready").then().statusCode(404);
         RestAssured.get("/q/metrics").then().statusCode(404);
-        dev.flagward.support.Management.request().get("/q/metrics").then().statusCode(200);
+        Management.request().get("/q/metrics").then().statusCode(200);
     }
 
     @Test
     void openApiUsesUnleashOperationIds() {
         var doc = RestAssured.get("/q/openapi?format=json").then().statusCode(200).extract().jsonPath();
-        org.junit.jupiter.api.Assertions.assertEquals("getAllApiTokens", doc.getString("paths.'/api/admin/api-tokens'.get.operationId"));
-        org.junit.jupiter.api.Assertions.assertEquals("createApiToken", doc.getString("paths.'/api/admin/api-tokens'.post.operationId"));
-        org.junit.jupiter.api.Assertions.assertEquals("getApiTokensByName", doc.getString("paths.'/api/admin/api-tokens/{token}'.get.operationId"));
-        org.junit.jupiter.api.Assertions.assertEquals("updateApiToken", doc.getString("paths.'/api/admin/api-tokens/{token}'.put.operationId"));
-        org.junit.jupiter.api.Assertions.assertEquals("deleteApiToken", doc.getString("paths.'/api/admin/api-tokens/{token}'.delete.operationId"));
-        org.junit.jupiter.api.Assertions.assertEquals("getHealth", doc.getString("paths.'/health'.get.operationId"));
-        org.junit.jupiter.api.Assertions.assertEquals("getReady", doc.getString("paths.'/ready'.get.operationId"));
-        org.junit.jupiter.api.Assertions.assertEquals("API tokens", doc.getString("paths.'/api/admin/api-tokens'.get.tags[0]"));
-        org.junit.jupiter.api.Assertions.assertEquals("getSignalEndpoints", doc.getString("paths.'/api/admin/signal-endpoints'.get.operationId"));
-        org.junit.jupiter.api.Assertions.assertEquals("addSignalEndpointToken",
+        Assertions.assertEquals("getAllApiTokens", doc.getString("paths.'/api/admin/api-tokens'.get.operationId"));
+        Assertions.assertEquals("createApiToken", doc.getString("paths.'/api/admin/api-tokens'.post.operationId"));
+        Assertions.assertEquals("getApiTokensByName", doc.getString("paths.'/api/admin/api-tokens/{token}'.get.operationId"));
+        Assertions.assertEquals("updateApiToken", doc.getString("paths.'/api/admin/api-tokens/{token}'.put.operationId"));
+        Assertions.assertEquals("deleteApiToken", doc.getString("paths.'/api/admin/api-tokens/{token}'.delete.operationId"));
+        Assertions.assertEquals("getHealth", doc.getString("paths.'/health'.get.operationId"));
+        Assertions.assertEquals("getReady", doc.getString("paths.'/ready'.get.operationId"));
+        Assertions.assertEquals("API tokens", doc.getString("paths.'/api/admin/api-tokens'.get.tags[0]"));
+        Assertions.assertEquals("getSignalEndpoints", doc.getString("paths.'/api/admin/signal-endpoints'.get.operationId"));
+        Assertions.assertEquals("addSignalEndpointToken",
                 doc.getString("paths.'/api/admin/signal-endpoints/{signalEndpointId}/tokens'.post.operationId"));
-        org.junit.jupiter.api.Assertions.assertEquals("updateSignalEndpointToken",
+        Assertions.assertEquals("updateSignalEndpointToken",
                 doc.getString("paths.'/api/admin/signal-endpoints/{signalEndpointId}/tokens/{id}'.put.operationId"));
-        org.junit.jupiter.api.Assertions.assertEquals("callSignalEndpoint", doc.getString("paths.'/api/signal-endpoint/{name}'.post.operationId"));
-        org.junit.jupiter.api.Assertions.assertEquals("getSignalsByQuery", doc.getString("paths.'/api/admin/signals'.get.operationId"));
+        Assertions.assertEquals("callSignalEndpoint", doc.getString("paths.'/api/signal-endpoint/{name}'.post.operationId"));
+        Assertions.assertEquals("getSignalsByQuery", doc.getString("paths.'/api/admin/signals'.get.operationId"));
         RestAssured.get("/q/swagger-ui/").then().statusCode(200);
     }
 
     @Test
     void metricsArePublished() {
-        dev.flagward.support.Management.request().get("/q/metrics").then().statusCode(200)
+        Management.request().get("/q/metrics").then().statusCode(200)
                 .body(containsString("flagward_auth_total"))
                 .body(containsString("http_server_requests"));
     }

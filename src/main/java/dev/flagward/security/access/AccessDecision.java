@@ -6,6 +6,7 @@ import dev.flagward.security.principal.Principal;
 import dev.flagward.security.principal.ScopedTokenPrincipal;
 import dev.flagward.security.principal.UserPrincipal;
 import dev.flagward.web.ApiException;
+import jakarta.inject.Inject;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
 
@@ -17,11 +18,7 @@ import jakarta.inject.Singleton;
 @Singleton
 public class AccessDecision {
 
-    private final Instance<LicenseState> license;
-
-    public AccessDecision(Instance<LicenseState> license) {
-        this.license = license;
-    }
+    @Inject Instance<LicenseState> license;
 
     /** Fails with the error a request would get when this principal may not do what the rule guards. */
     public void require(AccessRule rule, Principal principal) {

@@ -1,5 +1,9 @@
 package dev.flagward.security.access;
 
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.function.UnaryOperator;
+
 import dev.flagward.security.authentication.Authenticator;
 import io.quarkus.smallrye.openapi.OpenApiFilter;
 import org.eclipse.microprofile.openapi.OASFactory;
@@ -174,7 +178,7 @@ public class ApiContract implements OASFilter {
             return;
         }
         components.removeSchema("Instant");
-        java.util.function.UnaryOperator<Schema> inline = schema -> schema != null && schema.getRef() != null
+        UnaryOperator<Schema> inline = schema -> schema != null && schema.getRef() != null
                 && schema.getRef().endsWith("/Instant")
                 ? string().format("date-time").description(schema.getDescription()) : schema;
         components.getSchemas().values().forEach(schema -> rewrite(schema, inline));
@@ -195,7 +199,7 @@ public class ApiContract implements OASFilter {
     }
 
     /** Applies {@code change} to a schema and to every schema inside it; the (possibly replaced) schema. */
-    private static Schema rewrite(Schema schema, java.util.function.UnaryOperator<Schema> change) {
+    private static Schema rewrite(Schema schema, UnaryOperator<Schema> change) {
         if (schema == null) {
             return null;
         }
@@ -204,7 +208,7 @@ public class ApiContract implements OASFilter {
             return changed;
         }
         if (schema.getProperties() != null) {
-            new java.util.LinkedHashMap<>(schema.getProperties())
+            new LinkedHashMap<>(schema.getProperties())
                     .forEach((name, property) -> schema.addProperty(name, rewrite(property, change)));
         }
         if (schema.getItems() != null) {
@@ -234,7 +238,7 @@ public class ApiContract implements OASFilter {
         if (schemas == null) {
             return;
         }
-        Set<String> inRequests = new java.util.HashSet<>();
+        Set<String> inRequests = new HashSet<>();
         openAPI.getPaths().getPathItems().values().forEach(item -> item.getOperations().values().forEach(operation -> {
             if (operation.getRequestBody() != null && operation.getRequestBody().getContent() != null) {
                 operation.getRequestBody().getContent().getMediaTypes().values()
@@ -408,7 +412,7 @@ public class ApiContract implements OASFilter {
         if (schema == null || schema.getProperties() == null) {
             return;
         }
-        new java.util.LinkedHashMap<>(schema.getProperties()).forEach((name, property) -> {
+        new LinkedHashMap<>(schema.getProperties()).forEach((name, property) -> {
             String ref = property.getRef();
             if (ref != null && (ref.endsWith("/JsonNode") || ref.endsWith("/ObjectNode"))) {
                 schema.addProperty(name, OASFactory.createSchema().description(property.getDescription()));
@@ -422,7 +426,7 @@ public class ApiContract implements OASFilter {
             return;
         }
         List<String> required = schema.getRequired() == null ? List.of() : schema.getRequired();
-        Map<String, Schema> properties = new java.util.LinkedHashMap<>(schema.getProperties());
+        Map<String, Schema> properties = new LinkedHashMap<>(schema.getProperties());
         properties.forEach((name, property) -> {
             if (!required.contains(name)) {
                 schema.addProperty(name, nullable(property));

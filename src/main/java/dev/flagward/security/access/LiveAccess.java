@@ -1,10 +1,13 @@
 package dev.flagward.security.access;
 
+import dev.flagward.web.ApiException;
+
 import dev.flagward.security.authentication.CredentialCache;
 import dev.flagward.security.authentication.StoredCredential;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import io.vertx.mutiny.core.Vertx;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
@@ -32,21 +35,13 @@ public class LiveAccess {
     static final Duration UNCONFIRMED_AT_MOST = Duration.ofMillis(500);
     private static final Logger LOG = Logger.getLogger(LiveAccess.class);
 
-    private final CredentialCache cache;
-    private final AccessDecision decision;
-    private final Caller caller;
-    private final Clock clock;
-    private final Vertx vertx;
+    @Inject CredentialCache cache;
+    @Inject AccessDecision decision;
+    @Inject Caller caller;
+    @Inject Clock clock;
+    @Inject Vertx vertx;
     private final Set<Watch> watches = ConcurrentHashMap.newKeySet();
     private long timer = -1;
-
-    public LiveAccess(CredentialCache cache, AccessDecision decision, Caller caller, Clock clock, Vertx vertx) {
-        this.cache = cache;
-        this.decision = decision;
-        this.caller = caller;
-        this.clock = clock;
-        this.vertx = vertx;
-    }
 
     /**
      * The answer of the current request, ended as soon as the access that let the request in is lost; {@code lastWord}
@@ -130,7 +125,7 @@ public class LiveAccess {
         }
         try {
             decision.require(watch.rule, now.principal());
-        } catch (dev.flagward.web.ApiException refused) {
+        } catch (ApiException refused) {
             return refused.getMessage();
         }
         return null;

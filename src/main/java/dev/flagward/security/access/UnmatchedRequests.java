@@ -1,5 +1,7 @@
 package dev.flagward.security.access;
 
+import java.util.Locale;
+
 import dev.flagward.security.authentication.Authenticator;
 import dev.flagward.security.authentication.StoredCredential;
 import dev.flagward.web.ApiException;
@@ -121,6 +123,6 @@ public class UnmatchedRequests {
         } catch (IllegalArgumentException ex) {
             decoded = path;
         }
-        return decoded.replaceAll("/{2,}", "/").replace("/./", "/").toLowerCase(java.util.Locale.ROOT).startsWith("/api/");
+        return decoded.replaceAll("/{2,}", "/").replace("/./", "/").toLowerCase(Locale.ROOT).startsWith("/api/");
     }
 }

@@ -1,5 +1,7 @@
 package dev.flagward.security.authentication;
 
+import io.micrometer.core.instrument.Gauge;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -44,7 +46,7 @@ public class CredentialCache {
         this.misses = counter(registry, "miss");
         this.negativeHits = counter(registry, "negative-hit");
         this.missesFromMemory = counter(registry, "miss-over-budget");
-        io.micrometer.core.instrument.Gauge.builder("flagward.credential.cache.size", this, CredentialCache::size)
+        Gauge.builder("flagward.credential.cache.size", this, CredentialCache::size)
                 .description("Credentials held in memory (every kind)").register(registry);
     }
 

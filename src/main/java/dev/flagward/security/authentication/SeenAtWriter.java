@@ -1,5 +1,7 @@
 package dev.flagward.security.authentication;
 
+import java.time.DateTimeException;
+
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -80,7 +82,7 @@ public final class SeenAtWriter {
             try {
                 long micros = Long.parseLong(item, space + 1, item.length(), 10);
                 use.accept(item.substring(0, space), StoredCredential.instant(micros));
-            } catch (NumberFormatException | java.time.DateTimeException e) {
+            } catch (NumberFormatException | DateTimeException e) {
                 // Not ours, or damaged: last use is informational, never worth failing over.
             }
         }

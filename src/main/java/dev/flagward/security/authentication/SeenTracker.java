@@ -3,6 +3,7 @@ package dev.flagward.security.authentication;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
@@ -27,16 +28,10 @@ public class SeenTracker {
 
     private static final Logger LOG = Logger.getLogger(SeenTracker.class);
 
-    private final CredentialKinds kinds;
-    private final Clock clock;
-    private final CredentialCache cache;
+    @Inject CredentialKinds kinds;
+    @Inject Clock clock;
+    @Inject CredentialCache cache;
     private volatile Map<String, Map<String, Instant>> pending = new ConcurrentHashMap<>();
-
-    public SeenTracker(CredentialKinds kinds, Clock clock, CredentialCache cache) {
-        this.kinds = kinds;
-        this.cache = cache;
-        this.clock = clock;
-    }
 
     public void markSeen(String kind, String selector) {
         Instant now = clock.instant();

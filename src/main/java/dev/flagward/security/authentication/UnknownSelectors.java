@@ -1,5 +1,7 @@
 package dev.flagward.security.authentication;
 
+import java.time.Duration;
+
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bandwidth;
@@ -27,7 +29,7 @@ final class UnknownSelectors {
                 .build();
         long rate = Math.max(1, config.missLookupsPerSecond());
         this.lookups = Bucket.builder()
-                .addLimit(Bandwidth.builder().capacity(rate).refillGreedy(rate, java.time.Duration.ofSeconds(1)).build())
+                .addLimit(Bandwidth.builder().capacity(rate).refillGreedy(rate, Duration.ofSeconds(1)).build())
                 .build();
     }
 

@@ -1,5 +1,7 @@
 package dev.flagward.security.keys;
 
+import io.vertx.core.buffer.Buffer;
+
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -58,7 +60,7 @@ public class InstanceKeys {
         byte[] fresh = new byte[32];
         new SecureRandom().nextBytes(fresh);
         Row row = pool.preparedQuery("insert into instance (instance_id, secret) values ($1, $2) on conflict do nothing")
-                .execute(Tuple.of(UUID.randomUUID().toString(), io.vertx.core.buffer.Buffer.buffer(fresh)))
+                .execute(Tuple.of(UUID.randomUUID().toString(), Buffer.buffer(fresh)))
                 .chain(() -> pool.query("select instance_id, secret from instance").execute())
                 .await().atMost(Duration.ofSeconds(30))
                 .iterator().next();

@@ -1,5 +1,7 @@
 package dev.flagward.security.keys;
 
+import javax.crypto.Mac;
+
 import dev.flagward.web.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -75,7 +77,7 @@ public class SecretBox {
             throw new IllegalStateException("no FLAGWARD_SECRETS_KEY");
         }
         try {
-            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
             return mac.doFinal(("flagward-derived-secret-v1\0" + purpose + "\0" + context).getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {

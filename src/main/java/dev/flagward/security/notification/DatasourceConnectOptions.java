@@ -1,5 +1,7 @@
 package dev.flagward.security.notification;
 
+import java.util.regex.Pattern;
+
 import io.vertx.pgclient.PgConnectOptions;
 import org.eclipse.microprofile.config.Config;
 
@@ -12,7 +14,7 @@ import org.eclipse.microprofile.config.Config;
  */
 final class DatasourceConnectOptions {
 
-    private static final java.util.regex.Pattern CREDENTIALS_IN_URL = java.util.regex.Pattern.compile("^[a-z]+://[^/@]+@.*");
+    private static final Pattern CREDENTIALS_IN_URL = Pattern.compile("^[a-z]+://[^/@]+@.*");
 
     private DatasourceConnectOptions() {
     }

@@ -147,7 +147,7 @@ public class NotificationListener {
         if (at > 0) {
             try {
                 long lagMillis = System.currentTimeMillis() - Long.parseLong(rest.substring(at + 1));
-                lag.record(Math.max(0, lagMillis), java.util.concurrent.TimeUnit.MILLISECONDS);
+                lag.record(Math.max(0, lagMillis), TimeUnit.MILLISECONDS);
             } catch (NumberFormatException e) {
                 LOG.debugf("A credential notification with an unreadable time: %s", payload);
             }

@@ -8,6 +8,7 @@ import dev.flagward.web.ApiException;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.PanacheRepository;
 import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Clock;
@@ -80,13 +81,8 @@ public class CredentialLifecycle {
         }
     }
 
-    private final CredentialCache cache;
-    private final Clock clock;
-
-    public CredentialLifecycle(CredentialCache cache, Clock clock) {
-        this.cache = cache;
-        this.clock = clock;
-    }
+    @Inject CredentialCache cache;
+    @Inject Clock clock;
 
     /**
      * Rotates the credential {@code findOld} yields (inside the transaction, after the kind's lock; it answers 404 and

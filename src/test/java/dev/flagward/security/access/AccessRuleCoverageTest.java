@@ -1,5 +1,7 @@
 package dev.flagward.security.access;
 
+import jakarta.ws.rs.core.MediaType;
+
 import dev.flagward.security.principal.Permission;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.Path;
@@ -93,7 +95,7 @@ class AccessRuleCoverageTest {
         }
 
         @jakarta.ws.rs.GET
-        @jakarta.ws.rs.Produces(jakarta.ws.rs.core.MediaType.SERVER_SENT_EVENTS)
+        @jakarta.ws.rs.Produces(MediaType.SERVER_SENT_EVENTS)
         @Access(Permission.ADMIN)
         @Enterprise
         public void stream() {

@@ -1,5 +1,10 @@
 package dev.flagward.security.access;
 
+import dev.flagward.support.Db;
+import dev.flagward.support.Licenses;
+import io.vertx.mutiny.sqlclient.Pool;
+import java.util.Arrays;
+
 import dev.flagward.security.rotation.Rotation;
 import dev.flagward.support.Users;
 import io.quarkus.test.junit.QuarkusTest;
@@ -31,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AuthorizationMatrixTest {
 
     @jakarta.inject.Inject
-    io.vertx.mutiny.sqlclient.Pool pool;
+    Pool pool;
 
     private static final String[] CALLERS = {"none", "unknown", "expired", "backend", "client", "frontend", "admin",
             "patAdmin", "patEditor", "patViewer", "sessionAdmin", "sessionEditor", "sessionViewer"};
@@ -46,14 +51,14 @@ class AuthorizationMatrixTest {
     /** A public endpoint: every caller gets the same answer, whatever credentials it sends. */
     private static int[] everyCaller(int status) {
         int[] out = new int[CALLERS.length];
-        java.util.Arrays.fill(out, status);
+        Arrays.fill(out, status);
         return out;
     }
 
     @Test
     void everyEndpointAgainstEveryCaller() {
-        dev.flagward.support.Licenses.installGenerous();
-        dev.flagward.support.Db.rows(pool, "delete from signal_endpoints");
+        Licenses.installGenerous();
+        Db.rows(pool, "delete from signal_endpoints");
         Map<String, Supplier<RequestSpecification>> callers = new LinkedHashMap<>();
         String expired = createSecret(Map.of("expiresAt", iso(Instant.now().plusSeconds(3600))));
         json(ADMIN, Map.of("expiresAt", iso(Instant.now().minusSeconds(1)))).put("/api/admin/api-tokens/{t}", expired)
@@ -132,7 +137,7 @@ class AuthorizationMatrixTest {
                 new Endpoint("POST", "/api/admin/api-tokens/AAAAAAAAAAAAAAAAAAAAAA/rotate", null, row(401, 403, 404, 404, 404, 403)),
                 new Endpoint("POST", "/api/admin/user/tokens/999999/rotate", null, row(401, 403, 403, 404, 404, 404)),
                 new Endpoint("POST", "/api/admin/signal-endpoints/999999/tokens/1/rotate", null, row(401, 403, 404, 404, 403, 403)),
-                new Endpoint("POST", "/api/admin/credentials/revoke-leaked", () -> Map.of("secrets", java.util.List.of("x")),
+                new Endpoint("POST", "/api/admin/credentials/revoke-leaked", () -> Map.of("secrets", List.of("x")),
                         row(401, 403, 200, 200, 403, 403)),
                 new Endpoint("GET", "/api/admin/signal-endpoints", null, row(401, 403, 200, 200, 403, 403)),
                 new Endpoint("POST", "/api/admin/signal-endpoints", () -> Map.of("name", unique("m").toLowerCase()),
@@ -150,7 +155,7 @@ class AuthorizationMatrixTest {
                 new Endpoint("DELETE", "/api/admin/signal-endpoints/999999/signing-secret", null, row(401, 403, 404, 404, 403, 403)),
                 new Endpoint("GET", "/api/admin/signals", null, row(401, 403, 200, 200, 403, 403)),
                 // Edge's token issuing takes an Edge client's HMAC signature only: no credential of the admin API is one.
-                new Endpoint("POST", "/edge/issue-token", () -> Map.of("tokens", java.util.List.of()), row(401, 401, 401, 401, 401, 401)),
+                new Endpoint("POST", "/edge/issue-token", () -> Map.of("tokens", List.of()), row(401, 401, 401, 401, 401, 401)),
                 // The inbound endpoint takes signal tokens only: every other credential is not one (401).
                 new Endpoint("POST", "/api/signal-endpoint/no-such-endpoint", () -> Map.of(), row(401, 401, 401, 401, 401, 401)));
 

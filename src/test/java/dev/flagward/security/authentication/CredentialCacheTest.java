@@ -1,5 +1,7 @@
 package dev.flagward.security.authentication;
 
+import io.smallrye.mutiny.Uni;
+
 import dev.flagward.security.authentication.CredentialSource.Channel;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -48,7 +50,7 @@ class CredentialCacheTest {
         return UUID.randomUUID().toString().replace("-", "").substring(0, 22);
     }
 
-    private static <T> T await(io.smallrye.mutiny.Uni<T> uni) {
+    private static <T> T await(Uni<T> uni) {
         return uni.await().atMost(Duration.ofSeconds(5));
     }
 

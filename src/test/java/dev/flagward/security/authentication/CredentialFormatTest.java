@@ -1,5 +1,7 @@
 package dev.flagward.security.authentication;
 
+import java.util.Base64;
+
 import org.junit.jupiter.api.Test;
 
 import java.math.BigInteger;
@@ -90,8 +92,8 @@ class CredentialFormatTest {
         int[] secretOnes = new int[256];
         for (int i = 0; i < mints; i++) {
             String secret = CredentialFormat.mint("*:*.").secret();
-            count(java.util.Base64.getUrlDecoder().decode(secret.substring(7, 29)), selectorOnes);
-            count(java.util.Base64.getUrlDecoder().decode(secret.substring(30, 73)), secretOnes);
+            count(Base64.getUrlDecoder().decode(secret.substring(7, 29)), selectorOnes);
+            count(Base64.getUrlDecoder().decode(secret.substring(30, 73)), secretOnes);
         }
         for (int[] ones : new int[][]{selectorOnes, secretOnes}) {
             for (int bit = 0; bit < ones.length; bit++) {

@@ -1,5 +1,8 @@
 package dev.flagward.security.authentication;
 
+import io.quarkus.runtime.configuration.DurationConverter;
+import java.util.HashMap;
+
 import dev.flagward.support.Db;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.test.junit.QuarkusTest;
@@ -57,11 +60,11 @@ class SeenAtShutdownTest {
      */
     @Test
     void devModeWritesLastUseEveryFewSeconds() throws Exception {
-        Map<String, Duration> interval = new java.util.HashMap<>();
+        Map<String, Duration> interval = new HashMap<>();
         for (String profile : new String[]{"dev", "prod"}) {
             interval.put(profile, new SmallRyeConfigBuilder().withProfile(profile)
                     .withSources(new PropertiesConfigSource(Path.of("src/main/resources/application.properties").toUri().toURL(), 250))
-                    .withConverter(Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
+                    .withConverter(Duration.class, 200, new DurationConverter())
                     .build().getValue("flagward.security.seen-flush-interval", Duration.class));
         }
         assertTrue(interval.get("dev").compareTo(Duration.ofSeconds(5)) <= 0, "dev: " + interval.get("dev"));

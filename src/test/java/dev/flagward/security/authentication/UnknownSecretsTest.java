@@ -1,5 +1,8 @@
 package dev.flagward.security.authentication;
 
+import dev.flagward.support.Management;
+import java.util.function.Supplier;
+
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import org.junit.jupiter.api.Test;
@@ -37,7 +40,7 @@ class UnknownSecretsTest {
 
     /** The family's count of this result, summed over credential kinds. */
     private static double metric(String family, String result) {
-        Matcher m = METRIC.matcher(dev.flagward.support.Management.request().get("/q/metrics").then().statusCode(200).extract().asString());
+        Matcher m = METRIC.matcher(Management.request().get("/q/metrics").then().statusCode(200).extract().asString());
         double sum = 0;
         while (m.find()) {
             if (m.group(1).equals(family) && m.group(2).equals(result)) {
@@ -57,7 +60,7 @@ class UnknownSecretsTest {
         return "*:development." + Base64.getUrlEncoder().encodeToString(bytes);
     }
 
-    private static void flood(java.util.function.Supplier<String> secrets, int count) {
+    private static void flood(Supplier<String> secrets, int count) {
         for (int sent = 0; sent < count; sent += 1000) {
             List<String> batch = new ArrayList<>();
             for (int i = 0; i < 1000; i++) {
@@ -70,7 +73,7 @@ class UnknownSecretsTest {
     @Test
     void floodsOfRandomSecretsReachTheDatabaseOnlyWithinTheBudget() {
         String real = createSecret(Map.of());
-        for (var kind : List.<java.util.function.Supplier<String>>of(UnknownSecretsTest::randomV2, UnknownSecretsTest::randomVerbatim)) {
+        for (var kind : List.<Supplier<String>>of(UnknownSecretsTest::randomV2, UnknownSecretsTest::randomVerbatim)) {
             double lookups = metric("credential_cache", "miss");
             double fromMemory = metric("credential_cache", "miss-over-budget");
             flood(kind, 3000);

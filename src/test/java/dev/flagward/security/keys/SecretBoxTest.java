@@ -1,5 +1,7 @@
 package dev.flagward.security.keys;
 
+import java.util.Arrays;
+
 import dev.flagward.web.ApiException;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +20,7 @@ class SecretBoxTest {
 
     private static SecretBox box(int fill) {
         byte[] key = new byte[32];
-        java.util.Arrays.fill(key, (byte) fill);
+        Arrays.fill(key, (byte) fill);
         return new SecretBox(Optional.of(Base64.getEncoder().encodeToString(key)));
     }
 
