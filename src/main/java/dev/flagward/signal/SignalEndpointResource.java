@@ -50,7 +50,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Signals", description = "Signal endpoints, their tokens, and the signals they receive")
 public class SignalEndpointResource {
 
-    @Inject SignalEndpointService service;
+    @Inject SignalEndpointService endpoints;
+    @Inject SignalTokenService endpointTokens;
+    @Inject SigningSecretService signingSecrets;
     @Inject SignalQueries queries;
     @Inject Caller caller;
     @Inject ObjectMapper mapper;
@@ -67,7 +69,7 @@ public class SignalEndpointResource {
     @GET
     @Operation(operationId = "getSignalEndpoints", summary = "Get all signal endpoints, newest first")
     public Uni<SignalEndpointList> list() {
-        return service.list().map(SignalEndpointList::new);
+        return endpoints.list().map(SignalEndpointList::new);
     }
 
     @POST
@@ -77,7 +79,7 @@ public class SignalEndpointResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SignalApi.SignalEndpointView.class)))
     @APIResponse(responseCode = "409", description = "NameExistsError: an endpoint with that name exists")
     public Uni<Response> create(SignalEndpointRequest request, @Context UriInfo uri) {
-        return service.create(request, Actor.of(caller)).map(view ->
+        return endpoints.create(request, Actor.of(caller)).map(view ->
                 Created.at("/api/admin/signal-endpoints/" + view.id(), view.at(callUrl(uri, view.name()))));
     }
 
@@ -89,7 +91,7 @@ public class SignalEndpointResource {
     @APIResponse(responseCode = "200", description = "Updated: the endpoint as it is now",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SignalApi.SignalEndpointView.class)))
     public Uni<SignalEndpointView> update(@PathParam("id") String id, SignalEndpointRequest request, @Context UriInfo uri) {
-        return service.update(id(id), request, Actor.of(caller)).map(view -> view.at(callUrl(uri, view.name())));
+        return endpoints.update(id(id), request, Actor.of(caller)).map(view -> view.at(callUrl(uri, view.name())));
     }
 
     @DELETE
@@ -98,28 +100,28 @@ public class SignalEndpointResource {
     @Operation(operationId = "deleteSignalEndpoint", summary = "Delete a signal endpoint, its tokens and its signals")
     @APIResponse(responseCode = "200", description = "Deleted; no body")
     public Uni<Response> delete(@PathParam("id") String id) {
-        return service.delete(id(id), Actor.of(caller)).map(x -> Response.ok().build());
+        return endpoints.delete(id(id), Actor.of(caller)).map(x -> Response.ok().build());
     }
 
     @POST
     @Path("{id}/on")
     @Operation(operationId = "enableSignalEndpoint", summary = "Enable a signal endpoint")
     public Uni<SignalEndpointView> enable(@PathParam("id") String id) {
-        return service.setEnabled(id(id), true, Actor.of(caller));
+        return endpoints.setEnabled(id(id), true, Actor.of(caller));
     }
 
     @POST
     @Path("{id}/off")
     @Operation(operationId = "disableSignalEndpoint", summary = "Disable a signal endpoint: calls to it answer 404")
     public Uni<SignalEndpointView> disable(@PathParam("id") String id) {
-        return service.setEnabled(id(id), false, Actor.of(caller));
+        return endpoints.setEnabled(id(id), false, Actor.of(caller));
     }
 
     @GET
     @Path("{signalEndpointId}/tokens")
     @Operation(operationId = "getSignalEndpointTokens", summary = "Get a signal endpoint's tokens (never their secrets)")
     public Uni<SignalEndpointTokenList> tokens(@PathParam("signalEndpointId") String endpointId) {
-        return service.tokens(id(endpointId)).map(SignalEndpointTokenList::new);
+        return endpointTokens.list(id(endpointId)).map(SignalEndpointTokenList::new);
     }
 
     @POST
@@ -130,7 +132,7 @@ public class SignalEndpointResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SignalApi.CreatedSignalEndpointToken.class)))
     public Uni<Response> createToken(@PathParam("signalEndpointId") String endpointId, SignalEndpointTokenRequest request) {
         long endpoint = id(endpointId);
-        return service.createToken(endpoint, request, Actor.of(caller)).map((CreatedSignalEndpointToken token) ->
+        return endpointTokens.create(endpoint, request, Actor.of(caller)).map((CreatedSignalEndpointToken token) ->
                 Created.at("/api/admin/signal-endpoints/" + endpoint + "/tokens/" + token.id(), token));
     }
 
@@ -140,7 +142,7 @@ public class SignalEndpointResource {
     @Operation(operationId = "updateSignalEndpointToken", summary = "Rename a signal endpoint token")
     public Uni<SignalEndpointTokenView> updateToken(@PathParam("signalEndpointId") String endpointId,
                                                     @PathParam("id") String id, SignalEndpointTokenRequest request) {
-        return service.updateToken(id(endpointId), PathParams.positiveId(id, "token"), request, Actor.of(caller));
+        return endpointTokens.update(id(endpointId), PathParams.positiveId(id, "token"), request, Actor.of(caller));
     }
 
     @POST
@@ -156,7 +158,7 @@ public class SignalEndpointResource {
                                      String body) {
         Rotation.Request request = OptionalBody.read(mapper, body, Rotation.Request.class);
         long endpoint = id(endpointId);
-        return service.rotateToken(endpoint, PathParams.positiveId(id, "token"), request, Actor.of(caller))
+        return endpointTokens.rotate(endpoint, PathParams.positiveId(id, "token"), request, Actor.of(caller))
                 .map(created -> Created.at("/api/admin/signal-endpoints/" + endpoint + "/tokens/" + created.id(), created));
     }
 
@@ -166,7 +168,7 @@ public class SignalEndpointResource {
     @Operation(operationId = "deleteSignalEndpointToken", summary = "Delete a signal endpoint token; it stops at once")
     @APIResponse(responseCode = "200", description = "Deleted; no body")
     public Uni<Response> deleteToken(@PathParam("signalEndpointId") String endpointId, @PathParam("id") String id) {
-        return service.deleteToken(id(endpointId), PathParams.positiveId(id, "token"), Actor.of(caller))
+        return endpointTokens.delete(id(endpointId), PathParams.positiveId(id, "token"), Actor.of(caller))
                 .map(x -> Response.ok().build());
     }
 
@@ -187,7 +189,7 @@ public class SignalEndpointResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SignalApi.SigningSecret.class)))
     public Uni<Response> createSigningSecret(@PathParam("id") String id) {
         long endpoint = id(id);
-        return service.createSigningSecret(endpoint, Actor.of(caller))
+        return signingSecrets.create(endpoint, Actor.of(caller))
                 .map(secret -> Created.at("/api/admin/signal-endpoints/" + endpoint + "/signing-secret", secret));
     }
 
@@ -197,6 +199,6 @@ public class SignalEndpointResource {
     @Operation(operationId = "deleteSignalEndpointSigningSecret", summary = "Delete the signing secret: signatures are no longer required")
     @APIResponse(responseCode = "200", description = "Deleted; no body")
     public Uni<Response> deleteSigningSecret(@PathParam("id") String id) {
-        return service.deleteSigningSecret(id(id), Actor.of(caller)).map(x -> Response.ok().build());
+        return signingSecrets.delete(id(id), Actor.of(caller)).map(x -> Response.ok().build());
     }
 }

@@ -58,18 +58,18 @@ public class SignalIngestion {
 
     private final Pool pool;
     private final SignalWriter writer;
-    private final SignalStream stream;
+    private final SignalChannel channel;
     private final ObjectMapper json;
     private final RateLimits rateLimits;
     private final RateLimits.Limit limit;
     private final SecretBox secrets;
     private final Clock clock;
 
-    public SignalIngestion(Pool pool, SignalWriter writer, SignalStream stream, ObjectMapper json, RateLimits rateLimits,
+    public SignalIngestion(Pool pool, SignalWriter writer, SignalChannel channel, ObjectMapper json, RateLimits rateLimits,
                            SecretBox secrets, SignalConfig config, Clock clock) {
         this.pool = pool;
         this.writer = writer;
-        this.stream = stream;
+        this.channel = channel;
         this.json = json;
         this.rateLimits = rateLimits;
         this.limit = new RateLimits.Limit("signal", config.burst(), config.ratePerSecond(), Duration.ofSeconds(1));
@@ -124,7 +124,7 @@ public class SignalIngestion {
                     .execute(Tuple.from(new Object[]{token.scopeId(), payload, now.atOffset(ZoneOffset.UTC), token.tokenId(),
                             token.tokenName(), webhookId, Buffer.buffer(bodyHash)}))
                     .chain(rows -> rows.size() == 1 ? Uni.createFrom().item(rows.iterator().next().getLong(0))
-                            .invoke(id -> stream.announce(List.of(id)))
+                            .invoke(id -> channel.announce(List.of(id)))
                             // A copy (replayed, retried, or concurrent and committed first): the first answer.
                             : pool.preparedQuery(REMEMBERED).execute(Tuple.of(token.scopeId(), webhookId))
                             .map(found -> firstAnswer(first(found), bodyHash, name)));

@@ -66,7 +66,7 @@ public class SignalWriter {
     }
 
     private final Pool pool;
-    private final SignalStream stream;
+    private final SignalChannel channel;
     private final Clock clock;
     private final int maxQueued;
     private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
@@ -75,9 +75,9 @@ public class SignalWriter {
     private long waitingChars;
     private int running;
 
-    public SignalWriter(Pool pool, SignalStream stream, SignalConfig config, Clock clock) {
+    public SignalWriter(Pool pool, SignalChannel channel, SignalConfig config, Clock clock) {
         this.pool = pool;
-        this.stream = stream;
+        this.channel = channel;
         this.clock = clock;
         this.maxQueued = config.maxQueued();
     }
@@ -156,7 +156,7 @@ public class SignalWriter {
                     for (int i = 0; i < n; i++) {
                         batch.get(i).answer().complete(ids.get((long) i + 1));
                     }
-                    stream.announce(new ArrayList<>(ids.values()));
+                    channel.announce(new ArrayList<>(ids.values()));
                 }, failure -> {
                     String state = sqlState(failure);
                     boolean causedByARow = state != null

@@ -63,6 +63,8 @@ class SignalStreamTest {
     @Inject
     SignalStream stream;
     @Inject
+    SettledSignals settled;
+    @Inject
     LiveAccess access;
     @Inject
     TestClock clock;
@@ -77,7 +79,7 @@ class SignalStreamTest {
     @AfterEach
     void cleanUp() {
         clock.reset();
-        stream.settle(Duration.ofSeconds(5));
+        settled.settle(Duration.ofSeconds(5));
         Db.rows(pool, "delete from signal_endpoints");
         Licenses.remove(pool, license);
         Eventually.within(Duration.ofSeconds(5)).until(() -> stream.subscribers() == 0);
@@ -253,7 +255,7 @@ class SignalStreamTest {
     void anUnrelatedOpenTransactionDelaysTheStreamBrieflyAndAResumeMeanwhileMissesNothing() throws Exception {
         Signals.Endpoint endpoint = Signals.create();
         String token = Signals.token(endpoint);
-        stream.settle(Duration.ofMillis(300));
+        settled.settle(Duration.ofMillis(300));
         try (OpenTransaction operator = new OpenTransaction(); EventStream consumer = openAsAdmin(null)) {
             operator.holdTransactionId();
             Eventually.within(Duration.ofSeconds(5)).until(() -> stream.subscribers() > 0);
@@ -267,8 +269,8 @@ class SignalStreamTest {
             // The replica now sees the operator's transaction as young again (its bookkeeping is per replica and
             // may restart). The feed has handed out all four; a consumer resuming after the second must get the
             // other two at once, not stop short of them for a transaction the feed has already passed.
-            stream.settle(Duration.ofSeconds(30));
-            stream.forgetRunningTransactions();
+            settled.settle(Duration.ofSeconds(30));
+            settled.forgetRunningTransactions();
             try (EventStream resumed = openAsAdmin(String.valueOf(sent.get(1)))) {
                 assertEquals(sent.get(2), resumed.nextSignal().signalId());
                 assertEquals(sent.get(3), resumed.nextSignal().signalId());
