@@ -48,7 +48,7 @@ public class EdgeResource {
     @Inject ApiTokenConfig config;
     @Inject Instance<EdgeSightings> sightings;
     @Inject EdgeClients clients;
-    @Inject ApiTokenService service;
+    @Inject EdgeTokenService edgeTokens;
     @Inject ObjectMapper mapper;
     @Inject Caller caller;
 
@@ -80,7 +80,7 @@ public class EdgeResource {
         ApiTokenApi.EdgeIssueRequest request = raw.length == 0 ? null
                 : OptionalBody.read(mapper, new String(raw, StandardCharsets.UTF_8), ApiTokenApi.EdgeIssueRequest.class);
         Actor actor = new Actor("edge:" + signed.clientId(), null, caller.address());
-        return service.issueForEdge(signed, request, actor).map(ValidateResponse::new);
+        return edgeTokens.issue(signed, request, actor).map(ValidateResponse::new);
     }
 
     @POST

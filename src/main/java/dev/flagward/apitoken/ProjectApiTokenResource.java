@@ -38,7 +38,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Projects", description = "Projects that API tokens can be scoped to")
 public class ProjectApiTokenResource {
 
-    @Inject ApiTokenService service;
+    @Inject ProjectApiTokenService service;
     @Inject Caller caller;
     @Inject ObjectMapper mapper;
 
@@ -52,7 +52,7 @@ public class ProjectApiTokenResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiTokenList.class)))
     @APIResponse(responseCode = "304", description = "Not Modified: If-None-Match matched the current ETag; no body")
     public Uni<Response> list(@PathParam("projectId") String projectId, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
-        return service.listInProject(projectId).map(tokens -> ETags.ok(mapper, new ApiTokenList(tokens), ifNoneMatch));
+        return service.list(projectId).map(tokens -> ETags.ok(mapper, new ApiTokenList(tokens), ifNoneMatch));
     }
 
     @POST
@@ -65,7 +65,7 @@ public class ProjectApiTokenResource {
     @APIResponse(responseCode = "201", description = "Created; Location: api-tokens, as Unleash sends it. The only answer with the full secret",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiTokenApi.ApiTokenView.class)))
     public Uni<Response> create(@PathParam("projectId") String projectId, CreateApiTokenRequest request) {
-        return service.createInProject(projectId, request, Actor.of(caller)).map(view -> Created.at("api-tokens", view));
+        return service.create(projectId, request, Actor.of(caller)).map(view -> Created.at("api-tokens", view));
     }
 
     @DELETE
@@ -79,6 +79,6 @@ public class ProjectApiTokenResource {
                     + "as Unleash answers.")
     @APIResponse(responseCode = "200", description = "Deleted; no body")
     public Uni<Response> delete(@PathParam("projectId") String projectId, @PathParam("token") String token) {
-        return service.deleteInProject(projectId, token, Actor.of(caller), caller.principal()).map(x -> Response.ok().build());
+        return service.delete(projectId, token, Actor.of(caller), caller.principal()).map(x -> Response.ok().build());
     }
 }

@@ -36,9 +36,9 @@ class KeyRingTest {
     @Test
     void jwksWithRsaEcAndEd25519() throws Exception {
         JsonWebKeySet set = new JsonWebKeySet(
-                jwk(LicenseIssuer.generate(SignatureAlgorithm.RS256), "r"),
-                jwk(LicenseIssuer.generate(SignatureAlgorithm.ES256), "e"),
-                jwk(LicenseIssuer.generate(SignatureAlgorithm.EDDSA), "d"));
+                jwk(VendorKeys.generate(SignatureAlgorithm.RS256), "r"),
+                jwk(VendorKeys.generate(SignatureAlgorithm.ES256), "e"),
+                jwk(VendorKeys.generate(SignatureAlgorithm.EDDSA), "d"));
         Path file = dir.resolve("keys.jwks");
         Files.writeString(file, set.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY));
         KeyRing ring = new KeyRing(KeyRing.load(file.toString()));
@@ -60,7 +60,7 @@ class KeyRingTest {
 
     @Test
     void pemKeysByKidAndWeakKeysRefused() throws Exception {
-        KeyPair ed = LicenseIssuer.generate(SignatureAlgorithm.EDDSA);
+        KeyPair ed = VendorKeys.generate(SignatureAlgorithm.EDDSA);
         Path edFile = dir.resolve("ed.pem");
         Files.writeString(edFile, Pem.encode("PUBLIC KEY", ed.getPublic().getEncoded()));
         Map<String, KeyRing.Key> keys = KeyRing.load("only=" + edFile);
@@ -76,7 +76,7 @@ class KeyRingTest {
 
     @Test
     void algorithmInTheJwkMustMatchTheKey() throws Exception {
-        PublicJsonWebKey rsa = jwk(LicenseIssuer.generate(SignatureAlgorithm.RS256), "r");
+        PublicJsonWebKey rsa = jwk(VendorKeys.generate(SignatureAlgorithm.RS256), "r");
         rsa.setAlgorithm("HS256");
         Path file = dir.resolve("mismatch.jwks");
         Files.writeString(file, new JsonWebKeySet(rsa).toJson());

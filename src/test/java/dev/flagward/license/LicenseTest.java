@@ -6,7 +6,7 @@ import java.io.PrintStream;
 import org.hamcrest.Matchers;
 import org.jose4j.jwk.PublicJsonWebKey;
 
-import dev.flagward.license.LicenseIssuer.Claims;
+import dev.flagward.license.LicenseSigner.Claims;
 import dev.flagward.support.Db;
 import dev.flagward.support.Eventually;
 import dev.flagward.support.Licenses;
@@ -139,7 +139,7 @@ class LicenseTest {
         Claims base = Licenses.generous();
         String[] parts = good.split("\\.");
         String publicPem = Files.readString(Path.of("src/test/resources/license/rsa.public.pem"));
-        KeyPair attacker = LicenseIssuer.generate(SignatureAlgorithm.RS256);
+        KeyPair attacker = VendorKeys.generate(SignatureAlgorithm.RS256);
 
         Map<String, String> corpus = new LinkedHashMap<>();
         corpus.put("alg none, empty signature", b64("{\"alg\":\"none\",\"typ\":\"license+jwt\",\"kid\":\"rsa\"}") + "." + parts[1] + ".");
@@ -150,8 +150,8 @@ class LicenseTest {
         corpus.put("wrong typ", resign(parts[1], "{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"rsa\"}", "rsa"));
         corpus.put("no typ", resign(parts[1], "{\"alg\":\"RS256\",\"kid\":\"rsa\"}", "rsa"));
         corpus.put("wrong iss", Licenses.rs256(base.withIssuer("someone-else")));
-        corpus.put("unknown kid", LicenseIssuer.sign(attacker.getPrivate(), "unknown", SignatureAlgorithm.RS256, base));
-        corpus.put("attacker key under our kid", LicenseIssuer.sign(attacker.getPrivate(), "rsa", SignatureAlgorithm.RS256, base));
+        corpus.put("unknown kid", LicenseSigner.sign(attacker.getPrivate(), "unknown", SignatureAlgorithm.RS256, base));
+        corpus.put("attacker key under our kid", LicenseSigner.sign(attacker.getPrivate(), "rsa", SignatureAlgorithm.RS256, base));
         corpus.put("key in a jwk header", jwkHeaderForgery(attacker, parts[1]));
         corpus.put("tampered payload", parts[0] + "." + b64(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
                 .replace("\"seats\":10000", "\"seats\":99999")) + "." + parts[2]);
@@ -397,7 +397,7 @@ class LicenseTest {
         JsonWebSignature jws = new JsonWebSignature();
         jws.getHeaders().setFullHeaderAsJsonString(headerJson);
         jws.setPayload(new String(Base64.getUrlDecoder().decode(payload), StandardCharsets.UTF_8));
-        jws.setKey(LicenseIssuer.readPrivateKey(Licenses.privateKey(keyName)));
+        jws.setKey(VendorKeys.readPrivateKey(Licenses.privateKey(keyName)));
         return jws.getCompactSerialization();
     }
 

@@ -1,8 +1,9 @@
 package dev.flagward.support;
 
-import dev.flagward.license.LicenseIssuer;
-import dev.flagward.license.LicenseIssuer.Claims;
 import dev.flagward.license.LicenseService;
+import dev.flagward.license.LicenseSigner;
+import dev.flagward.license.LicenseSigner.Claims;
+import dev.flagward.license.VendorKeys;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.vertx.mutiny.sqlclient.Pool;
 
@@ -31,7 +32,7 @@ public final class Licenses {
     }
 
     public static String sign(String keyName, SignatureAlgorithm algorithm, Claims claims) {
-        return LicenseIssuer.sign(LicenseIssuer.readPrivateKey(privateKey(keyName)), keyName, algorithm, claims);
+        return LicenseSigner.sign(VendorKeys.readPrivateKey(privateKey(keyName)), keyName, algorithm, claims);
     }
 
     public static String rs256(Claims claims) {
