@@ -16,7 +16,6 @@ import dev.flagward.security.principal.Permission;
 import dev.flagward.security.principal.Principal;
 import dev.flagward.security.principal.UserPrincipal;
 import dev.flagward.security.rotation.CredentialLifecycle;
-import dev.flagward.security.rotation.CredentialLifecycle.LeakOutcome;
 import dev.flagward.security.rotation.Rotation;
 import dev.flagward.web.AdvisoryLocks;
 import dev.flagward.web.ApiException;
@@ -259,13 +258,7 @@ public class ApiTokenService implements LeakedCredentialRevoker {
     }
 
     @Override
-    public String kind() {
-        return ApiTokenCredentialSource.KIND;
-    }
-
-    /** A leaked token whose secret matches is expired now (kept in lists as expired, so the leak stays visible). */
-    @Override
-    public Uni<LeakOutcome> revokeLeaked(String selector, String secret, Actor actor) {
-        return lifecycle.revokeLeaked(credentialKind, selector, secret, audit.by(actor));
+    public CredentialLifecycle.Kind<?> credentialKind() {
+        return credentialKind;
     }
 }

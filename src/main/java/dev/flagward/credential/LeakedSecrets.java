@@ -2,6 +2,8 @@ package dev.flagward.credential;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import dev.flagward.audit.Actor;
+import dev.flagward.audit.AuditLog;
+import dev.flagward.security.rotation.CredentialLifecycle;
 import dev.flagward.security.authentication.CredentialKinds;
 import dev.flagward.web.ApiException;
 import io.smallrye.mutiny.Multi;
@@ -29,11 +31,16 @@ public class LeakedSecrets {
     }
 
     private final CredentialKinds kinds;
-    private final Map<String, LeakedCredentialRevoker> revokers = new HashMap<>();
+    private final CredentialLifecycle lifecycle;
+    private final AuditLog audit;
+    private final Map<String, CredentialLifecycle.Kind<?>> revocable = new HashMap<>();
 
-    public LeakedSecrets(CredentialKinds kinds, Instance<LeakedCredentialRevoker> revokers) {
+    public LeakedSecrets(CredentialKinds kinds, CredentialLifecycle lifecycle, AuditLog audit,
+                         Instance<LeakedCredentialRevoker> revokers) {
         this.kinds = kinds;
-        revokers.forEach(revoker -> this.revokers.put(revoker.kind(), revoker));
+        this.lifecycle = lifecycle;
+        this.audit = audit;
+        revokers.forEach(revoker -> revocable.put(revoker.credentialKind().kind(), revoker.credentialKind()));
     }
 
     public Uni<Result> revoke(List<String> secrets, Actor actor) {
@@ -52,16 +59,16 @@ public class LeakedSecrets {
         // One at a time: each revocation is its own short transaction, and duplicates meet an already revoked one.
         return Multi.createFrom().iterable(secrets).onItem().transformToUniAndConcatenate(secret -> {
                     CredentialKinds.Presented presented = secret.length() > 1024 ? null : kinds.identify(secret);
-                    LeakedCredentialRevoker revoker = presented == null ? null : revokers.get(presented.kind());
+                    CredentialLifecycle.Kind<?> kind = presented == null ? null : revocable.get(presented.kind());
                     if (presented == null) {
                         counts[3]++;
                         return Uni.createFrom().voidItem();
                     }
-                    if (revoker == null) {
+                    if (kind == null) {
                         counts[2]++; // ours, but a kind that is not revoked this way (a session)
                         return Uni.createFrom().voidItem();
                     }
-                    return revoker.revokeLeaked(presented.selector(), secret, actor).invoke(outcome -> {
+                    return lifecycle.revokeLeaked(kind, presented.selector(), secret, audit.by(actor)).invoke(outcome -> {
                         switch (outcome) {
                             case REVOKED -> counts[0]++;
                             case ALREADY_INACTIVE -> counts[1]++;

@@ -23,6 +23,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.jose4j.jwx.JsonWebStructure;
@@ -50,42 +51,29 @@ public class LicenseService implements LicenseState, NotificationChannel {
 
     public enum Status { NONE, VALID, GRACE, READ_ONLY }
 
-    private final LicenseRepository licenses;
-    private final Pool pool;
-    private final LicenseVerifier verifier;
-    private final AuditLog audit;
-    private final UserService users;
-    private final EdgeInstances edgeInstances;
-    private final LicenseConfig config;
-    private final Clock clock;
-    private final Optional<String> startupLicense;
+    @Inject LicenseRepository licenses;
+    @Inject Pool pool;
+    @Inject LicenseVerifier verifier;
+    @Inject AuditLog audit;
+    @Inject UserService users;
+    @Inject EdgeInstances edgeInstances;
+    @Inject LicenseConfig config;
+    @Inject Clock clock;
+    @ConfigProperty(name = "unleash.license") Optional<String> startupLicense;
     private volatile License current;
-
-    public LicenseService(LicenseRepository licenses, Pool pool, LicenseVerifier verifier, AuditLog audit, UserService users,
-                          EdgeInstances edgeInstances, LicenseConfig config, Clock clock,
-                          @ConfigProperty(name = "unleash.license") Optional<String> startupLicense) {
-        this.licenses = licenses;
-        this.pool = pool;
-        this.verifier = verifier;
-        this.audit = audit;
-        this.users = users;
-        this.edgeInstances = edgeInstances;
-        this.config = config;
-        this.clock = clock;
-        this.startupLicense = startupLicense.filter(s -> !s.isBlank());
-    }
 
     /** Loads the current license, then installs UNLEASH_LICENSE if given; an invalid one is logged, start-up goes on. */
     void onStart(@Observes @Priority(40) StartupEvent event) throws Throwable {
         License installed = reload().await().atMost(Duration.ofSeconds(30));
+        Optional<String> given = startupLicense.filter(token -> !token.isBlank());
         // Every start but the first with the same UNLEASH_LICENSE: already installed, nothing to open a session for.
-        if (startupLicense.isPresent() && installed != null && installed.token.equals(startupLicense.get().strip())) {
+        if (given.isPresent() && installed != null && installed.token.equals(given.get().strip())) {
             LOG.debugf("License from UNLEASH_LICENSE is installed already");
             return;
         }
-        if (startupLicense.isPresent()) {
+        if (given.isPresent()) {
             try {
-                VertxContextSupport.subscribeAndAwait(() -> install(startupLicense.get(), new Actor("UNLEASH_LICENSE", null, null)));
+                VertxContextSupport.subscribeAndAwait(() -> install(given.get(), new Actor("UNLEASH_LICENSE", null, null)));
                 LOG.infof("License from UNLEASH_LICENSE installed for %s", current.customer);
             } catch (ApiException e) {
                 LOG.errorf("UNLEASH_LICENSE was not installed: %s The service starts without it.", e.getMessage());

@@ -11,7 +11,6 @@ import dev.flagward.pat.PatApi.PatView;
 import dev.flagward.security.authentication.CredentialCache;
 import dev.flagward.security.authentication.CredentialFormat;
 import dev.flagward.security.rotation.CredentialLifecycle;
-import dev.flagward.security.rotation.CredentialLifecycle.LeakOutcome;
 import dev.flagward.security.rotation.Rotation;
 import dev.flagward.security.principal.UserPrincipal;
 import dev.flagward.web.AdvisoryLocks;
@@ -150,13 +149,7 @@ public class PatService implements LeakedCredentialRevoker {
     }
 
     @Override
-    public String kind() {
-        return PatCredentialSource.KIND;
-    }
-
-    /** A leaked PAT whose secret matches is expired now. */
-    @Override
-    public Uni<LeakOutcome> revokeLeaked(String selector, String secret, Actor actor) {
-        return lifecycle.revokeLeaked(credentialKind, selector, secret, audit.by(actor));
+    public CredentialLifecycle.Kind<?> credentialKind() {
+        return credentialKind;
     }
 }

@@ -6,7 +6,6 @@ import dev.flagward.credential.LeakedCredentialRevoker;
 import dev.flagward.security.authentication.CredentialCache;
 import dev.flagward.security.authentication.CredentialFormat;
 import dev.flagward.security.rotation.CredentialLifecycle;
-import dev.flagward.security.rotation.CredentialLifecycle.LeakOutcome;
 import dev.flagward.security.rotation.Rotation;
 import dev.flagward.signal.SignalApi.CreatedSignalEndpointToken;
 import dev.flagward.signal.SignalApi.SignalEndpointTokenRequest;
@@ -141,14 +140,8 @@ public class SignalTokenService implements LeakedCredentialRevoker {
     }
 
     @Override
-    public String kind() {
-        return SignalTokenCredentialSource.KIND;
-    }
-
-    /** A leaked signal endpoint token whose secret matches is expired now. */
-    @Override
-    public Uni<LeakOutcome> revokeLeaked(String selector, String secret, Actor actor) {
-        return lifecycle.revokeLeaked(credentialKind, selector, secret, audit.by(actor));
+    public CredentialLifecycle.Kind<?> credentialKind() {
+        return credentialKind;
     }
 
     /** The endpoint (or 404) under its token lock: one creation, rotation or deletion at a time, so the limit holds. */
