@@ -12,7 +12,7 @@ import dev.flagward.license.LicenseApi.LicenseView;
 import dev.flagward.license.LicenseVerifier.VerifiedLicense;
 import dev.flagward.security.access.LicenseState;
 import dev.flagward.security.notification.NotificationChannel;
-import dev.flagward.user.UserService;
+import dev.flagward.user.SeatService;
 import dev.flagward.web.AdvisoryLocks;
 import dev.flagward.web.ApiException;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -54,21 +54,21 @@ public class LicenseService implements LicenseState, NotificationChannel {
     private final Pool pool;
     private final LicenseVerifier verifier;
     private final AuditLog audit;
-    private final UserService users;
+    private final SeatService seats;
     private final EdgeInstances edgeInstances;
     private final LicenseConfig config;
     private final Clock clock;
     private final Optional<String> startupLicense;
     private volatile License current;
 
-    public LicenseService(LicenseRepository licenses, Pool pool, LicenseVerifier verifier, AuditLog audit, UserService users,
+    public LicenseService(LicenseRepository licenses, Pool pool, LicenseVerifier verifier, AuditLog audit, SeatService seats,
                           EdgeInstances edgeInstances, LicenseConfig config, Clock clock,
                           @ConfigProperty(name = "unleash.license") Optional<String> startupLicense) {
         this.licenses = licenses;
         this.pool = pool;
         this.verifier = verifier;
         this.audit = audit;
-        this.users = users;
+        this.seats = seats;
         this.edgeInstances = edgeInstances;
         this.config = config;
         this.clock = clock;
@@ -272,7 +272,7 @@ public class LicenseService implements LicenseState, NotificationChannel {
             return Uni.createFrom().item(new LicenseCheck(true, "The license expires in " + daysBetween(now, license.expiresAt)
                     + " days.", "warning"));
         }
-        return Panache.withSession(users::seatUsage).chain(usage -> edgeInstances.recentCount().map(edges -> {
+        return Panache.withSession(seats::usage).chain(usage -> edgeInstances.recentCount().map(edges -> {
             // The seat rule's reading of limits: none stated, nothing to warn about; 0 stated, full at once.
             if (license.seats != null && usage.seats() * 10 >= license.seats * 9L) {
                 return new LicenseCheck(true, usage.seats() + " of " + license.seats + " seats are in use.", "warning");
