@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flagward.web.Timestamps;
 import dev.flagward.license.LicenseService;
 import dev.flagward.security.keys.InstanceKeys;
-import dev.flagward.user.UserService;
+import dev.flagward.user.SeatService;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.build.Jwt;
@@ -63,19 +63,19 @@ public class InstanceStatistics {
     private final Pool pool;
     private final InstanceKeys instance;
     private final InstanceSigningKey signingKey;
-    private final UserService users;
+    private final SeatService seats;
     private final LicenseService license;
     private final ObjectMapper mapper;
     private final Clock clock;
     private final String version;
 
-    public InstanceStatistics(Pool pool, InstanceKeys instance, InstanceSigningKey signingKey, UserService users,
+    public InstanceStatistics(Pool pool, InstanceKeys instance, InstanceSigningKey signingKey, SeatService seats,
                               LicenseService license, ObjectMapper mapper, Clock clock,
                               @ConfigProperty(name = "quarkus.application.version", defaultValue = "0.0.0") String version) {
         this.pool = pool;
         this.instance = instance;
         this.signingKey = signingKey;
-        this.users = users;
+        this.seats = seats;
         this.license = license;
         this.mapper = mapper;
         this.clock = clock;
@@ -87,13 +87,13 @@ public class InstanceStatistics {
         Instant now = clock.instant();
         return pool.preparedQuery(COUNTS).execute(Tuple.of(now.atOffset(ZoneOffset.UTC)))
                 .map(rows -> rows.iterator().next())
-                .chain(counts -> Panache.withSession(users::seatUsage)
+                .chain(counts -> Panache.withSession(seats::usage)
                         .chain(seats -> license.edgeInstanceMonthlyAverages()
                                 .map(edges -> assemble(now, counts, seats, edges))))
                 .chain(this::sign);
     }
 
-    private ObjectNode assemble(Instant now, Row c, UserService.SeatUsage seats, Map<String, BigDecimal> edges) {
+    private ObjectNode assemble(Instant now, Row c, SeatService.SeatUsage seats, Map<String, BigDecimal> edges) {
         Map<String, Object> stats = new LinkedHashMap<>();
         stats.put("instanceId", instance.instanceId());
         stats.put("timestamp", Timestamps.format(now)); // SPEC §2: UTC with milliseconds

@@ -1,6 +1,6 @@
 package dev.flagward.invoice;
 
-import dev.flagward.user.UserService;
+import dev.flagward.user.SeatService;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -25,7 +25,7 @@ public class UsageRecorder {
     private static final Logger LOG = Logger.getLogger(UsageRecorder.class);
 
     @Inject Pool pool;
-    @Inject UserService users;
+    @Inject SeatService seats;
     @Inject Clock clock;
 
     /** Shortly after start (on a Vert.x context, as Hibernate Reactive needs), then every hour. */
@@ -38,7 +38,7 @@ public class UsageRecorder {
     /** Today's (UTC, by the injected clock) seats as the license counts them, kept at the day's highest. */
     public Uni<Void> recordToday() {
         LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
-        return Panache.withSession(users::seatUsage).chain(usage -> pool.preparedQuery(
+        return Panache.withSession(seats::usage).chain(usage -> pool.preparedQuery(
                         "insert into usage_days (day, seats, read_only_seats, recorded_at) values ($1, $2, $3, $4) "
                                 + "on conflict (day) do update set seats = greatest(usage_days.seats, excluded.seats), "
                                 + "read_only_seats = greatest(usage_days.read_only_seats, excluded.read_only_seats), "

@@ -1,6 +1,6 @@
 package dev.flagward.license;
 
-import dev.flagward.user.UserService;
+import dev.flagward.user.SeatService;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -23,14 +23,14 @@ import java.util.concurrent.atomic.AtomicLong;
 public class LicenseMetrics {
 
     private final LicenseService license;
-    private final UserService users;
+    private final SeatService seats;
     private final Clock clock;
     private final AtomicLong seatsUsed = new AtomicLong();
     private final AtomicLong readOnlyUsed = new AtomicLong();
 
-    public LicenseMetrics(LicenseService license, UserService users, Clock clock, MeterRegistry registry) {
+    public LicenseMetrics(LicenseService license, SeatService seats, Clock clock, MeterRegistry registry) {
         this.license = license;
-        this.users = users;
+        this.seats = seats;
         this.clock = clock;
         Gauge.builder("flagward.license.days.to.expiry", this, LicenseMetrics::daysToExpiry)
                 .description("Days until the license expires (negative: expired; NaN: none installed)").register(registry);
@@ -59,7 +59,7 @@ public class LicenseMetrics {
 
     @Scheduled(every = "60s", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> refresh() {
-        return Panache.withSession(users::seatUsage).invoke(usage -> {
+        return Panache.withSession(seats::usage).invoke(usage -> {
             seatsUsed.set(usage.seats());
             readOnlyUsed.set(usage.readOnlyUsers());
         }).replaceWithVoid().onFailure().recoverWithNull();

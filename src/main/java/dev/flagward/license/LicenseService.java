@@ -12,7 +12,7 @@ import dev.flagward.license.LicenseApi.LicenseView;
 import dev.flagward.license.LicenseVerifier.VerifiedLicense;
 import dev.flagward.security.access.LicenseState;
 import dev.flagward.security.notification.NotificationChannel;
-import dev.flagward.user.UserService;
+import dev.flagward.user.SeatService;
 import dev.flagward.web.AdvisoryLocks;
 import dev.flagward.web.ApiException;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -55,7 +55,7 @@ public class LicenseService implements LicenseState, NotificationChannel {
     @Inject Pool pool;
     @Inject LicenseVerifier verifier;
     @Inject AuditLog audit;
-    @Inject UserService users;
+    @Inject SeatService seats;
     @Inject EdgeInstances edgeInstances;
     @Inject LicenseConfig config;
     @Inject Clock clock;
@@ -260,7 +260,7 @@ public class LicenseService implements LicenseState, NotificationChannel {
             return Uni.createFrom().item(new LicenseCheck(true, "The license expires in " + daysBetween(now, license.expiresAt)
                     + " days.", "warning"));
         }
-        return Panache.withSession(users::seatUsage).chain(usage -> edgeInstances.recentCount().map(edges -> {
+        return Panache.withSession(seats::usage).chain(usage -> edgeInstances.recentCount().map(edges -> {
             // The seat rule's reading of limits: none stated, nothing to warn about; 0 stated, full at once.
             if (license.seats != null && usage.seats() * 10 >= license.seats * 9L) {
                 return new LicenseCheck(true, usage.seats() + " of " + license.seats + " seats are in use.", "warning");

@@ -2,7 +2,7 @@ package dev.flagward.license;
 
 import dev.flagward.security.principal.RootRole;
 import dev.flagward.user.UserSeatRule;
-import dev.flagward.user.UserService;
+import dev.flagward.user.SeatService;
 import dev.flagward.web.AdvisoryLocks;
 import dev.flagward.web.ApiException;
 import io.smallrye.mutiny.Uni;
@@ -20,7 +20,7 @@ public class SeatRule implements UserSeatRule {
     private static final long SEAT_LOCK = 0x466c61675f736561L;
 
     @Inject LicenseService license;
-    @Inject UserService users;
+    @Inject SeatService seats;
 
     @Override
     public Uni<Void> beforeSeatTaken(RootRole role) {
@@ -29,7 +29,7 @@ public class SeatRule implements UserSeatRule {
             return Uni.createFrom().voidItem();
         }
         return AdvisoryLocks.hold(SEAT_LOCK)
-                .chain(users::seatUsage)
+                .chain(seats::usage)
                 .invoke(usage -> {
                     if (role == RootRole.Viewer && !License.within(limits.readOnlyUsers, usage.readOnlyUsers() + 1)) {
                         throw ApiException.exceedsLimit("The license allows " + limits.readOnlyUsers

@@ -4,6 +4,7 @@ import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.reactive.ReactiveMailer;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -22,20 +23,17 @@ public class AccountMail {
 
     private static final Logger LOG = Logger.getLogger(AccountMail.class);
 
-    private final ReactiveMailer mailer;
-    private final Optional<String> from;
-    private final Duration linkTtl;
-
-    public AccountMail(ReactiveMailer mailer, @ConfigProperty(name = "quarkus.mailer.from") Optional<String> from,
-                       UserConfig config) {
-        this.mailer = mailer;
-        this.from = from.filter(value -> !value.isBlank());
-        this.linkTtl = config.resetTokenTtl();
-    }
+    @Inject ReactiveMailer mailer;
+    @Inject UserConfig config;
+    @ConfigProperty(name = "quarkus.mailer.from") Optional<String> from;
 
     /** A sender is configured, so account mails are sent. */
     public boolean configured() {
-        return from.isPresent();
+        return sender().isPresent();
+    }
+
+    private Optional<String> sender() {
+        return from.filter(value -> !value.isBlank());
     }
 
     /** True when the mail went out; false when mail is off or sending failed (logged without the link). */
@@ -56,10 +54,11 @@ public class AccountMail {
     }
 
     private Uni<Boolean> send(long userId, String to, String subject, String text) {
-        if (from.isEmpty() || to == null) {
+        Optional<String> sender = sender();
+        if (sender.isEmpty() || to == null) {
             return Uni.createFrom().item(false);
         }
-        return mailer.send(Mail.withText(to, subject, text).setFrom(from.get()))
+        return mailer.send(Mail.withText(to, subject, text).setFrom(sender.get()))
                 .replaceWith(true)
                 .onFailure().recoverWithItem(failure -> {
                     // The cause says what SMTP said (refused, timed out); the mail's text and link stay out of the log.
@@ -73,6 +72,7 @@ public class AccountMail {
     }
 
     private String hours() {
+        Duration linkTtl = config.resetTokenTtl();
         long hours = linkTtl.toHours();
         return hours >= 1 ? hours + (hours == 1 ? " hour" : " hours") : linkTtl.toMinutes() + " minutes";
     }

@@ -33,6 +33,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class CurrentUserResource {
 
     @Inject UserService users;
+    @Inject PasswordService passwords;
     @Inject Caller caller;
 
     @GET
@@ -82,7 +83,7 @@ public class CurrentUserResource {
         }
         CredentialFormat.Parsed current = session == null ? null
                 : CredentialFormat.parse(session);
-        return users.changeMyPassword((UserPrincipal) caller.principal(), request, current == null ? null : current.selector(),
+        return passwords.changeOwn((UserPrincipal) caller.principal(), request, current == null ? null : current.selector(),
                 Actor.of(caller)).map(x -> Response.ok().build());
     }
 }

@@ -12,6 +12,7 @@ import io.quarkus.vertx.VertxContextSupport;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -30,22 +31,11 @@ public class InitialAdmin {
     private static final Logger LOG = Logger.getLogger(InitialAdmin.class);
     private static final long LOCK = 0x466c61675f757372L;
 
-    private final UserService users;
-    private final UserRepository repository;
-    private final String username;
-    private final Optional<String> password;
-
-    private final Pool pool;
-
-    public InitialAdmin(UserService users, UserRepository repository, Pool pool,
-                        @ConfigProperty(name = "init.admin-username", defaultValue = "admin") String username,
-                        @ConfigProperty(name = "init.admin-password") Optional<String> password) {
-        this.users = users;
-        this.pool = pool;
-        this.repository = repository;
-        this.username = username;
-        this.password = password.filter(p -> !p.isBlank());
-    }
+    @Inject UserService users;
+    @Inject UserRepository repository;
+    @Inject Pool pool;
+    @ConfigProperty(name = "init.admin-username", defaultValue = "admin") String username;
+    @ConfigProperty(name = "init.admin-password") Optional<String> password;
 
     void onStart(@Observes @Priority(15) StartupEvent event) throws Throwable {
         // Every start but the first: users exist, and one query on the reactive client says so, without the
@@ -54,13 +44,14 @@ public class InitialAdmin {
                 .iterator().next().getBoolean(0)) {
             return;
         }
-        String chosen = password.orElseGet(Passwords::randomPassword);
+        Optional<String> configured = password.filter(p -> !p.isBlank());
+        String chosen = configured.orElseGet(Passwords::randomPassword);
         Boolean created = VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> AdvisoryLocks.hold(LOCK)
                 .chain(() -> repository.count())
                 .chain(count -> count > 0 ? Uni.createFrom().item(false)
                         : users.create(new CreateUserRequest(username, null, "Initial admin", chosen, TextNode.valueOf("Admin")),
                                 Actor.SYSTEM).replaceWith(true))));
-        if (created && password.isEmpty()) {
+        if (created && configured.isEmpty()) {
             LOG.warnf("Created the initial admin user '%s' with the generated password: %s  (shown once; change it after "
                     + "signing in, or set INIT_ADMIN_PASSWORD)", username, chosen);
         } else if (created) {

@@ -1,5 +1,6 @@
 package dev.flagward.user;
 
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.flagward.audit.Actor;
 import dev.flagward.audit.AuditLog;
 import dev.flagward.security.authentication.CredentialFormat;
@@ -8,6 +9,8 @@ import dev.flagward.security.principal.RootRole;
 import dev.flagward.user.InviteLinkApi.CreateInviteLinkRequest;
 import dev.flagward.user.InviteLinkApi.InviteLinkView;
 import dev.flagward.user.InviteLinkApi.UpdateInviteLinkRequest;
+import dev.flagward.user.UserApi.CreateUserRequest;
+import dev.flagward.user.UserApi.InvitedUserRequest;
 import dev.flagward.user.UserApi.RoleView;
 import dev.flagward.user.UserApi.UserView;
 import dev.flagward.web.ApiException;
@@ -18,6 +21,7 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -42,30 +46,17 @@ public class InviteLinkService {
     static final Duration LONGEST = Duration.ofDays(30);
     static final String INVALID = "The invite link is not valid: it is unknown, disabled or has expired.";
 
-    private final InviteLinkRepository links;
-    private final UserService userService;
-    private final UserRepository users;
-    private final PasswordResetService resets;
-    private final AuditLog audit;
-    private final RateLimits rateLimits;
-    private final RateLimits.Limit linkAttempts;
-    private final Instance<LicenseState> license;
-    private final Clock clock;
-
-    public InviteLinkService(InviteLinkRepository links, UserService userService, UserRepository users,
-                             PasswordResetService resets, AuditLog audit, RateLimits rateLimits, UserConfig config,
-                             Instance<LicenseState> license, Clock clock) {
-        this.links = links;
-        this.userService = userService;
-        this.users = users;
-        this.resets = resets;
-        this.audit = audit;
-        this.rateLimits = rateLimits;
-        this.linkAttempts = new RateLimits.Limit("invite-link", config.linkAttemptsPerMinute(),
-                config.linkAttemptsPerMinute(), Duration.ofMinutes(1));
-        this.license = license;
-        this.clock = clock;
-    }
+    @Inject InviteLinkRepository links;
+    @Inject UserService userService;
+    @Inject UserRepository users;
+    @Inject Passwords passwords;
+    @Inject PasswordService passwordService;
+    @Inject PasswordResetService resets;
+    @Inject AuditLog audit;
+    @Inject RateLimits rateLimits;
+    @Inject UserConfig config;
+    @Inject Instance<LicenseState> license;
+    @Inject Clock clock;
 
     // ------------------------------------------------------------------ the Admin's side
 
@@ -193,7 +184,7 @@ public class InviteLinkService {
 
     /** 200 when the link lets people sign up now; 400 otherwise (Unleash's answers). */
     public Uni<Void> validate(String token, String address) {
-        rateLimits.consume(linkAttempts, address);
+        rateLimits.consume(linkAttempts(), address);
         String selector = selectorOf(token);
         return Panache.withSession(() -> links.findBySelector(selector))
                 .invoke(link -> requireOpen(link, token, clock.instant()))
@@ -206,19 +197,19 @@ public class InviteLinkService {
      * a disable that commits first is seen and one that comes later waits. The license's read-only seats are checked
      * in the same transaction (ExceedsLimitError when none is left).
      */
-    public Uni<UserView> signup(String token, UserApi.InvitedUserRequest request, Actor actor) {
+    public Uni<UserView> signup(String token, InvitedUserRequest request, Actor actor) {
         if (license.isResolvable() && license.get().readOnly()) {
             throw ApiException.license("The license has expired beyond its grace period: nobody can sign up until a "
                     + "license is installed.");
         }
-        rateLimits.consume(linkAttempts, actor.address());
+        rateLimits.consume(linkAttempts(), actor.address());
         String selector = selectorOf(token);
         return Panache.withSession(() -> links.findBySelector(selector))
                 .invoke(link -> requireOpen(link, token, clock.instant()))
-                .chain(() -> userService.prepareInvited(request))
-                .chain(prepared -> Panache.withTransaction(() -> links.lockForSignup(selector).chain(link -> {
+                .chain(() -> invitee(request))
+                .chain(invitee -> Panache.withTransaction(() -> links.lockForSignup(selector).chain(link -> {
                     requireOpen(link, token, clock.instant());
-                    return userService.insertInvited(prepared, actor)
+                    return userService.insert(invitee.spec(), invitee.passwordHash(), actor)
                             .call(user -> Panache.getSession().chain(session -> session.createNativeQuery(
                                             "insert into invite_link_users (invite_link_id, user_id) values (:link, :user)")
                                     .setParameter("link", link.id).setParameter("user", user.id).executeUpdate()))
@@ -228,6 +219,30 @@ public class InviteLinkService {
                 .onFailure(DatabaseErrors::isUniqueViolation)
                 .transform(e -> ApiException.nameExists("A user with that username or email already exists."))
                 .map(UserView::of);
+    }
+
+    /** A Viewer with the password they chose: validated and hashed here, before any transaction. */
+    private Uni<Invitee> invitee(InvitedUserRequest request) {
+        Validation.of(request)
+                .check(request.email() != null && !request.email().isBlank(), "The email property is required.", "email")
+                .check(request.name() != null && !request.name().isBlank(), "The name property is required.", "name")
+                .orFail();
+        passwordService.validate(request.password());
+        NewUser spec = NewUser.of(new CreateUserRequest(request.username(), request.email(), request.name(),
+                request.password(), TextNode.valueOf(RootRole.Viewer.name())), config.minPasswordLength());
+        return passwords.hash(request.password()).map(hash -> new Invitee(spec, hash));
+    }
+
+    private record Invitee(NewUser spec, String passwordHash) {
+        @Override
+        public String toString() {
+            return "Invitee[…]";
+        }
+    }
+
+    private RateLimits.Limit linkAttempts() {
+        return new RateLimits.Limit("invite-link", config.linkAttemptsPerMinute(), config.linkAttemptsPerMinute(),
+                Duration.ofMinutes(1));
     }
 
     /** The selector of a whole invite secret; anything else (a listed identifier included) signs nobody up. */

@@ -32,7 +32,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class PasswordResetResource {
 
     @Inject PasswordResetService resets;
-    @Inject UserService users;
+    @Inject PasswordService passwords;
     @Inject Caller caller;
 
     @GET
@@ -72,7 +72,7 @@ public class PasswordResetResource {
                     + "nothing stored, so it is not rate-limited.")
     @APIResponse(responseCode = "200", description = "Strong enough; no body")
     public Response validatePassword(UserApi.PasswordRequest request) {
-        users.validatePassword(request == null ? null : request.password());
+        passwords.validate(request == null ? null : request.password());
         return Response.ok().build();
     }
 

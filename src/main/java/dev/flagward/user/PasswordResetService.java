@@ -4,12 +4,10 @@ import java.util.function.Supplier;
 
 import dev.flagward.audit.Actor;
 import dev.flagward.audit.AuditLog;
-import dev.flagward.security.authentication.CredentialCache;
 import dev.flagward.security.authentication.CredentialFormat;
 import dev.flagward.user.UserApi.RoleView;
 import dev.flagward.user.UserApi.TokenUser;
 import dev.flagward.web.ApiException;
-import dev.flagward.web.ErrorDetail;
 import dev.flagward.web.RateLimits;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
@@ -20,12 +18,12 @@ import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -45,41 +43,22 @@ public class PasswordResetService {
     /** One answer for a link that is unknown, expired, used, or whose user is gone: which one is nobody's business. */
     static final String INVALID = "The link is not valid: it is unknown, has expired or has been used.";
 
-    private final UserRepository users;
-    private final PasswordResetTokenRepository tokens;
-    private final Passwords passwords;
-    private final AuditLog audit;
-    private final CredentialCache cache;
-    private final AccountMail mail;
-    private final UserConfig config;
-    private final RateLimits rateLimits;
-    private final RateLimits.Limit linkAttempts;
-    private final RateLimits.Limit mailsPerAddress;
-    private final Vertx vertx;
-    private final Pool pool;
-    private final Clock clock;
+    /** Unleash's rule: one reset mail a minute per recipient, so nobody can flood someone's mailbox. */
+    private static final RateLimits.Limit MAILS_PER_ADDRESS = new RateLimits.Limit("password-reset-mail", 1, 1,
+            Duration.ofMinutes(1));
 
-    public PasswordResetService(UserRepository users, PasswordResetTokenRepository tokens, Passwords passwords, AuditLog audit,
-                                CredentialCache cache, AccountMail mail, UserConfig config, RateLimits rateLimits, Vertx vertx,
-                                Pool pool, Clock clock) {
-        this.vertx = vertx;
-        this.pool = pool;
-        this.users = users;
-        this.tokens = tokens;
-        this.passwords = passwords;
-        this.audit = audit;
-        this.cache = cache;
-        this.mail = mail;
-        this.config = config;
-        this.rateLimits = rateLimits;
-        // Strangers may call these: what they can make the database do is bounded per address (a guess at a 256-bit
-        // secret is hopeless anyway).
-        this.linkAttempts = new RateLimits.Limit("password-reset", config.linkAttemptsPerMinute(),
-                config.linkAttemptsPerMinute(), Duration.ofMinutes(1));
-        // Unleash's rule: one reset mail a minute per recipient, so nobody can flood someone's mailbox.
-        this.mailsPerAddress = new RateLimits.Limit("password-reset-mail", 1, 1, Duration.ofMinutes(1));
-        this.clock = clock;
-    }
+    @Inject UserRepository users;
+    @Inject PasswordResetTokenRepository tokens;
+    @Inject Passwords passwords;
+    @Inject PasswordService passwordService;
+    @Inject SessionService sessions;
+    @Inject AuditLog audit;
+    @Inject AccountMail mail;
+    @Inject UserConfig config;
+    @Inject RateLimits rateLimits;
+    @Inject Vertx vertx;
+    @Inject Pool pool;
+    @Inject Clock clock;
 
     // ------------------------------------------------------------------ issuing
 
@@ -112,7 +91,7 @@ public class PasswordResetService {
         if (email == null || email.isBlank() || email.length() > 320) {
             throw ApiException.badData("The email property is required (at most 320 characters).", "/body/email");
         }
-        rateLimits.consume(linkAttempts, address);
+        rateLimits.consume(linkAttempts(), address);
         if (!mail.configured()) {
             return;
         }
@@ -122,12 +101,21 @@ public class PasswordResetService {
         }
         String recipient = email.strip().toLowerCase(Locale.ROOT);
         try {
-            rateLimits.consume(mailsPerAddress, recipient);
+            rateLimits.consume(MAILS_PER_ADDRESS, recipient);
         } catch (ApiException limited) {
             return; // silently: a 429 here would differ from the answer for an address nobody has
         }
         String base = trimSlash(config.publicUrl().get());
         afterAnswer(() -> mailResetTo(recipient, base));
+    }
+
+    /**
+     * Strangers present links and ask for mails: what they can make the database do is bounded per address (a guess at
+     * a 256-bit secret is hopeless anyway).
+     */
+    private RateLimits.Limit linkAttempts() {
+        return new RateLimits.Limit("password-reset", config.linkAttemptsPerMinute(), config.linkAttemptsPerMinute(),
+                Duration.ofMinutes(1));
     }
 
     /**
@@ -151,16 +139,13 @@ public class PasswordResetService {
     }
 
     /**
-     * The welcome link of a user an Admin just created, in the creating transaction. Returns the secret (for the
-     * link); its user sets their first password with it like with a reset link.
+     * The welcome link of a user an Admin just created, in the creating transaction; its user sets their first password
+     * with it like with a reset link.
      */
-    Uni<String> issueWelcome(long userId, Actor admin) {
+    Uni<String> issueWelcome(long userId, Actor admin, String requestBase) {
         CredentialFormat.Minted minted = CredentialFormat.mint(PREFIX);
-        return issue(userId, PasswordResetToken.WELCOME, admin.name(), minted).replaceWith(minted.secret());
-    }
-
-    static String welcomeLink(String base, String secret) {
-        return base + "/new-user?token=" + secret;
+        return issue(userId, PasswordResetToken.WELCOME, admin.name(), minted)
+                .replaceWith(linkBase(requestBase) + "/new-user?token=" + minted.secret());
     }
 
     /** In the caller's transaction: ends the user's other links, then stores this one's selector and verifier. */
@@ -183,11 +168,6 @@ public class PasswordResetService {
     @Scheduled(every = "1h", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> purgeExpired() {
         return pool.query("delete from password_reset_tokens where expires_at < now()").execute().replaceWithVoid();
-    }
-
-    /** In the caller's transaction: every usable link of the user ends now (the password changed another way). */
-    Uni<Integer> endLinks(long userId) {
-        return tokens.expireForUser(userId, clock.instant());
     }
 
     /**
@@ -226,7 +206,7 @@ public class PasswordResetService {
         if (token == null || token.isBlank()) {
             throw ApiException.badData("The token query parameter is required.", "/query/token");
         }
-        rateLimits.consume(linkAttempts, address);
+        rateLimits.consume(linkAttempts(), address);
         String selector = selectorOf(token);
         Instant now = clock.instant();
         return Panache.withSession(() -> tokens.findBySelector(selector).chain(found -> {
@@ -246,14 +226,11 @@ public class PasswordResetService {
      * transaction, so two uses of one link cannot both pass. Every session of the user ends, on every replica.
      */
     public Uni<Void> reset(String token, String password, String address) {
-        List<String> problems = PasswordRules.problems(password, config.minPasswordLength());
         if (token == null || token.isBlank()) {
             throw ApiException.badData("The token property is required: the token of the reset link.", "/body/token");
         }
-        if (!problems.isEmpty()) {
-            throw ApiException.badData(problems.stream().map(p -> new ErrorDetail(p, "/body/password")).toList());
-        }
-        rateLimits.consume(linkAttempts, address);
+        passwordService.validate(password);
+        rateLimits.consume(linkAttempts(), address);
         String selector = selectorOf(token);
         return Panache.withSession(() -> tokens.findBySelector(selector))
                 .invoke(found -> requireUsable(found, token, clock.instant()))
@@ -266,16 +243,11 @@ public class PasswordResetService {
                             throw ApiException.unauthorized(INVALID);
                         }
                         found.usedAt = now;
-                        user.passwordHash = hash;
-                        return users.flush()
-                                .call(() -> tokens.expireForUser(user.id, now))
-                                .call(() -> UserService.endSessions(user.id, null))
-                                .call(() -> audit.record("user-password-changed", new Actor(user.loginName(), user.id, address),
-                                        Map.of("userId", user.id, "via", "reset-link"), null))
-                                .replaceWith(user.id);
+                        return passwordService.replace(user, hash, null, new Actor(user.loginName(), user.id, address),
+                                Map.of("userId", user.id, "via", "reset-link")).replaceWith(user.id);
                     });
                 })))
-                .invoke(userId -> cache.evictUserCredentials(userId, SessionCredentialSource.KIND, null))
+                .invoke(userId -> sessions.evict(userId, null))
                 .replaceWithVoid();
     }
 

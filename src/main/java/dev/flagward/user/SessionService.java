@@ -11,11 +11,13 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Locale;
 
 /**
  * Signing in and out with a password (SPEC §5.2). Sessions are credentials like any other: a minted secret in the
@@ -27,29 +29,14 @@ public class SessionService {
     static final String AUTH_TYPE = "simple";
     static final String WRONG_CREDENTIALS = "Wrong username or password.";
 
-    private final UserRepository users;
-    private final Passwords passwords;
-    private final SignInRecorder history;
-    private final CredentialCache cache;
-    private final RateLimits rateLimits;
-    private final RateLimits.Limit loginLimit;
-    private final Pool pool;
-    private final UserConfig config;
-    private final Clock clock;
-
-    public SessionService(UserRepository users, Passwords passwords, SignInRecorder history, CredentialCache cache,
-                          RateLimits rateLimits, Pool pool, UserConfig config, Clock clock) {
-        this.users = users;
-        this.passwords = passwords;
-        this.history = history;
-        this.cache = cache;
-        this.rateLimits = rateLimits;
-        this.loginLimit = new RateLimits.Limit("login", config.loginAttemptsPerMinute(), config.loginAttemptsPerMinute(),
-                Duration.ofMinutes(1));
-        this.pool = pool;
-        this.config = config;
-        this.clock = clock;
-    }
+    @Inject UserRepository users;
+    @Inject Passwords passwords;
+    @Inject SignInRecorder history;
+    @Inject CredentialCache cache;
+    @Inject RateLimits rateLimits;
+    @Inject Pool pool;
+    @Inject UserConfig config;
+    @Inject Clock clock;
 
     /** A signed-in user and the session secret for the cookie (shown to the browser only). */
     public record SignedIn(UserView user, String sessionSecret, Duration ttl) {
@@ -60,8 +47,10 @@ public class SessionService {
     }
 
     public Uni<SignedIn> login(String login, String password, String address) {
+        String attempt = login.strip().toLowerCase(Locale.ROOT) + '|' + address;
         try {
-            rateLimits.consume(loginLimit, UserService.normalise(login) + '|' + address);
+            rateLimits.consume(new RateLimits.Limit("login", config.loginAttemptsPerMinute(), config.loginAttemptsPerMinute(),
+                    Duration.ofMinutes(1)), attempt);
         } catch (ApiException limited) {
             return history.record(login, AUTH_TYPE, false, address, "Too many attempts").chain(() -> Uni.createFrom().failure(limited));
         }
@@ -110,6 +99,21 @@ public class SessionService {
         return pool.preparedQuery("delete from sessions where selector = $1").execute(Tuple.of(parsed.selector()))
                 .invoke(() -> cache.evict(parsed.selector()))
                 .replaceWithVoid();
+    }
+
+    /** In the caller's transaction: deletes the user's sessions but {@code keepSelector}'s (null: all of them). */
+    Uni<Integer> end(long userId, String keepSelector) {
+        // Selectors are never empty: "" keeps none. The deletions' triggers tell every replica.
+        return Panache.getSession().chain(session -> session
+                .createNativeQuery("delete from sessions where user_id = :id and selector <> :keep")
+                .setParameter("id", userId)
+                .setParameter("keep", keepSelector == null ? "" : keepSelector)
+                .executeUpdate());
+    }
+
+    /** After {@link #end} has committed: this replica stops those sessions before it answers. */
+    void evict(long userId, String keepSelector) {
+        cache.evictUserCredentials(userId, SessionCredentialSource.KIND, keepSelector);
     }
 
     @Scheduled(every = "1h", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

@@ -41,7 +41,7 @@ public final class UserApi {
                            Instant seenAt, boolean isAPI, String accountType, int loginAttempts, boolean emailSent,
                            String seatType, String inviteLink) {
         static UserView of(User user) {
-            return new UserView(user.id, user.username, user.email, user.name, UserService.roleId(user.rootRole),
+            return new UserView(user.id, user.username, user.email, user.name, UnleashRoles.id(user.rootRole),
                     user.createdAt, user.seenAt, false, "User", 0, false,
                     "Viewer".equals(user.rootRole) ? "Read-only" : "Regular", null);
         }
@@ -85,7 +85,14 @@ public final class UserApi {
     public record RoleView(@Schema(required = true) int id, @Schema(required = true) String type,
                            @Schema(required = true) String name, String description) {
         static RoleView of(String rootRole) {
-            return UserService.roleView(RootRole.valueOf(rootRole));
+            String description = switch (RootRole.valueOf(rootRole)) {
+                case Admin -> "Every permission: users, projects, environments, API tokens of every kind, signals, the "
+                        + "license, events and instance statistics.";
+                case Editor -> "Reads projects and environments, and manages client, backend and frontend API tokens, for "
+                        + "the instance and for each project; no user administration.";
+                case Viewer -> "Reads projects and environments; may not see or manage API tokens.";
+            };
+            return new RoleView(UnleashRoles.id(rootRole), "root", rootRole, description);
         }
     }
 

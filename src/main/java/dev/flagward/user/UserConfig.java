@@ -1,6 +1,7 @@
 package dev.flagward.user;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
@@ -22,7 +23,7 @@ public interface UserConfig {
 
     /** bcrypt cost (log2 of the rounds) of new password hashes; existing hashes keep theirs. */
     @WithDefault("10")
-    @io.smallrye.config.WithConverter(BcryptCost.class)
+    @WithConverter(BcryptCost.class)
     int bcryptCost();
 
     /** Sign-in attempts allowed per minute for one username from one address. */

@@ -53,6 +53,8 @@ public class UserResource {
     static final String ID = "{id: -?[0-9]+}";
 
     @Inject UserService users;
+    @Inject PasswordService passwords;
+    @Inject InactiveUserService inactiveUsers;
     @Inject PasswordResetService resets;
     @Inject Caller caller;
     @Inject ObjectMapper mapper;
@@ -154,7 +156,7 @@ public class UserResource {
     @Operation(operationId = "getInactiveUsers", summary = "Get inactive users",
             description = "Users with no sign-in and no PAT use for FLAGWARD_USERS_INACTIVE_AFTER (180 days).")
     public Uni<UserApi.InactiveUsers> inactive() {
-        return users.inactive();
+        return inactiveUsers.list();
     }
 
     @POST
@@ -165,7 +167,7 @@ public class UserResource {
             description = "Deletes those of the given users that are inactive; others are left alone. Frees read-only seats at once.")
     @APIResponse(responseCode = "200", description = "Deleted those of the ids that were inactive; no body")
     public Uni<Response> deleteInactive(UserApi.IdsRequest request) {
-        return users.deleteInactive(request == null ? null : request.ids(), Actor.of(caller)).map(n -> Response.ok().build());
+        return inactiveUsers.delete(request == null ? null : request.ids(), Actor.of(caller)).map(n -> Response.ok().build());
     }
 
     @POST
@@ -175,7 +177,7 @@ public class UserResource {
             description = "As an Admin. The password must pass validate-password's rules; the user's sessions end.")
     @APIResponse(responseCode = "200", description = "Changed; no body")
     public Uni<Response> changePassword(@PathParam("id") String id, UserApi.PasswordRequest request) {
-        return users.changePassword(PathParams.positiveId(id, "user"), request == null ? null : request.password(),
+        return passwords.change(PathParams.positiveId(id, "user"), request == null ? null : request.password(),
                 Actor.of(caller)).map(x -> Response.ok().build());
     }
 
@@ -188,7 +190,7 @@ public class UserResource {
                     + "letter, a number and a special character; otherwise 400 with one detail per broken rule.")
     @APIResponse(responseCode = "200", description = "Strong enough; no body")
     public Response validatePassword(UserApi.PasswordRequest request) {
-        users.validatePassword(request == null ? null : request.password());
+        passwords.validate(request == null ? null : request.password());
         return Response.ok().build();
     }
 }
