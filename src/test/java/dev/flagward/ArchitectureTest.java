@@ -1,5 +1,9 @@
 package dev.flagward;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
 import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -15,10 +19,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
-import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
  * The dependency rule of docs/design.md, checked on the compiled classes (every reference counts, also one written
@@ -48,7 +48,8 @@ class ArchitectureTest {
     @Test
     void featuresUseMechanismsWhichUseWeb() {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
-                .layer("features").definedBy(FEATURES.stream().map(f -> "dev.flagward." + f + "..").toArray(String[]::new))
+                .layer("features")
+                .definedBy(FEATURES.stream().map(f -> "dev.flagward." + f + "..").toArray(String[]::new))
                 .layer("audit").definedBy("dev.flagward.audit..")
                 .layer("security").definedBy("dev.flagward.security..")
                 .layer("web").definedBy("dev.flagward.web..")
@@ -61,8 +62,10 @@ class ArchitectureTest {
 
     @Test
     void featuresMeetOnlyThroughServicesAndPorts() {
-        classes().that().resideInAnyPackage(FEATURES.stream().map(f -> "dev.flagward." + f + "..").toArray(String[]::new))
+        classes().that()
+                .resideInAnyPackage(FEATURES.stream().map(f -> "dev.flagward." + f + "..").toArray(String[]::new))
                 .should(new ArchCondition<>("use another feature only through its service or a port") {
+
                     @Override
                     public void check(JavaClass origin, ConditionEvents events) {
                         for (Dependency dependency : origin.getDirectDependenciesFromSelf()) {

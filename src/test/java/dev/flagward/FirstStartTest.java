@@ -1,12 +1,12 @@
 package dev.flagward;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What a fresh clone meets before the first answer of {@code ./mvnw quarkus:dev}. */
 class FirstStartTest {

@@ -1,6 +1,8 @@
 package dev.flagward;
 
-import java.util.Set;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
@@ -15,10 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.Set;
 
 /** The generated target/kubernetes/kubernetes.yml (written by ./mvnw package), read as Kubernetes would read it. */
 class KubernetesManifestIT {
@@ -68,7 +67,8 @@ class KubernetesManifestIT {
         JsonNode service = byKind.get("Service");
         assertEquals(1, service.at("/spec/ports").size());
         assertEquals(8080, service.at("/spec/ports/0/targetPort").asInt());
-        assertEquals("9000", byKind.get("Deployment").at("/spec/template/metadata/annotations/prometheus.io~1port").asText());
+        assertEquals("9000",
+                byKind.get("Deployment").at("/spec/template/metadata/annotations/prometheus.io~1port").asText());
     }
 
     @Test
@@ -109,7 +109,7 @@ class KubernetesManifestIT {
         assertEquals(1, pdb.at("/spec/minAvailable").asInt());
         // The budget's selector picks the Deployment's pods.
         JsonNode podLabels = byKind.get("Deployment").at("/spec/template/metadata/labels");
-        pdb.at("/spec/selector/matchLabels").fields().forEachRemaining(label ->
-                assertEquals(label.getValue().asText(), podLabels.path(label.getKey()).asText(), label.getKey()));
+        pdb.at("/spec/selector/matchLabels").fields().forEachRemaining(label -> assertEquals(label.getValue().asText(),
+                podLabels.path(label.getKey()).asText(), label.getKey()));
     }
 }

@@ -1,16 +1,16 @@
 package dev.flagward;
 
-import java.time.Instant;
-import java.util.Base64;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import dev.flagward.support.EventStream;
 import dev.flagward.support.Eventually;
 import dev.flagward.support.PackagedApp;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,15 +29,15 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The packaged application as operators run it: two replicas (two processes) of the jar in front of one PostgreSQL,
@@ -67,11 +67,13 @@ class ReplicasIT {
         // The vendor's documented way: the issuer command makes a key pair and signs a license.
         Path keys = Path.of("target", "it-license-keys");
         // --force: a previous run's pair (target/ is kept between builds) is replaced, never silently reused.
-        String configLine = issuer("keygen", "--alg", "EDDSA", "--kid", "it-vendor", "--out", keys.toString(), "--force").strip();
+        String configLine = issuer("keygen", "--alg", "EDDSA", "--kid", "it-vendor", "--out", keys.toString(),
+                "--force").strip();
         assertTrue(configLine.startsWith("FLAGWARD_LICENSE_PUBLIC_KEYS=it-vendor="), configLine);
         licenseKey = keys.resolve("it-vendor.public.pem").toAbsolutePath();
         license = issuer("sign", "--key", keys.resolve("it-vendor.private.pem").toString(), "--kid", "it-vendor",
-                "--alg", "EDDSA", "--customer", "IT Corp", "--seats", "100", "--read-only-users", "100", "--days", "30").strip();
+                "--alg", "EDDSA", "--customer", "IT Corp", "--seats", "100", "--read-only-users", "100", "--days", "30")
+                .strip();
         for (String name : List.of("a", "b")) {
             replicas.add(launch(name, jar));
         }
@@ -83,7 +85,8 @@ class ReplicasIT {
     /** Runs bin/license-issuer's class with the packaged application's classpath, as the README shows. */
     private static String issuer(String... args) throws Exception {
         Path app = Path.of(System.getProperty("flagward.app.jar", "target/quarkus-app/quarkus-run.jar")).getParent();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", app.resolve("app") + "/*:" + app.resolve("lib/main") + "/*:" + app.resolve("lib/boot") + "/*",
                 "dev.flagward.license.LicenseIssuer"));
         command.addAll(List.of(args));
@@ -132,17 +135,17 @@ class ReplicasIT {
             int rowsSearched = 0;
             List<String> tables = new ArrayList<>();
             try (Connection connection = postgres.getPostgresDatabase().getConnection();
-                 Statement statement = connection.createStatement();
-                 ResultSet names = statement.executeQuery(
-                         "select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'")) {
+                    Statement statement = connection.createStatement();
+                    ResultSet names = statement.executeQuery(
+                            "select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'")) {
                 while (names.next()) {
                     tables.add(names.getString(1));
                 }
             }
             for (String table : tables) {
                 try (Connection connection = postgres.getPostgresDatabase().getConnection();
-                     Statement statement = connection.createStatement();
-                     ResultSet rows = statement.executeQuery("select t::text from \"" + table + "\" t")) {
+                        Statement statement = connection.createStatement();
+                        ResultSet rows = statement.executeQuery("select t::text from \"" + table + "\" t")) {
                     while (rows.next()) {
                         rowsSearched++;
                         String row = rows.getString(1);
@@ -180,7 +183,8 @@ class ReplicasIT {
 
     /** The seenAt a replica lists for a token, or null. */
     private static String seenAtListedOn(PackagedApp replica, String selector) throws Exception {
-        for (JsonNode token : JSON.readTree(call(replica, "GET", "/api/admin/api-tokens", ADMIN, null).body()).get("tokens")) {
+        for (JsonNode token : JSON.readTree(call(replica, "GET", "/api/admin/api-tokens", ADMIN, null).body())
+                .get("tokens")) {
             if (selector.equals(token.get("secret").asText())) {
                 return token.get("seenAt").isNull() ? null : token.get("seenAt").asText();
             }
@@ -189,7 +193,8 @@ class ReplicasIT {
     }
 
     private static boolean validOn(PackagedApp replica, String secret) throws Exception {
-        HttpResponse<String> response = call(replica, "POST", "/edge/validate", null, Map.of("tokens", List.of(secret)));
+        HttpResponse<String> response = call(replica, "POST", "/edge/validate", null,
+                Map.of("tokens", List.of(secret)));
         assertEquals(200, response.statusCode(), response.body());
         return JSON.readTree(response.body()).get("tokens").size() == 1;
     }
@@ -204,8 +209,8 @@ class ReplicasIT {
 
     private static long queryLong(String sql) throws Exception {
         try (Connection connection = postgres.getPostgresDatabase().getConnection();
-             Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery(sql)) {
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(sql)) {
             rows.next();
             return rows.getLong(1);
         }
@@ -228,7 +233,8 @@ class ReplicasIT {
     void aLicenseInstalledOnOneReplicaIsInForceOnTheOtherWithinASecond() throws Exception {
         Path keys = Path.of("target", "it-license-keys");
         String newer = issuer("sign", "--key", keys.resolve("it-vendor.private.pem").toString(), "--kid", "it-vendor",
-                "--alg", "EDDSA", "--customer", "IT Corp", "--seats", "100", "--read-only-users", "100", "--days", "45").strip();
+                "--alg", "EDDSA", "--customer", "IT Corp", "--seats", "100", "--read-only-users", "100", "--days", "45")
+                .strip();
         PackagedApp a = replicas.get(0);
         PackagedApp b = replicas.get(1);
         HttpResponse<String> installed = call(a, "POST", "/api/admin/license", ADMIN, Map.of("token", newer));
@@ -238,7 +244,8 @@ class ReplicasIT {
         Eventually.within(Duration.ofSeconds(1)).alias("the license reaches " + b.name() + " within 1 s")
                 .until(() -> expireAt.equals(JSON.readTree(call(b, "GET", "/api/admin/license", ADMIN, null).body())
                         .path("expireAt").asText()));
-        System.out.println("the license reached the other replica after " + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms");
+        System.out.println("the license reached the other replica after "
+                + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms");
     }
 
     @Test
@@ -247,8 +254,10 @@ class ReplicasIT {
         PackagedApp b = replicas.get(1);
         String old = createToken(a);
         Instant end = Instant.now().plusSeconds(3);
-        HttpResponse<String> rotated = call(a, "POST", "/api/admin/api-tokens/" + URLEncoder.encode(old, StandardCharsets.UTF_8)
-                + "/rotate", ADMIN, Map.of("oldExpiresAt", end.toString()));
+        HttpResponse<String> rotated = call(a, "POST",
+                "/api/admin/api-tokens/" + URLEncoder.encode(old, StandardCharsets.UTF_8)
+                        + "/rotate",
+                ADMIN, Map.of("oldExpiresAt", end.toString()));
         assertEquals(201, rotated.statusCode(), rotated.body());
         String fresh = JSON.readTree(rotated.body()).get("secret").asText();
         mintedSecrets.add(fresh);
@@ -272,17 +281,20 @@ class ReplicasIT {
     /** The vendor's check: statistics from one replica verify offline with the key published by the other. */
     @Test
     void statisticsVerifyOfflineWithTheKeyOfAnyReplica() throws Exception {
-        HttpResponse<String> csv = call(replicas.get(0), "GET", "/api/admin/instance-admin/statistics/csv", ADMIN, null);
+        HttpResponse<String> csv = call(replicas.get(0), "GET", "/api/admin/instance-admin/statistics/csv", ADMIN,
+                null);
         assertEquals(200, csv.statusCode(), csv.body());
         HttpResponse<String> json = call(replicas.get(1), "GET", "/api/admin/instance-admin/statistics", ADMIN, null);
         assertEquals(200, json.statusCode(), json.body());
-        String pem = JSON.readTree(call(replicas.get(1), "GET", "/api/admin/instance-admin/statistics/key", ADMIN, null).body())
+        String pem = JSON
+                .readTree(call(replicas.get(1), "GET", "/api/admin/instance-admin/statistics/key", ADMIN, null).body())
                 .get("pem").asText();
         Path dir = Files.createDirectories(Path.of("target", "it-statistics"));
         Files.writeString(dir.resolve("key.pem"), pem);
         Files.writeString(dir.resolve("statistics.csv"), csv.body());
         Files.writeString(dir.resolve("statistics.json"), json.body());
-        Files.writeString(dir.resolve("tampered.json"), json.body().replaceFirst("\"projects\":([0-9]+)", "\"projects\":9$1"));
+        Files.writeString(dir.resolve("tampered.json"),
+                json.body().replaceFirst("\"projects\":([0-9]+)", "\"projects\":9$1"));
         for (String file : List.of("statistics.csv", "statistics.json", "tampered.json")) {
             Process verify = new ProcessBuilder("bin/statistics-verify", dir.resolve(file).toString(), "--key",
                     dir.resolve("key.pem").toString()).redirectErrorStream(true).start();
@@ -296,7 +308,8 @@ class ReplicasIT {
     @Test
     void replicasStartingTogetherBootstrapOneSetOfTokens() throws Exception {
         assertEquals(1, queryLong("select count(*) from api_tokens where type = 'admin'"));
-        assertEquals(1, queryLong("select count(*) from api_tokens where type = 'backend' and created_by = 'init-api-tokens'"));
+        assertEquals(1,
+                queryLong("select count(*) from api_tokens where type = 'backend' and created_by = 'init-api-tokens'"));
         assertEquals(1, queryLong("select count(*) from instance"));
     }
 
@@ -326,8 +339,10 @@ class ReplicasIT {
         PackagedApp b = replicas.get(1);
         String secret = createToken(b);
         assertTrue(validOn(a, secret));
-        HttpResponse<String> expired = call(b, "PUT", "/api/admin/api-tokens/" + secret.substring(secret.indexOf("v2_") + 3,
-                secret.indexOf("v2_") + 25), ADMIN, Map.of("expiresAt", "2020-01-01T00:00:00.000Z"));
+        HttpResponse<String> expired = call(b, "PUT",
+                "/api/admin/api-tokens/" + secret.substring(secret.indexOf("v2_") + 3,
+                        secret.indexOf("v2_") + 25),
+                ADMIN, Map.of("expiresAt", "2020-01-01T00:00:00.000Z"));
         assertEquals(200, expired.statusCode());
         assertFalse(validOn(b, secret));
         Duration took = untilRefused(a, secret);
@@ -348,23 +363,27 @@ class ReplicasIT {
         HttpRequest login = HttpRequest.newBuilder(URI.create(replica.url("/auth/simple/login")))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(
-                        Map.of("username", username, "password", "it-user-password")))).build();
+                        Map.of("username", username, "password", "it-user-password"))))
+                .build();
         HttpResponse<String> signedIn = HTTP.send(login, HttpResponse.BodyHandlers.ofString());
         assertEquals(200, signedIn.statusCode(), signedIn.body());
         String setCookie = signedIn.headers().firstValue("set-cookie").orElseThrow();
         // Production marks the session cookie Secure unless told otherwise (finding 6 of the security review).
-        assertTrue(setCookie.contains("; Secure") || setCookie.contains(";Secure"), "the production cookie is not Secure");
+        assertTrue(setCookie.contains("; Secure") || setCookie.contains(";Secure"),
+                "the production cookie is not Secure");
         String cookie = setCookie.split(";", 2)[0];
         HttpRequest create = HttpRequest.newBuilder(URI.create(replica.url("/api/admin/user/tokens")))
                 .header("Content-Type", "application/json").header("Cookie", cookie)
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(
-                        Map.of("description", "it", "expiresAt", "2099-01-01T00:00:00.000Z")))).build();
+                        Map.of("description", "it", "expiresAt", "2099-01-01T00:00:00.000Z"))))
+                .build();
         HttpResponse<String> pat = HTTP.send(create, HttpResponse.BodyHandlers.ofString());
         assertEquals(201, pat.statusCode(), pat.body());
         JsonNode body = JSON.readTree(pat.body());
         mintedSecrets.add(body.get("secret").asText());
         mintedSecrets.add(cookie.substring(cookie.indexOf('=') + 1));
-        return new String[]{JSON.readTree(user.body()).get("id").asText(), body.get("secret").asText(), body.get("id").asText()};
+        return new String[]{JSON.readTree(user.body()).get("id").asText(), body.get("secret").asText(),
+                body.get("id").asText()};
     }
 
     private static Duration untilPatRefused(PackagedApp replica, String pat) {
@@ -402,7 +421,8 @@ class ReplicasIT {
         List<Long> tookMillis = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             String[] admin = userWithPat(a, "Admin");
-            try (EventStream stream = EventStream.open(b.url("/api/admin/signals/stream"), Map.of("Authorization", admin[1]))) {
+            try (EventStream stream = EventStream.open(b.url("/api/admin/signals/stream"),
+                    Map.of("Authorization", admin[1]))) {
                 assertEquals(200, stream.response.statusCode());
                 stream.next(); // the opening frame: the stream runs
                 long start = System.nanoTime();
@@ -415,8 +435,9 @@ class ReplicasIT {
                 assertTrue(stream.frames().get(stream.frames().size() - 1).comments().get(0).startsWith("ended:"));
             }
         }
-        System.out.println("revocation on one replica ended the stream on the other after (ms, PAT deleted / user demoted "
-                + "alternately): " + tookMillis);
+        System.out.println(
+                "revocation on one replica ended the stream on the other after (ms, PAT deleted / user demoted "
+                        + "alternately): " + tookMillis);
     }
 
     /**
@@ -431,12 +452,14 @@ class ReplicasIT {
         HttpResponse<String> endpoint = call(a, "POST", "/api/admin/signal-endpoints", ADMIN, Map.of("name", name));
         assertEquals(201, endpoint.statusCode(), endpoint.body());
         long id = JSON.readTree(endpoint.body()).get("id").asLong();
-        HttpResponse<String> token = call(a, "POST", "/api/admin/signal-endpoints/" + id + "/tokens", ADMIN, Map.of("name", "sender"));
+        HttpResponse<String> token = call(a, "POST", "/api/admin/signal-endpoints/" + id + "/tokens", ADMIN,
+                Map.of("name", "sender"));
         assertEquals(201, token.statusCode(), token.body());
         String secret = JSON.readTree(token.body()).get("token").asText();
         long tokenId = JSON.readTree(token.body()).get("id").asLong();
         mintedSecrets.add(secret);
-        HttpResponse<String> signing = call(a, "POST", "/api/admin/signal-endpoints/" + id + "/signing-secret", ADMIN, null);
+        HttpResponse<String> signing = call(a, "POST", "/api/admin/signal-endpoints/" + id + "/signing-secret", ADMIN,
+                null);
         assertEquals(201, signing.statusCode(), signing.body());
         String whsec = JSON.readTree(signing.body()).get("secret").asText();
         mintedSecrets.add(whsec);
@@ -449,12 +472,14 @@ class ReplicasIT {
                 mac.doFinal(("msg-1." + now + "." + body).getBytes(StandardCharsets.UTF_8)));
         HttpRequest signed = HttpRequest.newBuilder(URI.create(b.url("/api/signal-endpoint/" + name)))
                 .header("Authorization", "Bearer " + secret).header("Content-Type", "application/json")
-                .header("webhook-id", "msg-1").header("webhook-timestamp", String.valueOf(now)).header("webhook-signature", signature)
+                .header("webhook-id", "msg-1").header("webhook-timestamp", String.valueOf(now))
+                .header("webhook-signature", signature)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         HttpResponse<String> accepted = HTTP.send(signed, HttpResponse.BodyHandlers.ofString());
         assertEquals(202, accepted.statusCode(), accepted.body());
 
-        assertEquals(200, call(a, "DELETE", "/api/admin/signal-endpoints/" + id + "/tokens/" + tokenId, ADMIN, null).statusCode());
+        assertEquals(200, call(a, "DELETE", "/api/admin/signal-endpoints/" + id + "/tokens/" + tokenId, ADMIN, null)
+                .statusCode());
         long start = System.nanoTime();
         Eventually.within(Duration.ofSeconds(1)).alias("the signal token is refused on b within 1 s")
                 .until(() -> HTTP.send(signed, HttpResponse.BodyHandlers.ofString()).statusCode() == 401);
@@ -482,17 +507,21 @@ class ReplicasIT {
         String secret = createToken(a);
         assertTrue(validOn(a, secret));
         String selector = secret.substring(secret.indexOf("v2_") + 3, secret.indexOf("v2_") + 25);
-        assertEquals(0, queryLong("select count(*) from api_tokens where selector = '" + selector + "' and seen_at is not null"));
+        assertEquals(0, queryLong(
+                "select count(*) from api_tokens where selector = '" + selector + "' and seen_at is not null"));
 
         // A third replica, started with an invalid UNLEASH_LICENSE (it must start anyway, and say why in its log),
         // stopped gracefully (SIGTERM): it must write what it has pending.
-        PackagedApp c = launch("c", System.getProperty("flagward.app.jar", "target/quarkus-app/quarkus-run.jar"), "not-a-license");
+        PackagedApp c = launch("c", System.getProperty("flagward.app.jar", "target/quarkus-app/quarkus-run.jar"),
+                "not-a-license");
         awaitReady(c);
-        assertTrue(Files.readString(c.log()).contains("UNLEASH_LICENSE was not installed"), "no clear log line for a bad license");
+        assertTrue(Files.readString(c.log()).contains("UNLEASH_LICENSE was not installed"),
+                "no clear log line for a bad license");
         assertTrue(validOn(c, secret));
         c.process().destroy();
         assertTrue(c.process().waitFor(30, TimeUnit.SECONDS), "replica c did not stop");
-        assertEquals(1, queryLong("select count(*) from api_tokens where selector = '" + selector + "' and seen_at is not null"));
+        assertEquals(1, queryLong(
+                "select count(*) from api_tokens where selector = '" + selector + "' and seen_at is not null"));
         // Replica b never saw the token used: its listing learns the last use from c's announcement.
         Eventually.within(Duration.ofSeconds(2)).alias("b's listing shows c's last use")
                 .until(() -> seenAtListedOn(replicas.get(1), selector) != null);

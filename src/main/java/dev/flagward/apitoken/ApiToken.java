@@ -1,8 +1,7 @@
 package dev.flagward.apitoken;
 
-import dev.flagward.security.principal.ApiTokenType;
-
 import dev.flagward.security.authentication.CredentialRow;
+import dev.flagward.security.principal.ApiTokenType;
 import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
 import jakarta.persistence.ElementCollection;

@@ -1,7 +1,7 @@
 package dev.flagward.apitoken;
 
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.time.Instant;
 import java.util.List;
@@ -13,11 +13,9 @@ public final class ApiTokenApi {
     }
 
     public record CreateApiTokenRequest(String tokenName, String type, String environment, List<String> projects,
-                                        String project, Instant expiresAt) {
-    }
+            String project, Instant expiresAt) {}
 
-    public record UpdateApiTokenRequest(Instant expiresAt) {
-    }
+    public record UpdateApiTokenRequest(Instant expiresAt) {}
 
     /**
      * An API token as shown. {@code secret} is the full secret only in the create response; everywhere else it is
@@ -29,12 +27,12 @@ public final class ApiTokenApi {
      * identifiers) appear only on tokens that are part of a rotation.
      */
     public record ApiTokenView(@Schema(required = true) String secret, @Schema(required = true) String tokenName,
-                               @Schema(required = true) String type, @Schema(required = true) String environment,
-                               String project, @Schema(required = true) List<String> projects, Instant expiresAt,
-                               @Schema(required = true) Instant createdAt, Instant seenAt, String alias,
-                               boolean secure,
-                               @JsonInclude(JsonInclude.Include.NON_NULL) String replaces,
-                               @JsonInclude(JsonInclude.Include.NON_NULL) String replacedBy) {
+            @Schema(required = true) String type, @Schema(required = true) String environment,
+            String project, @Schema(required = true) List<String> projects, Instant expiresAt,
+            @Schema(required = true) Instant createdAt, Instant seenAt, String alias,
+            boolean secure,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String replaces,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String replacedBy) {
 
         static ApiTokenView of(ApiToken token) {
             return withSecret(token, token.selector);
@@ -48,24 +46,19 @@ public final class ApiTokenApi {
         }
     }
 
-    public record ApiTokenList(@Schema(required = true) List<ApiTokenView> tokens) {
-    }
+    public record ApiTokenList(@Schema(required = true) List<ApiTokenView> tokens) {}
 
-    public record ValidateRequest(List<String> tokens) {
-    }
+    public record ValidateRequest(List<String> tokens) {}
 
     public record ValidatedToken(@Schema(required = true) String token, @Schema(required = true) String type,
-                                 @Schema(required = true) List<String> projects, @Schema(required = true) String environment) {
-    }
+            @Schema(required = true) List<String> projects, @Schema(required = true) String environment) {}
 
     /** {@code POST /edge/issue-token}, Unleash's edgeEnvironmentProjectsListSchema. */
-    public record EdgeIssueRequest(@Schema(required = true) List<EdgeTokenRequest> tokens) {
-    }
+    public record EdgeIssueRequest(@Schema(required = true) List<EdgeTokenRequest> tokens) {}
 
     /** One environment and the projects a token of it should have ({@code ["*"]}: every project). */
-    public record EdgeTokenRequest(@Schema(required = true) String environment, @Schema(required = true) List<String> projects) {
-    }
+    public record EdgeTokenRequest(@Schema(required = true) String environment,
+            @Schema(required = true) List<String> projects) {}
 
-    public record ValidateResponse(@Schema(required = true) List<ValidatedToken> tokens) {
-    }
+    public record ValidateResponse(@Schema(required = true) List<ValidatedToken> tokens) {}
 }

@@ -1,13 +1,13 @@
 package dev.flagward.apitoken;
 
-import dev.flagward.web.AdvisoryLocks;
 import dev.flagward.apitoken.ApiTokenApi.ApiTokenView;
 import dev.flagward.audit.Actor;
 import dev.flagward.audit.AuditLog;
 import dev.flagward.scope.ScopeService;
-import dev.flagward.security.principal.ApiTokenType;
-import dev.flagward.security.authentication.CredentialKinds;
 import dev.flagward.security.authentication.CredentialFormat;
+import dev.flagward.security.authentication.CredentialKinds;
+import dev.flagward.security.principal.ApiTokenType;
+import dev.flagward.web.AdvisoryLocks;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
@@ -40,8 +40,7 @@ public class ApiTokenBootstrap {
     private static final Logger LOG = Logger.getLogger(ApiTokenBootstrap.class);
     private static final long BOOTSTRAP_LOCK = 0x466c61675f696e69L;
 
-    record Seed(String variable, int position, ApiTokenType type, String secret, String environment, String project) {
-    }
+    record Seed(String variable, int position, ApiTokenType type, String secret, String environment, String project) {}
 
     private final ApiTokenRepository tokens;
     private final ScopeService scopes;
@@ -53,12 +52,12 @@ public class ApiTokenBootstrap {
     private final Pool pool;
 
     public ApiTokenBootstrap(ApiTokenRepository tokens, ScopeService scopes, CredentialKinds kinds,
-                             ApiTokenCredentialSource source, AuditLog audit,
-                             Clock clock, Pool pool,
-                             @ConfigProperty(name = "init.admin-api-tokens") Optional<String> admin,
-                             @ConfigProperty(name = "init.backend-api-tokens") Optional<String> backend,
-                             @ConfigProperty(name = "init.client-api-tokens") Optional<String> client,
-                             @ConfigProperty(name = "init.frontend-api-tokens") Optional<String> frontend) {
+            ApiTokenCredentialSource source, AuditLog audit,
+            Clock clock, Pool pool,
+            @ConfigProperty(name = "init.admin-api-tokens") Optional<String> admin,
+            @ConfigProperty(name = "init.backend-api-tokens") Optional<String> backend,
+            @ConfigProperty(name = "init.client-api-tokens") Optional<String> client,
+            @ConfigProperty(name = "init.frontend-api-tokens") Optional<String> frontend) {
         this.tokens = tokens;
         this.scopes = scopes;
         this.kinds = kinds;
@@ -94,13 +93,15 @@ public class ApiTokenBootstrap {
             String environment = secret.substring(colon + 1, dot);
             if (type == ApiTokenType.ADMIN) {
                 if (!project.equals("*") || !environment.equals("*")) {
-                    throw new IllegalStateException(where + " must start with *:*. (admin tokens cover every project and environment)");
+                    throw new IllegalStateException(
+                            where + " must start with *:*. (admin tokens cover every project and environment)");
                 }
             } else if (environment.equals("*")) {
                 throw new IllegalStateException(where + " names environment '*'; SDK tokens belong to one environment");
             } else if (project.equals("[]")) {
-                throw new IllegalStateException(where + " uses '[]' (several projects), which a verbatim secret cannot list; "
-                        + "use '*' or one project id");
+                throw new IllegalStateException(
+                        where + " uses '[]' (several projects), which a verbatim secret cannot list; "
+                                + "use '*' or one project id");
             }
             out.add(new Seed(variable, i + 1, type, secret, type == ApiTokenType.ADMIN ? null : environment,
                     project.equals("*") ? null : project));
@@ -111,8 +112,9 @@ public class ApiTokenBootstrap {
         if (seeds.isEmpty() || allPresent()) {
             return;
         }
-        int inserted = VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> AdvisoryLocks.hold(BOOTSTRAP_LOCK)
-                .chain(this::insertMissing)));
+        int inserted = VertxContextSupport
+                .subscribeAndAwait(() -> Panache.withTransaction(() -> AdvisoryLocks.hold(BOOTSTRAP_LOCK)
+                        .chain(this::insertMissing)));
         LOG.infof("Bootstrap API tokens: %d configured, %d inserted", seeds.size(), inserted);
     }
 
@@ -184,7 +186,8 @@ public class ApiTokenBootstrap {
 
     private Uni<Void> checkScope(Seed seed) {
         String where = seed.variable() + " value #" + seed.position();
-        Uni<Void> environment = seed.environment() == null ? Uni.createFrom().voidItem()
+        Uni<Void> environment = seed.environment() == null
+                ? Uni.createFrom().voidItem()
                 : scopes.environmentExists(seed.environment()).invoke(exists -> {
                     if (!exists) {
                         throw new IllegalStateException(where + " names environment '" + seed.environment()
@@ -196,7 +199,8 @@ public class ApiTokenBootstrap {
         }
         return environment.chain(() -> scopes.unknownProjects(Set.of(seed.project()))).invoke(missing -> {
             if (!missing.isEmpty()) {
-                throw new IllegalStateException(where + " names project '" + seed.project() + "', which does not exist");
+                throw new IllegalStateException(
+                        where + " names project '" + seed.project() + "', which does not exist");
             }
         }).replaceWithVoid();
     }

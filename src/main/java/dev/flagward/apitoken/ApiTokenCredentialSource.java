@@ -1,9 +1,9 @@
 package dev.flagward.apitoken;
 
-import dev.flagward.security.principal.ApiTokenPrincipal;
-import dev.flagward.security.principal.ApiTokenType;
 import dev.flagward.security.authentication.SqlCredentialSource;
 import dev.flagward.security.authentication.StoredCredential;
+import dev.flagward.security.principal.ApiTokenPrincipal;
+import dev.flagward.security.principal.ApiTokenType;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import jakarta.inject.Singleton;
@@ -35,7 +35,8 @@ public class ApiTokenCredentialSource extends SqlCredentialSource {
     /** Every secret no other kind claims: an API token's prefix is its scope ({@code <project>:<environment>.}). */
     public ApiTokenCredentialSource(Pool pool, ApiTokenConfig config) {
         super(pool, KIND, "", Channel.AUTHORIZATION_HEADER,
-                new Rows("api_tokens", SELECT + " where t.id > $1 order by t.id limit $2", SELECT + " where t.selector = $1",
+                new Rows("api_tokens", SELECT + " where t.id > $1 order by t.id limit $2",
+                        SELECT + " where t.selector = $1",
                         config.loadPageSize()),
                 RowMapping.perLoad(() -> {
                     Map<Object, Object> canonical = new HashMap<>();
@@ -57,7 +58,9 @@ public class ApiTokenCredentialSource extends SqlCredentialSource {
         String selector = row.getString("selector");
         ApiTokenType type = ApiTokenType.fromWire(row.getString("type"));
         String environment = once(canonical, row.getString("environment"));
-        List<String> projects = row.getBoolean("all_projects") ? ALL : once(canonical, List.of(row.getArrayOfStrings("projects")));
+        List<String> projects = row.getBoolean("all_projects")
+                ? ALL
+                : once(canonical, List.of(row.getArrayOfStrings("projects")));
         OffsetDateTime expires = row.getOffsetDateTime("expires_at");
         return new StoredCredential(KIND, selector, row.getBuffer("verifier").getBytes(),
                 expires == null ? null : expires.toInstant(),

@@ -1,10 +1,10 @@
 package dev.flagward.apitoken;
 
 import dev.flagward.apitoken.ApiTokenApi.ApiTokenView;
-import dev.flagward.security.principal.ApiTokenPrincipal;
-import dev.flagward.security.principal.ApiTokenType;
 import dev.flagward.security.authentication.CredentialCache;
 import dev.flagward.security.authentication.StoredCredential;
+import dev.flagward.security.principal.ApiTokenPrincipal;
+import dev.flagward.security.principal.ApiTokenType;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
@@ -22,7 +22,8 @@ import java.util.List;
 @Singleton
 public class ApiTokenQueries {
 
-    @Inject CredentialCache cache;
+    @Inject
+    CredentialCache cache;
 
     /** Every token, newest first; admin tokens only when asked for. */
     public List<ApiTokenView> all(boolean includeAdmin) {
@@ -50,10 +51,12 @@ public class ApiTokenQueries {
     private List<ApiTokenView> views(List<StoredCredential> credentials, boolean includeAdmin) {
         List<ApiTokenView> out = new ArrayList<>(credentials.size());
         for (StoredCredential credential : credentials) {
-            if (credential.principal() instanceof ApiTokenPrincipal token && (includeAdmin || token.type() != ApiTokenType.ADMIN)) {
+            if (credential.principal() instanceof ApiTokenPrincipal token
+                    && (includeAdmin || token.type() != ApiTokenType.ADMIN)) {
                 out.add(new ApiTokenView(credential.selector(), token.tokenName(), token.type().wireName(),
                         token.environment(), String.join(",", token.projects()), token.projects(),
-                        credential.expiresAt(), credential.createdAt(), credential.seenAt(), null, true, token.replaces(),
+                        credential.expiresAt(), credential.createdAt(), credential.seenAt(), null, true,
+                        token.replaces(),
                         token.replacedBy()));
             }
         }

@@ -47,16 +47,26 @@ public class ApiTokenService implements LeakedCredentialRevoker {
     /** Serialises creations so the count-then-insert of the limit cannot be raced past. */
     static final long CREATE_LOCK = 0x466c61675f746f6bL;
 
-    @Inject ApiTokenRepository tokens;
-    @Inject ApiTokenQueries queries;
-    @Inject ScopeService scopes;
-    @Inject CredentialCache cache;
-    @Inject InstanceKeys keys;
-    @Inject AuditLog audit;
-    @Inject ApiTokenConfig config;
-    @Inject Clock clock;
-    @Inject Instance<LicenseState> license;
-    @Inject CredentialLifecycle lifecycle;
+    @Inject
+    ApiTokenRepository tokens;
+    @Inject
+    ApiTokenQueries queries;
+    @Inject
+    ScopeService scopes;
+    @Inject
+    CredentialCache cache;
+    @Inject
+    InstanceKeys keys;
+    @Inject
+    AuditLog audit;
+    @Inject
+    ApiTokenConfig config;
+    @Inject
+    Clock clock;
+    @Inject
+    Instance<LicenseState> license;
+    @Inject
+    CredentialLifecycle lifecycle;
 
     private CredentialLifecycle.Kind<ApiToken> credentialKind;
 
@@ -82,7 +92,7 @@ public class ApiTokenService implements LeakedCredentialRevoker {
     private static boolean mayManageAdminTokens(Principal principal) {
         return principal instanceof ApiTokenPrincipal
                 || principal instanceof UserPrincipal user
-                && Permission.ADMIN.grantedTo(user.rootRole());
+                        && Permission.ADMIN.grantedTo(user.rootRole());
     }
 
     public Uni<ApiTokenView> create(CreateApiTokenRequest request, Actor actor) {
@@ -93,8 +103,8 @@ public class ApiTokenService implements LeakedCredentialRevoker {
     Uni<ApiTokenView> create(NewToken spec, Supplier<Uni<Void>> precondition, Actor actor) {
         CredentialFormat.Minted minted = CredentialFormat.mint(spec.prefix());
         return Panache.withTransaction(() -> AdvisoryLocks.hold(CREATE_LOCK)
-                        .chain(precondition::get)
-                        .chain(() -> insert(spec, minted, actor, "/body")))
+                .chain(precondition::get)
+                .chain(() -> insert(spec, minted, actor, "/body")))
                 .call(token -> cache.refresh(ApiTokenCredentialSource.KIND, token.selector))
                 .map(token -> ApiTokenView.withSecret(token, minted.secret()));
     }
@@ -141,7 +151,8 @@ public class ApiTokenService implements LeakedCredentialRevoker {
         return environment.chain(() -> scopes.unknownProjects(spec.projects())).invoke(missing -> {
             if (!missing.isEmpty()) {
                 List<String> sorted = new ArrayList<>(new TreeSet<>(missing));
-                throw ApiException.badData("Project=" + String.join(",", sorted) + " does not exist", where + "/projects");
+                throw ApiException.badData("Project=" + String.join(",", sorted) + " does not exist",
+                        where + "/projects");
             }
         }).replaceWithVoid();
     }
@@ -150,7 +161,9 @@ public class ApiTokenService implements LeakedCredentialRevoker {
     Uni<Void> refresh(List<String> selectors) {
         List<Uni<Void>> reloads = new ArrayList<>();
         selectors.forEach(selector -> reloads.add(cache.refresh(ApiTokenCredentialSource.KIND, selector)));
-        return reloads.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(reloads).andFailFast().replaceWithVoid();
+        return reloads.isEmpty()
+                ? Uni.createFrom().voidItem()
+                : Uni.join().all(reloads).andFailFast().replaceWithVoid();
     }
 
     /** Whether the license has expired past its grace period, which makes the admin API read-only. */
@@ -166,15 +179,17 @@ public class ApiTokenService implements LeakedCredentialRevoker {
         }
         String selector = selectorOf(tokenOrSelector);
         return Panache.withTransaction(() -> tokens.findBySelector(selector).call(token -> {
-                    if (token == null) {
-                        return Uni.createFrom().nullItem();
-                    }
-                    requireManageable(token, principal, Permission.UPDATE_API_TOKEN);
-                    ApiTokenView before = ApiTokenView.of(token);
-                    token.expiresAt = expiresAt;
-                    return tokens.flush().call(() -> audit.record("api-token-updated", actor, ApiTokenView.of(token), before));
-                }))
-                .call(token -> token == null ? Uni.createFrom().voidItem() : cache.refresh(ApiTokenCredentialSource.KIND, selector))
+            if (token == null) {
+                return Uni.createFrom().nullItem();
+            }
+            requireManageable(token, principal, Permission.UPDATE_API_TOKEN);
+            ApiTokenView before = ApiTokenView.of(token);
+            token.expiresAt = expiresAt;
+            return tokens.flush().call(() -> audit.record("api-token-updated", actor, ApiTokenView.of(token), before));
+        }))
+                .call(token -> token == null
+                        ? Uni.createFrom().voidItem()
+                        : cache.refresh(ApiTokenCredentialSource.KIND, selector))
                 .replaceWithVoid();
     }
 
@@ -184,31 +199,32 @@ public class ApiTokenService implements LeakedCredentialRevoker {
      * so a chain never has more than two live tokens. Unknown → 404; an expired token → 400. Verbatim secrets rotate
      * into v2 ones.
      */
-    public Uni<ApiTokenView> rotate(String tokenOrSelector, Rotation.Request request, Actor actor, Principal principal) {
+    public Uni<ApiTokenView> rotate(String tokenOrSelector, Rotation.Request request, Actor actor,
+            Principal principal) {
         String selector = selectorOf(tokenOrSelector);
         return lifecycle.rotate(credentialKind, request,
-                        () -> AdvisoryLocks.hold(CREATE_LOCK).chain(() -> tokens.findBySelector(selector)).map(old -> {
-                            if (old == null) {
-                                throw ApiException.notFound("No API token matches; nothing was rotated.");
-                            }
-                            requireManageable(old, principal, Permission.UPDATE_API_TOKEN);
-                            return old;
-                        }),
-                        (old, minted, now) -> {
-                            ApiToken fresh = new ApiToken();
-                            fresh.selector = minted.selector();
-                            fresh.verifier = minted.verifier();
-                            fresh.tokenName = old.tokenName;
-                            fresh.type = old.type;
-                            fresh.environment = old.environment;
-                            fresh.allProjects = old.allProjects;
-                            fresh.projects = new TreeSet<>(old.projects);
-                            fresh.expiresAt = old.expiresAt;
-                            fresh.createdAt = now;
-                            fresh.createdBy = actor.name();
-                            return fresh;
-                        },
-                        audit.by(actor))
+                () -> AdvisoryLocks.hold(CREATE_LOCK).chain(() -> tokens.findBySelector(selector)).map(old -> {
+                    if (old == null) {
+                        throw ApiException.notFound("No API token matches; nothing was rotated.");
+                    }
+                    requireManageable(old, principal, Permission.UPDATE_API_TOKEN);
+                    return old;
+                }),
+                (old, minted, now) -> {
+                    ApiToken fresh = new ApiToken();
+                    fresh.selector = minted.selector();
+                    fresh.verifier = minted.verifier();
+                    fresh.tokenName = old.tokenName;
+                    fresh.type = old.type;
+                    fresh.environment = old.environment;
+                    fresh.allProjects = old.allProjects;
+                    fresh.projects = new TreeSet<>(old.projects);
+                    fresh.expiresAt = old.expiresAt;
+                    fresh.createdAt = now;
+                    fresh.createdBy = actor.name();
+                    return fresh;
+                },
+                audit.by(actor))
                 .map(rotated -> ApiTokenView.withSecret(rotated.fresh(), rotated.secret()));
     }
 
@@ -251,7 +267,8 @@ public class ApiTokenService implements LeakedCredentialRevoker {
         if (parsed != null) {
             return parsed.selector();
         }
-        if (CredentialFormat.looksLikeSelector(tokenOrSelector) || tokenOrSelector.startsWith(InstanceKeys.LEGACY_ID_PREFIX)) {
+        if (CredentialFormat.looksLikeSelector(tokenOrSelector)
+                || tokenOrSelector.startsWith(InstanceKeys.LEGACY_ID_PREFIX)) {
             return tokenOrSelector;
         }
         return keys.legacyId(tokenOrSelector);

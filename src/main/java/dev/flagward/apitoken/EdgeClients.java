@@ -3,8 +3,6 @@ package dev.flagward.apitoken;
 import dev.flagward.web.ApiException;
 import jakarta.inject.Singleton;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -21,6 +19,9 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
 /**
  * The Edge clients that may ask for tokens ({@code POST /edge/issue-token}), and the check of their signature, on the
  * wire as Unleash's Enterprise Edge signs: {@code Authorization: HMAC <clientId>:<signature>} where the signature is
@@ -35,7 +36,8 @@ public class EdgeClients {
     /** How far a request's x-timestamp may be from now, either way (Unleash: 5 minutes). */
     static final Duration WINDOW = Duration.ofMinutes(5);
     static final String PATH = "/edge/issue-token";
-    private static final Pattern AUTHORIZATION = Pattern.compile("^HMAC ([^:\\s]{1,100}):(\\S{1,200})$", Pattern.CASE_INSENSITIVE);
+    private static final Pattern AUTHORIZATION = Pattern.compile("^HMAC ([^:\\s]{1,100}):(\\S{1,200})$",
+            Pattern.CASE_INSENSITIVE);
     private static final Pattern CLIENT_ID = Pattern.compile("^[A-Za-z0-9._-]{1,100}$");
     private static final Pattern NONCE = Pattern.compile("^[\\x21-\\x7e]{1,128}$");
     private static final Pattern HEX_SHA256 = Pattern.compile("^[0-9A-Fa-f]{64}$");
@@ -43,8 +45,7 @@ public class EdgeClients {
     private static final byte[] NOBODY = new byte[32];
 
     /** A verified request: which client, and its nonce with how long it must be remembered. */
-    public record Signed(String clientId, String nonce, Instant rememberUntil) {
-    }
+    public record Signed(String clientId, String nonce, Instant rememberUntil) {}
 
     private final Map<String, byte[]> secrets;
     private final Clock clock;
@@ -69,10 +70,12 @@ public class EdgeClients {
             }
             byte[] key;
             try {
-                key = Base64.getUrlDecoder().decode(entry.substring(equals + 1).strip().replace('+', '-').replace('/', '_')
-                        .replace("=", ""));
+                key = Base64.getUrlDecoder()
+                        .decode(entry.substring(equals + 1).strip().replace('+', '-').replace('/', '_')
+                                .replace("=", ""));
             } catch (IllegalArgumentException e) {
-                throw new IllegalStateException("FLAGWARD_EDGE_CLIENTS: the secret of client " + id + " is not base64url");
+                throw new IllegalStateException(
+                        "FLAGWARD_EDGE_CLIENTS: the secret of client " + id + " is not base64url");
             }
             if (key.length < 16) {
                 throw new IllegalStateException("FLAGWARD_EDGE_CLIENTS: the secret of client " + id
@@ -96,13 +99,16 @@ public class EdgeClients {
         }
         Matcher header = AUTHORIZATION.matcher(authorization.strip());
         if (!header.matches()) {
-            throw ApiException.unauthorized("Missing HMAC authorization header: send Authorization: HMAC <clientId>:<signature>.");
+            throw ApiException.unauthorized(
+                    "Missing HMAC authorization header: send Authorization: HMAC <clientId>:<signature>.");
         }
         if (timestamp == null || nonce == null || contentSha256 == null) {
-            throw ApiException.unauthorized("Missing content headers: x-timestamp, x-nonce and content-sha256 are required.");
+            throw ApiException
+                    .unauthorized("Missing content headers: x-timestamp, x-nonce and content-sha256 are required.");
         }
         if (!NONCE.matcher(nonce).matches() || !HEX_SHA256.matcher(contentSha256).matches()) {
-            throw ApiException.unauthorized("x-nonce must be 1 to 128 visible characters, content-sha256 the hex SHA-256 of the body.");
+            throw ApiException.unauthorized(
+                    "x-nonce must be 1 to 128 visible characters, content-sha256 the hex SHA-256 of the body.");
         }
         Instant stamped;
         try {
@@ -112,7 +118,8 @@ public class EdgeClients {
         }
         Instant now = clock.instant();
         if (stamped.isBefore(now.minus(WINDOW)) || stamped.isAfter(now.plus(WINDOW))) {
-            throw ApiException.unauthorized("Stale request: x-timestamp is more than 5 minutes from the server's time.");
+            throw ApiException
+                    .unauthorized("Stale request: x-timestamp is more than 5 minutes from the server's time.");
         }
         if (!MessageDigest.isEqual(sha256(body), HexFormat.of().parseHex(contentSha256))) {
             throw ApiException.unauthorized("Body tampering detected: content-sha256 is not the SHA-256 of the body.");

@@ -26,8 +26,9 @@ public class EdgeIssuedTokens {
                 .createNativeQuery("delete from edge_request_nonces where expires_at < :now")
                 .setParameter("now", utc(now)).executeUpdate()
                 .chain(() -> session.createNativeQuery("insert into edge_request_nonces (client_id, nonce, expires_at) "
-                                + "values (:client, :nonce, :until) on conflict do nothing")
-                        .setParameter("client", clientId).setParameter("nonce", nonce).setParameter("until", utc(rememberUntil))
+                        + "values (:client, :nonce, :until) on conflict do nothing")
+                        .setParameter("client", clientId).setParameter("nonce", nonce)
+                        .setParameter("until", utc(rememberUntil))
                         .executeUpdate()))
                 .map(inserted -> inserted == 1);
     }
@@ -45,9 +46,10 @@ public class EdgeIssuedTokens {
     /** From now on this pair's token is this one (a first issue, or one that replaces a token no longer usable). */
     public Uni<Integer> record(String environment, String projectsKey, long tokenId, String clientId, Instant now) {
         return Panache.getSession().chain(session -> session
-                .createNativeQuery("insert into edge_issued_tokens (environment, projects_key, token_id, client_id, issued_at) "
-                        + "values (:environment, :projects, :token, :client, :now) on conflict (environment, projects_key) "
-                        + "do update set token_id = excluded.token_id, client_id = excluded.client_id, issued_at = excluded.issued_at")
+                .createNativeQuery(
+                        "insert into edge_issued_tokens (environment, projects_key, token_id, client_id, issued_at) "
+                                + "values (:environment, :projects, :token, :client, :now) on conflict (environment, projects_key) "
+                                + "do update set token_id = excluded.token_id, client_id = excluded.client_id, issued_at = excluded.issued_at")
                 .setParameter("environment", environment).setParameter("projects", projectsKey)
                 .setParameter("token", tokenId).setParameter("client", clientId).setParameter("now", utc(now))
                 .executeUpdate());

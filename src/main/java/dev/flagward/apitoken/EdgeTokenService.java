@@ -38,12 +38,18 @@ public class EdgeTokenService {
     /** What a derived secret is for: part of what it is derived from, so no other use of the key can give it. */
     private static final String EDGE_SECRET_PURPOSE = "edge-issued-api-token";
 
-    @Inject ApiTokenService apiTokens;
-    @Inject ApiTokenRepository tokens;
-    @Inject EdgeIssuedTokens issued;
-    @Inject EdgeConfig config;
-    @Inject SecretBox box;
-    @Inject Clock clock;
+    @Inject
+    ApiTokenService apiTokens;
+    @Inject
+    ApiTokenRepository tokens;
+    @Inject
+    EdgeIssuedTokens issued;
+    @Inject
+    EdgeConfig config;
+    @Inject
+    SecretBox box;
+    @Inject
+    Clock clock;
 
     /**
      * A valid backend token for each requested environment and projects, in the order asked, the one already issued
@@ -55,14 +61,16 @@ public class EdgeTokenService {
      */
     public Uni<List<ValidatedToken>> issue(EdgeClients.Signed signed, EdgeIssueRequest request, Actor actor) {
         if (!box.available()) {
-            return Uni.createFrom().failure(ApiException.operationDenied("Issuing tokens to Edge needs FLAGWARD_SECRETS_KEY "
-                    + "(base64 of 32 random bytes): an issued token's secret is derived from it, so that it can be given again "
-                    + "without being stored."));
+            return Uni.createFrom()
+                    .failure(ApiException.operationDenied("Issuing tokens to Edge needs FLAGWARD_SECRETS_KEY "
+                            + "(base64 of 32 random bytes): an issued token's secret is derived from it, so that it can be given again "
+                            + "without being stored."));
         }
         List<NewToken> asked = validate(request);
         Instant now = clock.instant();
         List<String> minted = new ArrayList<>();
-        return Panache.withTransaction(() -> issued.firstUseOfNonce(signed.clientId(), signed.nonce(), signed.rememberUntil(), now)
+        return Panache.withTransaction(
+                () -> issued.firstUseOfNonce(signed.clientId(), signed.nonce(), signed.rememberUntil(), now)
                         .invoke(first -> {
                             if (!first) {
                                 throw ApiException.unauthorized("Replay detected: this x-nonce was used already.");
@@ -78,7 +86,8 @@ public class EdgeTokenService {
                                 String where = "/body/tokens/" + i;
                                 chain = chain.chain(() -> {
                                     ValidatedToken known = byPair.get(pairKey(spec));
-                                    return known != null ? Uni.createFrom().item(known)
+                                    return known != null
+                                            ? Uni.createFrom().item(known)
                                             : tokenFor(spec, signed.clientId(), actor, where, now, minted)
                                                     .invoke(answer -> byPair.put(pairKey(spec), answer));
                                 }).invoke(answers::add).replaceWithVoid();
@@ -90,7 +99,7 @@ public class EdgeTokenService {
 
     /** The pair's usable token, or a new one recorded as the pair's (its selector added to {@code minted}). */
     private Uni<ValidatedToken> tokenFor(NewToken spec, String clientId, Actor actor, String where, Instant now,
-                                         List<String> minted) {
+            List<String> minted) {
         String projectsKey = projectsKey(spec);
         return issued.selectorFor(spec.environment(), projectsKey)
                 .chain(selector -> selector == null ? Uni.createFrom().nullItem() : tokens.findBySelector(selector))
@@ -105,16 +114,19 @@ public class EdgeTokenService {
                                 && !CredentialFormat.verifies(again.secret(), existing.verifier)) {
                             // Issued under another FLAGWARD_SECRETS_KEY: whoever holds that key can still derive its
                             // secret, so changing the key must end it, not leave a second live token for the pair.
-                            LOG.warnf("Edge token %s was issued under another FLAGWARD_SECRETS_KEY: it is expired and replaced "
-                                    + "(if this repeats, the replicas do not share one key)", existing.selector);
+                            LOG.warnf(
+                                    "Edge token %s was issued under another FLAGWARD_SECRETS_KEY: it is expired and replaced "
+                                            + "(if this repeats, the replicas do not share one key)",
+                                    existing.selector);
                             existing.expiresAt = now;
                             minted.add(existing.selector);
                             retired = tokens.flush().replaceWithVoid();
                         }
                     }
                     if (apiTokens.readOnly()) {
-                        throw ApiException.license("The admin API is read-only (expired license): tokens already issued to "
-                                + "Edge are given, new ones are not created.");
+                        throw ApiException
+                                .license("The admin API is read-only (expired license): tokens already issued to "
+                                        + "Edge are given, new ones are not created.");
                     }
                     CredentialFormat.Minted fresh = secret(spec.prefix(), CredentialFormat.newSelector());
                     return retired.chain(() -> apiTokens.insert(spec, fresh, actor, where))
@@ -130,7 +142,9 @@ public class EdgeTokenService {
      * narrowed it), and FLAGWARD_SECRETS_KEY unchanged. Otherwise a new token is issued for the pair.
      */
     private static boolean usableFor(ApiToken token, NewToken spec, CredentialFormat.Minted again, Instant now) {
-        boolean scope = spec.projects() == null ? token.allProjects : !token.allProjects && token.projects.equals(spec.projects());
+        boolean scope = spec.projects() == null
+                ? token.allProjects
+                : !token.allProjects && token.projects.equals(spec.projects());
         return token.replacedBy == null && !token.expiredAt(now) && ApiTokenType.BACKEND.wireName().equals(token.type)
                 && spec.environment().equals(token.environment) && scope
                 && CredentialFormat.verifies(again.secret(), token.verifier);
@@ -160,10 +174,12 @@ public class EdgeTokenService {
      */
     private List<NewToken> validate(EdgeIssueRequest request) {
         if (request == null || request.tokens() == null) {
-            throw ApiException.badData("The tokens property is required: a list of {environment, projects}.", "/body/tokens");
+            throw ApiException.badData("The tokens property is required: a list of {environment, projects}.",
+                    "/body/tokens");
         }
         if (request.tokens().size() > config.maxIssuePairs()) {
-            throw ApiException.badData("At most " + config.maxIssuePairs() + " tokens can be asked for at once.", "/body/tokens");
+            throw ApiException.badData("At most " + config.maxIssuePairs() + " tokens can be asked for at once.",
+                    "/body/tokens");
         }
         List<ErrorDetail> problems = new ArrayList<>();
         List<NewToken> out = new ArrayList<>();
@@ -177,7 +193,8 @@ public class EdgeTokenService {
             String environment = pair.environment() == null ? "" : pair.environment().strip();
             boolean oneEnvironment = !environment.isEmpty() && environment.length() <= 100 && !"*".equals(environment);
             if (!oneEnvironment) {
-                problems.add(new ErrorDetail("The environment must name one environment (not *).", where + "/environment"));
+                problems.add(
+                        new ErrorDetail("The environment must name one environment (not *).", where + "/environment"));
             }
             List<String> projects = pair.projects();
             if (projects == null || projects.isEmpty() || projects.size() > 100
@@ -192,7 +209,8 @@ public class EdgeTokenService {
             Set<String> scoped = projects.contains("*") ? null : new TreeSet<>(projects);
             String projectPart = scoped == null ? "*" : scoped.size() > 3 ? "[]" : String.join("_", scoped);
             String name = "enterprise_edge_" + environment + "_" + projectPart;
-            out.add(new NewToken(name.length() > 255 ? "enterprise_edge_" + environment + "_[]" : name, ApiTokenType.BACKEND,
+            out.add(new NewToken(name.length() > 255 ? "enterprise_edge_" + environment + "_[]" : name,
+                    ApiTokenType.BACKEND,
                     environment, scoped, null));
         }
         if (!problems.isEmpty()) {

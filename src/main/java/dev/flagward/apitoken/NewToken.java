@@ -39,7 +39,8 @@ record NewToken(String tokenName, ApiTokenType type, String environment, Set<Str
         if (projects == null) {
             projects = List.of("*");
         }
-        validation.check(!projects.isEmpty(), "The projects list may not be empty; use [\"*\"] for all projects.", "projects");
+        validation.check(!projects.isEmpty(), "The projects list may not be empty; use [\"*\"] for all projects.",
+                "projects");
         validation.check(projects.stream().allMatch(p -> p != null && !p.isBlank() && p.length() <= 100),
                 "Every project must be a non-empty id.", "projects");
         validation.check(request.expiresAt() == null || request.expiresAt().isAfter(now),

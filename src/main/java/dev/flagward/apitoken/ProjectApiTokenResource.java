@@ -6,8 +6,8 @@ import dev.flagward.apitoken.ApiTokenApi.CreateApiTokenRequest;
 import dev.flagward.audit.Actor;
 import dev.flagward.security.access.Access;
 import dev.flagward.security.access.Caller;
-import dev.flagward.security.principal.Permission;
 import dev.flagward.security.access.Revocation;
+import dev.flagward.security.principal.Permission;
 import dev.flagward.web.Created;
 import dev.flagward.web.ETags;
 import io.smallrye.mutiny.Uni;
@@ -38,9 +38,12 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Projects", description = "Projects that API tokens can be scoped to")
 public class ProjectApiTokenResource {
 
-    @Inject ProjectApiTokenService service;
-    @Inject Caller caller;
-    @Inject ObjectMapper mapper;
+    @Inject
+    ProjectApiTokenService service;
+    @Inject
+    Caller caller;
+    @Inject
+    ObjectMapper mapper;
 
     @GET
     @Access(Permission.READ_PROJECT_API_TOKEN)
@@ -48,10 +51,13 @@ public class ProjectApiTokenResource {
             description = "The client, backend and frontend tokens scoped to this project, alone or with other projects, "
                     + "newest first; never the secrets. Tokens of every project (*) are listed only at /api/admin/api-tokens. "
                     + "An unknown project is 404.")
-    @APIResponse(responseCode = "200", description = "With a weak ETag; If-None-Match that matches → 304 without a body",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiTokenList.class)))
+    @APIResponse(responseCode = "200",
+            description = "With a weak ETag; If-None-Match that matches → 304 without a body",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ApiTokenList.class)))
     @APIResponse(responseCode = "304", description = "Not Modified: If-None-Match matched the current ETag; no body")
-    public Uni<Response> list(@PathParam("projectId") String projectId, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
+    public Uni<Response> list(@PathParam("projectId") String projectId,
+            @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         return service.list(projectId).map(tokens -> ETags.ok(mapper, new ApiTokenList(tokens), ifNoneMatch));
     }
 
@@ -62,8 +68,10 @@ public class ProjectApiTokenResource {
             description = "{tokenName, type, environment, expiresAt}: a client, backend or frontend token whose only project "
                     + "is this one (projects or project in the body, if given, must name it). The secret is in this response "
                     + "only. The instance's token limit applies. An unknown project is 404.")
-    @APIResponse(responseCode = "201", description = "Created; Location: api-tokens, as Unleash sends it. The only answer with the full secret",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiTokenApi.ApiTokenView.class)))
+    @APIResponse(responseCode = "201",
+            description = "Created; Location: api-tokens, as Unleash sends it. The only answer with the full secret",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ApiTokenApi.ApiTokenView.class)))
     public Uni<Response> create(@PathParam("projectId") String projectId, CreateApiTokenRequest request) {
         return service.create(projectId, request, Actor.of(caller)).map(view -> Created.at("api-tokens", view));
     }

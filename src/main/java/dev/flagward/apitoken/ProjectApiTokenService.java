@@ -26,13 +26,20 @@ import java.util.List;
 @ApplicationScoped
 public class ProjectApiTokenService implements ProjectDeletionListener {
 
-    @Inject ApiTokenService apiTokens;
-    @Inject ApiTokenRepository tokens;
-    @Inject ApiTokenQueries queries;
-    @Inject ScopeService scopes;
-    @Inject CredentialCache cache;
-    @Inject AuditLog audit;
-    @Inject Clock clock;
+    @Inject
+    ApiTokenService apiTokens;
+    @Inject
+    ApiTokenRepository tokens;
+    @Inject
+    ApiTokenQueries queries;
+    @Inject
+    ScopeService scopes;
+    @Inject
+    CredentialCache cache;
+    @Inject
+    AuditLog audit;
+    @Inject
+    Clock clock;
 
     /** The tokens scoped to this project (alone or with others), newest first; unknown project → 404. */
     public Uni<List<ApiTokenView>> list(String projectId) {
@@ -47,13 +54,15 @@ public class ProjectApiTokenService implements ProjectDeletionListener {
     public Uni<ApiTokenView> create(String projectId, CreateApiTokenRequest request, Actor actor) {
         Validation.of(request)
                 .check(request.projects() == null || request.projects().equals(List.of(projectId)),
-                        "A project token belongs to the project in the path only; leave projects out or send [\"" + projectId + "\"].",
+                        "A project token belongs to the project in the path only; leave projects out or send [\""
+                                + projectId + "\"].",
                         "projects")
                 .check(request.project() == null || request.project().equals(projectId),
                         "A project token belongs to the project in the path only; leave project out.", "project")
                 .orFail();
-        NewToken spec = NewToken.of(new CreateApiTokenRequest(request.tokenName(), request.type(), request.environment(),
-                List.of(projectId), null, request.expiresAt()), clock.instant());
+        NewToken spec = NewToken
+                .of(new CreateApiTokenRequest(request.tokenName(), request.type(), request.environment(),
+                        List.of(projectId), null, request.expiresAt()), clock.instant());
         return apiTokens.create(spec, () -> requireProject(projectId), actor);
     }
 
@@ -70,7 +79,8 @@ public class ProjectApiTokenService implements ProjectDeletionListener {
             }
             if (token.projects.size() != 1) {
                 throw ApiException.badData("The token belongs to the projects " + String.join(", ", token.projects)
-                        + ": delete it through /api/admin/api-tokens, not through one of its projects.", "/params/token");
+                        + ": delete it through /api/admin/api-tokens, not through one of its projects.",
+                        "/params/token");
             }
             return true;
         }, actor, principal);

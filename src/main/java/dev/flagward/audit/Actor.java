@@ -10,7 +10,8 @@ public record Actor(String name, Long userId, String address) {
 
     public static Actor of(Caller caller) {
         Principal principal = caller.principal();
-        return principal == null ? new Actor("anonymous", null, caller.address())
+        return principal == null
+                ? new Actor("anonymous", null, caller.address())
                 : new Actor(principal.displayName(), principal.userId(), caller.address());
     }
 }

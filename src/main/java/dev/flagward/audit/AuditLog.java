@@ -16,9 +16,12 @@ import java.time.Clock;
 @Singleton
 public class AuditLog {
 
-    @Inject EventRepository events;
-    @Inject ObjectMapper json;
-    @Inject Clock clock;
+    @Inject
+    EventRepository events;
+    @Inject
+    ObjectMapper json;
+    @Inject
+    Clock clock;
 
     public Uni<Void> record(String type, Actor actor, Object data, Object preData) {
         Event event = new Event();

@@ -3,8 +3,8 @@ package dev.flagward.credential;
 import dev.flagward.audit.Actor;
 import dev.flagward.security.access.Access;
 import dev.flagward.security.access.Caller;
-import dev.flagward.security.principal.Permission;
 import dev.flagward.security.access.Revocation;
+import dev.flagward.security.principal.Permission;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.POST;
@@ -23,11 +23,12 @@ import java.util.List;
 @Tag(name = "Credentials", description = "Revoke leaked secrets of every kind in one call (Flagward)")
 public class CredentialResource {
 
-    @Inject LeakedSecrets leaked;
-    @Inject Caller caller;
+    @Inject
+    LeakedSecrets leaked;
+    @Inject
+    Caller caller;
 
-    public record RevokeLeakedRequest(List<String> secrets) {
-    }
+    public record RevokeLeakedRequest(List<String> secrets) {}
 
     @POST
     @Path("revoke-leaked")

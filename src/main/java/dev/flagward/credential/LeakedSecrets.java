@@ -1,15 +1,15 @@
 package dev.flagward.credential;
 
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import dev.flagward.audit.Actor;
 import dev.flagward.audit.AuditLog;
-import dev.flagward.security.rotation.CredentialLifecycle;
 import dev.flagward.security.authentication.CredentialKinds;
+import dev.flagward.security.rotation.CredentialLifecycle;
 import dev.flagward.web.ApiException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.util.HashMap;
 import java.util.List;
@@ -27,8 +27,7 @@ public class LeakedSecrets {
 
     @Schema(name = "RevokeLeakedResult")
     public record Result(@Schema(required = true) int revoked, @Schema(required = true) int alreadyInactive,
-                         @Schema(required = true) int unknown, @Schema(required = true) int notOurs) {
-    }
+            @Schema(required = true) int unknown, @Schema(required = true) int notOurs) {}
 
     private final CredentialKinds kinds;
     private final CredentialLifecycle lifecycle;
@@ -36,7 +35,7 @@ public class LeakedSecrets {
     private final Map<String, CredentialLifecycle.Kind<?>> revocable = new HashMap<>();
 
     public LeakedSecrets(CredentialKinds kinds, CredentialLifecycle lifecycle, AuditLog audit,
-                         Instance<LeakedCredentialRevoker> revokers) {
+            Instance<LeakedCredentialRevoker> revokers) {
         this.kinds = kinds;
         this.lifecycle = lifecycle;
         this.audit = audit;
@@ -58,24 +57,24 @@ public class LeakedSecrets {
         int[] counts = new int[4];
         // One at a time: each revocation is its own short transaction, and duplicates meet an already revoked one.
         return Multi.createFrom().iterable(secrets).onItem().transformToUniAndConcatenate(secret -> {
-                    CredentialKinds.Presented presented = secret.length() > 1024 ? null : kinds.identify(secret);
-                    CredentialLifecycle.Kind<?> kind = presented == null ? null : revocable.get(presented.kind());
-                    if (presented == null) {
-                        counts[3]++;
-                        return Uni.createFrom().voidItem();
-                    }
-                    if (kind == null) {
-                        counts[2]++; // ours, but a kind that is not revoked this way (a session)
-                        return Uni.createFrom().voidItem();
-                    }
-                    return lifecycle.revokeLeaked(kind, presented.selector(), secret, audit.by(actor)).invoke(outcome -> {
-                        switch (outcome) {
-                            case REVOKED -> counts[0]++;
-                            case ALREADY_INACTIVE -> counts[1]++;
-                            default -> counts[2]++;
-                        }
-                    }).replaceWithVoid();
-                })
+            CredentialKinds.Presented presented = secret.length() > 1024 ? null : kinds.identify(secret);
+            CredentialLifecycle.Kind<?> kind = presented == null ? null : revocable.get(presented.kind());
+            if (presented == null) {
+                counts[3]++;
+                return Uni.createFrom().voidItem();
+            }
+            if (kind == null) {
+                counts[2]++; // ours, but a kind that is not revoked this way (a session)
+                return Uni.createFrom().voidItem();
+            }
+            return lifecycle.revokeLeaked(kind, presented.selector(), secret, audit.by(actor)).invoke(outcome -> {
+                switch (outcome) {
+                    case REVOKED -> counts[0]++;
+                    case ALREADY_INACTIVE -> counts[1]++;
+                    default -> counts[2]++;
+                }
+            }).replaceWithVoid();
+        })
                 .collect().last()
                 .map(x -> new Result(counts[0], counts[1], counts[2], counts[3]));
     }

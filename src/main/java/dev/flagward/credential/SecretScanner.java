@@ -139,7 +139,8 @@ public final class SecretScanner {
         if (revokeUrl != null) {
             adminToken = tokenFromStdin ? firstLine(stdin) : env.get(TOKEN_VARIABLE);
             if (adminToken == null || adminToken.isBlank()) {
-                err.println("--revoke needs an admin token: " + (tokenFromStdin ? "standard input was empty."
+                err.println("--revoke needs an admin token: " + (tokenFromStdin
+                        ? "standard input was empty."
                         : "set " + TOKEN_VARIABLE + ", or pipe it in with --admin-token-stdin."));
                 err.print(USAGE);
                 return 2;
@@ -162,7 +163,8 @@ public final class SecretScanner {
             body.append("]}");
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(endpoint))
                     .header("Authorization", adminToken).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
+                    .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+                    HttpResponse.BodyHandlers.ofString());
             out.println(batch.size() + " secrets sent: HTTP " + response.statusCode() + " " + response.body());
             if (response.statusCode() != 200) {
                 return 1;

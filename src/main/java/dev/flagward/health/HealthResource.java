@@ -1,8 +1,5 @@
 package dev.flagward.health;
 
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import dev.flagward.security.access.Public;
 import io.smallrye.common.annotation.NonBlocking;
 import io.smallrye.mutiny.Uni;
@@ -13,6 +10,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.health.Readiness;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Unleash's operational and readiness endpoints (SPEC §8.5). */
@@ -23,6 +23,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class HealthResource {
 
     public record Health(String health) {
+
         static final Health GOOD = new Health("GOOD");
         static final Health BAD = new Health("BAD");
     }
@@ -43,13 +44,15 @@ public class HealthResource {
 
     @GET
     @Path("ready")
-    @Operation(operationId = "getReady", summary = "Get instance readiness status: GOOD when the database answers and credentials are loaded")
+    @Operation(operationId = "getReady",
+            summary = "Get instance readiness status: GOOD when the database answers and credentials are loaded")
     @APIResponse(responseCode = "200", description = "Ready",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Health.class)))
     @APIResponse(responseCode = "503", description = "Not ready: {\"health\": \"BAD\"}",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Health.class)))
     public Uni<Response> ready() {
-        return readiness.ready().map(ok -> ok ? Response.ok(Health.GOOD).build()
+        return readiness.ready().map(ok -> ok
+                ? Response.ok(Health.GOOD).build()
                 : Response.status(503).entity(Health.BAD).build());
     }
 }

@@ -20,9 +20,12 @@ import java.time.Duration;
 @Singleton
 public class ReadinessCheck implements AsyncHealthCheck {
 
-    @Inject Pool pool;
-    @Inject CredentialCache cache;
-    @Inject NotificationListener listener;
+    @Inject
+    Pool pool;
+    @Inject
+    CredentialCache cache;
+    @Inject
+    NotificationListener listener;
 
     public Uni<Boolean> ready() {
         if (!cache.isLoaded()) {

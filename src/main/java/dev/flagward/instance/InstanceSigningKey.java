@@ -32,11 +32,12 @@ import java.util.Map;
 @Singleton
 public class InstanceSigningKey {
 
-    public record SigningKey(String kid, PublicKey publicKey, PrivateKey privateKey) {
-    }
+    public record SigningKey(String kid, PublicKey publicKey, PrivateKey privateKey) {}
 
-    @Inject Pool pool;
-    @Inject SecretBox secrets;
+    @Inject
+    Pool pool;
+    @Inject
+    SecretBox secrets;
     private volatile SigningKey loaded;
 
     public boolean available() {
@@ -52,7 +53,7 @@ public class InstanceSigningKey {
         KeyPair proposed = generate();
         String kid = thumbprint(proposed.getPublic());
         return pool.preparedQuery("insert into instance_signing_key (kid, public_key, private_key) values ($1, $2, $3) "
-                        + "on conflict do nothing")
+                + "on conflict do nothing")
                 .execute(Tuple.of(kid, Buffer.buffer(proposed.getPublic().getEncoded()),
                         Buffer.buffer(secrets.seal(proposed.getPrivate().getEncoded(), context(kid)))))
                 .chain(() -> pool.query("select kid, public_key, private_key from instance_signing_key").execute())

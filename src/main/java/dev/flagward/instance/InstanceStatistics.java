@@ -1,14 +1,11 @@
 package dev.flagward.instance;
 
-import java.math.BigDecimal;
-import java.util.List;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.flagward.web.Timestamps;
 import dev.flagward.license.LicenseService;
 import dev.flagward.security.keys.InstanceKeys;
 import dev.flagward.user.SeatService;
+import dev.flagward.web.Timestamps;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.build.Jwt;
@@ -19,10 +16,12 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -70,8 +69,8 @@ public class InstanceStatistics {
     private final String version;
 
     public InstanceStatistics(Pool pool, InstanceKeys instance, InstanceSigningKey signingKey, SeatService seats,
-                              LicenseService license, ObjectMapper mapper, Clock clock,
-                              @ConfigProperty(name = "quarkus.application.version", defaultValue = "0.0.0") String version) {
+            LicenseService license, ObjectMapper mapper, Clock clock,
+            @ConfigProperty(name = "quarkus.application.version", defaultValue = "0.0.0") String version) {
         this.pool = pool;
         this.instance = instance;
         this.signingKey = signingKey;

@@ -6,8 +6,8 @@ import io.quarkus.hibernate.reactive.panache.PanacheRepository;
 import io.quarkus.panache.common.Sort;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
-import jakarta.inject.Inject;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
@@ -20,14 +20,18 @@ public class LoginHistory implements PanacheRepository<LoginEvent>, SignInRecord
     private static final Logger LOG = Logger.getLogger(LoginHistory.class);
     private static final int MAX_NAME = 320;
 
-    @Inject LoginHistoryConfig config;
-    @Inject Clock clock;
+    @Inject
+    LoginHistoryConfig config;
+    @Inject
+    Clock clock;
 
     /** Records an attempt in the caller's transaction, or in its own when there is none. */
     @Override
     public Uni<Void> record(String username, String authType, boolean successful, String ip, String failureReason) {
         LoginEvent event = new LoginEvent();
-        event.username = username == null ? "" : username.length() > MAX_NAME ? username.substring(0, MAX_NAME) : username;
+        event.username = username == null
+                ? ""
+                : username.length() > MAX_NAME ? username.substring(0, MAX_NAME) : username;
         event.authType = authType;
         event.createdAt = clock.instant();
         event.successful = successful;
@@ -37,7 +41,8 @@ public class LoginHistory implements PanacheRepository<LoginEvent>, SignInRecord
     }
 
     public Uni<List<LoginEvent>> page(int offset, int limit) {
-        return Panache.withSession(() -> findAll(Sort.descending("createdAt", "id")).range(offset, offset + limit - 1).list());
+        return Panache.withSession(
+                () -> findAll(Sort.descending("createdAt", "id")).range(offset, offset + limit - 1).list());
     }
 
     @Scheduled(every = "1h", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

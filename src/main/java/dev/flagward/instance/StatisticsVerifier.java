@@ -1,11 +1,9 @@
 package dev.flagward.instance;
 
-import java.util.TreeMap;
-
-import dev.flagward.security.keys.Pem;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flagward.security.keys.Pem;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -23,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * Verifies a statistics file (JSON or CSV, as downloaded) offline against the instance's public key: the JWS in
@@ -33,8 +32,7 @@ public final class StatisticsVerifier {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    public record Result(boolean valid, String message) {
-    }
+    public record Result(boolean valid, String message) {}
 
     private StatisticsVerifier() {
     }
@@ -73,7 +71,9 @@ public final class StatisticsVerifier {
     public static Result verify(String document, PublicKey key) {
         Map<String, String> fields;
         try {
-            fields = document.stripLeading().startsWith("{") ? StatisticsFormat.flatten(JSON.readTree(document)) : csvRow(document);
+            fields = document.stripLeading().startsWith("{")
+                    ? StatisticsFormat.flatten(JSON.readTree(document))
+                    : csvRow(document);
         } catch (IOException | IllegalArgumentException e) {
             return new Result(false, "the file is neither statistics JSON nor CSV: " + e.getMessage());
         }
@@ -90,7 +90,8 @@ public final class StatisticsVerifier {
             jws.setCompactSerialization(signature);
             jws.setKey(key);
             if (!StatisticsFormat.JWS_TYPE.equals(jws.getHeader("typ"))) {
-                return new Result(false, "the signature is not a statistics signature (typ " + jws.getHeader("typ") + ")");
+                return new Result(false,
+                        "the signature is not a statistics signature (typ " + jws.getHeader("typ") + ")");
             }
             if (!jws.verifySignature()) {
                 return new Result(false, "the signature does not verify with this key");
@@ -119,7 +120,8 @@ public final class StatisticsVerifier {
                 .setHeader().setSkipHeaderRecord(true).get())) {
             List<CSVRecord> records = parser.getRecords();
             if (records.size() != 1) {
-                throw new IllegalArgumentException("expected a header row and one row, found " + records.size() + " rows");
+                throw new IllegalArgumentException(
+                        "expected a header row and one row, found " + records.size() + " rows");
             }
             return new LinkedHashMap<>(records.get(0).toMap());
         }
@@ -133,7 +135,8 @@ public final class StatisticsVerifier {
 
     private static String difference(Map<String, String> signed, Map<String, String> file) {
         for (String name : signed.keySet()) {
-            if (!Objects.equals(StatisticsFormat.normalized(signed.get(name)), StatisticsFormat.normalized(file.get(name)))) {
+            if (!Objects.equals(StatisticsFormat.normalized(signed.get(name)),
+                    StatisticsFormat.normalized(file.get(name)))) {
                 return name + " is " + file.get(name) + " in the file, " + signed.get(name) + " when signed";
             }
         }

@@ -30,10 +30,13 @@ import java.util.List;
 @Tag(name = "Invoices", description = "Monthly usage statements from recorded usage and configured prices")
 public class InvoiceResource {
 
-    @Inject InvoiceService invoices;
-    @Inject InstanceKeys instance;
+    @Inject
+    InvoiceService invoices;
+    @Inject
+    InstanceKeys instance;
 
-    @Inject MeterRegistry registry;
+    @Inject
+    MeterRegistry registry;
 
     private void count(String format) {
         registry.counter("flagward.invoices.requests", "format", format).increment();
@@ -81,8 +84,10 @@ public class InvoiceResource {
         return invoices.one(id, uri.getBaseUri().toString())
                 // Rendering is CPU work of a few milliseconds: off the event loop.
                 .emitOn(Infrastructure.getDefaultWorkerPool())
-                .map(invoice -> Response.ok(StatementPdf.render(invoice, instance.instanceId(), invoices::format), "application/pdf")
-                        .header(HttpHeaders.CONTENT_DISPOSITION, "inline; filename=\"flagward-statement-" + invoice.id() + ".pdf\"")
+                .map(invoice -> Response
+                        .ok(StatementPdf.render(invoice, instance.instanceId(), invoices::format), "application/pdf")
+                        .header(HttpHeaders.CONTENT_DISPOSITION,
+                                "inline; filename=\"flagward-statement-" + invoice.id() + ".pdf\"")
                         .build());
     }
 }

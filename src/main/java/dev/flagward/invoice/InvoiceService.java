@@ -80,9 +80,10 @@ public class InvoiceService {
     /** One month's statement: 400 for a malformed id, 404 before the first recorded usage or after this month. */
     public Uni<DetailedInvoice> one(String id, String baseUrl) {
         YearMonth month = parse(id);
-        return all(baseUrl).map(list -> list.stream().filter(invoice -> invoice.id().equals(month.toString())).findFirst()
-                .orElseThrow(() -> ApiException.notFound("There is no statement for " + month
-                        + ": statements run from the first recorded usage to the current month.")));
+        return all(baseUrl)
+                .map(list -> list.stream().filter(invoice -> invoice.id().equals(month.toString())).findFirst()
+                        .orElseThrow(() -> ApiException.notFound("There is no statement for " + month
+                                + ": statements run from the first recorded usage to the current month.")));
     }
 
     static YearMonth parse(String id) {
@@ -99,15 +100,19 @@ public class InvoiceService {
     private static final Statement.Usage ZERO = new Statement.Usage(0, 0, BigDecimal.ZERO);
 
     private Uni<Map<YearMonth, Statement.Usage>> usage() {
-        return pool.query("select to_char(day, 'YYYY-MM') as month, max(seats) as seats, max(read_only_seats) as read_only "
-                        + "from usage_days group by 1").execute()
+        return pool.query(
+                "select to_char(day, 'YYYY-MM') as month, max(seats) as seats, max(read_only_seats) as read_only "
+                        + "from usage_days group by 1")
+                .execute()
                 .chain(rows -> license.edgeInstanceMonthlyAverages().map(edges -> {
                     Map<YearMonth, Statement.Usage> out = new HashMap<>();
                     rows.forEach(row -> out.put(YearMonth.parse(row.getString("month")),
-                            new Statement.Usage(row.getInteger("seats"), row.getInteger("read_only"), BigDecimal.ZERO)));
+                            new Statement.Usage(row.getInteger("seats"), row.getInteger("read_only"),
+                                    BigDecimal.ZERO)));
                     edges.forEach((month, average) -> out.merge(YearMonth.parse(month),
                             new Statement.Usage(0, 0, average),
-                            (seats, edge) -> new Statement.Usage(seats.seats(), seats.readOnlySeats(), edge.edgeInstances())));
+                            (seats, edge) -> new Statement.Usage(seats.seats(), seats.readOnlySeats(),
+                                    edge.edgeInstances())));
                     return out;
                 }));
     }
@@ -123,13 +128,16 @@ public class InvoiceService {
         return new DetailedInvoice(statement.id(), statement.status(), statement.invoiceDate().toString(),
                 statement.dueDate().toString(), statement.month().format(MONTH_TEXT), currency,
                 lines(statement.mainLines(), currency), lines(statement.usageLines(), currency), statement.subtotal(),
-                statement.taxPercent(), statement.tax(), statement.total(), prices.format(statement.total()), false, url,
+                statement.taxPercent(), statement.tax(), statement.total(), prices.format(statement.total()), false,
+                url,
                 url + "/pdf", prices.configured() ? null : NO_PRICES);
     }
 
     private static List<InvoiceLine> lines(List<Statement.Line> lines, String currency) {
-        return lines.stream().map(line -> new InvoiceLine(currency, line.description(), line.lookupKey(), line.quantity(),
-                line.quantity(), line.unitPrice(), line.amount())).toList();
+        return lines.stream()
+                .map(line -> new InvoiceLine(currency, line.description(), line.lookupKey(), line.quantity(),
+                        line.quantity(), line.unitPrice(), line.amount()))
+                .toList();
     }
 
     String format(long minorUnits) {

@@ -1,9 +1,8 @@
 package dev.flagward.invoice;
 
-import java.util.Locale;
-
 import java.math.BigDecimal;
 import java.util.Currency;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -11,7 +10,8 @@ import java.util.Optional;
  * Configured prices in minor units (cents), read once and checked at start: a price with more decimals than the
  * currency has, a negative one or one that is not a number stops the service with a message naming the setting.
  */
-record Prices(Currency currency, long seat, long readOnlySeat, long edgeInstance, BigDecimal taxPercent, boolean configured) {
+record Prices(Currency currency, long seat, long readOnlySeat, long edgeInstance, BigDecimal taxPercent,
+        boolean configured) {
 
     private static final Map<String, String> SYMBOLS = Map.of("EUR", "€", "USD", "$", "GBP", "£", "JPY", "¥");
 
@@ -25,9 +25,11 @@ record Prices(Currency currency, long seat, long readOnlySeat, long edgeInstance
         }
         boolean configured = config.seatPrice().isPresent() || config.readOnlySeatPrice().isPresent()
                 || config.edgeInstancePrice().isPresent();
-        BigDecimal tax = config.taxPercent().map(value -> decimal(value, "FLAGWARD_BILLING_TAX_PERCENT")).orElse(BigDecimal.ZERO);
+        BigDecimal tax = config.taxPercent().map(value -> decimal(value, "FLAGWARD_BILLING_TAX_PERCENT"))
+                .orElse(BigDecimal.ZERO);
         if (tax.compareTo(BigDecimal.valueOf(100)) > 0) {
-            throw new IllegalStateException("FLAGWARD_BILLING_TAX_PERCENT must be from 0 to 100, not " + tax.toPlainString());
+            throw new IllegalStateException(
+                    "FLAGWARD_BILLING_TAX_PERCENT must be from 0 to 100, not " + tax.toPlainString());
         }
         return new Prices(currency,
                 minor(config.seatPrice(), currency, "FLAGWARD_BILLING_SEAT_PRICE"),

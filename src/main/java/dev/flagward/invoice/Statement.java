@@ -13,13 +13,11 @@ import java.util.List;
  * times the percentage rounded half up, and the total is their sum.
  */
 record Statement(YearMonth month, boolean closed, List<Line> mainLines, List<Line> usageLines, long subtotal,
-                 BigDecimal taxPercent, long tax, long total) {
+        BigDecimal taxPercent, long tax, long total) {
 
-    record Line(String description, String lookupKey, BigDecimal quantity, long unitPrice, long amount) {
-    }
+    record Line(String description, String lookupKey, BigDecimal quantity, long unitPrice, long amount) {}
 
-    record Usage(long seats, long readOnlySeats, BigDecimal edgeInstances) {
-    }
+    record Usage(long seats, long readOnlySeats, BigDecimal edgeInstances) {}
 
     static Statement of(YearMonth month, YearMonth current, Usage usage, Prices prices) {
         List<Line> main = List.of(
@@ -28,7 +26,8 @@ record Statement(YearMonth month, boolean closed, List<Line> mainLines, List<Lin
                 line("Read-only seats (Viewers, highest daily count)", "read-only-seats",
                         BigDecimal.valueOf(usage.readOnlySeats()), prices.readOnlySeat()));
         List<Line> usageLines = List.of(
-                line("Edge instances (monthly average)", "edge-instances", usage.edgeInstances(), prices.edgeInstance()));
+                line("Edge instances (monthly average)", "edge-instances", usage.edgeInstances(),
+                        prices.edgeInstance()));
         long subtotal = 0;
         for (Line line : main) {
             subtotal = Math.addExact(subtotal, line.amount());
@@ -43,7 +42,8 @@ record Statement(YearMonth month, boolean closed, List<Line> mainLines, List<Lin
     }
 
     private static Line line(String description, String key, BigDecimal quantity, long unitPrice) {
-        long amount = quantity.multiply(BigDecimal.valueOf(unitPrice)).setScale(0, RoundingMode.HALF_UP).longValueExact();
+        long amount = quantity.multiply(BigDecimal.valueOf(unitPrice)).setScale(0, RoundingMode.HALF_UP)
+                .longValueExact();
         return new Line(description, key, quantity, unitPrice, amount);
     }
 

@@ -54,7 +54,8 @@ final class StatementPdf {
                 w.gap(6);
                 w.line(regular, 10, "Period: " + invoice.monthText() + " (" + invoice.id() + ")");
                 w.line(regular, 10, "Status: " + invoice.status() + ("estimate".equals(invoice.status())
-                        ? " (the month is not over; figures can still change)" : ""));
+                        ? " (the month is not over; figures can still change)"
+                        : ""));
                 w.line(regular, 10, "Statement date: " + invoice.invoiceDate() + "    Due: " + invoice.dueDate());
                 w.line(regular, 10, "Instance: " + instanceId);
                 w.line(regular, 10, "Currency: " + invoice.currency());
@@ -146,6 +147,7 @@ final class StatementPdf {
     }
 
     private static final class Writer {
+
         private final PDPageContentStream stream;
         private float y;
 

@@ -24,9 +24,12 @@ public class UsageRecorder {
 
     private static final Logger LOG = Logger.getLogger(UsageRecorder.class);
 
-    @Inject Pool pool;
-    @Inject SeatService seats;
-    @Inject Clock clock;
+    @Inject
+    Pool pool;
+    @Inject
+    SeatService seats;
+    @Inject
+    Clock clock;
 
     /** Shortly after start (on a Vert.x context, as Hibernate Reactive needs), then every hour. */
     @Scheduled(every = "1h", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -39,10 +42,10 @@ public class UsageRecorder {
     public Uni<Void> recordToday() {
         LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
         return Panache.withSession(seats::usage).chain(usage -> pool.preparedQuery(
-                        "insert into usage_days (day, seats, read_only_seats, recorded_at) values ($1, $2, $3, $4) "
-                                + "on conflict (day) do update set seats = greatest(usage_days.seats, excluded.seats), "
-                                + "read_only_seats = greatest(usage_days.read_only_seats, excluded.read_only_seats), "
-                                + "recorded_at = excluded.recorded_at")
+                "insert into usage_days (day, seats, read_only_seats, recorded_at) values ($1, $2, $3, $4) "
+                        + "on conflict (day) do update set seats = greatest(usage_days.seats, excluded.seats), "
+                        + "read_only_seats = greatest(usage_days.read_only_seats, excluded.read_only_seats), "
+                        + "recorded_at = excluded.recorded_at")
                 .execute(Tuple.of(today, (int) usage.seats(), (int) usage.readOnlyUsers(),
                         clock.instant().atOffset(ZoneOffset.UTC))))
                 .replaceWithVoid();

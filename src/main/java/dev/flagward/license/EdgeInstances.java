@@ -36,8 +36,10 @@ public class EdgeInstances implements EdgeSightings {
     private static final Pattern PLAUSIBLE = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._:@/+=-]{0,99}$");
     static final int MAX_PER_BUCKET = 1_000;
 
-    @Inject Pool pool;
-    @Inject Clock clock;
+    @Inject
+    Pool pool;
+    @Inject
+    Clock clock;
     private volatile long bucket = -1;
     private volatile Set<String> seenInBucket = ConcurrentHashMap.newKeySet();
 
@@ -61,9 +63,10 @@ public class EdgeInstances implements EdgeSightings {
             return;
         }
         Instant start = Instant.ofEpochSecond(now * BUCKET.toSeconds());
-        pool.preparedQuery("insert into edge_instance_sightings (bucket_start, instance_id) values ($1, $2) on conflict do nothing")
+        pool.preparedQuery(
+                "insert into edge_instance_sightings (bucket_start, instance_id) values ($1, $2) on conflict do nothing")
                 .execute(Tuple.of(start.atOffset(ZoneOffset.UTC), instanceId))
-                .subscribe().with(ok -> { }, failure -> {
+                .subscribe().with(ok -> {}, failure -> {
                     seen.remove(instanceId);
                     LOG.debugf("Could not record an Edge instance: %s", failure.getMessage());
                 });
@@ -73,7 +76,7 @@ public class EdgeInstances implements EdgeSightings {
     public Uni<Long> recentCount() {
         long now = bucketOf(clock.instant());
         return pool.preparedQuery("select coalesce(max(n), 0) from (select count(*) as n from edge_instance_sightings "
-                        + "where bucket_start >= $1 group by bucket_start) b")
+                + "where bucket_start >= $1 group by bucket_start) b")
                 .execute(Tuple.of(Instant.ofEpochSecond((now - 1) * BUCKET.toSeconds()).atOffset(ZoneOffset.UTC)))
                 .map(rows -> rows.iterator().next().getLong(0));
     }
@@ -84,9 +87,9 @@ public class EdgeInstances implements EdgeSightings {
      */
     public Uni<Map<String, BigDecimal>> monthlyAverages() {
         return pool.query("select to_char(date_trunc('month', bucket_start at time zone 'UTC'), 'YYYY-MM') as month, "
-                        + "round(avg(n), 2) as average "
-                        + "from (select bucket_start, count(*) as n from edge_instance_sightings group by bucket_start) b "
-                        + "group by 1 order by 1").execute()
+                + "round(avg(n), 2) as average "
+                + "from (select bucket_start, count(*) as n from edge_instance_sightings group by bucket_start) b "
+                + "group by 1 order by 1").execute()
                 .map(rows -> {
                     Map<String, BigDecimal> out = new LinkedHashMap<>();
                     rows.forEach(row -> out.put(row.getString("month"), row.getBigDecimal("average")));

@@ -31,7 +31,8 @@ final class IssuerOptions {
         for (int i = 1; i < args.length; i++) {
             String name = args[i].startsWith("--") ? args[i].substring(2) : null;
             if (name == null || !known.contains(name)) {
-                throw new UsageError(name == null ? "expected an option (--name), got '" + args[i] + "'"
+                throw new UsageError(name == null
+                        ? "expected an option (--name), got '" + args[i] + "'"
                         : "--" + name + " is not an option of " + args[0]);
             }
             if (FLAGS.contains(name)) {
@@ -73,7 +74,8 @@ final class IssuerOptions {
             return Optional.empty();
         }
         try {
-            return Optional.of(SignatureAlgorithm.fromAlgorithm(name.toUpperCase(Locale.ROOT).replace("EDDSA", "EdDSA")));
+            return Optional
+                    .of(SignatureAlgorithm.fromAlgorithm(name.toUpperCase(Locale.ROOT).replace("EDDSA", "EdDSA")));
         } catch (IllegalArgumentException e) {
             throw new UsageError("--alg must be RS256, ES256 or EDDSA, not " + name);
         }

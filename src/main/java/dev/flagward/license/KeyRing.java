@@ -34,8 +34,7 @@ public class KeyRing {
 
     private static final Logger LOG = Logger.getLogger(KeyRing.class);
 
-    public record Key(String kid, PublicKey publicKey, SignatureAlgorithm algorithm) {
-    }
+    public record Key(String kid, PublicKey publicKey, SignatureAlgorithm algorithm) {}
 
     private final Map<String, Key> keys;
 
@@ -47,7 +46,9 @@ public class KeyRing {
             LOG.info("No license public keys configured (FLAGWARD_LICENSE_PUBLIC_KEYS): licenses cannot be installed");
         } else {
             keys.values().forEach(k -> LOG.infof("License key %s: %s%s", k.kid(), k.algorithm().getAlgorithm(),
-                    DevLicenseKey.is(k.publicKey()) ? " (the dev-only key: bin/license-issuer sign --dev signs for it)" : ""));
+                    DevLicenseKey.is(k.publicKey())
+                            ? " (the dev-only key: bin/license-issuer sign --dev signs for it)"
+                            : ""));
         }
     }
 
@@ -61,7 +62,8 @@ public class KeyRing {
         }
         for (Key key : keys.values()) {
             if (DevLicenseKey.is(key.publicKey())) {
-                throw new IllegalStateException("License key " + key.kid() + " (FLAGWARD_LICENSE_PUBLIC_KEYS) is Flagward's "
+                throw new IllegalStateException("License key " + key.kid()
+                        + " (FLAGWARD_LICENSE_PUBLIC_KEYS) is Flagward's "
                         + "dev-only key, whose private half is published in the repository: anyone could sign a license "
                         + "with it. Only dev mode (./mvnw quarkus:dev) trusts it; configure your vendor's public key.");
             }
@@ -110,7 +112,8 @@ public class KeyRing {
                     throw new IllegalStateException("The license JWKS may only hold public keys with a kid");
                 }
                 Key key = of(jwk.getKeyId(), publicJwk.getPublicKey());
-                if (jwk.getAlgorithm() != null && !jwk.getAlgorithm().equalsIgnoreCase(key.algorithm().getAlgorithm())) {
+                if (jwk.getAlgorithm() != null
+                        && !jwk.getAlgorithm().equalsIgnoreCase(key.algorithm().getAlgorithm())) {
                     throw new IllegalStateException("License key " + jwk.getKeyId() + " says alg " + jwk.getAlgorithm()
                             + " but is a " + key.algorithm().getAlgorithm() + " key");
                 }

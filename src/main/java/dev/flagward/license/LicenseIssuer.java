@@ -48,12 +48,14 @@ public final class LicenseIssuer {
               sign --dev signs with Flagward's dev-only key (src/dev-only/license), which only dev mode
                      (./mvnw quarkus:dev) trusts. --alg defaults to the key's own algorithm.""";
     private static final Set<String> KEYGEN_OPTIONS = Set.of("alg", "kid", "out", "force");
-    private static final Set<String> SIGN_OPTIONS = Set.of("key", "kid", "alg", "dev", "customer", "issuer", "type", "plan",
+    private static final Set<String> SIGN_OPTIONS = Set.of("key", "kid", "alg", "dev", "customer", "issuer", "type",
+            "plan",
             "instance-name", "instance-id", "seats", "read-only-users", "edge-instances", "release-templates", "days",
             "expires-at", "issued-at");
 
     /** A mistake in the command line: its message says what to do; exit status 2. */
     static final class UsageError extends RuntimeException {
+
         UsageError(String message) {
             super(message, null, false, false);
         }
@@ -61,6 +63,7 @@ public final class LicenseIssuer {
 
     /** Something the command refuses to do (overwrite a key, find a missing file): exit status 1. */
     static final class Refused extends RuntimeException {
+
         Refused(String message) {
             super(message, null, false, false);
         }
@@ -80,7 +83,8 @@ public final class LicenseIssuer {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         try {
             if (args.length == 0 || !(args[0].equals("keygen") || args[0].equals("sign"))) {
-                throw new UsageError(args.length == 0 ? "a command is needed: keygen or sign" : "unknown command " + args[0]);
+                throw new UsageError(
+                        args.length == 0 ? "a command is needed: keygen or sign" : "unknown command " + args[0]);
             }
             IssuerOptions options = IssuerOptions.parse(args, args[0].equals("keygen") ? KEYGEN_OPTIONS : SIGN_OPTIONS);
             if (args[0].equals("keygen")) {
@@ -101,12 +105,14 @@ public final class LicenseIssuer {
 
     private static void keygen(IssuerOptions options, PrintStream out, PrintStream err) throws IOException {
         SignatureAlgorithm algorithm = options.algorithm().orElse(SignatureAlgorithm.RS256);
-        if (algorithm != SignatureAlgorithm.RS256 && algorithm != SignatureAlgorithm.ES256 && algorithm != SignatureAlgorithm.EDDSA) {
+        if (algorithm != SignatureAlgorithm.RS256 && algorithm != SignatureAlgorithm.ES256
+                && algorithm != SignatureAlgorithm.EDDSA) {
             throw new UsageError("--alg must be RS256, ES256 or EDDSA, not " + options.get("alg"));
         }
         String kid = options.require("kid");
         if (!kid.matches("[A-Za-z0-9._-]{1,64}")) {
-            throw new UsageError("--kid may hold letters, digits, '.', '_' and '-' (at most 64): it names the key files");
+            throw new UsageError(
+                    "--kid may hold letters, digits, '.', '_' and '-' (at most 64): it names the key files");
         }
         boolean force = options.has("force");
         Path dir = Path.of(options.get("out", "."));
@@ -114,7 +120,8 @@ public final class LicenseIssuer {
         Path publicKey = dir.resolve(kid + ".public.pem");
         for (Path existing : List.of(privateKey, publicKey)) {
             if (!force && Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
-                throw new Refused(existing + " already exists, and keygen never replaces a key without --force: licenses "
+                throw new Refused(existing
+                        + " already exists, and keygen never replaces a key without --force: licenses "
                         + "signed with the old key stop verifying wherever its public key is configured. Choose another "
                         + "--kid or --out, or add --force to replace both files.");
             }
@@ -122,7 +129,8 @@ public final class LicenseIssuer {
         Files.createDirectories(dir);
         KeyPair pair = VendorKeys.generate(algorithm);
         VendorKeys.write(pair, privateKey, publicKey, force);
-        err.println("Wrote " + privateKey + " (readable by you alone: keep it secret, never commit it) and " + publicKey);
+        err.println(
+                "Wrote " + privateKey + " (readable by you alone: keep it secret, never commit it) and " + publicKey);
         out.println("FLAGWARD_LICENSE_PUBLIC_KEYS=" + kid + "=" + publicKey.toAbsolutePath());
     }
 
@@ -140,8 +148,9 @@ public final class LicenseIssuer {
             }
             keyFile = DevLicenseKey.privateKeyFile();
             if (!Files.isRegularFile(keyFile)) {
-                throw new Refused("the dev-only key " + keyFile + " is not there: --dev works in a clone of the Flagward "
-                        + "repository (bin/license-issuer passes its directory).");
+                throw new Refused(
+                        "the dev-only key " + keyFile + " is not there: --dev works in a clone of the Flagward "
+                                + "repository (bin/license-issuer passes its directory).");
             }
         } else {
             keyFile = Path.of(options.require("key"));
@@ -164,7 +173,8 @@ public final class LicenseIssuer {
                     + ", not " + options.get("alg") + " (leave --alg out to use the key's own)");
         }
         Instant issuedAt = options.has("issued-at") ? options.instant("issued-at") : Instant.now();
-        Instant expiresAt = options.has("expires-at") ? options.instant("expires-at")
+        Instant expiresAt = options.has("expires-at")
+                ? options.instant("expires-at")
                 : issuedAt.plus(Duration.ofDays(options.number("days", "365")));
         Claims claims = new Claims(options.get("issuer", "flagward"), options.require("customer"),
                 options.get("type", "Enterprise"), options.get("plan", "Enterprise"),
@@ -173,7 +183,8 @@ public final class LicenseIssuer {
                 options.limit("edge-instances", "5"), options.limit("read-only-users", "10"),
                 issuedAt, expiresAt);
         if (dev) {
-            err.println("Signed with the dev-only key " + DevLicenseKey.KID + ": only dev mode (./mvnw quarkus:dev) trusts it.");
+            err.println("Signed with the dev-only key " + DevLicenseKey.KID
+                    + ": only dev mode (./mvnw quarkus:dev) trusts it.");
         }
         return LicenseSigner.sign(key, kid, algorithm, claims);
     }

@@ -33,15 +33,17 @@ public class LicenseMetrics {
         this.seats = seats;
         this.clock = clock;
         Gauge.builder("flagward.license.days.to.expiry", this, LicenseMetrics::daysToExpiry)
-                .description("Days until the license expires (negative: expired; NaN: none installed)").register(registry);
+                .description("Days until the license expires (negative: expired; NaN: none installed)")
+                .register(registry);
         Gauge.builder("flagward.license.seats", seatsUsed, AtomicLong::get).tag("state", "used")
                 .description("Seats in use as the license counts them").register(registry);
-        Gauge.builder("flagward.license.seats", this, m -> limit(m.license.limits() == null ? null : m.license.limits().seats))
+        Gauge.builder("flagward.license.seats", this,
+                m -> limit(m.license.limits() == null ? null : m.license.limits().seats))
                 .tag("state", "limit").description("The license's seat limit (-1: none)").register(registry);
         Gauge.builder("flagward.license.read.only.users", readOnlyUsed, AtomicLong::get).tag("state", "used")
                 .description("Read-only users (Viewers) in use").register(registry);
         Gauge.builder("flagward.license.read.only.users", this,
-                        m -> limit(m.license.limits() == null ? null : m.license.limits().readOnlyUsers))
+                m -> limit(m.license.limits() == null ? null : m.license.limits().readOnlyUsers))
                 .tag("state", "limit").description("The license's read-only user limit (-1: none)").register(registry);
     }
 

@@ -1,15 +1,13 @@
 package dev.flagward.license;
 
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import dev.flagward.audit.Actor;
 import dev.flagward.license.LicenseApi.LicenseCheck;
 import dev.flagward.license.LicenseApi.LicenseView;
 import dev.flagward.license.LicenseApi.UpdateLicenseRequest;
 import dev.flagward.security.access.Access;
 import dev.flagward.security.access.Caller;
-import dev.flagward.security.principal.Permission;
 import dev.flagward.security.access.Revocation;
+import dev.flagward.security.principal.Permission;
 import dev.flagward.web.Created;
 import dev.flagward.web.Validation;
 import io.smallrye.mutiny.Uni;
@@ -22,7 +20,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/api/admin/license")
@@ -31,13 +31,17 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Instance Admin", description = "Login history, statistics and license")
 public class LicenseResource {
 
-    @Inject LicenseService license;
-    @Inject Caller caller;
+    @Inject
+    LicenseService license;
+    @Inject
+    Caller caller;
 
     @GET
     @Operation(operationId = "getLicense", summary = "Get license")
-    @APIResponse(responseCode = "200", description = "The installed license; {isValid: false} and nothing else when none is installed",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = LicenseApi.LicenseView.class)))
+    @APIResponse(responseCode = "200",
+            description = "The installed license; {isValid: false} and nothing else when none is installed",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = LicenseApi.LicenseView.class)))
     public Object get() {
         return license.view();
     }
@@ -50,7 +54,8 @@ public class LicenseResource {
             description = "Installs a signed license. Invalid, forged, expired or older licenses are refused with 400 "
                     + "and the installed license stays.")
     @APIResponse(responseCode = "201", description = "Created; Location names the new resource",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = LicenseApi.LicenseView.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = LicenseApi.LicenseView.class)))
     public Uni<Response> install(UpdateLicenseRequest request) {
         Validation.of(request).check(request.token() != null, "The token property is required.", "token").orFail();
         return license.install(request.token(), Actor.of(caller)).map(view -> Created.at("/api/admin/license", view));

@@ -1,10 +1,5 @@
 package dev.flagward.license;
 
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import java.math.BigDecimal;
-import java.util.Map;
-
 import dev.flagward.audit.Actor;
 import dev.flagward.audit.AuditLog;
 import dev.flagward.license.LicenseApi.LicenseCheck;
@@ -20,6 +15,8 @@ import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -29,9 +26,11 @@ import org.jboss.logging.Logger;
 import org.jose4j.jwx.JsonWebStructure;
 import org.jose4j.lang.JoseException;
 
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -51,15 +50,24 @@ public class LicenseService implements LicenseState, NotificationChannel {
 
     public enum Status { NONE, VALID, GRACE, READ_ONLY }
 
-    @Inject LicenseRepository licenses;
-    @Inject Pool pool;
-    @Inject LicenseVerifier verifier;
-    @Inject AuditLog audit;
-    @Inject SeatService seats;
-    @Inject EdgeInstances edgeInstances;
-    @Inject LicenseConfig config;
-    @Inject Clock clock;
-    @ConfigProperty(name = "unleash.license") Optional<String> startupLicense;
+    @Inject
+    LicenseRepository licenses;
+    @Inject
+    Pool pool;
+    @Inject
+    LicenseVerifier verifier;
+    @Inject
+    AuditLog audit;
+    @Inject
+    SeatService seats;
+    @Inject
+    EdgeInstances edgeInstances;
+    @Inject
+    LicenseConfig config;
+    @Inject
+    Clock clock;
+    @ConfigProperty(name = "unleash.license")
+    Optional<String> startupLicense;
     private volatile License current;
 
     /** Loads the current license, then installs UNLEASH_LICENSE if given; an invalid one is logged, start-up goes on. */
@@ -73,7 +81,8 @@ public class LicenseService implements LicenseState, NotificationChannel {
         }
         if (given.isPresent()) {
             try {
-                VertxContextSupport.subscribeAndAwait(() -> install(given.get(), new Actor("UNLEASH_LICENSE", null, null)));
+                VertxContextSupport
+                        .subscribeAndAwait(() -> install(given.get(), new Actor("UNLEASH_LICENSE", null, null)));
                 LOG.infof("License from UNLEASH_LICENSE installed for %s", current.customer);
             } catch (ApiException e) {
                 LOG.errorf("UNLEASH_LICENSE was not installed: %s The service starts without it.", e.getMessage());
@@ -106,7 +115,8 @@ public class LicenseService implements LicenseState, NotificationChannel {
         }
         try {
             // The header only, read by the JOSE library the verifier uses; nothing is verified here.
-            return DevLicenseKey.KID.equals(JsonWebStructure.fromCompactSerialization(token.strip()).getKeyIdHeaderValue());
+            return DevLicenseKey.KID
+                    .equals(JsonWebStructure.fromCompactSerialization(token.strip()).getKeyIdHeaderValue());
         } catch (JoseException e) {
             return false;
         }
@@ -150,7 +160,8 @@ public class LicenseService implements LicenseState, NotificationChannel {
     }
 
     private void reloadInBackground() {
-        reload().subscribe().with(license -> LOG.debugf("License reloaded: %s", license == null ? "none" : license.customer),
+        reload().subscribe().with(
+                license -> LOG.debugf("License reloaded: %s", license == null ? "none" : license.customer),
                 failure -> LOG.warnf("License reload failed (the one in memory stays): %s", failure.getMessage()));
     }
 
@@ -200,20 +211,21 @@ public class LicenseService implements LicenseState, NotificationChannel {
     public Uni<LicenseView> install(String token, Actor actor) {
         VerifiedLicense verified = verifier.verify(token);
         return Panache.withTransaction(() -> AdvisoryLocks.hold(INSTALL_LOCK)
-                        .chain(licenses::current)
-                        .chain(installed -> {
-                            if (installed != null && installed.token.equals(verified.token())) {
-                                return Uni.createFrom().item(installed);
-                            }
-                            if (installed != null && verified.issuedAt().isBefore(installed.issuedAt)) {
-                                throw ApiException.badData("The license was issued before the installed one ("
-                                        + installed.issuedAt + "); an older license cannot replace a newer one.", "/body/token");
-                            }
-                            License license = toEntity(verified, actor);
-                            return licenses.persistAndFlush(license).call(saved -> audit.record("license-updated", actor,
-                                    LicenseView.of(saved, true).withoutToken(),
-                                    installed == null ? null : LicenseView.of(installed, true).withoutToken()));
-                        }))
+                .chain(licenses::current)
+                .chain(installed -> {
+                    if (installed != null && installed.token.equals(verified.token())) {
+                        return Uni.createFrom().item(installed);
+                    }
+                    if (installed != null && verified.issuedAt().isBefore(installed.issuedAt)) {
+                        throw ApiException.badData("The license was issued before the installed one ("
+                                + installed.issuedAt + "); an older license cannot replace a newer one.",
+                                "/body/token");
+                    }
+                    License license = toEntity(verified, actor);
+                    return licenses.persistAndFlush(license).call(saved -> audit.record("license-updated", actor,
+                            LicenseView.of(saved, true).withoutToken(),
+                            installed == null ? null : LicenseView.of(installed, true).withoutToken()));
+                }))
                 .invoke(license -> current = license)
                 .map(license -> LicenseView.of(license, status() == Status.VALID));
     }
@@ -246,19 +258,22 @@ public class LicenseService implements LicenseState, NotificationChannel {
             return Uni.createFrom().item(new LicenseCheck(false, "No license is installed.", "error"));
         }
         if (status == Status.READ_ONLY) {
-            return Uni.createFrom().item(new LicenseCheck(false, "The license expired " + daysBetween(license.expiresAt, now)
+            return Uni.createFrom().item(new LicenseCheck(false, "The license expired "
+                    + daysBetween(license.expiresAt, now)
                     + " days ago and its grace period is over: the admin API is read-only until a new license is installed.",
                     "error"));
         }
         if (status == Status.GRACE) {
             Instant readOnlyAt = license.expiresAt.plus(config.grace());
-            return Uni.createFrom().item(new LicenseCheck(false, "The license expired " + daysBetween(license.expiresAt, now)
-                    + " days ago. The admin API becomes read-only in " + daysBetween(now, readOnlyAt)
-                    + " days unless a new license is installed.", "warning"));
+            return Uni.createFrom()
+                    .item(new LicenseCheck(false, "The license expired " + daysBetween(license.expiresAt, now)
+                            + " days ago. The admin API becomes read-only in " + daysBetween(now, readOnlyAt)
+                            + " days unless a new license is installed.", "warning"));
         }
         if (license.expiresAt.isBefore(now.plus(EXPIRY_WARNING))) {
-            return Uni.createFrom().item(new LicenseCheck(true, "The license expires in " + daysBetween(now, license.expiresAt)
-                    + " days.", "warning"));
+            return Uni.createFrom()
+                    .item(new LicenseCheck(true, "The license expires in " + daysBetween(now, license.expiresAt)
+                            + " days.", "warning"));
         }
         return Panache.withSession(seats::usage).chain(usage -> edgeInstances.recentCount().map(edges -> {
             // The seat rule's reading of limits: none stated, nothing to warn about; 0 stated, full at once.

@@ -23,13 +23,15 @@ public final class LicenseSigner {
      * What a license says. {@code issuer} must match the instance's FLAGWARD_LICENSE_ISSUER. A null resource is left
      * out of the license: no limit.
      */
-    public record Claims(String issuer, String customer, String type, String plan, String instanceName, String instanceId,
-                         Integer seats, Integer releaseTemplates, Integer edgeInstances, Integer readOnlyUsers, Instant issuedAt,
-                         Instant expiresAt) {
+    public record Claims(String issuer, String customer, String type, String plan, String instanceName,
+            String instanceId,
+            Integer seats, Integer releaseTemplates, Integer edgeInstances, Integer readOnlyUsers, Instant issuedAt,
+            Instant expiresAt) {
 
         public static Claims standard(String customer, int seats, int readOnlyUsers, Duration validFor) {
             Instant now = Instant.now();
-            return new Claims("flagward", customer, "Enterprise", "Enterprise", customer + " instance", null, seats, 10, 5,
+            return new Claims("flagward", customer, "Enterprise", "Enterprise", customer + " instance", null, seats, 10,
+                    5,
                     readOnlyUsers, now, now.plus(validFor));
         }
 

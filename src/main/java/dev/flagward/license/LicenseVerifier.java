@@ -1,8 +1,5 @@
 package dev.flagward.license;
 
-import java.io.IOException;
-import org.jboss.logging.Logger;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagward.web.ApiException;
@@ -16,7 +13,9 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jboss.logging.Logger;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -40,20 +39,26 @@ public class LicenseVerifier {
 
     /** The verified content of a license: every field comes from verified claims. */
     public record VerifiedLicense(String token, String customer, String type, String plan, String instanceName,
-                                  String instanceId, Integer seats, Integer releaseTemplates, Integer edgeInstances,
-                                  Integer readOnlyUsers,
-                                  Instant issuedAt, Instant expiresAt) {
+            String instanceId, Integer seats, Integer releaseTemplates, Integer edgeInstances,
+            Integer readOnlyUsers,
+            Instant issuedAt, Instant expiresAt) {
+
         @Override
         public String toString() {
             return "VerifiedLicense[" + customer + ", issued " + issuedAt + "]";
         }
     }
 
-    @Inject JWTParser parser;
-    @Inject KeyRing keys;
-    @Inject LicenseConfig config;
-    @Inject ObjectMapper json;
-    @Inject Clock clock;
+    @Inject
+    JWTParser parser;
+    @Inject
+    KeyRing keys;
+    @Inject
+    LicenseConfig config;
+    @Inject
+    ObjectMapper json;
+    @Inject
+    Clock clock;
 
     private static ApiException invalid(String reason) {
         return ApiException.badData("The license is not valid: " + reason, "/body/token");
@@ -64,7 +69,8 @@ public class LicenseVerifier {
             throw ApiException.badData("The token property is required: the signed license.", "/body/token");
         }
         String[] parts = token.strip().split("\\.", -1);
-        if (parts.length != 3 || parts[0].isEmpty() || parts[1].isEmpty() || parts[2].isEmpty() || token.length() > 16_384) {
+        if (parts.length != 3 || parts[0].isEmpty() || parts[1].isEmpty() || parts[2].isEmpty()
+                || token.length() > 16_384) {
             throw invalid("it is not a signed JWT (three non-empty parts).");
         }
         JsonNode header = decode(parts[0]);
@@ -108,7 +114,8 @@ public class LicenseVerifier {
             throw invalid("it is not valid yet (issued in the future).");
         }
         Object notBefore = jwt.getClaim("nbf");
-        if (notBefore instanceof JsonNumber nbf && Instant.ofEpochSecond(nbf.longValue()).isAfter(now.plusSeconds(SKEW_SECONDS))) {
+        if (notBefore instanceof JsonNumber nbf
+                && Instant.ofEpochSecond(nbf.longValue()).isAfter(now.plusSeconds(SKEW_SECONDS))) {
             throw invalid("it is not valid yet (nbf).");
         }
         if (!expiresAt.isAfter(issuedAt)) {
@@ -118,7 +125,9 @@ public class LicenseVerifier {
         if (config.instanceId().isPresent() && !config.instanceId().get().equals(instanceId)) {
             throw invalid("it was issued for another instance.");
         }
-        JsonObject resources = jwt.getClaim("resources") instanceof JsonObject object ? object : JsonValue.EMPTY_JSON_OBJECT;
+        JsonObject resources = jwt.getClaim("resources") instanceof JsonObject object
+                ? object
+                : JsonValue.EMPTY_JSON_OBJECT;
         return new VerifiedLicense(token.strip(), required(jwt, "customer"), text(jwt, "type"), text(jwt, "plan"),
                 text(jwt, "instanceName"), instanceId, count(resources, "seats"), count(resources, "releaseTemplates"),
                 count(resources, "edgeInstances"), count(resources, "readOnlyUsers"), issuedAt, expiresAt);

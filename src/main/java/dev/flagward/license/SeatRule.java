@@ -1,13 +1,13 @@
 package dev.flagward.license;
 
 import dev.flagward.security.principal.RootRole;
-import dev.flagward.user.UserSeatRule;
 import dev.flagward.user.SeatService;
+import dev.flagward.user.UserSeatRule;
 import dev.flagward.web.AdvisoryLocks;
 import dev.flagward.web.ApiException;
 import io.smallrye.mutiny.Uni;
-import jakarta.inject.Inject;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 /**
  * The license's user limits (SPEC §7.4): {@code seats} for Admins and Editors (counting users deleted in the last 30
@@ -19,8 +19,10 @@ public class SeatRule implements UserSeatRule {
 
     private static final long SEAT_LOCK = 0x466c61675f736561L;
 
-    @Inject LicenseService license;
-    @Inject SeatService seats;
+    @Inject
+    LicenseService license;
+    @Inject
+    SeatService seats;
 
     @Override
     public Uni<Void> beforeSeatTaken(RootRole role) {
@@ -36,8 +38,9 @@ public class SeatRule implements UserSeatRule {
                                 + " read-only users (Viewers) and all are taken.");
                     }
                     if (role != RootRole.Viewer && !License.within(limits.seats, usage.seats() + 1)) {
-                        throw ApiException.exceedsLimit("The license allows " + limits.seats + " seats and all are taken "
-                                + "(users deleted in the last 30 days still count).");
+                        throw ApiException
+                                .exceedsLimit("The license allows " + limits.seats + " seats and all are taken "
+                                        + "(users deleted in the last 30 days still count).");
                     }
                 })
                 .replaceWithVoid();

@@ -24,6 +24,7 @@ public class PatCredentialSource extends SqlCredentialSource {
         super(pool, KIND, PREFIX, Channel.AUTHORIZATION_HEADER,
                 Rows.whole("personal_access_tokens", SELECT, SELECT + " where selector = $1"),
                 new RowMapping() {
+
                     @Override
                     public Uni<Function<Row, StoredCredential>> forFullLoad() {
                         return users.livePrincipals().map(principals -> row -> {
@@ -34,7 +35,8 @@ public class PatCredentialSource extends SqlCredentialSource {
 
                     @Override
                     public Uni<StoredCredential> forOne(Row row) {
-                        return users.livePrincipal(row.getLong("user_id")).map(user -> user == null ? null : toCredential(row, user));
+                        return users.livePrincipal(row.getLong("user_id"))
+                                .map(user -> user == null ? null : toCredential(row, user));
                     }
                 });
     }

@@ -1,18 +1,16 @@
 package dev.flagward.pat;
 
-import java.util.HashMap;
-
-import dev.flagward.credential.LeakedCredentialRevoker;
 import dev.flagward.audit.Actor;
 import dev.flagward.audit.AuditLog;
+import dev.flagward.credential.LeakedCredentialRevoker;
 import dev.flagward.pat.PatApi.CreatePatRequest;
 import dev.flagward.pat.PatApi.CreatedPat;
 import dev.flagward.pat.PatApi.PatView;
 import dev.flagward.security.authentication.CredentialCache;
 import dev.flagward.security.authentication.CredentialFormat;
+import dev.flagward.security.principal.UserPrincipal;
 import dev.flagward.security.rotation.CredentialLifecycle;
 import dev.flagward.security.rotation.Rotation;
-import dev.flagward.security.principal.UserPrincipal;
 import dev.flagward.web.AdvisoryLocks;
 import dev.flagward.web.ApiException;
 import dev.flagward.web.DatabaseErrors;
@@ -22,6 +20,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -38,7 +37,7 @@ public class PatService implements LeakedCredentialRevoker {
     private final CredentialLifecycle.Kind<Pat> credentialKind;
 
     public PatService(PatRepository pats, AuditLog audit, CredentialCache cache, PatConfig config, Clock clock,
-                      CredentialLifecycle lifecycle) {
+            CredentialLifecycle lifecycle) {
         this.pats = pats;
         this.audit = audit;
         this.cache = cache;
@@ -72,33 +71,35 @@ public class PatService implements LeakedCredentialRevoker {
         CredentialFormat.Minted minted = CredentialFormat.mint(PatCredentialSource.PREFIX);
         // One creation at a time per user: the limit and the unique description hold under concurrency.
         return Panache.withTransaction(() -> AdvisoryLocks.hold("pat:" + user.id())
-                        .chain(() -> pats.countOf(user.id()))
-                        .invoke(count -> {
-                            if (count >= config.maxPerUser()) {
-                                throw ApiException.operationDenied("You already have the maximum of " + config.maxPerUser()
-                                        + " personal access tokens. Delete one first.");
-                            }
-                        })
-                        .chain(() -> pats.descriptionTaken(user.id(), description))
-                        .chain(taken -> {
-                            if (taken) {
-                                throw ApiException.nameExists("You already have a personal access token described \""
-                                        + description + "\".");
-                            }
-                            Pat pat = new Pat();
-                            pat.userId = user.id();
-                            pat.selector = minted.selector();
-                            pat.verifier = minted.verifier();
-                            pat.description = description;
-                            pat.expiresAt = request.expiresAt();
-                            pat.createdAt = clock.instant();
-                            return pats.persistAndFlush(pat);
-                        })
-                        .call(pat -> audit.record("pat-created", actor, PatView.of(pat), null)))
+                .chain(() -> pats.countOf(user.id()))
+                .invoke(count -> {
+                    if (count >= config.maxPerUser()) {
+                        throw ApiException.operationDenied("You already have the maximum of " + config.maxPerUser()
+                                + " personal access tokens. Delete one first.");
+                    }
+                })
+                .chain(() -> pats.descriptionTaken(user.id(), description))
+                .chain(taken -> {
+                    if (taken) {
+                        throw ApiException.nameExists("You already have a personal access token described \""
+                                + description + "\".");
+                    }
+                    Pat pat = new Pat();
+                    pat.userId = user.id();
+                    pat.selector = minted.selector();
+                    pat.verifier = minted.verifier();
+                    pat.description = description;
+                    pat.expiresAt = request.expiresAt();
+                    pat.createdAt = clock.instant();
+                    return pats.persistAndFlush(pat);
+                })
+                .call(pat -> audit.record("pat-created", actor, PatView.of(pat), null)))
                 .onFailure(DatabaseErrors::isUniqueViolation)
-                .transform(e -> ApiException.nameExists("You already have a personal access token described \"" + description + "\"."))
+                .transform(e -> ApiException
+                        .nameExists("You already have a personal access token described \"" + description + "\"."))
                 .call(pat -> cache.refresh(PatCredentialSource.KIND, pat.selector))
-                .map(pat -> new CreatedPat(pat.id, pat.description, pat.expiresAt, pat.createdAt, pat.seenAt, pat.userId,
+                .map(pat -> new CreatedPat(pat.id, pat.description, pat.expiresAt, pat.createdAt, pat.seenAt,
+                        pat.userId,
                         minted.secret(), null));
     }
 
@@ -109,23 +110,23 @@ public class PatService implements LeakedCredentialRevoker {
      */
     public Uni<CreatedPat> rotate(UserPrincipal user, long id, Rotation.Request request, Actor actor) {
         return lifecycle.rotate(credentialKind, request,
-                        () -> AdvisoryLocks.hold("pat:" + user.id()).chain(() -> pats.findOwned(id, user.id())).map(old -> {
-                            if (old == null) {
-                                throw ApiException.notFound("You have no personal access token with id " + id + ".");
-                            }
-                            return old;
-                        }),
-                        (old, minted, now) -> {
-                            Pat fresh = new Pat();
-                            fresh.userId = user.id();
-                            fresh.selector = minted.selector();
-                            fresh.verifier = minted.verifier();
-                            fresh.description = old.description;
-                            fresh.expiresAt = old.expiresAt;
-                            fresh.createdAt = now;
-                            return fresh;
-                        },
-                        audit.by(actor))
+                () -> AdvisoryLocks.hold("pat:" + user.id()).chain(() -> pats.findOwned(id, user.id())).map(old -> {
+                    if (old == null) {
+                        throw ApiException.notFound("You have no personal access token with id " + id + ".");
+                    }
+                    return old;
+                }),
+                (old, minted, now) -> {
+                    Pat fresh = new Pat();
+                    fresh.userId = user.id();
+                    fresh.selector = minted.selector();
+                    fresh.verifier = minted.verifier();
+                    fresh.description = old.description;
+                    fresh.expiresAt = old.expiresAt;
+                    fresh.createdAt = now;
+                    return fresh;
+                },
+                audit.by(actor))
                 .map(rotated -> {
                     Pat fresh = rotated.fresh();
                     return new CreatedPat(fresh.id, fresh.description, fresh.expiresAt, fresh.createdAt, fresh.seenAt,

@@ -1,7 +1,5 @@
 package dev.flagward.scope;
 
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import dev.flagward.audit.Actor;
 import dev.flagward.scope.ScopeApi.CreateProjectRequest;
 import dev.flagward.scope.ScopeApi.ProjectList;
@@ -10,8 +8,6 @@ import dev.flagward.security.access.Caller;
 import dev.flagward.security.principal.Permission;
 import dev.flagward.web.Created;
 import io.smallrye.mutiny.Uni;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -22,6 +18,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/api/admin/projects")
@@ -29,8 +29,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Projects", description = "Projects that API tokens can be scoped to")
 public class ProjectResource {
 
-    @Inject ScopeService scopes;
-    @Inject Caller caller;
+    @Inject
+    ScopeService scopes;
+    @Inject
+    Caller caller;
 
     @GET
     @Access(Permission.READ)
@@ -44,11 +46,12 @@ public class ProjectResource {
     @Access(Permission.ADMIN)
     @Operation(operationId = "createProject", summary = "Create a project")
     @APIResponse(responseCode = "201", description = "Created; Location names the new resource",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ScopeApi.ProjectView.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ScopeApi.ProjectView.class)))
     @APIResponse(responseCode = "409", description = "NameExistsError: a project with that id exists")
     public Uni<Response> create(CreateProjectRequest request) {
-        return scopes.createProject(request, Actor.of(caller)).map(project ->
-                Created.at("/api/admin/projects/" + project.id(), project));
+        return scopes.createProject(request, Actor.of(caller))
+                .map(project -> Created.at("/api/admin/projects/" + project.id(), project));
     }
 
     @DELETE

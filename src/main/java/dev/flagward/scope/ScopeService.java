@@ -11,9 +11,9 @@ import dev.flagward.web.DatabaseErrors;
 import dev.flagward.web.Validation;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
-import jakarta.inject.Inject;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 
 import java.time.Clock;
 import java.util.Collection;
@@ -29,18 +29,24 @@ public class ScopeService {
     static final Pattern NAME = Pattern.compile("^[A-Za-z0-9_-]{1,100}$");
     public static final String DEFAULT_PROJECT = "default";
 
-    @Inject ProjectRepository projects;
-    @Inject EnvironmentRepository environments;
-    @Inject Instance<ProjectDeletionListener> deletionListeners;
-    @Inject AuditLog audit;
-    @Inject Clock clock;
+    @Inject
+    ProjectRepository projects;
+    @Inject
+    EnvironmentRepository environments;
+    @Inject
+    Instance<ProjectDeletionListener> deletionListeners;
+    @Inject
+    AuditLog audit;
+    @Inject
+    Clock clock;
 
     public Uni<List<ProjectView>> listProjects() {
         return Panache.withSession(projects::listAllOrdered).map(list -> list.stream().map(ProjectView::of).toList());
     }
 
     public Uni<List<EnvironmentView>> listEnvironments() {
-        return Panache.withSession(environments::listAllOrdered).map(list -> list.stream().map(EnvironmentView::of).toList());
+        return Panache.withSession(environments::listAllOrdered)
+                .map(list -> list.stream().map(EnvironmentView::of).toList());
     }
 
     /** The ids among these that name no project (to be called inside the caller's session). */
@@ -69,16 +75,16 @@ public class ScopeService {
                 .maxLength(request.description(), "description", 1000)
                 .orFail();
         return Panache.withTransaction(() -> projects.findById(request.id()).flatMap(existing -> {
-                    if (existing != null) {
-                        throw ApiException.nameExists("A project with the id " + request.id() + " already exists.");
-                    }
-                    Project project = new Project();
-                    project.id = request.id();
-                    project.name = request.name().strip();
-                    project.description = request.description();
-                    project.createdAt = clock.instant();
-                    return projects.persistAndFlush(project);
-                }).map(ProjectView::of).call(view -> audit.record("project-created", actor, view, null)))
+            if (existing != null) {
+                throw ApiException.nameExists("A project with the id " + request.id() + " already exists.");
+            }
+            Project project = new Project();
+            project.id = request.id();
+            project.name = request.name().strip();
+            project.description = request.description();
+            project.createdAt = clock.instant();
+            return projects.persistAndFlush(project);
+        }).map(ProjectView::of).call(view -> audit.record("project-created", actor, view, null)))
                 .onFailure(DatabaseErrors::isUniqueViolation)
                 .transform(e -> ApiException.nameExists("A project with the id " + request.id() + " already exists."));
     }
@@ -86,7 +92,8 @@ public class ScopeService {
     /** Deletes a project; tokens scoped to it lose it, and a token left with no project is deleted, never widened. */
     public Uni<Void> deleteProject(String id, Actor actor) {
         if (DEFAULT_PROJECT.equals(id)) {
-            return Uni.createFrom().failure(ApiException.badData("The default project cannot be deleted.", "/params/id"));
+            return Uni.createFrom()
+                    .failure(ApiException.badData("The default project cannot be deleted.", "/params/id"));
         }
         Uni<Void> deleted = Panache.withTransaction(() -> projects.findById(id).flatMap(project -> {
             if (project == null) {
@@ -112,17 +119,17 @@ public class ScopeService {
                 .requireText(request.type(), "type", 100)
                 .orFail();
         return Panache.withTransaction(() -> environments.findById(request.name()).flatMap(existing -> {
-                    if (existing != null) {
-                        throw ApiException.nameExists("An environment named " + request.name() + " already exists.");
-                    }
-                    Environment environment = new Environment();
-                    environment.name = request.name();
-                    environment.type = request.type().strip();
-                    environment.enabled = request.enabled() == null || request.enabled();
-                    environment.sortOrder = request.sortOrder() == null ? 1000 : request.sortOrder();
-                    environment.createdAt = clock.instant();
-                    return environments.persistAndFlush(environment);
-                }).map(EnvironmentView::of).call(view -> audit.record("environment-created", actor, view, null)))
+            if (existing != null) {
+                throw ApiException.nameExists("An environment named " + request.name() + " already exists.");
+            }
+            Environment environment = new Environment();
+            environment.name = request.name();
+            environment.type = request.type().strip();
+            environment.enabled = request.enabled() == null || request.enabled();
+            environment.sortOrder = request.sortOrder() == null ? 1000 : request.sortOrder();
+            environment.createdAt = clock.instant();
+            return environments.persistAndFlush(environment);
+        }).map(EnvironmentView::of).call(view -> audit.record("environment-created", actor, view, null)))
                 .onFailure(DatabaseErrors::isUniqueViolation)
                 .transform(e -> ApiException.nameExists("An environment named " + request.name() + " already exists."));
     }

@@ -1,8 +1,8 @@
 package dev.flagward.signal;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagward.web.ApiException;
 
@@ -32,7 +32,7 @@ final class JsonbPayload {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw ApiException.badData("The body must be a JSON object (or empty).", "/body");
             }
-            for (int depth = 1; depth > 0; ) {
+            for (int depth = 1; depth > 0;) {
                 JsonToken token = parser.nextToken();
                 if (token == null) {
                     throw ApiException.badData("The body is not valid JSON.", "/body");
@@ -41,7 +41,8 @@ final class JsonbPayload {
                     case START_OBJECT, START_ARRAY -> depth++;
                     case END_OBJECT, END_ARRAY -> depth--;
                     // Its own path would show the name being refused; the object's path does not.
-                    case FIELD_NAME -> checkText(parser, "A property name in", path(parser.getParsingContext().getParent()));
+                    case FIELD_NAME ->
+                        checkText(parser, "A property name in", path(parser.getParsingContext().getParent()));
                     case VALUE_STRING -> checkText(parser, "The string at", path(parser.getParsingContext()));
                     case VALUE_NUMBER_FLOAT -> checkNumber(parser, path(parser.getParsingContext()));
                     default -> {
@@ -84,7 +85,8 @@ final class JsonbPayload {
         if (number == null || (long) number.precision() - number.scale() > MAX_DIGITS_BEFORE_POINT
                 || number.scale() > MAX_DIGITS_AFTER_POINT) {
             throw ApiException.badData("The number at " + path + " is out of range: at most " + MAX_DIGITS_BEFORE_POINT
-                    + " digits before the decimal point and " + MAX_DIGITS_AFTER_POINT + " after it can be stored.", path);
+                    + " digits before the decimal point and " + MAX_DIGITS_AFTER_POINT + " after it can be stored.",
+                    path);
         }
     }
 

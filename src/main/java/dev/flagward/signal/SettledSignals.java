@@ -85,10 +85,12 @@ public class SettledSignals {
 
     /** Right after the signal a consumer last got; its place is known while it is stored and for the resume window. */
     Uni<Position> resumePoint(long lastSeenId) {
-        return queries.placeOf(lastSeenId).chain(place -> place != null ? Uni.createFrom().item(place)
+        return queries.placeOf(lastSeenId).chain(place -> place != null
+                ? Uni.createFrom().item(place)
                 // Unknown: purged longer ago than the resume window (what it missed is gone), or never stored.
-                : queries.beforeEarliestAfter(lastSeenId).chain(before -> before != null ? Uni.createFrom().item(before)
-                : head()));
+                : queries.beforeEarliestAfter(lastSeenId).chain(before -> before != null
+                        ? Uni.createFrom().item(before)
+                        : head()));
     }
 
     /**

@@ -26,9 +26,12 @@ public class SignalChannel implements NotificationChannel {
     /** How long announcements wait for company. */
     static final Duration COALESCE = Duration.ofMillis(20);
 
-    @Inject Pool pool;
-    @Inject Vertx vertx;
-    @Inject SignalStream stream;
+    @Inject
+    Pool pool;
+    @Inject
+    Vertx vertx;
+    @Inject
+    SignalStream stream;
     private final List<Long> unannounced = new ArrayList<>();
 
     @Override
@@ -74,7 +77,7 @@ public class SignalChannel implements NotificationChannel {
     }
 
     private void send(String payload) {
-        pool.preparedQuery("select pg_notify($1, $2)").execute(Tuple.of(CHANNEL, payload)).subscribe().with(ok -> { },
+        pool.preparedQuery("select pg_notify($1, $2)").execute(Tuple.of(CHANNEL, payload)).subscribe().with(ok -> {},
                 failure -> LOG.debugf("Could not announce signals: %s", failure.getMessage()));
     }
 

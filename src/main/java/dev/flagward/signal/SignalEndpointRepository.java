@@ -15,6 +15,7 @@ public class SignalEndpointRepository implements PanacheRepository<SignalEndpoin
     }
 
     public Uni<Boolean> nameTaken(String name, Long exceptId) {
-        return (exceptId == null ? count("name", name) : count("name = ?1 and id <> ?2", name, exceptId)).map(n -> n > 0);
+        return (exceptId == null ? count("name", name) : count("name = ?1 and id <> ?2", name, exceptId))
+                .map(n -> n > 0);
     }
 }

@@ -1,17 +1,13 @@
 package dev.flagward.signal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import dev.flagward.audit.Actor;
 import dev.flagward.security.access.Access;
 import dev.flagward.security.access.Caller;
 import dev.flagward.security.access.Enterprise;
-import dev.flagward.security.principal.Permission;
 import dev.flagward.security.access.Revocation;
+import dev.flagward.security.principal.Permission;
 import dev.flagward.security.rotation.Rotation;
-import dev.flagward.web.OptionalBody;
 import dev.flagward.signal.SignalApi.CreatedSignalEndpointToken;
 import dev.flagward.signal.SignalApi.EndpointSignalList;
 import dev.flagward.signal.SignalApi.SignalEndpointList;
@@ -21,6 +17,7 @@ import dev.flagward.signal.SignalApi.SignalEndpointTokenRequest;
 import dev.flagward.signal.SignalApi.SignalEndpointTokenView;
 import dev.flagward.signal.SignalApi.SignalEndpointView;
 import dev.flagward.web.Created;
+import dev.flagward.web.OptionalBody;
 import dev.flagward.web.PathParams;
 import dev.flagward.web.QueryParams;
 import io.smallrye.mutiny.Uni;
@@ -39,7 +36,9 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Signal endpoints and their tokens (SPEC §6.2): Admin only, enterprise. */
@@ -50,12 +49,18 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Signals", description = "Signal endpoints, their tokens, and the signals they receive")
 public class SignalEndpointResource {
 
-    @Inject SignalEndpointService endpoints;
-    @Inject SignalTokenService endpointTokens;
-    @Inject SigningSecretService signingSecrets;
-    @Inject SignalQueries queries;
-    @Inject Caller caller;
-    @Inject ObjectMapper mapper;
+    @Inject
+    SignalEndpointService endpoints;
+    @Inject
+    SignalTokenService endpointTokens;
+    @Inject
+    SigningSecretService signingSecrets;
+    @Inject
+    SignalQueries queries;
+    @Inject
+    Caller caller;
+    @Inject
+    ObjectMapper mapper;
 
     private static long id(String value) {
         return PathParams.positiveId(value, "signal endpoint");
@@ -76,11 +81,12 @@ public class SignalEndpointResource {
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
     @Operation(operationId = "createSignalEndpoint", summary = "Create a signal endpoint")
     @APIResponse(responseCode = "201", description = "Created; Location names the new resource",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SignalApi.SignalEndpointView.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = SignalApi.SignalEndpointView.class)))
     @APIResponse(responseCode = "409", description = "NameExistsError: an endpoint with that name exists")
     public Uni<Response> create(SignalEndpointRequest request, @Context UriInfo uri) {
-        return endpoints.create(request, Actor.of(caller)).map(view ->
-                Created.at("/api/admin/signal-endpoints/" + view.id(), view.at(callUrl(uri, view.name()))));
+        return endpoints.create(request, Actor.of(caller)).map(
+                view -> Created.at("/api/admin/signal-endpoints/" + view.id(), view.at(callUrl(uri, view.name()))));
     }
 
     @PUT
@@ -89,8 +95,10 @@ public class SignalEndpointResource {
     @Operation(operationId = "updateSignalEndpoint", summary = "Update a signal endpoint")
     @APIResponse(responseCode = "409", description = "NameExistsError: an endpoint with that name exists")
     @APIResponse(responseCode = "200", description = "Updated: the endpoint as it is now",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SignalApi.SignalEndpointView.class)))
-    public Uni<SignalEndpointView> update(@PathParam("id") String id, SignalEndpointRequest request, @Context UriInfo uri) {
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = SignalApi.SignalEndpointView.class)))
+    public Uni<SignalEndpointView> update(@PathParam("id") String id, SignalEndpointRequest request,
+            @Context UriInfo uri) {
         return endpoints.update(id(id), request, Actor.of(caller)).map(view -> view.at(callUrl(uri, view.name())));
     }
 
@@ -119,7 +127,8 @@ public class SignalEndpointResource {
 
     @GET
     @Path("{signalEndpointId}/tokens")
-    @Operation(operationId = "getSignalEndpointTokens", summary = "Get a signal endpoint's tokens (never their secrets)")
+    @Operation(operationId = "getSignalEndpointTokens",
+            summary = "Get a signal endpoint's tokens (never their secrets)")
     public Uni<SignalEndpointTokenList> tokens(@PathParam("signalEndpointId") String endpointId) {
         return endpointTokens.list(id(endpointId)).map(SignalEndpointTokenList::new);
     }
@@ -127,13 +136,17 @@ public class SignalEndpointResource {
     @POST
     @Path("{signalEndpointId}/tokens")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
-    @Operation(operationId = "addSignalEndpointToken", summary = "Create a signal endpoint token; its secret is in this response only")
+    @Operation(operationId = "addSignalEndpointToken",
+            summary = "Create a signal endpoint token; its secret is in this response only")
     @APIResponse(responseCode = "201", description = "Created; Location names it. The only answer with the token",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SignalApi.CreatedSignalEndpointToken.class)))
-    public Uni<Response> createToken(@PathParam("signalEndpointId") String endpointId, SignalEndpointTokenRequest request) {
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = SignalApi.CreatedSignalEndpointToken.class)))
+    public Uni<Response> createToken(@PathParam("signalEndpointId") String endpointId,
+            SignalEndpointTokenRequest request) {
         long endpoint = id(endpointId);
-        return endpointTokens.create(endpoint, request, Actor.of(caller)).map((CreatedSignalEndpointToken token) ->
-                Created.at("/api/admin/signal-endpoints/" + endpoint + "/tokens/" + token.id(), token));
+        return endpointTokens.create(endpoint, request, Actor.of(caller))
+                .map((CreatedSignalEndpointToken token) -> Created
+                        .at("/api/admin/signal-endpoints/" + endpoint + "/tokens/" + token.id(), token));
     }
 
     @PUT
@@ -141,25 +154,29 @@ public class SignalEndpointResource {
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON))
     @Operation(operationId = "updateSignalEndpointToken", summary = "Rename a signal endpoint token")
     public Uni<SignalEndpointTokenView> updateToken(@PathParam("signalEndpointId") String endpointId,
-                                                    @PathParam("id") String id, SignalEndpointTokenRequest request) {
+            @PathParam("id") String id, SignalEndpointTokenRequest request) {
         return endpointTokens.update(id(endpointId), PathParams.positiveId(id, "token"), request, Actor.of(caller));
     }
 
     @POST
     @Path("{signalEndpointId}/tokens/{id}/rotate")
-    @RequestBody(required = false, description = "Optional: when the old credential stops (default in 24 hours, at most 30 days)",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Rotation.Request.class)))
+    @RequestBody(required = false,
+            description = "Optional: when the old credential stops (default in 24 hours, at most 30 days)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = Rotation.Request.class)))
     @Operation(operationId = "rotateSignalEndpointToken", summary = "Rotate a signal endpoint token (Flagward)",
             description = "A new secret with the same name, shown once; the old secret keeps working until oldExpiresAt "
                     + "(default 24 hours, at most 30 days).")
     @APIResponse(responseCode = "201", description = "Created; the new token, shown once, and replaces",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SignalApi.CreatedSignalEndpointToken.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = SignalApi.CreatedSignalEndpointToken.class)))
     public Uni<Response> rotateToken(@PathParam("signalEndpointId") String endpointId, @PathParam("id") String id,
-                                     String body) {
+            String body) {
         Rotation.Request request = OptionalBody.read(mapper, body, Rotation.Request.class);
         long endpoint = id(endpointId);
         return endpointTokens.rotate(endpoint, PathParams.positiveId(id, "token"), request, Actor.of(caller))
-                .map(created -> Created.at("/api/admin/signal-endpoints/" + endpoint + "/tokens/" + created.id(), created));
+                .map(created -> Created.at("/api/admin/signal-endpoints/" + endpoint + "/tokens/" + created.id(),
+                        created));
     }
 
     @DELETE
@@ -176,17 +193,19 @@ public class SignalEndpointResource {
     @Path("{id}/signals")
     @Operation(operationId = "getSignalEndpointSignals", summary = "Get a signal endpoint's signals, newest first")
     public Uni<EndpointSignalList> signals(@PathParam("id") String id, @QueryParam("limit") String limit,
-                                           @QueryParam("offset") String offset) {
+            @QueryParam("offset") String offset) {
         return queries.ofEndpoint(id(id), QueryParams.intParam(limit, "limit", 50, 1, SignalQueries.MAX_LIMIT),
                 QueryParams.intParam(offset, "offset", 0, 0, Integer.MAX_VALUE)).map(EndpointSignalList::new);
     }
 
     @POST
     @Path("{id}/signing-secret")
-    @Operation(operationId = "createSignalEndpointSigningSecret", summary = "Create (or rotate) the signing secret; shown once",
+    @Operation(operationId = "createSignalEndpointSigningSecret",
+            summary = "Create (or rotate) the signing secret; shown once",
             description = "Calls must then carry a Standard Webhooks signature. A secret it replaces keeps verifying for 24 hours.")
     @APIResponse(responseCode = "201", description = "Created; the secret, shown once",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SignalApi.SigningSecret.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = SignalApi.SigningSecret.class)))
     public Uni<Response> createSigningSecret(@PathParam("id") String id) {
         long endpoint = id(id);
         return signingSecrets.create(endpoint, Actor.of(caller))
@@ -196,7 +215,8 @@ public class SignalEndpointResource {
     /** Not a revocation: it lets unsigned calls in again, so read-only mode refuses it like any other weakening write. */
     @DELETE
     @Path("{id}/signing-secret")
-    @Operation(operationId = "deleteSignalEndpointSigningSecret", summary = "Delete the signing secret: signatures are no longer required")
+    @Operation(operationId = "deleteSignalEndpointSigningSecret",
+            summary = "Delete the signing secret: signatures are no longer required")
     @APIResponse(responseCode = "200", description = "Deleted; no body")
     public Uni<Response> deleteSigningSecret(@PathParam("id") String id) {
         return signingSecrets.delete(id(id), Actor.of(caller)).map(x -> Response.ok().build());

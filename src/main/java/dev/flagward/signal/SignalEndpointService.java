@@ -33,12 +33,18 @@ public class SignalEndpointService {
     /** Serialises endpoint creation, so the limit and the unique name hold under concurrency. */
     private static final long CREATE_LOCK = 0x466c61675f736967L;
 
-    @Inject SignalEndpointRepository endpoints;
-    @Inject SignalEndpointTokenRepository tokens;
-    @Inject AuditLog audit;
-    @Inject CredentialCache cache;
-    @Inject SignalConfig config;
-    @Inject Clock clock;
+    @Inject
+    SignalEndpointRepository endpoints;
+    @Inject
+    SignalEndpointTokenRepository tokens;
+    @Inject
+    AuditLog audit;
+    @Inject
+    CredentialCache cache;
+    @Inject
+    SignalConfig config;
+    @Inject
+    Clock clock;
 
     /** Every endpoint with its tokens (never their secrets), newest first. */
     public Uni<List<SignalEndpointView>> list() {
@@ -50,7 +56,8 @@ public class SignalEndpointService {
                 Map<Long, List<SignalEndpointTokenView>> byEndpoint = new LinkedHashMap<>();
                 found.forEach(t -> byEndpoint.computeIfAbsent(t.signalEndpointId, k -> new ArrayList<>())
                         .add(SignalEndpointTokenView.of(t)));
-                return all.stream().map(e -> SignalEndpointView.of(e, byEndpoint.getOrDefault(e.id, List.of()))).toList();
+                return all.stream().map(e -> SignalEndpointView.of(e, byEndpoint.getOrDefault(e.id, List.of())))
+                        .toList();
             });
         }));
     }
@@ -59,48 +66,48 @@ public class SignalEndpointService {
         validate(request);
         String name = request.name();
         return Panache.withTransaction(() -> AdvisoryLocks.hold(CREATE_LOCK)
-                        .chain(() -> endpoints.count())
-                        .invoke(count -> {
-                            if (count >= config.maxEndpoints()) {
-                                throw ApiException.exceedsLimit("This instance already holds the maximum of "
-                                        + config.maxEndpoints() + " signal endpoints. Delete one first.");
-                            }
-                        })
-                        .chain(() -> endpoints.nameTaken(name, null))
-                        .chain(taken -> {
-                            if (taken) {
-                                throw nameExists(name);
-                            }
-                            SignalEndpoint endpoint = new SignalEndpoint();
-                            endpoint.name = name;
-                            endpoint.description = request.description();
-                            endpoint.enabled = request.enabled() == null || request.enabled();
-                            endpoint.createdAt = clock.instant();
-                            endpoint.createdByUserId = actor.userId();
-                            return endpoints.persistAndFlush(endpoint);
-                        })
-                        .map(endpoint -> SignalEndpointView.of(endpoint, List.of()))
-                        .call(view -> audit.record("signal-endpoint-created", actor, view, null)))
+                .chain(() -> endpoints.count())
+                .invoke(count -> {
+                    if (count >= config.maxEndpoints()) {
+                        throw ApiException.exceedsLimit("This instance already holds the maximum of "
+                                + config.maxEndpoints() + " signal endpoints. Delete one first.");
+                    }
+                })
+                .chain(() -> endpoints.nameTaken(name, null))
+                .chain(taken -> {
+                    if (taken) {
+                        throw nameExists(name);
+                    }
+                    SignalEndpoint endpoint = new SignalEndpoint();
+                    endpoint.name = name;
+                    endpoint.description = request.description();
+                    endpoint.enabled = request.enabled() == null || request.enabled();
+                    endpoint.createdAt = clock.instant();
+                    endpoint.createdByUserId = actor.userId();
+                    return endpoints.persistAndFlush(endpoint);
+                })
+                .map(endpoint -> SignalEndpointView.of(endpoint, List.of()))
+                .call(view -> audit.record("signal-endpoint-created", actor, view, null)))
                 .onFailure(DatabaseErrors::isUniqueViolation).transform(e -> nameExists(name));
     }
 
     public Uni<SignalEndpointView> update(long id, SignalEndpointRequest request, Actor actor) {
         validate(request);
         return Panache.withTransaction(() -> require(id).chain(endpoint -> endpoints.nameTaken(request.name(), id)
-                        .chain(taken -> {
-                            if (taken) {
-                                throw nameExists(request.name());
-                            }
-                            return view(endpoint).chain(before -> {
-                                endpoint.name = request.name();
-                                endpoint.description = request.description();
-                                if (request.enabled() != null) {
-                                    endpoint.enabled = request.enabled();
-                                }
-                                return endpoints.flush().chain(() -> view(endpoint))
-                                        .call(after -> audit.record("signal-endpoint-updated", actor, after, before));
-                            });
-                        })))
+                .chain(taken -> {
+                    if (taken) {
+                        throw nameExists(request.name());
+                    }
+                    return view(endpoint).chain(before -> {
+                        endpoint.name = request.name();
+                        endpoint.description = request.description();
+                        if (request.enabled() != null) {
+                            endpoint.enabled = request.enabled();
+                        }
+                        return endpoints.flush().chain(() -> view(endpoint))
+                                .call(after -> audit.record("signal-endpoint-updated", actor, after, before));
+                    });
+                })))
                 .onFailure(DatabaseErrors::isUniqueViolation).transform(e -> nameExists(request.name()));
     }
 
@@ -115,8 +122,9 @@ public class SignalEndpointService {
 
     /** Deletes the endpoint, its tokens and its signals in one transaction; its tokens stop at once. */
     public Uni<Void> delete(long id, Actor actor) {
-        return Panache.withTransaction(() -> require(id).chain(endpoint -> tokens.listOf(id).chain(owned ->
-                        view(endpoint).chain(before -> endpoints.delete(endpoint)
+        return Panache
+                .withTransaction(() -> require(id).chain(endpoint -> tokens.listOf(id)
+                        .chain(owned -> view(endpoint).chain(before -> endpoints.delete(endpoint)
                                 .call(() -> audit.record("signal-endpoint-deleted", actor, null, before))
                                 .replaceWith(owned)))))
                 .invoke(owned -> owned.forEach(token -> cache.evict(token.selector)))
@@ -145,7 +153,8 @@ public class SignalEndpointService {
     private static void validate(SignalEndpointRequest request) {
         Validation.of(request)
                 .requireText(request.name(), "name", 100)
-                .matches(request.name(), NAME, "name", "may only contain lower-case letters, digits, '_' and '-' (at most 100)")
+                .matches(request.name(), NAME, "name",
+                        "may only contain lower-case letters, digits, '_' and '-' (at most 100)")
                 .maxLength(request.description(), "description", 1000)
                 .orFail();
     }

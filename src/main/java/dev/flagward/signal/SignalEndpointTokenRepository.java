@@ -9,8 +9,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 
 @ApplicationScoped
-public class SignalEndpointTokenRepository implements PanacheRepository<SignalEndpointToken>,
-        CredentialLifecycle.Store<SignalEndpointToken> {
+public class SignalEndpointTokenRepository
+        implements
+            PanacheRepository<SignalEndpointToken>,
+            CredentialLifecycle.Store<SignalEndpointToken> {
 
     public Uni<List<SignalEndpointToken>> listOf(long endpointId) {
         return find("signalEndpointId", Sort.descending("createdAt", "id"), endpointId).list();

@@ -1,8 +1,8 @@
 package dev.flagward.signal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.flagward.security.principal.ScopedTokenPrincipal;
 import dev.flagward.security.keys.SecretBox;
+import dev.flagward.security.principal.ScopedTokenPrincipal;
 import dev.flagward.web.ApiException;
 import dev.flagward.web.RateLimits;
 import io.smallrye.mutiny.Uni;
@@ -65,8 +65,9 @@ public class SignalIngestion {
     private final SecretBox secrets;
     private final Clock clock;
 
-    public SignalIngestion(Pool pool, SignalWriter writer, SignalChannel channel, ObjectMapper json, RateLimits rateLimits,
-                           SecretBox secrets, SignalConfig config, Clock clock) {
+    public SignalIngestion(Pool pool, SignalWriter writer, SignalChannel channel, ObjectMapper json,
+            RateLimits rateLimits,
+            SecretBox secrets, SignalConfig config, Clock clock) {
         this.pool = pool;
         this.writer = writer;
         this.channel = channel;
@@ -79,6 +80,7 @@ public class SignalIngestion {
 
     /** Why a signal was refused, for the metrics (the answer's status says the rest). */
     static final class Refused extends RuntimeException {
+
         final String reason;
 
         Refused(String reason, ApiException answer) {
@@ -95,7 +97,8 @@ public class SignalIngestion {
         }
         String payload = payload(body);
         return writer.write(token.scopeId(), name, payload, token.tokenId(), token.tokenName())
-                .chain(id -> id != null ? Uni.createFrom().item(id)
+                .chain(id -> id != null
+                        ? Uni.createFrom().item(id)
                         : endpoint(token, name).chain(endpoint -> {
                             // Enabled and ours, so it must have a signing secret: the call needed a signature.
                             throw signatureRefused(WebhookSignature.problem(headers, body, List.of(), clock.instant()));
@@ -110,9 +113,12 @@ public class SignalIngestion {
                 // Not a signed endpoint: the headers mean nothing here, the signal is stored as any other.
                 return insertUnsignedOrExplain(token, name, payload(body));
             }
-            List<byte[]> keys = SigningKeys.inForce(secrets, token.scopeId(), current, bytes(endpoint, "previous_secret"),
-                    endpoint.getOffsetDateTime("previous_secret_until") == null ? null
-                            : endpoint.getOffsetDateTime("previous_secret_until").toInstant(), now);
+            List<byte[]> keys = SigningKeys.inForce(secrets, token.scopeId(), current,
+                    bytes(endpoint, "previous_secret"),
+                    endpoint.getOffsetDateTime("previous_secret_until") == null
+                            ? null
+                            : endpoint.getOffsetDateTime("previous_secret_until").toInstant(),
+                    now);
             String problem = WebhookSignature.problem(headers, body, keys, now);
             if (problem != null) {
                 throw signatureRefused(problem);
@@ -121,13 +127,15 @@ public class SignalIngestion {
             String webhookId = headers.id();
             byte[] bodyHash = sha256(body);
             return pool.preparedQuery(INSERT_SIGNED)
-                    .execute(Tuple.from(new Object[]{token.scopeId(), payload, now.atOffset(ZoneOffset.UTC), token.tokenId(),
-                            token.tokenName(), webhookId, Buffer.buffer(bodyHash)}))
-                    .chain(rows -> rows.size() == 1 ? Uni.createFrom().item(rows.iterator().next().getLong(0))
-                            .invoke(id -> channel.announce(List.of(id)))
+                    .execute(Tuple
+                            .from(new Object[]{token.scopeId(), payload, now.atOffset(ZoneOffset.UTC), token.tokenId(),
+                                    token.tokenName(), webhookId, Buffer.buffer(bodyHash)}))
+                    .chain(rows -> rows.size() == 1
+                            ? Uni.createFrom().item(rows.iterator().next().getLong(0))
+                                    .invoke(id -> channel.announce(List.of(id)))
                             // A copy (replayed, retried, or concurrent and committed first): the first answer.
                             : pool.preparedQuery(REMEMBERED).execute(Tuple.of(token.scopeId(), webhookId))
-                            .map(found -> firstAnswer(first(found), bodyHash, name)));
+                                    .map(found -> firstAnswer(first(found), bodyHash, name)));
         });
     }
 
@@ -169,7 +177,8 @@ public class SignalIngestion {
                 throw disabled(name);
             }
             if (endpoint.getLong("id") != token.scopeId()) {
-                throw new Refused("auth", ApiException.unauthorized("This token does not belong to the signal endpoint " + name + "."));
+                throw new Refused("auth",
+                        ApiException.unauthorized("This token does not belong to the signal endpoint " + name + "."));
             }
             if (!endpoint.getBoolean("enabled")) {
                 throw disabled(name);
@@ -197,7 +206,8 @@ public class SignalIngestion {
     }
 
     private static Refused disabled(String name) {
-        return new Refused("endpoint", ApiException.notFound("There is no enabled signal endpoint named " + name + "."));
+        return new Refused("endpoint",
+                ApiException.notFound("There is no enabled signal endpoint named " + name + "."));
     }
 
     private static Row first(RowSet<Row> rows) {

@@ -4,14 +4,15 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 import org.jboss.resteasy.reactive.server.SimpleResourceInfo;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Inbound signal outcomes at {@code /q/metrics}: {@code flagward_signals_total{result=accepted|rejected|throttled,
@@ -24,7 +25,8 @@ public class SignalMetrics {
 
     private static final String INBOUND = "flagward.signal-inbound";
 
-    @Inject MeterRegistry registry;
+    @Inject
+    MeterRegistry registry;
     /** Counters by their tags, so the hot path does not build and look up a meter per call. */
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<Long, Counter> perEndpoint = new ConcurrentHashMap<>();

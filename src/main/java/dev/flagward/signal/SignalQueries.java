@@ -9,8 +9,8 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
-import jakarta.inject.Inject;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -32,17 +32,21 @@ public class SignalQueries {
             """;
     private static final String VIEW = "select " + VIEW_TAIL;
 
-    @Inject Pool pool;
+    @Inject
+    Pool pool;
 
     /** An endpoint's signals, newest first; 404 for an unknown endpoint. */
     public Uni<List<EndpointSignal>> ofEndpoint(long endpointId, int limit, int offset) {
-        return pool.preparedQuery("select exists (select 1 from signal_endpoints where id = $1)").execute(Tuple.of(endpointId))
+        return pool.preparedQuery("select exists (select 1 from signal_endpoints where id = $1)")
+                .execute(Tuple.of(endpointId))
                 .chain(found -> {
                     if (!found.iterator().next().getBoolean(0)) {
                         throw ApiException.notFound("No signal endpoint with id " + endpointId + " exists.");
                     }
-                    return pool.preparedQuery("select id, payload::text as payload, created_at, source, source_id, token_name "
-                                    + "from signals where source_id = $1 order by id desc limit $2 offset $3")
+                    return pool
+                            .preparedQuery(
+                                    "select id, payload::text as payload, created_at, source, source_id, token_name "
+                                            + "from signals where source_id = $1 order by id desc limit $2 offset $3")
                             .execute(Tuple.of(endpointId, limit, offset));
                 })
                 .map(rows -> {
@@ -81,6 +85,7 @@ public class SignalQueries {
      * is settled (its transaction and every older one have finished), so nothing can appear before it later.
      */
     public record Position(long tx, long id) implements Comparable<Position> {
+
         static final Position START = new Position(0, 0);
 
         @Override
@@ -91,30 +96,27 @@ public class SignalQueries {
     }
 
     /** A signal at its place in the stream. */
-    public record Placed(Position position, SignalView signal) {
-    }
+    public record Placed(Position position, SignalView signal) {}
 
     /**
      * The transactions running at one moment ({@code xmax}: the first transaction id not yet started then). Whatever a
      * running transaction writes will sort at its own id, so signals beyond the oldest one that matters must wait.
      */
-    public record Running(long xmax, long[] transactions) {
-    }
+    public record Running(long xmax, long[] transactions) {}
 
     /** At most this much payload in one page, so a consumer that stops reading mid-page holds little. */
     static final int PAGE_BYTES = 1 << 20;
 
     /** A page of the stream; {@code more} when it stopped at its row or byte limit rather than at the end. */
-    public record Page(List<Placed> signals, boolean more) {
-    }
+    public record Page(List<Placed> signals, boolean more) {}
 
     /** Signals after a place, in stream order: at most {@code limit}, and about {@link #PAGE_BYTES} of payload. */
     public Uni<Page> after(Position position, int limit) {
         return pool.preparedQuery("select * from (select p.*, count(*) over () as fetched, "
-                        + "sum(octet_length(p.payload)) over (order by p.tx, p.id) - octet_length(p.payload) as before "
-                        + "from (select s.tx::text::bigint as tx, " + VIEW_TAIL
-                        + " where (s.tx, s.id) > ($1::bigint::text::xid8, $2) order by s.tx, s.id limit $3) p) w "
-                        + "where w.before < $4 order by w.tx, w.id")
+                + "sum(octet_length(p.payload)) over (order by p.tx, p.id) - octet_length(p.payload) as before "
+                + "from (select s.tx::text::bigint as tx, " + VIEW_TAIL
+                + " where (s.tx, s.id) > ($1::bigint::text::xid8, $2) order by s.tx, s.id limit $3) p) w "
+                + "where w.before < $4 order by w.tx, w.id")
                 .execute(Tuple.of(position.tx(), position.id(), limit, PAGE_BYTES))
                 .map(rows -> {
                     List<Placed> signals = placed(rows);
@@ -126,7 +128,7 @@ public class SignalQueries {
     /** The transactions running now. */
     public Uni<Running> running() {
         return pool.query("select pg_snapshot_xmax(s)::text::bigint as xmax, "
-                        + "array(select x::text::bigint from pg_snapshot_xip(s) x) as running from pg_current_snapshot() s")
+                + "array(select x::text::bigint from pg_snapshot_xip(s) x) as running from pg_current_snapshot() s")
                 .execute().map(rows -> {
                     Row row = rows.iterator().next();
                     Long[] running = row.getArrayOfLongs("running");
@@ -140,8 +142,11 @@ public class SignalQueries {
 
     /** The last place before {@code horizon}: a consumer starting now gets everything after it. */
     public Uni<Position> headBefore(long horizon) {
-        return pool.preparedQuery("select s.tx::text::bigint as tx, s.id from signals s where s.tx < $1::bigint::text::xid8 "
-                        + "order by s.tx desc, s.id desc limit 1").execute(Tuple.of(horizon))
+        return pool
+                .preparedQuery(
+                        "select s.tx::text::bigint as tx, s.id from signals s where s.tx < $1::bigint::text::xid8 "
+                                + "order by s.tx desc, s.id desc limit 1")
+                .execute(Tuple.of(horizon))
                 .map(rows -> rows.size() == 0 ? Position.START : position(rows.iterator().next()));
     }
 
@@ -151,16 +156,19 @@ public class SignalQueries {
      */
     public Uni<Position> placeOf(long id) {
         return pool.preparedQuery("select s.tx::text::bigint as tx, s.id from signals s where s.id = $1 "
-                        + "union all select p.tx::text::bigint, p.id from signal_places p where p.id = $1 limit 1")
+                + "union all select p.tx::text::bigint, p.id from signal_places p where p.id = $1 limit 1")
                 .execute(Tuple.of(id))
                 .map(rows -> rows.size() == 0 ? null : position(rows.iterator().next()));
     }
 
     /** For a resume point no place is known for: just before the earliest retained signal after that id, or null. */
     public Uni<Position> beforeEarliestAfter(long id) {
-        return pool.preparedQuery("select s.tx::text::bigint as tx from signals s where s.id > $1 order by s.tx limit 1")
+        return pool
+                .preparedQuery("select s.tx::text::bigint as tx from signals s where s.id > $1 order by s.tx limit 1")
                 .execute(Tuple.of(id))
-                .map(rows -> rows.size() == 0 ? null : new Position(rows.iterator().next().getLong("tx") - 1, Long.MAX_VALUE));
+                .map(rows -> rows.size() == 0
+                        ? null
+                        : new Position(rows.iterator().next().getLong("tx") - 1, Long.MAX_VALUE));
     }
 
     private static List<Placed> placed(RowSet<Row> rows) {
@@ -174,7 +182,8 @@ public class SignalQueries {
     }
 
     private static SignalView view(Row row) {
-        return new SignalView(row.getLong("id"), row.getString("source"), row.getLong("source_id"), row.getString("name"),
+        return new SignalView(row.getLong("id"), row.getString("source"), row.getLong("source_id"),
+                row.getString("name"),
                 row.getString("description"), row.getString("payload"), row.getOffsetDateTime("created_at").toInstant(),
                 row.getLong("created_by_source_token_id"), row.getString("token_name"));
     }

@@ -1,9 +1,5 @@
 package dev.flagward.signal;
 
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import dev.flagward.security.access.Access;
 import dev.flagward.security.access.Enterprise;
 import dev.flagward.security.access.LiveAccess;
@@ -25,6 +21,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseHeader;
 
@@ -41,14 +41,18 @@ public class SignalResource {
     /** What a client waits before reconnecting after the stream ends. */
     static final Duration RETRY = Duration.ofSeconds(2);
 
-    @Inject SignalQueries queries;
-    @Inject SignalStream stream;
-    @Inject LiveAccess access;
+    @Inject
+    SignalQueries queries;
+    @Inject
+    SignalStream stream;
+    @Inject
+    LiveAccess access;
 
     @GET
-    @Operation(operationId = "getSignalsByQuery", summary = "Get signals created between two days (from=IS:yyyy-MM-dd, to=IS:yyyy-MM-dd), newest first")
+    @Operation(operationId = "getSignalsByQuery",
+            summary = "Get signals created between two days (from=IS:yyyy-MM-dd, to=IS:yyyy-MM-dd), newest first")
     public Uni<SignalList> query(@QueryParam("from") String from, @QueryParam("to") String to,
-                                 @QueryParam("limit") String limit, @QueryParam("offset") String offset) {
+            @QueryParam("limit") String limit, @QueryParam("offset") String offset) {
         int size = QueryParams.intParam(limit, "limit", 50, 1, SignalQueries.MAX_LIMIT);
         int skip = QueryParams.intParam(offset, "offset", 0, 0, Integer.MAX_VALUE);
         return Uni.createFrom().deferred(() -> queries.between(from, to, size, skip));
@@ -66,9 +70,11 @@ public class SignalResource {
     @Path("stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @ResponseHeader(name = HttpHeaders.CACHE_CONTROL, value = "no-cache")
-    @Operation(operationId = "streamSignals", summary = "Stream new signals as Server-Sent Events; resumable with Last-Event-ID")
-    @APIResponse(responseCode = "200", description = "Server-Sent Events: event signal, id the signal id, data the signal as "
-            + "getSignalsByQuery shows it; a first frame with only id and retry; comments as heartbeats and at the end",
+    @Operation(operationId = "streamSignals",
+            summary = "Stream new signals as Server-Sent Events; resumable with Last-Event-ID")
+    @APIResponse(responseCode = "200",
+            description = "Server-Sent Events: event signal, id the signal id, data the signal as "
+                    + "getSignalsByQuery shows it; a first frame with only id and retry; comments as heartbeats and at the end",
             content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(type = SchemaType.STRING)))
     public Multi<OutboundSseEvent> stream(@HeaderParam("Last-Event-ID") String lastEventId, @Context Sse sse) {
         Long after = null;

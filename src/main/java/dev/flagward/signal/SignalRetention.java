@@ -42,6 +42,7 @@ public class SignalRetention {
 
     /** What one purge did; {@code ran} is false when another replica (or another run) held the lock. */
     public record Purged(boolean ran, long signals, long webhookIds) {
+
         static final Purged SKIPPED = new Purged(false, 0, 0);
     }
 
@@ -54,7 +55,8 @@ public class SignalRetention {
         this.pool = pool;
         this.config = config;
         this.webhookIdMemory = config.webhookIdMemory().compareTo(MIN_WEBHOOK_ID_MEMORY) < 0
-                ? MIN_WEBHOOK_ID_MEMORY : config.webhookIdMemory();
+                ? MIN_WEBHOOK_ID_MEMORY
+                : config.webhookIdMemory();
         this.clock = clock;
     }
 
@@ -63,7 +65,8 @@ public class SignalRetention {
     Uni<Void> scheduled() {
         return purgeNow().invoke(purged -> {
             if (purged.signals() > 0 || purged.webhookIds() > 0) {
-                LOG.debugf("Purged %d signals beyond retention and %d webhook ids", purged.signals(), purged.webhookIds());
+                LOG.debugf("Purged %d signals beyond retention and %d webhook ids", purged.signals(),
+                        purged.webhookIds());
             }
         }).onFailure().invoke(failure -> LOG.warnf("Signal retention failed: %s", failure.getMessage()))
                 .onFailure().recoverWithNull().replaceWithVoid();
@@ -74,13 +77,15 @@ public class SignalRetention {
         Instant now = clock.instant();
         return pool.withTransaction(transaction -> AdvisoryLocks.tryHold(transaction, LOCK).chain(held -> !held
                 ? Uni.createFrom().item(Purged.SKIPPED)
-                : transaction.preparedQuery(BY_AGE).execute(Tuple.of(now.minus(config.retentionAge()).atOffset(ZoneOffset.UTC)))
-                .chain(byAge -> transaction.preparedQuery(BY_COUNT).execute(Tuple.of(config.retentionCount()))
-                        .chain(byCount -> transaction.preparedQuery(FORGET_WEBHOOK_IDS)
-                                .execute(Tuple.of(now.minus(webhookIdMemory).atOffset(ZoneOffset.UTC)))
-                                .call(() -> transaction.preparedQuery(FORGET_PLACES)
-                                        .execute(Tuple.of(now.minus(config.resumeWindow()).atOffset(ZoneOffset.UTC))))
-                                .map(forgotten -> new Purged(true, (long) byAge.rowCount() + byCount.rowCount(),
-                                        forgotten.rowCount()))))));
+                : transaction.preparedQuery(BY_AGE)
+                        .execute(Tuple.of(now.minus(config.retentionAge()).atOffset(ZoneOffset.UTC)))
+                        .chain(byAge -> transaction.preparedQuery(BY_COUNT).execute(Tuple.of(config.retentionCount()))
+                                .chain(byCount -> transaction.preparedQuery(FORGET_WEBHOOK_IDS)
+                                        .execute(Tuple.of(now.minus(webhookIdMemory).atOffset(ZoneOffset.UTC)))
+                                        .call(() -> transaction.preparedQuery(FORGET_PLACES)
+                                                .execute(Tuple
+                                                        .of(now.minus(config.resumeWindow()).atOffset(ZoneOffset.UTC))))
+                                        .map(forgotten -> new Purged(true, (long) byAge.rowCount() + byCount.rowCount(),
+                                                forgotten.rowCount()))))));
     }
 }

@@ -43,23 +43,25 @@ public class SignalStream {
 
     /** What a consumer receives, in order: where it starts, then signals, with heartbeats in between. */
     public sealed interface Delivery {
+
         /** First: the id a consumer reconnecting from here gives as {@code Last-Event-ID} (0: before every signal). */
-        record Opening(long lastId) implements Delivery {
-        }
+        record Opening(long lastId) implements Delivery {}
 
         /** A signal: its id and its JSON (rendered once for every consumer of this replica). */
-        record Signal(long id, String json) implements Delivery {
-        }
+        record Signal(long id, String json) implements Delivery {}
 
         /** Nothing happened; something is sent anyway. */
-        record Heartbeat() implements Delivery {
-        }
+        record Heartbeat() implements Delivery {}
     }
 
-    @Inject SettledSignals settled;
-    @Inject Vertx vertx;
-    @Inject ObjectMapper json;
-    @Inject SignalConfig config;
+    @Inject
+    SettledSignals settled;
+    @Inject
+    Vertx vertx;
+    @Inject
+    ObjectMapper json;
+    @Inject
+    SignalConfig config;
 
     // The replica's feed: one reader for every consumer. Guarded by `feed`; consumers are sent to outside it.
     private final Object feed = new Object();
@@ -82,14 +84,16 @@ public class SignalStream {
         return Multi.createFrom().deferred(() -> {
             StreamConsumer consumer = new StreamConsumer(config.streamBuffer());
             return Multi.createFrom().uni(join(consumer).chain(joined -> {
-                        consumer.joined = joined;
-                        return lastSeenId == null ? Uni.createFrom().item(joined) : settled.resumePoint(lastSeenId);
-                    }))
+                consumer.joined = joined;
+                return lastSeenId == null ? Uni.createFrom().item(joined) : settled.resumePoint(lastSeenId);
+            }))
                     .onItem().transformToMultiAndConcatenate(start -> {
                         consumer.reached = start;
-                        Multi<Delivery> opening = Multi.createFrom().item(new Delivery.Opening(lastSeenId != null ? lastSeenId : start.id()));
+                        Multi<Delivery> opening = Multi.createFrom()
+                                .item(new Delivery.Opening(lastSeenId != null ? lastSeenId : start.id()));
                         Multi<Delivery> live = Multi.createFrom().<Delivery>emitter(consumer::goLive);
-                        return lastSeenId == null ? Multi.createBy().concatenating().streams(opening, live)
+                        return lastSeenId == null
+                                ? Multi.createBy().concatenating().streams(opening, live)
                                 : Multi.createBy().concatenating().streams(opening, backlog(consumer, start), live);
                     })
                     .onTermination().invoke(() -> leave(consumer));

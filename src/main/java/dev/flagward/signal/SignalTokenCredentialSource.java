@@ -1,8 +1,8 @@
 package dev.flagward.signal;
 
-import dev.flagward.security.principal.ScopedTokenPrincipal;
 import dev.flagward.security.authentication.SqlCredentialSource;
 import dev.flagward.security.authentication.StoredCredential;
+import dev.flagward.security.principal.ScopedTokenPrincipal;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import jakarta.inject.Singleton;

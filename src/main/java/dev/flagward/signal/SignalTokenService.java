@@ -40,7 +40,7 @@ public class SignalTokenService implements LeakedCredentialRevoker {
     private final CredentialLifecycle.Kind<SignalEndpointToken> credentialKind;
 
     public SignalTokenService(SignalEndpointService endpoints, SignalEndpointTokenRepository tokens, AuditLog audit,
-                              CredentialCache cache, SignalConfig config, Clock clock, CredentialLifecycle lifecycle) {
+            CredentialCache cache, SignalConfig config, Clock clock, CredentialLifecycle lifecycle) {
         this.endpoints = endpoints;
         this.tokens = tokens;
         this.audit = audit;
@@ -49,8 +49,10 @@ public class SignalTokenService implements LeakedCredentialRevoker {
         this.clock = clock;
         this.lifecycle = lifecycle;
         this.credentialKind = new CredentialLifecycle.Kind<>(SignalTokenCredentialSource.KIND, tokens,
-                SignalEndpointTokenView::of, token -> token.id, "The token", token -> SignalTokenCredentialSource.PREFIX,
-                old -> ApiException.badData("The token was already rotated; rotate its replacement instead.", "/params/id"),
+                SignalEndpointTokenView::of, token -> token.id, "The token",
+                token -> SignalTokenCredentialSource.PREFIX,
+                old -> ApiException.badData("The token was already rotated; rotate its replacement instead.",
+                        "/params/id"),
                 // A token being replaced does not take a place: rotation works at the limit.
                 CredentialLifecycle.Kind::noLimit, "signal-endpoint-token-rotated", "token",
                 token -> Map.of("kind", "signal-endpoint-token", "identifier", token.id,
@@ -71,24 +73,26 @@ public class SignalTokenService implements LeakedCredentialRevoker {
         validate(request);
         CredentialFormat.Minted minted = CredentialFormat.mint(SignalTokenCredentialSource.PREFIX);
         return Panache.withTransaction(() -> lockTokensOf(endpointId)
-                        .chain(() -> tokens.countOf(endpointId))
-                        .chain(count -> {
-                            if (count >= config.maxTokensPerEndpoint()) {
-                                throw ApiException.exceedsLimit("This signal endpoint already has the maximum of "
-                                        + config.maxTokensPerEndpoint() + " tokens. Delete one first.");
-                            }
-                            SignalEndpointToken token = new SignalEndpointToken();
-                            token.signalEndpointId = endpointId;
-                            token.name = request.name().strip();
-                            token.selector = minted.selector();
-                            token.verifier = minted.verifier();
-                            token.createdAt = clock.instant();
-                            token.createdByUserId = actor.userId();
-                            return tokens.persistAndFlush(token);
-                        })
-                        .call(token -> audit.record("signal-endpoint-token-created", actor, SignalEndpointTokenView.of(token), null)))
+                .chain(() -> tokens.countOf(endpointId))
+                .chain(count -> {
+                    if (count >= config.maxTokensPerEndpoint()) {
+                        throw ApiException.exceedsLimit("This signal endpoint already has the maximum of "
+                                + config.maxTokensPerEndpoint() + " tokens. Delete one first.");
+                    }
+                    SignalEndpointToken token = new SignalEndpointToken();
+                    token.signalEndpointId = endpointId;
+                    token.name = request.name().strip();
+                    token.selector = minted.selector();
+                    token.verifier = minted.verifier();
+                    token.createdAt = clock.instant();
+                    token.createdByUserId = actor.userId();
+                    return tokens.persistAndFlush(token);
+                })
+                .call(token -> audit.record("signal-endpoint-token-created", actor, SignalEndpointTokenView.of(token),
+                        null)))
                 .call(token -> cache.refresh(SignalTokenCredentialSource.KIND, token.selector))
-                .map(token -> new CreatedSignalEndpointToken(token.id, token.name, token.signalEndpointId, token.createdAt,
+                .map(token -> new CreatedSignalEndpointToken(token.id, token.name, token.signalEndpointId,
+                        token.createdAt,
                         token.createdByUserId, minted.secret(), null));
     }
 
@@ -99,18 +103,18 @@ public class SignalTokenService implements LeakedCredentialRevoker {
      */
     public Uni<CreatedSignalEndpointToken> rotate(long endpointId, long id, Rotation.Request request, Actor actor) {
         return lifecycle.rotate(credentialKind, request, () -> lockedToken(endpointId, id),
-                        (old, minted, now) -> {
-                            SignalEndpointToken fresh = new SignalEndpointToken();
-                            fresh.signalEndpointId = endpointId;
-                            fresh.name = old.name;
-                            fresh.selector = minted.selector();
-                            fresh.verifier = minted.verifier();
-                            fresh.createdAt = now;
-                            fresh.createdByUserId = actor.userId();
-                            fresh.expiresAt = old.expiresAt;
-                            return fresh;
-                        },
-                        audit.by(actor))
+                (old, minted, now) -> {
+                    SignalEndpointToken fresh = new SignalEndpointToken();
+                    fresh.signalEndpointId = endpointId;
+                    fresh.name = old.name;
+                    fresh.selector = minted.selector();
+                    fresh.verifier = minted.verifier();
+                    fresh.createdAt = now;
+                    fresh.createdByUserId = actor.userId();
+                    fresh.expiresAt = old.expiresAt;
+                    return fresh;
+                },
+                audit.by(actor))
                 .map(rotated -> {
                     SignalEndpointToken fresh = rotated.fresh();
                     return new CreatedSignalEndpointToken(fresh.id, fresh.name, fresh.signalEndpointId, fresh.createdAt,
@@ -119,7 +123,8 @@ public class SignalTokenService implements LeakedCredentialRevoker {
     }
 
     /** Renames a token. */
-    public Uni<SignalEndpointTokenView> update(long endpointId, long id, SignalEndpointTokenRequest request, Actor actor) {
+    public Uni<SignalEndpointTokenView> update(long endpointId, long id, SignalEndpointTokenRequest request,
+            Actor actor) {
         validate(request);
         return Panache.withTransaction(() -> requireToken(endpointId, id).chain(token -> {
             SignalEndpointTokenView before = SignalEndpointTokenView.of(token);

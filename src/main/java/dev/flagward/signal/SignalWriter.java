@@ -3,10 +3,10 @@ package dev.flagward.signal;
 import dev.flagward.web.ApiException;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
-import io.vertx.pgclient.PgException;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgException;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;
@@ -62,8 +62,7 @@ public class SignalWriter {
 
     /** One signal waiting to be written. */
     private record Pending(long endpointId, String name, String payload, long tokenId, String tokenName,
-                           UniEmitter<? super Long> answer) {
-    }
+            UniEmitter<? super Long> answer) {}
 
     private final Pool pool;
     private final SignalChannel channel;
@@ -170,7 +169,8 @@ public class SignalWriter {
                     if (n == 1 && "23503".equals(state)) {
                         batch.get(0).answer().complete(null); // its endpoint was deleted meanwhile: the caller says so
                     } else if (n == 1 && causedByARow) {
-                        batch.get(0).answer().fail(ApiException.badData("The database cannot store this body as JSON.", "/body"));
+                        batch.get(0).answer()
+                                .fail(ApiException.badData("The database cannot store this body as JSON.", "/body"));
                     } else {
                         batch.forEach(p -> p.answer().fail(failure));
                     }

@@ -17,8 +17,9 @@ final class SigningKeys {
         return "signal-endpoint:" + endpointId;
     }
 
-    static List<byte[]> inForce(SecretBox secrets, long endpointId, byte[] current, byte[] previous, Instant previousUntil,
-                                Instant now) {
+    static List<byte[]> inForce(SecretBox secrets, long endpointId, byte[] current, byte[] previous,
+            Instant previousUntil,
+            Instant now) {
         List<byte[]> keys = new ArrayList<>(2);
         if (current != null) {
             keys.add(secrets.open(current, context(endpointId)));

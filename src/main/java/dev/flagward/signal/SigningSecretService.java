@@ -27,11 +27,16 @@ public class SigningSecretService {
     static final Duration ROTATION_OVERLAP = Duration.ofHours(24);
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    @Inject SignalEndpointService endpointService;
-    @Inject SignalEndpointRepository endpoints;
-    @Inject AuditLog audit;
-    @Inject SecretBox secrets;
-    @Inject Clock clock;
+    @Inject
+    SignalEndpointService endpointService;
+    @Inject
+    SignalEndpointRepository endpoints;
+    @Inject
+    AuditLog audit;
+    @Inject
+    SecretBox secrets;
+    @Inject
+    Clock clock;
 
     /**
      * A new signing secret ({@code whsec_} + base64 of 32 random bytes), shown once. The one it replaces keeps
@@ -51,7 +56,8 @@ public class SigningSecretService {
             endpoint.signingSecret = secrets.seal(key, SigningKeys.context(endpointId));
             return endpoints.flush().call(() -> audit.record("signal-endpoint-signing-secret-created", actor,
                     Map.of("signalEndpointId", endpointId, "name", endpoint.name,
-                            "previousValidUntil", String.valueOf(endpoint.previousSecretUntil)), null));
+                            "previousValidUntil", String.valueOf(endpoint.previousSecretUntil)),
+                    null));
         })).replaceWith(new SigningSecret(SIGNING_PREFIX + Base64.getEncoder().encodeToString(key)));
     }
 

@@ -42,8 +42,7 @@ final class StreamConsumer {
     private long queuedBytes;
     private boolean ended;
 
-    private record Held(Position at, Delivery.Signal signal) {
-    }
+    private record Held(Position at, Delivery.Signal signal) {}
 
     /** {@code maxEvents}: {@code flagward.signals.stream-buffer}. */
     StreamConsumer(int maxEvents) {
@@ -76,7 +75,8 @@ final class StreamConsumer {
             heldBytes += signal.json().length();
             if (heldBack.size() > MAX_HELD_BACK || heldBytes > MAX_BEHIND_BYTES) {
                 // It ends when its backlog is sent, and resumes from there: memory stays bounded, nothing is skipped.
-                LOG.debug("A consumer of the signal stream fell behind while catching up; it is ended after its backlog");
+                LOG.debug(
+                        "A consumer of the signal stream fell behind while catching up; it is ended after its backlog");
                 heldBack = null;
                 heldBytes = 0;
             }

@@ -1,7 +1,5 @@
 package dev.flagward.signal;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -9,6 +7,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Standard Webhooks signatures (https://www.standardwebhooks.com): {@code webhook-signature} holds one or more
@@ -27,6 +28,7 @@ final class WebhookSignature {
 
     /** The headers of a signed call, as sent (null where absent). */
     record Headers(String id, String timestamp, String signature) {
+
         boolean any() {
             return id != null || timestamp != null || signature != null;
         }

@@ -23,9 +23,12 @@ public class AccountMail {
 
     private static final Logger LOG = Logger.getLogger(AccountMail.class);
 
-    @Inject ReactiveMailer mailer;
-    @Inject UserConfig config;
-    @ConfigProperty(name = "quarkus.mailer.from") Optional<String> from;
+    @Inject
+    ReactiveMailer mailer;
+    @Inject
+    UserConfig config;
+    @ConfigProperty(name = "quarkus.mailer.from")
+    Optional<String> from;
 
     /** A sender is configured, so account mails are sent. */
     public boolean configured() {

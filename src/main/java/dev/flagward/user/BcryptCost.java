@@ -11,7 +11,8 @@ public class BcryptCost implements Converter<Integer> {
         try {
             cost = Integer.parseInt(value.strip());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("flagward.users.bcrypt-cost must be a whole number from 4 to 31, not '" + value + "'");
+            throw new IllegalArgumentException(
+                    "flagward.users.bcrypt-cost must be a whole number from 4 to 31, not '" + value + "'");
         }
         if (cost < 4 || cost > 31) {
             throw new IllegalArgumentException("flagward.users.bcrypt-cost must be from 4 to 31, not " + cost);

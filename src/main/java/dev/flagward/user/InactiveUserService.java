@@ -34,17 +34,23 @@ public class InactiveUserService {
              order by u.id
             """;
 
-    @Inject Pool pool;
-    @Inject UserService users;
-    @Inject UserConfig config;
-    @Inject Clock clock;
+    @Inject
+    Pool pool;
+    @Inject
+    UserService users;
+    @Inject
+    UserConfig config;
+    @Inject
+    Clock clock;
 
     public Uni<InactiveUsers> list() {
         OffsetDateTime before = clock.instant().minus(config.inactiveAfter()).atOffset(ZoneOffset.UTC);
         return pool.preparedQuery(INACTIVE).execute(Tuple.of(before)).map(rows -> {
             List<InactiveUser> out = new ArrayList<>();
-            rows.forEach(row -> out.add(new InactiveUser(row.getLong("id"), row.getString("name"), row.getString("email"),
-                    row.getString("username"), instant(row, "seen_at"), instant(row, "created_at"), instant(row, "pat_seen_at"))));
+            rows.forEach(
+                    row -> out.add(new InactiveUser(row.getLong("id"), row.getString("name"), row.getString("email"),
+                            row.getString("username"), instant(row, "seen_at"), instant(row, "created_at"),
+                            instant(row, "pat_seen_at"))));
             return new InactiveUsers(1, out);
         });
     }
@@ -64,7 +70,8 @@ public class InactiveUserService {
         }
         Set<Long> wanted = new HashSet<>(ids);
         return list().chain(found -> {
-            List<Long> deletable = found.inactiveUsers().stream().map(InactiveUser::id).filter(wanted::contains).toList();
+            List<Long> deletable = found.inactiveUsers().stream().map(InactiveUser::id).filter(wanted::contains)
+                    .toList();
             Uni<Void> deleted = Uni.createFrom().voidItem();
             for (Long id : deletable) {
                 deleted = deleted.call(() -> users.delete(id, actor));

@@ -1,14 +1,13 @@
 package dev.flagward.user;
 
-import io.smallrye.mutiny.Uni;
-
-import dev.flagward.web.AdvisoryLocks;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.flagward.audit.Actor;
 import dev.flagward.user.UserApi.CreateUserRequest;
+import dev.flagward.web.AdvisoryLocks;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
@@ -31,11 +30,16 @@ public class InitialAdmin {
     private static final Logger LOG = Logger.getLogger(InitialAdmin.class);
     private static final long LOCK = 0x466c61675f757372L;
 
-    @Inject UserService users;
-    @Inject UserRepository repository;
-    @Inject Pool pool;
-    @ConfigProperty(name = "init.admin-username", defaultValue = "admin") String username;
-    @ConfigProperty(name = "init.admin-password") Optional<String> password;
+    @Inject
+    UserService users;
+    @Inject
+    UserRepository repository;
+    @Inject
+    Pool pool;
+    @ConfigProperty(name = "init.admin-username", defaultValue = "admin")
+    String username;
+    @ConfigProperty(name = "init.admin-password")
+    Optional<String> password;
 
     void onStart(@Observes @Priority(15) StartupEvent event) throws Throwable {
         // Every start but the first: users exist, and one query on the reactive client says so, without the
@@ -46,14 +50,20 @@ public class InitialAdmin {
         }
         Optional<String> configured = password.filter(p -> !p.isBlank());
         String chosen = configured.orElseGet(Passwords::randomPassword);
-        Boolean created = VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> AdvisoryLocks.hold(LOCK)
-                .chain(() -> repository.count())
-                .chain(count -> count > 0 ? Uni.createFrom().item(false)
-                        : users.create(new CreateUserRequest(username, null, "Initial admin", chosen, TextNode.valueOf("Admin")),
-                                Actor.SYSTEM).replaceWith(true))));
+        Boolean created = VertxContextSupport
+                .subscribeAndAwait(() -> Panache.withTransaction(() -> AdvisoryLocks.hold(LOCK)
+                        .chain(() -> repository.count())
+                        .chain(count -> count > 0
+                                ? Uni.createFrom().item(false)
+                                : users.create(
+                                        new CreateUserRequest(username, null, "Initial admin", chosen,
+                                                TextNode.valueOf("Admin")),
+                                        Actor.SYSTEM).replaceWith(true))));
         if (created && configured.isEmpty()) {
-            LOG.warnf("Created the initial admin user '%s' with the generated password: %s  (shown once; change it after "
-                    + "signing in, or set INIT_ADMIN_PASSWORD)", username, chosen);
+            LOG.warnf(
+                    "Created the initial admin user '%s' with the generated password: %s  (shown once; change it after "
+                            + "signing in, or set INIT_ADMIN_PASSWORD)",
+                    username, chosen);
         } else if (created) {
             LOG.infof("Created the initial admin user '%s'", username);
         }

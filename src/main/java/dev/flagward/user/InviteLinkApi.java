@@ -12,12 +12,10 @@ public final class InviteLinkApi {
     }
 
     /** Unleash's publicSignupTokenCreateSchema. */
-    public record CreateInviteLinkRequest(String name, Instant expiresAt) {
-    }
+    public record CreateInviteLinkRequest(String name, Instant expiresAt) {}
 
     /** Unleash's publicSignupTokenUpdateSchema: either or both. */
-    public record UpdateInviteLinkRequest(Instant expiresAt, Boolean enabled) {
-    }
+    public record UpdateInviteLinkRequest(Instant expiresAt, Boolean enabled) {}
 
     /**
      * Unleash's publicSignupTokenSchema. {@code secret} is the whole secret and {@code url} the link only in the answer
@@ -25,10 +23,12 @@ public final class InviteLinkApi {
      * {@code /tokens/{token}} but signs nobody up) and {@code url} is null, because Flagward keeps only a hash of the
      * secret. {@code enabled} is false once the link has expired, as in Unleash. {@code users}: who signed up with it.
      */
-    public record InviteLinkView(@Schema(required = true) String secret, String url, @Schema(required = true) String name,
-                                 @Schema(required = true) boolean enabled, @Schema(required = true) Instant expiresAt,
-                                 @Schema(required = true) Instant createdAt, String createdBy, List<UserApi.UserView> users,
-                                 @Schema(required = true) UserApi.RoleView role) {
+    public record InviteLinkView(@Schema(required = true) String secret, String url,
+            @Schema(required = true) String name,
+            @Schema(required = true) boolean enabled, @Schema(required = true) Instant expiresAt,
+            @Schema(required = true) Instant createdAt, String createdBy, List<UserApi.UserView> users,
+            @Schema(required = true) UserApi.RoleView role) {
+
         @Override
         public String toString() {
             return "InviteLinkView[" + name + "]";
@@ -36,6 +36,5 @@ public final class InviteLinkApi {
     }
 
     /** Unleash's publicSignupTokensSchema. */
-    public record InviteLinkList(@Schema(required = true) List<InviteLinkView> tokens) {
-    }
+    public record InviteLinkList(@Schema(required = true) List<InviteLinkView> tokens) {}
 }

@@ -3,9 +3,9 @@ package dev.flagward.user;
 import dev.flagward.audit.Actor;
 import dev.flagward.security.access.Access;
 import dev.flagward.security.access.Caller;
+import dev.flagward.security.access.Revocation;
 import dev.flagward.security.authentication.CredentialFormat;
 import dev.flagward.security.principal.Permission;
-import dev.flagward.security.access.Revocation;
 import dev.flagward.user.InviteLinkApi.CreateInviteLinkRequest;
 import dev.flagward.user.InviteLinkApi.InviteLinkList;
 import dev.flagward.user.InviteLinkApi.InviteLinkView;
@@ -37,8 +37,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Public signup tokens", description = "Invite links: whoever holds one may sign up as a Viewer")
 public class InviteLinkResource {
 
-    @Inject InviteLinkService links;
-    @Inject Caller caller;
+    @Inject
+    InviteLinkService links;
+    @Inject
+    Caller caller;
 
     @GET
     @Path("tokens")
@@ -55,11 +57,12 @@ public class InviteLinkResource {
             description = "{name, expiresAt}: expiresAt in the future, at most 30 days ahead (a later date is brought back "
                     + "to that). The answer is the only place the secret and the url are shown.")
     @APIResponse(responseCode = "201", description = "Created; Location names the new link by its identifier",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = InviteLinkView.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = InviteLinkView.class)))
     public Uni<Response> create(CreateInviteLinkRequest request, @Context UriInfo uri) {
         return links.create(request, Actor.of(caller), uri.getBaseUri().toString()).map(view ->
-                // Named by its identifier: the secret never goes into a header Flagward builds.
-                Created.at("/api/admin/invite-link/tokens/" + CredentialFormat.parse(view.secret()).selector(), view));
+        // Named by its identifier: the secret never goes into a header Flagward builds.
+        Created.at("/api/admin/invite-link/tokens/" + CredentialFormat.parse(view.secret()).selector(), view));
     }
 
     @GET
@@ -78,7 +81,8 @@ public class InviteLinkResource {
             description = "{expiresAt, enabled}, either or both; at once on every replica. In read-only mode only "
                     + "disabling or an earlier expiry is allowed.")
     @APIResponse(responseCode = "200", description = "The link as it is now",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = InviteLinkView.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = InviteLinkView.class)))
     public Uni<InviteLinkView> update(@PathParam("token") String token, UpdateInviteLinkRequest request) {
         return links.update(token, request, Actor.of(caller));
     }

@@ -3,8 +3,8 @@ package dev.flagward.user;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.flagward.audit.Actor;
 import dev.flagward.audit.AuditLog;
-import dev.flagward.security.authentication.CredentialFormat;
 import dev.flagward.security.access.LicenseState;
+import dev.flagward.security.authentication.CredentialFormat;
 import dev.flagward.security.principal.RootRole;
 import dev.flagward.user.InviteLinkApi.CreateInviteLinkRequest;
 import dev.flagward.user.InviteLinkApi.InviteLinkView;
@@ -46,24 +46,36 @@ public class InviteLinkService {
     static final Duration LONGEST = Duration.ofDays(30);
     static final String INVALID = "The invite link is not valid: it is unknown, disabled or has expired.";
 
-    @Inject InviteLinkRepository links;
-    @Inject UserService userService;
-    @Inject UserRepository users;
-    @Inject Passwords passwords;
-    @Inject PasswordService passwordService;
-    @Inject PasswordResetService resets;
-    @Inject AuditLog audit;
-    @Inject RateLimits rateLimits;
-    @Inject UserConfig config;
-    @Inject Instance<LicenseState> license;
-    @Inject Clock clock;
+    @Inject
+    InviteLinkRepository links;
+    @Inject
+    UserService userService;
+    @Inject
+    UserRepository users;
+    @Inject
+    Passwords passwords;
+    @Inject
+    PasswordService passwordService;
+    @Inject
+    PasswordResetService resets;
+    @Inject
+    AuditLog audit;
+    @Inject
+    RateLimits rateLimits;
+    @Inject
+    UserConfig config;
+    @Inject
+    Instance<LicenseState> license;
+    @Inject
+    Clock clock;
 
     // ------------------------------------------------------------------ the Admin's side
 
     public Uni<List<InviteLinkView>> list() {
         return Panache.withSession(() -> links.listNewestFirst().chain(found -> signedUp(found).map(byLink -> {
             Instant now = clock.instant();
-            return found.stream().map(link -> view(link, null, null, byLink.getOrDefault(link.id, List.of()), now)).toList();
+            return found.stream().map(link -> view(link, null, null, byLink.getOrDefault(link.id, List.of()), now))
+                    .toList();
         })));
     }
 
@@ -92,7 +104,8 @@ public class InviteLinkService {
         link.expiresAt = capped(request.expiresAt(), now);
         String url = resets.linkBase(requestBase) + "/new-user?invite=" + minted.secret();
         return Panache.withTransaction(() -> links.persistAndFlush(link)
-                        .call(() -> audit.record("public-signup-token-created", actor, view(link, null, null, List.of(), now), null)))
+                .call(() -> audit.record("public-signup-token-created", actor, view(link, null, null, List.of(), now),
+                        null)))
                 .map(saved -> view(saved, minted.secret(), url, List.of(), now));
     }
 
@@ -112,13 +125,15 @@ public class InviteLinkService {
             boolean enabled = request.enabled() == null ? link.enabled : request.enabled();
             boolean widens = (enabled && !link.enabled) || expiresAt.isAfter(link.expiresAt);
             if (widens && license.isResolvable() && license.get().readOnly()) {
-                throw ApiException.license("The license has expired beyond its grace period: an invite link may only be "
-                        + "disabled or shortened.");
+                throw ApiException
+                        .license("The license has expired beyond its grace period: an invite link may only be "
+                                + "disabled or shortened.");
             }
             link.expiresAt = expiresAt;
             link.enabled = enabled;
             return links.flush()
-                    .call(() -> audit.record("public-signup-token-updated", actor, view(link, null, null, List.of(), now), before))
+                    .call(() -> audit.record("public-signup-token-updated", actor,
+                            view(link, null, null, List.of(), now), before))
                     .chain(() -> signedUp(List.of(link)))
                     .map(byLink -> view(link, null, null, byLink.getOrDefault(link.id, List.of()), now));
         }));
@@ -127,7 +142,9 @@ public class InviteLinkService {
     /** By the identifier lists show (the selector), or by the whole secret; 404 otherwise. */
     private Uni<InviteLink> find(String token) {
         String value = token == null ? "" : token.strip();
-        CredentialFormat.Parsed parsed = CredentialFormat.looksLikeSelector(value) ? null : CredentialFormat.parse(value);
+        CredentialFormat.Parsed parsed = CredentialFormat.looksLikeSelector(value)
+                ? null
+                : CredentialFormat.parse(value);
         if (!CredentialFormat.looksLikeSelector(value) && (parsed == null || !PREFIX.equals(parsed.prefix()))) {
             return Uni.createFrom().failure(notFound());
         }
@@ -156,8 +173,9 @@ public class InviteLinkService {
         }
         List<Long> ids = found.stream().map(link -> link.id).toList();
         return Panache.getSession().chain(session -> session.createNativeQuery(
-                        "select l.invite_link_id, l.user_id from invite_link_users l join users u on u.id = l.user_id "
-                                + "where l.invite_link_id in (:ids) and u.deleted_at is null order by l.user_id", Object[].class)
+                "select l.invite_link_id, l.user_id from invite_link_users l join users u on u.id = l.user_id "
+                        + "where l.invite_link_id in (:ids) and u.deleted_at is null order by l.user_id",
+                Object[].class)
                 .setParameter("ids", ids).getResultList())
                 .chain(rows -> {
                     if (rows.isEmpty()) {
@@ -175,8 +193,10 @@ public class InviteLinkService {
                 });
     }
 
-    private static InviteLinkView view(InviteLink link, String secret, String url, List<UserView> signedUp, Instant now) {
-        return new InviteLinkView(secret == null ? link.selector : secret, url, link.name, link.openAt(now), link.expiresAt,
+    private static InviteLinkView view(InviteLink link, String secret, String url, List<UserView> signedUp,
+            Instant now) {
+        return new InviteLinkView(secret == null ? link.selector : secret, url, link.name, link.openAt(now),
+                link.expiresAt,
                 link.createdAt, link.createdBy, signedUp, RoleView.of(link.rootRole));
     }
 
@@ -211,7 +231,7 @@ public class InviteLinkService {
                     requireOpen(link, token, clock.instant());
                     return userService.insert(invitee.spec(), invitee.passwordHash(), actor)
                             .call(user -> Panache.getSession().chain(session -> session.createNativeQuery(
-                                            "insert into invite_link_users (invite_link_id, user_id) values (:link, :user)")
+                                    "insert into invite_link_users (invite_link_id, user_id) values (:link, :user)")
                                     .setParameter("link", link.id).setParameter("user", user.id).executeUpdate()))
                             .call(user -> audit.record("public-signup-token-user-added", actor,
                                     Map.of("secret", link.selector, "userId", user.id), null));
@@ -224,7 +244,8 @@ public class InviteLinkService {
     /** A Viewer with the password they chose: validated and hashed here, before any transaction. */
     private Uni<Invitee> invitee(InvitedUserRequest request) {
         Validation.of(request)
-                .check(request.email() != null && !request.email().isBlank(), "The email property is required.", "email")
+                .check(request.email() != null && !request.email().isBlank(), "The email property is required.",
+                        "email")
                 .check(request.name() != null && !request.name().isBlank(), "The name property is required.", "name")
                 .orFail();
         passwordService.validate(request.password());
@@ -234,6 +255,7 @@ public class InviteLinkService {
     }
 
     private record Invitee(NewUser spec, String passwordHash) {
+
         @Override
         public String toString() {
             return "Invitee[…]";

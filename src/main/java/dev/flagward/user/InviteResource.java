@@ -31,8 +31,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Public signup tokens", description = "Invite links: whoever holds one may sign up as a Viewer")
 public class InviteResource {
 
-    @Inject InviteLinkService links;
-    @Inject Caller caller;
+    @Inject
+    InviteLinkService links;
+    @Inject
+    Caller caller;
 
     @GET
     @Path("{token}/validate")
@@ -40,7 +42,8 @@ public class InviteResource {
             description = "Whether the link exists, is enabled and has not expired.")
     @APIResponse(responseCode = "200", description = "People may sign up with it; no body")
     @APIResponse(responseCode = "400", description = "BadDataError: the link is unknown, disabled or has expired")
-    @APIResponse(responseCode = "429", description = "RateLimitError: too many calls from this address; Retry-After says when to try again")
+    @APIResponse(responseCode = "429",
+            description = "RateLimitError: too many calls from this address; Retry-After says when to try again")
     public Uni<Response> validate(@PathParam("token") String token) {
         return links.validate(token, caller.address()).map(x -> Response.ok().build());
     }
@@ -51,13 +54,16 @@ public class InviteResource {
     @Operation(operationId = "addPublicSignupTokenUser", summary = "Add a user via a signup token",
             description = "{email, name, password, username}: creates a Viewer, who takes a read-only seat of the license. "
                     + "The password must pass validate-password's rules.")
-    @APIResponse(responseCode = "201", description = "Signed up: the new user (they sign in with POST /auth/simple/login)",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UserView.class)))
+    @APIResponse(responseCode = "201",
+            description = "Signed up: the new user (they sign in with POST /auth/simple/login)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = UserView.class)))
     @APIResponse(responseCode = "400", description = "BadDataError: the link is not valid or the body is not; "
             + "ExceedsLimitError: the license has no read-only seat left")
     @APIResponse(responseCode = "403", description = "LicenseError: the license has expired beyond its grace period")
     @APIResponse(responseCode = "409", description = "NameExistsError: a user with that username or email exists")
-    @APIResponse(responseCode = "429", description = "RateLimitError: too many calls from this address; Retry-After says when to try again")
+    @APIResponse(responseCode = "429",
+            description = "RateLimitError: too many calls from this address; Retry-After says when to try again")
     public Uni<Response> signup(@PathParam("token") String token, UserApi.InvitedUserRequest request) {
         if (request == null) {
             throw ApiException.badData("A body {email, name, password} is required.", "/body");

@@ -21,7 +21,8 @@ record NewUser(String username, String email, String name, String password, Root
         checkEmail(validation, email);
         validation.maxLength(request.name(), "name", 200);
         RootRole role = UnleashRoles.parse(request.rootRole());
-        validation.check(role != null, "The rootRole is required: Admin, Editor or Viewer (or Unleash's role id 1, 2 or 3).",
+        validation.check(role != null,
+                "The rootRole is required: Admin, Editor or Viewer (or Unleash's role id 1, 2 or 3).",
                 "rootRole");
         String password = request.password();
         if (password != null) {
@@ -34,7 +35,9 @@ record NewUser(String username, String email, String name, String password, Root
     }
 
     static void checkEmail(Validation validation, String email) {
-        validation.check(email == null || email.isBlank() || (email.length() <= 320 && email.strip().matches("^[^@\\s]+@[^@\\s]+$")),
+        validation.check(
+                email == null || email.isBlank()
+                        || (email.length() <= 320 && email.strip().matches("^[^@\\s]+@[^@\\s]+$")),
                 "The email is not a valid address.", "email");
     }
 

@@ -31,18 +31,24 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Auth", description = "Sign in with a password; the session lives in an HttpOnly cookie")
 public class PasswordResetResource {
 
-    @Inject PasswordResetService resets;
-    @Inject PasswordService passwords;
-    @Inject Caller caller;
+    @Inject
+    PasswordResetService resets;
+    @Inject
+    PasswordService passwords;
+    @Inject
+    Caller caller;
 
     @GET
     @Path("validate")
     @Operation(operationId = "validateToken", summary = "Check a reset link",
             description = "Whose password the link's token sets, while it works (unused, not expired, its user not deleted).")
     @APIResponse(responseCode = "200", description = "The user the link is for",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TokenUser.class)))
-    @APIResponse(responseCode = "401", description = "UnauthorizedError: the link is unknown, expired or used (one answer for all)")
-    @APIResponse(responseCode = "429", description = "RateLimitError: too many calls from this address; Retry-After says when to try again")
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = TokenUser.class)))
+    @APIResponse(responseCode = "401",
+            description = "UnauthorizedError: the link is unknown, expired or used (one answer for all)")
+    @APIResponse(responseCode = "429",
+            description = "RateLimitError: too many calls from this address; Retry-After says when to try again")
     public Uni<TokenUser> validate(@QueryParam("token") String token) {
         return resets.validate(token, caller.address());
     }
@@ -54,8 +60,10 @@ public class PasswordResetResource {
             description = "{token, password}: the password must pass validate-password's rules; the link works once, and "
                     + "every session of the user ends, on every replica.")
     @APIResponse(responseCode = "200", description = "The password is set; no body")
-    @APIResponse(responseCode = "401", description = "UnauthorizedError: the link is unknown, expired or used (one answer for all)")
-    @APIResponse(responseCode = "429", description = "RateLimitError: too many calls from this address; Retry-After says when to try again")
+    @APIResponse(responseCode = "401",
+            description = "UnauthorizedError: the link is unknown, expired or used (one answer for all)")
+    @APIResponse(responseCode = "429",
+            description = "RateLimitError: too many calls from this address; Retry-After says when to try again")
     public Uni<Response> reset(UserApi.ResetWithTokenRequest request) {
         if (request == null) {
             throw ApiException.badData("A body {token, password} is required.", "/body");
@@ -83,7 +91,8 @@ public class PasswordResetResource {
             description = "{email}: the same answer, as soon, whether a user has the address or not. When one has and mail "
                     + "is on (and flagward.users.public-url is set), a reset link is mailed to it, at most once a minute.")
     @APIResponse(responseCode = "200", description = "Taken; no body")
-    @APIResponse(responseCode = "429", description = "RateLimitError: too many calls from this address; Retry-After says when to try again")
+    @APIResponse(responseCode = "429",
+            description = "RateLimitError: too many calls from this address; Retry-After says when to try again")
     public Response sendResetMail(UserApi.EmailRequest request) {
         if (request == null) {
             throw ApiException.badData("A body {email} is required.", "/body");

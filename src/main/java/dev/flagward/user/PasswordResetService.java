@@ -1,7 +1,5 @@
 package dev.flagward.user;
 
-import java.util.function.Supplier;
-
 import dev.flagward.audit.Actor;
 import dev.flagward.audit.AuditLog;
 import dev.flagward.security.authentication.CredentialFormat;
@@ -13,10 +11,10 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -26,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Links that set a user's password once: a reset an Admin asks for (the link is answered to the Admin, and mailed),
@@ -47,18 +46,30 @@ public class PasswordResetService {
     private static final RateLimits.Limit MAILS_PER_ADDRESS = new RateLimits.Limit("password-reset-mail", 1, 1,
             Duration.ofMinutes(1));
 
-    @Inject UserRepository users;
-    @Inject PasswordResetTokenRepository tokens;
-    @Inject Passwords passwords;
-    @Inject PasswordService passwordService;
-    @Inject SessionService sessions;
-    @Inject AuditLog audit;
-    @Inject AccountMail mail;
-    @Inject UserConfig config;
-    @Inject RateLimits rateLimits;
-    @Inject Vertx vertx;
-    @Inject Pool pool;
-    @Inject Clock clock;
+    @Inject
+    UserRepository users;
+    @Inject
+    PasswordResetTokenRepository tokens;
+    @Inject
+    Passwords passwords;
+    @Inject
+    PasswordService passwordService;
+    @Inject
+    SessionService sessions;
+    @Inject
+    AuditLog audit;
+    @Inject
+    AccountMail mail;
+    @Inject
+    UserConfig config;
+    @Inject
+    RateLimits rateLimits;
+    @Inject
+    Vertx vertx;
+    @Inject
+    Pool pool;
+    @Inject
+    Clock clock;
 
     // ------------------------------------------------------------------ issuing
 
@@ -73,8 +84,8 @@ public class PasswordResetService {
         String base = linkBase(requestBase);
         CredentialFormat.Minted minted = CredentialFormat.mint(PREFIX);
         return Panache.withTransaction(() -> findUser(id.strip())
-                        .call(user -> issue(user.id, PasswordResetToken.RESET, admin.name(), minted))
-                        .call(user -> audit.record("password-reset-link-created", admin, Map.of("userId", user.id), null)))
+                .call(user -> issue(user.id, PasswordResetToken.RESET, admin.name(), minted))
+                .call(user -> audit.record("password-reset-link-created", admin, Map.of("userId", user.id), null)))
                 .chain(user -> {
                     String link = base + "/reset-password?token=" + minted.secret();
                     return mail.sendResetLink(user.id, user.email, user.name, link).replaceWith(link);
@@ -96,7 +107,8 @@ public class PasswordResetService {
             return;
         }
         if (config.publicUrl().isEmpty()) {
-            LOG.warn("A password reset mail was asked for, but FLAGWARD_USERS_PUBLIC_URL is not set: nothing was sent.");
+            LOG.warn(
+                    "A password reset mail was asked for, but FLAGWARD_USERS_PUBLIC_URL is not set: nothing was sent.");
             return;
         }
         String recipient = email.strip().toLowerCase(Locale.ROOT);
@@ -125,17 +137,20 @@ public class PasswordResetService {
     private void afterAnswer(Supplier<Uni<Boolean>> work) {
         Context context = VertxContext.createNewDuplicatedContext(vertx.getDelegate().getOrCreateContext());
         VertxContextSafetyToggle.setContextSafe(context, true);
-        context.runOnContext(ignored -> work.get().subscribe().with(sent -> { },
+        context.runOnContext(ignored -> work.get().subscribe().with(sent -> {},
                 failure -> LOG.warnf("A password reset asked for by email failed: %s", failure.toString())));
     }
 
     private Uni<Boolean> mailResetTo(String email, String base) {
         CredentialFormat.Minted minted = CredentialFormat.mint(PREFIX);
         return Panache.withTransaction(() -> users.find("lower(email) = ?1 and deletedAt is null", email).firstResult()
-                        .call(user -> user == null ? Uni.createFrom().voidItem()
-                                : issue(user.id, PasswordResetToken.RESET, null, minted)))
-                .chain(user -> user == null ? Uni.createFrom().item(false)
-                        : mail.sendResetLink(user.id, user.email, user.name, base + "/reset-password?token=" + minted.secret()));
+                .call(user -> user == null
+                        ? Uni.createFrom().voidItem()
+                        : issue(user.id, PasswordResetToken.RESET, null, minted)))
+                .chain(user -> user == null
+                        ? Uni.createFrom().item(false)
+                        : mail.sendResetLink(user.id, user.email, user.name,
+                                base + "/reset-password?token=" + minted.secret()));
     }
 
     /**
@@ -189,7 +204,8 @@ public class PasswordResetService {
     private Uni<User> findUser(String id) {
         // Unleash sends the email; a username or an id is taken too. A name is tried first: usernames may be digits.
         return users.findLiveByLogin(id)
-                .chain(found -> found != null || !id.matches("[0-9]{1,18}") ? Uni.createFrom().item(found)
+                .chain(found -> found != null || !id.matches("[0-9]{1,18}")
+                        ? Uni.createFrom().item(found)
                         : users.findLive(Long.parseLong(id)))
                 .map(found -> {
                     if (found == null) {
@@ -215,7 +231,8 @@ public class PasswordResetService {
                 if (user == null) {
                     throw ApiException.unauthorized(INVALID);
                 }
-                return new TokenUser(user.id, user.name, user.email, token, found.createdBy, RoleView.of(user.rootRole));
+                return new TokenUser(user.id, user.name, user.email, token, found.createdBy,
+                        RoleView.of(user.rootRole));
             });
         }));
     }

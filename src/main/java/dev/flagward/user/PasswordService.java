@@ -25,14 +25,22 @@ import java.util.Map;
 @ApplicationScoped
 public class PasswordService {
 
-    @Inject UserRepository users;
-    @Inject PasswordResetTokenRepository resetTokens;
-    @Inject Passwords passwords;
-    @Inject SessionService sessions;
-    @Inject AuditLog audit;
-    @Inject RateLimits rateLimits;
-    @Inject UserConfig config;
-    @Inject Clock clock;
+    @Inject
+    UserRepository users;
+    @Inject
+    PasswordResetTokenRepository resetTokens;
+    @Inject
+    Passwords passwords;
+    @Inject
+    SessionService sessions;
+    @Inject
+    AuditLog audit;
+    @Inject
+    RateLimits rateLimits;
+    @Inject
+    UserConfig config;
+    @Inject
+    Clock clock;
 
     /** 400 with one detail per broken rule. */
     public void validate(String password) {
@@ -46,7 +54,7 @@ public class PasswordService {
     public Uni<Void> change(long id, String password, Actor actor) {
         validate(password);
         return passwords.hash(password).chain(hash -> Panache.withTransaction(() -> users.findLive(id)
-                        .chain(found -> replace(UserService.require(found, id), hash, null, actor, Map.of("userId", id)))))
+                .chain(found -> replace(UserService.require(found, id), hash, null, actor, Map.of("userId", id)))))
                 .invoke(() -> sessions.evict(id, null));
     }
 
@@ -54,11 +62,13 @@ public class PasswordService {
      * The signed-in user's own: the current password is required; every other session of the user ends. Checks of the
      * current password are rate-limited per user like sign-in (429 beyond it, the right password too).
      */
-    public Uni<Void> changeOwn(UserPrincipal me, ChangeMyPasswordRequest request, String currentSessionSelector, Actor actor) {
+    public Uni<Void> changeOwn(UserPrincipal me, ChangeMyPasswordRequest request, String currentSessionSelector,
+            Actor actor) {
         Validation.of(request).check(request.oldPassword() != null && !request.oldPassword().isEmpty(),
                 "The current password (oldPassword) is required.", "oldPassword")
                 .check(request.confirmPassword() == null || request.confirmPassword().equals(request.password()),
-                        "password and confirmPassword differ.", "confirmPassword").orFail();
+                        "password and confirmPassword differ.", "confirmPassword")
+                .orFail();
         validate(request.password());
         // Whoever holds a PAT or a session could otherwise test guesses of the user's password as fast as bcrypt
         // answers: the same budget as signing in, per user (not per address, so spreading guesses gains nothing).
@@ -66,15 +76,17 @@ public class PasswordService {
                 config.loginAttemptsPerMinute(), Duration.ofMinutes(1)), String.valueOf(me.id()));
         return Panache.withSession(() -> users.findLive(me.id())).chain(found -> {
             User user = UserService.require(found, me.id());
-            Uni<Boolean> matches = user.passwordHash == null ? Uni.createFrom().item(false)
+            Uni<Boolean> matches = user.passwordHash == null
+                    ? Uni.createFrom().item(false)
                     : passwords.matches(request.oldPassword(), user.passwordHash);
             return matches.invoke(ok -> {
                 if (!ok) {
                     throw ApiException.badData("The current password is not correct.", "/body/oldPassword");
                 }
             });
-        }).chain(() -> passwords.hash(request.password())).chain(hash -> Panache.withTransaction(() -> users.findLive(me.id())
-                .chain(user -> replace(user, hash, currentSessionSelector, actor, Map.of("userId", me.id())))))
+        }).chain(() -> passwords.hash(request.password()))
+                .chain(hash -> Panache.withTransaction(() -> users.findLive(me.id())
+                        .chain(user -> replace(user, hash, currentSessionSelector, actor, Map.of("userId", me.id())))))
                 .invoke(() -> sessions.evict(me.id(), currentSessionSelector));
     }
 

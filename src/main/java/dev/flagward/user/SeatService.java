@@ -17,12 +17,14 @@ import java.time.Instant;
 @ApplicationScoped
 public class SeatService {
 
-    @Inject UserRepository users;
-    @Inject Instance<UserSeatRule> rules;
-    @Inject Clock clock;
+    @Inject
+    UserRepository users;
+    @Inject
+    Instance<UserSeatRule> rules;
+    @Inject
+    Clock clock;
 
-    public record SeatUsage(long seats, long readOnlyUsers) {
-    }
+    public record SeatUsage(long seats, long readOnlyUsers) {}
 
     /** Seats in use, within the caller's session. */
     public Uni<SeatUsage> usage() {

@@ -20,7 +20,8 @@ public class SessionCredentialSource extends SqlCredentialSource {
             """;
 
     public SessionCredentialSource(Pool pool) {
-        super(pool, KIND, PREFIX, Channel.SESSION_COOKIE, Rows.whole("sessions", SELECT, SELECT + " and s.selector = $1"),
+        super(pool, KIND, PREFIX, Channel.SESSION_COOKIE,
+                Rows.whole("sessions", SELECT, SELECT + " and s.selector = $1"),
                 RowMapping.of(SessionCredentialSource::toCredential));
     }
 

@@ -29,17 +29,26 @@ public class SessionService {
     static final String AUTH_TYPE = "simple";
     static final String WRONG_CREDENTIALS = "Wrong username or password.";
 
-    @Inject UserRepository users;
-    @Inject Passwords passwords;
-    @Inject SignInRecorder history;
-    @Inject CredentialCache cache;
-    @Inject RateLimits rateLimits;
-    @Inject Pool pool;
-    @Inject UserConfig config;
-    @Inject Clock clock;
+    @Inject
+    UserRepository users;
+    @Inject
+    Passwords passwords;
+    @Inject
+    SignInRecorder history;
+    @Inject
+    CredentialCache cache;
+    @Inject
+    RateLimits rateLimits;
+    @Inject
+    Pool pool;
+    @Inject
+    UserConfig config;
+    @Inject
+    Clock clock;
 
     /** A signed-in user and the session secret for the cookie (shown to the browser only). */
     public record SignedIn(UserView user, String sessionSecret, Duration ttl) {
+
         @Override
         public String toString() {
             return "SignedIn[" + user.id() + "]";
@@ -49,16 +58,21 @@ public class SessionService {
     public Uni<SignedIn> login(String login, String password, String address) {
         String attempt = login.strip().toLowerCase(Locale.ROOT) + '|' + address;
         try {
-            rateLimits.consume(new RateLimits.Limit("login", config.loginAttemptsPerMinute(), config.loginAttemptsPerMinute(),
-                    Duration.ofMinutes(1)), attempt);
+            rateLimits.consume(
+                    new RateLimits.Limit("login", config.loginAttemptsPerMinute(), config.loginAttemptsPerMinute(),
+                            Duration.ofMinutes(1)),
+                    attempt);
         } catch (ApiException limited) {
-            return history.record(login, AUTH_TYPE, false, address, "Too many attempts").chain(() -> Uni.createFrom().failure(limited));
+            return history.record(login, AUTH_TYPE, false, address, "Too many attempts")
+                    .chain(() -> Uni.createFrom().failure(limited));
         }
         return Panache.withSession(() -> users.findLiveByLogin(login))
                 // Unknown users are checked against a dummy hash: the same work, the same answer.
                 .chain(user -> passwords.matches(password, user == null ? null : user.passwordHash)
-                        .chain(ok -> ok ? startSession(user, login, address) : refuse(login, address,
-                                user == null ? "Unknown user" : "Wrong password")));
+                        .chain(ok -> ok
+                                ? startSession(user, login, address)
+                                : refuse(login, address,
+                                        user == null ? "Unknown user" : "Wrong password")));
     }
 
     private Uni<SignedIn> refuse(String login, String address, String reason) {
@@ -70,19 +84,19 @@ public class SessionService {
         CredentialFormat.Minted minted = CredentialFormat.mint(SessionCredentialSource.PREFIX);
         Instant now = clock.instant();
         return Panache.withTransaction(() -> users.findById(found.id).chain(user -> {
-                    user.seenAt = now;
-                    return Panache.getSession().chain(session -> session.createNativeQuery(
-                                    "insert into sessions (selector, verifier, user_id, created_at, expires_at) "
-                                            + "values (:selector, :verifier, :user, :created, :expires)")
-                            .setParameter("selector", minted.selector())
-                            .setParameter("verifier", minted.verifier())
-                            .setParameter("user", user.id)
-                            .setParameter("created", now.atOffset(ZoneOffset.UTC))
-                            .setParameter("expires", now.plus(config.sessionTtl()).atOffset(ZoneOffset.UTC))
-                            .executeUpdate())
-                            .call(() -> history.record(login, AUTH_TYPE, true, address, null))
-                            .replaceWith(user);
-                }))
+            user.seenAt = now;
+            return Panache.getSession().chain(session -> session.createNativeQuery(
+                    "insert into sessions (selector, verifier, user_id, created_at, expires_at) "
+                            + "values (:selector, :verifier, :user, :created, :expires)")
+                    .setParameter("selector", minted.selector())
+                    .setParameter("verifier", minted.verifier())
+                    .setParameter("user", user.id)
+                    .setParameter("created", now.atOffset(ZoneOffset.UTC))
+                    .setParameter("expires", now.plus(config.sessionTtl()).atOffset(ZoneOffset.UTC))
+                    .executeUpdate())
+                    .call(() -> history.record(login, AUTH_TYPE, true, address, null))
+                    .replaceWith(user);
+        }))
                 .call(() -> cache.refresh(SessionCredentialSource.KIND, minted.selector()))
                 .map(user -> new SignedIn(UserView.of(user), minted.secret(), config.sessionTtl()));
     }

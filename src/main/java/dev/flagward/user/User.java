@@ -1,7 +1,6 @@
 package dev.flagward.user;
 
 import dev.flagward.security.principal.RootRole;
-
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;

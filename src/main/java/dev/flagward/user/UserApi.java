@@ -17,14 +17,14 @@ public final class UserApi {
 
     /** {@code rootRole} is a role name ("Admin", "Editor", "Viewer") or Unleash's role id (1, 2, 3). */
     public record CreateUserRequest(String username, String email, String name, String password, JsonNode rootRole,
-                                    Boolean sendEmail) {
+            Boolean sendEmail) {
+
         CreateUserRequest(String username, String email, String name, String password, JsonNode rootRole) {
             this(username, email, name, password, rootRole, null);
         }
     }
 
-    public record UpdateUserRequest(String name, String email, JsonNode rootRole) {
-    }
+    public record UpdateUserRequest(String name, String email, JsonNode rootRole) {}
 
     /**
      * A user with the fields of Unleash's user schema: real values where Flagward has them, Unleash's neutral
@@ -37,9 +37,10 @@ public final class UserApi {
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record UserView(@Schema(required = true) long id, String username, String email, String name,
-                           @Schema(required = true) int rootRole, @Schema(required = true) Instant createdAt,
-                           Instant seenAt, boolean isAPI, String accountType, int loginAttempts, boolean emailSent,
-                           String seatType, String inviteLink) {
+            @Schema(required = true) int rootRole, @Schema(required = true) Instant createdAt,
+            Instant seenAt, boolean isAPI, String accountType, int loginAttempts, boolean emailSent,
+            String seatType, String inviteLink) {
+
         static UserView of(User user) {
             return new UserView(user.id, user.username, user.email, user.name, UnleashRoles.id(user.rootRole),
                     user.createdAt, user.seenAt, false, "User", 0, false,
@@ -48,7 +49,8 @@ public final class UserApi {
 
         /** The answer to the Admin who created the user: with the welcome link, and whether it was mailed. */
         UserView invited(String link, boolean mailed) {
-            return new UserView(id, username, email, name, rootRole, createdAt, seenAt, isAPI, accountType, loginAttempts,
+            return new UserView(id, username, email, name, rootRole, createdAt, seenAt, isAPI, accountType,
+                    loginAttempts,
                     mailed, seatType, link);
         }
 
@@ -59,37 +61,36 @@ public final class UserApi {
     }
 
     /** A permission as Unleash sends it in {@code GET /api/admin/user}. */
-    public record PermissionView(String permission) {
-    }
+    public record PermissionView(String permission) {}
 
-    public record UserList(List<UserView> users) {
-    }
+    public record UserList(List<UserView> users) {}
 
     /**
      * {@code GET /api/admin/user}, Unleash's meSchema. {@code feedback} and {@code splash} are required there: Unleash's
      * UI keeps which feedback prompts and splash screens a user has seen. Flagward has neither, so they are always
      * empty ({@code []} and {@code {}}), which tells such a client there is nothing to show.
      */
-    public record CurrentUser(@Schema(required = true) UserView user, @Schema(required = true) List<PermissionView> permissions,
-                              @Schema(required = true) List<Feedback> feedback, @Schema(required = true) Map<String, Boolean> splash) {
-    }
+    public record CurrentUser(@Schema(required = true) UserView user,
+            @Schema(required = true) List<PermissionView> permissions,
+            @Schema(required = true) List<Feedback> feedback, @Schema(required = true) Map<String, Boolean> splash) {}
 
     /** An entry of {@code feedback} in Unleash's meSchema (its feedbackSchema); Flagward records none. */
-    public record Feedback(Long userId, String feedbackId, Boolean neverShow, Instant given) {
-    }
+    public record Feedback(Long userId, String feedbackId, Boolean neverShow, Instant given) {}
 
     /**
      * A role as Unleash's roleSchema has it. Flagward's roles are the three root roles (Unleash's ids 1 Admin, 2 Editor,
      * 3 Viewer, type {@code root}); the description says what the role may do here.
      */
     public record RoleView(@Schema(required = true) int id, @Schema(required = true) String type,
-                           @Schema(required = true) String name, String description) {
+            @Schema(required = true) String name, String description) {
+
         static RoleView of(String rootRole) {
             String description = switch (RootRole.valueOf(rootRole)) {
                 case Admin -> "Every permission: users, projects, environments, API tokens of every kind, signals, the "
                         + "license, events and instance statistics.";
-                case Editor -> "Reads projects and environments, and manages client, backend and frontend API tokens, for "
-                        + "the instance and for each project; no user administration.";
+                case Editor ->
+                    "Reads projects and environments, and manages client, backend and frontend API tokens, for "
+                            + "the instance and for each project; no user administration.";
                 case Viewer -> "Reads projects and environments; may not see or manage API tokens.";
             };
             return new RoleView(UnleashRoles.id(rootRole), "root", rootRole, description);
@@ -102,59 +103,49 @@ public final class UserApi {
      * and whether the user has a password of their own to change.
      */
     public record Profile(@Schema(required = true) RoleView rootRole, @Schema(required = true) List<String> projects,
-                          @Schema(required = true) List<Map<String, Object>> groups,
-                          @Schema(required = true) List<Map<String, Object>> features,
-                          @Schema(required = true) List<String> subscriptions,
-                          @Schema(required = true) boolean canChangePassword) {
-    }
+            @Schema(required = true) List<Map<String, Object>> groups,
+            @Schema(required = true) List<Map<String, Object>> features,
+            @Schema(required = true) List<String> subscriptions,
+            @Schema(required = true) boolean canChangePassword) {}
 
     /** {@code GET /api/admin/user/roles}, Unleash's rolesSchema. */
-    public record Roles(@Schema(required = true) int version, @Schema(required = true) List<RoleView> roles) {
-    }
+    public record Roles(@Schema(required = true) int version, @Schema(required = true) List<RoleView> roles) {}
 
     /** A user in {@code GET /api/admin/user-admin/access}: the fields of Unleash's userSchema that it answers there. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record BaseUser(@Schema(required = true) long id, String name, String username, String email, String accountType) {
-    }
+    public record BaseUser(@Schema(required = true) long id, String name, String username, String email,
+            String accountType) {}
 
     /** {@code GET /api/admin/user-admin/access}, Unleash's usersGroupsBaseSchema; Flagward has no groups. */
     public record UsersAndGroups(@Schema(required = true) List<BaseUser> users,
-                                 @Schema(required = true) List<Map<String, Object>> groups) {
-    }
+            @Schema(required = true) List<Map<String, Object>> groups) {}
 
-    public record LoginRequest(String username, String password) {
-    }
+    public record LoginRequest(String username, String password) {}
 
     /** {@code POST …/validate-password}, {@code POST …/{id}/change-password}. */
-    public record PasswordRequest(String password) {
-    }
+    public record PasswordRequest(String password) {}
 
     /** {@code POST /api/admin/user/change-password}: the signed-in user's own. */
-    public record ChangeMyPasswordRequest(String password, String confirmPassword, String oldPassword) {
-    }
+    public record ChangeMyPasswordRequest(String password, String confirmPassword, String oldPassword) {}
 
     /** {@code GET /api/admin/user-admin/admin-count}, Unleash's adminCountSchema. */
-    public record AdminCount(long password, long noPassword, long service) {
-    }
+    public record AdminCount(long password, long noPassword, long service) {}
 
     public record InactiveUser(long id, String name, String email, String username, Instant seenAt, Instant createdAt,
-                               Instant patSeenAt) {
-    }
+            Instant patSeenAt) {}
 
     /** {@code GET /api/admin/user-admin/inactive}, Unleash's inactiveUsersSchema. */
-    public record InactiveUsers(int version, List<InactiveUser> inactiveUsers) {
-    }
+    public record InactiveUsers(int version, List<InactiveUser> inactiveUsers) {}
 
     /** {@code POST /api/admin/user-admin/inactive/delete}. */
-    public record IdsRequest(List<Long> ids) {
-    }
+    public record IdsRequest(List<Long> ids) {}
 
     /** {@code POST /api/admin/user-admin/reset-password}, Unleash's idSchema: the user's email (or username, or id). */
-    public record IdRequest(String id) {
-    }
+    public record IdRequest(String id) {}
 
     /** Unleash's resetPasswordSchema: the link that sets the user's password once. */
     public record ResetPasswordLink(@Schema(required = true) String resetPasswordUrl) {
+
         @Override
         public String toString() {
             return "ResetPasswordLink[…]";
@@ -167,8 +158,9 @@ public final class UserApi {
      * email). A user without a name or email has none here (left out).
      */
     public record TokenUser(@Schema(required = true) long id, @JsonInclude(JsonInclude.Include.NON_NULL) String name,
-                            @JsonInclude(JsonInclude.Include.NON_NULL) String email, @Schema(required = true) String token,
-                            String createdBy, @Schema(required = true) RoleView role) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) String email, @Schema(required = true) String token,
+            String createdBy, @Schema(required = true) RoleView role) {
+
         @Override
         public String toString() {
             return "TokenUser[" + id + "]";
@@ -177,6 +169,7 @@ public final class UserApi {
 
     /** {@code POST /auth/reset/password}, Unleash's changePasswordSchema. */
     public record ResetWithTokenRequest(String token, String password) {
+
         @Override
         public String toString() {
             return "ResetWithTokenRequest[…]";
@@ -184,11 +177,11 @@ public final class UserApi {
     }
 
     /** {@code POST /auth/reset/password-email}, Unleash's emailSchema. */
-    public record EmailRequest(String email) {
-    }
+    public record EmailRequest(String email) {}
 
     /** {@code POST /invite/{token}/signup}, Unleash's createInvitedUserSchema. */
     public record InvitedUserRequest(String username, String email, String name, String password) {
+
         @Override
         public String toString() {
             return "InvitedUserRequest[…]";

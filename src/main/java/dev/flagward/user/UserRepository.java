@@ -20,6 +20,7 @@ public class UserRepository implements PanacheRepository<User> {
 
     /** By username or email, case-insensitively; the ones a person signs in with. */
     public Uni<User> findLiveByLogin(String login) {
-        return find("(lower(username) = lower(?1) or lower(email) = lower(?1)) and deletedAt is null", login).firstResult();
+        return find("(lower(username) = lower(?1) or lower(email) = lower(?1)) and deletedAt is null", login)
+                .firstResult();
     }
 }

@@ -1,42 +1,42 @@
 package dev.flagward.user;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.List;
-
-import jakarta.inject.Inject;
-import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.HeaderParam;
-import dev.flagward.web.ETags;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import dev.flagward.audit.Actor;
 import dev.flagward.security.access.Access;
 import dev.flagward.security.access.Caller;
-import dev.flagward.security.principal.Permission;
 import dev.flagward.security.access.Revocation;
+import dev.flagward.security.principal.Permission;
 import dev.flagward.user.UserApi.CreateUserRequest;
 import dev.flagward.user.UserApi.UpdateUserRequest;
 import dev.flagward.user.UserApi.UserList;
 import dev.flagward.user.UserApi.UserView;
 import dev.flagward.web.Created;
+import dev.flagward.web.ETags;
 import dev.flagward.web.PathParams;
 import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.List;
 
 /** User administration (SPEC §5.1), Admin only. */
 @Path("/api/admin/user-admin")
@@ -52,17 +52,25 @@ public class UserResource {
      */
     static final String ID = "{id: -?[0-9]+}";
 
-    @Inject UserService users;
-    @Inject PasswordService passwords;
-    @Inject InactiveUserService inactiveUsers;
-    @Inject PasswordResetService resets;
-    @Inject Caller caller;
-    @Inject ObjectMapper mapper;
+    @Inject
+    UserService users;
+    @Inject
+    PasswordService passwords;
+    @Inject
+    InactiveUserService inactiveUsers;
+    @Inject
+    PasswordResetService resets;
+    @Inject
+    Caller caller;
+    @Inject
+    ObjectMapper mapper;
 
     @GET
     @Operation(operationId = "getUsers", summary = "Get all users, newest first")
-    @APIResponse(responseCode = "200", description = "With a weak ETag; If-None-Match that matches → 304 without a body",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UserList.class)))
+    @APIResponse(responseCode = "200",
+            description = "With a weak ETag; If-None-Match that matches → 304 without a body",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = UserList.class)))
     @APIResponse(responseCode = "304", description = "Not Modified: If-None-Match matched the current ETag; no body")
     public Uni<Response> list(@HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         return users.list().map(list -> ETags.ok(mapper, new UserList(list), ifNoneMatch));
@@ -75,7 +83,8 @@ public class UserResource {
                     + "sets it once within flagward.users.reset-token-ttl; it is mailed to the user when mail is on and "
                     + "sendEmail is not false (emailSent says whether it was).")
     @APIResponse(responseCode = "201", description = "Created; Location names the new resource",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UserApi.UserView.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = UserApi.UserView.class)))
     @APIResponse(responseCode = "409", description = "NameExistsError: a user with that username or email exists")
     public Uni<Response> create(CreateUserRequest request, @Context UriInfo uri) {
         return users.create(request, Actor.of(caller), uri.getBaseUri().toString())
@@ -95,7 +104,8 @@ public class UserResource {
     @Operation(operationId = "updateUser", summary = "Update a user's name, email or root role")
     @APIResponse(responseCode = "409", description = "NameExistsError: a user with that email exists")
     @APIResponse(responseCode = "200", description = "Updated: the user as it is now",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UserApi.UserView.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = UserApi.UserView.class)))
     public Uni<UserView> update(@PathParam("id") String id, UpdateUserRequest request) {
         return users.update(PathParams.positiveId(id, "user"), request, Actor.of(caller));
     }
@@ -117,7 +127,8 @@ public class UserResource {
                     + "password once within flagward.users.reset-token-ttl, and mails it to the user when mail is on; "
                     + "the user's older links end.")
     @APIResponse(responseCode = "200", description = "The reset link",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UserApi.ResetPasswordLink.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = UserApi.ResetPasswordLink.class)))
     @APIResponse(responseCode = "404", description = "NotFoundError: no live user has that email, username or id")
     public Uni<UserApi.ResetPasswordLink> resetPassword(UserApi.IdRequest request, @Context UriInfo uri) {
         return resets.resetByAdmin(request == null ? null : request.id(), Actor.of(caller), uri.getBaseUri().toString())
@@ -167,7 +178,8 @@ public class UserResource {
             description = "Deletes those of the given users that are inactive; others are left alone. Frees read-only seats at once.")
     @APIResponse(responseCode = "200", description = "Deleted those of the ids that were inactive; no body")
     public Uni<Response> deleteInactive(UserApi.IdsRequest request) {
-        return inactiveUsers.delete(request == null ? null : request.ids(), Actor.of(caller)).map(n -> Response.ok().build());
+        return inactiveUsers.delete(request == null ? null : request.ids(), Actor.of(caller))
+                .map(n -> Response.ok().build());
     }
 
     @POST

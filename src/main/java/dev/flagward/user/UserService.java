@@ -41,22 +41,34 @@ public class UserService {
 
     /** At most this many users answer a search: it is for picking someone, not for listing everyone. */
     static final int SEARCH_LIMIT = 100;
-    private static final String LIVE_PRINCIPALS =
-            "select id, coalesce(username, email) as login, root_role from users where deleted_at is null";
+    private static final String LIVE_PRINCIPALS = "select id, coalesce(username, email) as login, root_role from users where deleted_at is null";
 
-    @Inject UserRepository users;
-    @Inject Passwords passwords;
-    @Inject PasswordService passwordService;
-    @Inject SeatService seats;
-    @Inject SessionService sessions;
-    @Inject PasswordResetService resets;
-    @Inject AccountMail mail;
-    @Inject AuditLog audit;
-    @Inject CredentialCache cache;
-    @Inject Pool pool;
-    @Inject UserConfig config;
-    @Inject ScopeService scopes;
-    @Inject Clock clock;
+    @Inject
+    UserRepository users;
+    @Inject
+    Passwords passwords;
+    @Inject
+    PasswordService passwordService;
+    @Inject
+    SeatService seats;
+    @Inject
+    SessionService sessions;
+    @Inject
+    PasswordResetService resets;
+    @Inject
+    AccountMail mail;
+    @Inject
+    AuditLog audit;
+    @Inject
+    CredentialCache cache;
+    @Inject
+    Pool pool;
+    @Inject
+    UserConfig config;
+    @Inject
+    ScopeService scopes;
+    @Inject
+    Clock clock;
 
     public Uni<List<UserView>> list() {
         return Panache.withSession(() -> users.listLive()).map(list -> list.stream().map(UserView::of).toList());
@@ -102,7 +114,8 @@ public class UserService {
     /** Every live user, newest first, with what anyone signed in may see of them; no groups (Flagward has none). */
     public Uni<UserApi.UsersAndGroups> baseUsersAndGroups() {
         return Panache.withSession(() -> users.listLive()).map(list -> new UserApi.UsersAndGroups(list.stream()
-                .map(user -> new UserApi.BaseUser(user.id, user.name, user.username, user.email, "User")).toList(), List.of()));
+                .map(user -> new UserApi.BaseUser(user.id, user.name, user.username, user.email, "User")).toList(),
+                List.of()));
     }
 
     public Uni<UserView> create(CreateUserRequest request, Actor actor) {
@@ -119,8 +132,9 @@ public class UserService {
         boolean welcome = spec.password() == null && requestBase != null;
         Uni<String> hash = spec.password() == null ? Uni.createFrom().nullItem() : passwords.hash(spec.password());
         return hash.chain(passwordHash -> Panache.withTransaction(() -> insert(spec, passwordHash, actor)
-                        .chain(user -> !welcome ? Uni.createFrom().item(new Created(user, null))
-                                : resets.issueWelcome(user.id, actor, requestBase).map(link -> new Created(user, link)))))
+                .chain(user -> !welcome
+                        ? Uni.createFrom().item(new Created(user, null))
+                        : resets.issueWelcome(user.id, actor, requestBase).map(link -> new Created(user, link)))))
                 .onFailure(DatabaseErrors::isUniqueViolation)
                 .transform(e -> ApiException.nameExists("A user with that username or email already exists."))
                 .chain(created -> {
@@ -129,12 +143,15 @@ public class UserService {
                         return Uni.createFrom().item(UserView.of(user));
                     }
                     boolean send = !Boolean.FALSE.equals(request.sendEmail()) && user.email != null;
-                    return (send ? mail.sendWelcome(user.id, user.email, user.name, created.welcomeLink())
-                            : Uni.createFrom().item(false)).map(mailed -> UserView.of(user).invited(created.welcomeLink(), mailed));
+                    return (send
+                            ? mail.sendWelcome(user.id, user.email, user.name, created.welcomeLink())
+                            : Uni.createFrom().item(false))
+                            .map(mailed -> UserView.of(user).invited(created.welcomeLink(), mailed));
                 });
     }
 
     private record Created(User user, String welcomeLink) {
+
         @Override
         public String toString() {
             return "Created[" + user.id + "]";
@@ -143,8 +160,10 @@ public class UserService {
 
     /** In the caller's transaction: the seat rule, the unique names, the row and its event. */
     Uni<User> insert(NewUser spec, String passwordHash, Actor actor) {
-        return seats.check(spec.role()).chain(() -> spec.username() == null ? Uni.createFrom().nullItem() : users.findLiveByLogin(spec.username()))
-                .chain(clash -> clash != null || spec.email() == null ? Uni.createFrom().item(clash)
+        return seats.check(spec.role()).chain(
+                () -> spec.username() == null ? Uni.createFrom().nullItem() : users.findLiveByLogin(spec.username()))
+                .chain(clash -> clash != null || spec.email() == null
+                        ? Uni.createFrom().item(clash)
                         : users.findLiveByLogin(spec.email()))
                 .chain(clash -> {
                     if (clash != null) {
@@ -170,34 +189,35 @@ public class UserService {
                 "The rootRole must be Admin, Editor or Viewer (or Unleash's role id 1, 2 or 3).", "rootRole");
         validation.orFail();
         return Panache.withTransaction(() -> users.findLive(id).chain(found -> {
-                    User user = require(found, id);
-                    UserView before = UserView.of(user);
-                    if (request.name() != null) {
-                        user.name = request.name().strip();
-                    }
-                    String emailBefore = user.email;
-                    if (request.email() != null) {
-                        user.email = request.email().isBlank() ? null : request.email().strip();
-                    }
-                    // A reset link went to the old address: whoever still reads that mailbox must not set the password.
-                    boolean emailChanged = emailBefore == null ? user.email != null : !emailBefore.equalsIgnoreCase(user.email);
-                    if (user.username == null && user.email == null) {
-                        throw ApiException.badData("A user without a username needs an email.", "/body/email");
-                    }
-                    // Moving between Viewer and the other roles takes the other kind of seat.
-                    boolean seatChanges = role != null
-                            && (role == RootRole.Viewer) != RootRole.Viewer.name().equals(user.rootRole);
-                    // Checked before the role is set: the count must not see the change it is judging.
-                    return (seatChanges ? seats.check(role) : Uni.createFrom().voidItem())
-                            .invoke(() -> {
-                                if (role != null) {
-                                    user.rootRole = role.name();
-                                }
-                            })
-                            .chain(() -> users.flush())
-                            .call(() -> emailChanged ? passwordService.endLinks(id) : Uni.createFrom().voidItem()).replaceWith(user)
-                            .call(() -> audit.record("user-updated", actor, UserView.of(user), before));
-                }))
+            User user = require(found, id);
+            UserView before = UserView.of(user);
+            if (request.name() != null) {
+                user.name = request.name().strip();
+            }
+            String emailBefore = user.email;
+            if (request.email() != null) {
+                user.email = request.email().isBlank() ? null : request.email().strip();
+            }
+            // A reset link went to the old address: whoever still reads that mailbox must not set the password.
+            boolean emailChanged = emailBefore == null ? user.email != null : !emailBefore.equalsIgnoreCase(user.email);
+            if (user.username == null && user.email == null) {
+                throw ApiException.badData("A user without a username needs an email.", "/body/email");
+            }
+            // Moving between Viewer and the other roles takes the other kind of seat.
+            boolean seatChanges = role != null
+                    && (role == RootRole.Viewer) != RootRole.Viewer.name().equals(user.rootRole);
+            // Checked before the role is set: the count must not see the change it is judging.
+            return (seatChanges ? seats.check(role) : Uni.createFrom().voidItem())
+                    .invoke(() -> {
+                        if (role != null) {
+                            user.rootRole = role.name();
+                        }
+                    })
+                    .chain(() -> users.flush())
+                    .call(() -> emailChanged ? passwordService.endLinks(id) : Uni.createFrom().voidItem())
+                    .replaceWith(user)
+                    .call(() -> audit.record("user-updated", actor, UserView.of(user), before));
+        }))
                 .onFailure(DatabaseErrors::isUniqueViolation)
                 .transform(e -> ApiException.nameExists("A user with that email already exists."))
                 .call(user -> cache.refreshUser(id))
@@ -207,13 +227,13 @@ public class UserService {
     /** Soft delete: the user's sessions end and their PATs stop, on every replica. */
     public Uni<Void> delete(long id, Actor actor) {
         return Panache.withTransaction(() -> users.findLive(id).chain(found -> {
-                    User user = require(found, id);
-                    UserView before = UserView.of(user);
-                    user.deletedAt = clock.instant();
-                    return users.flush()
-                            .call(() -> sessions.end(id, null))
-                            .call(() -> audit.record("user-deleted", actor, null, before));
-                }))
+            User user = require(found, id);
+            UserView before = UserView.of(user);
+            user.deletedAt = clock.instant();
+            return users.flush()
+                    .call(() -> sessions.end(id, null))
+                    .call(() -> audit.record("user-deleted", actor, null, before));
+        }))
                 .invoke(() -> cache.evictUser(id))
                 .replaceWithVoid();
     }
@@ -229,7 +249,8 @@ public class UserService {
         String pattern = "%" + query.strip().toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%")
                 .replace("_", "\\_") + "%";
         // Bounded in the query: a two-letter query can match every user, and only these are answered.
-        return Panache.withSession(() -> users.find("deletedAt is null and (lower(username) like ?1 or lower(email) like ?1 "
+        return Panache
+                .withSession(() -> users.find("deletedAt is null and (lower(username) like ?1 or lower(email) like ?1 "
                         + "or lower(name) like ?1) order by id", pattern).range(0, SEARCH_LIMIT - 1).list())
                 .map(list -> list.stream().map(UserView::of).toList());
     }
@@ -237,8 +258,8 @@ public class UserService {
     /** Admins with a password, Admins without one, service accounts (none in Flagward). */
     public Uni<UserApi.AdminCount> adminCount() {
         return pool.query("select count(*) filter (where password_hash is not null) as with_password, "
-                        + "count(*) filter (where password_hash is null) as without_password "
-                        + "from users where deleted_at is null and root_role = 'Admin'").execute()
+                + "count(*) filter (where password_hash is null) as without_password "
+                + "from users where deleted_at is null and root_role = 'Admin'").execute()
                 .map(rows -> {
                     Row row = rows.iterator().next();
                     return new UserApi.AdminCount(row.getLong("with_password"), row.getLong("without_password"), 0);
@@ -261,7 +282,8 @@ public class UserService {
     }
 
     static UserPrincipal principal(Row row) {
-        return new UserPrincipal(row.getLong("id"), row.getString("login"), RootRole.valueOf(row.getString("root_role")));
+        return new UserPrincipal(row.getLong("id"), row.getString("login"),
+                RootRole.valueOf(row.getString("root_role")));
     }
 
     static User require(User user, long id) {

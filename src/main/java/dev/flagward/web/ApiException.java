@@ -17,7 +17,7 @@ public final class ApiException extends RuntimeException {
     private final Map<String, String> headers;
 
     public ApiException(int status, String name, String message, List<ErrorDetail> details,
-                        Map<String, Object> extra, Map<String, String> headers) {
+            Map<String, Object> extra, Map<String, String> headers) {
         super(message, null, false, false);
         this.status = status;
         this.name = name;
@@ -30,18 +30,29 @@ public final class ApiException extends RuntimeException {
         this(status, name, message, null, null, null);
     }
 
-    public int status() { return status; }
-    public String name() { return name; }
-    public List<ErrorDetail> details() { return details; }
-    public Map<String, Object> extra() { return extra; }
-    public Map<String, String> headers() { return headers; }
+    public int status() {
+        return status;
+    }
+    public String name() {
+        return name;
+    }
+    public List<ErrorDetail> details() {
+        return details;
+    }
+    public Map<String, Object> extra() {
+        return extra;
+    }
+    public Map<String, String> headers() {
+        return headers;
+    }
 
     public static ApiException badData(String message, String path) {
         return new ApiException(400, "BadDataError", message, List.of(new ErrorDetail(message, path)), null, null);
     }
 
     public static ApiException badData(List<ErrorDetail> details) {
-        String message = details.size() == 1 ? details.get(0).message()
+        String message = details.size() == 1
+                ? details.get(0).message()
                 : "Request validation failed: your request body or params contain invalid data";
         return new ApiException(400, "BadDataError", message, details, null, null);
     }

@@ -5,7 +5,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.ext.Provider;
 import jakarta.ws.rs.ext.ReaderInterceptor;
 import jakarta.ws.rs.ext.ReaderInterceptorContext;
-
 import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.io.FilterInputStream;
@@ -38,6 +37,7 @@ public class BodyLimit implements ReaderInterceptor {
     }
 
     private static final class Counting extends FilterInputStream {
+
         private final long limit;
         private long read;
 

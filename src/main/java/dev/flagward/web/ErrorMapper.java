@@ -1,18 +1,14 @@
 package dev.flagward.web;
 
-import io.smallrye.mutiny.CompositeException;
-import io.vertx.pgclient.PgException;
-import java.net.SocketException;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.smallrye.mutiny.CompositeException;
+import io.vertx.pgclient.PgException;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.NotSupportedException;
@@ -22,6 +18,9 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import java.net.SocketException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -142,7 +141,8 @@ public class ErrorMapper {
             case 413 -> new ApiException(413, "PayloadTooLargeError", "The request body is too large.");
             case 415 -> ApiException.unsupportedContentType(null);
             case 429 -> new ApiException(429, "RateLimitError", "Too many requests.");
-            default -> new ApiException(status, "BadDataError", "The request cannot be served as sent (HTTP " + status + ").");
+            default ->
+                new ApiException(status, "BadDataError", "The request cannot be served as sent (HTTP " + status + ").");
         };
     }
 
@@ -160,7 +160,8 @@ public class ErrorMapper {
                 return ApiException.badData(notValidJson(syntax), "/body");
             }
         }
-        if (e instanceof JsonMappingException mapping && !(e.getClass() == JsonMappingException.class && mapping.getPath().isEmpty())) {
+        if (e instanceof JsonMappingException mapping
+                && !(e.getClass() == JsonMappingException.class && mapping.getPath().isEmpty())) {
             String path = jsonPath(mapping.getPath());
             String message;
             if (e instanceof InvalidFormatException invalid) {
@@ -169,7 +170,8 @@ public class ErrorMapper {
             } else if (e instanceof MismatchedInputException mismatched) {
                 message = mapping.getPath().isEmpty()
                         ? "The request body must be a JSON object."
-                        : "The value at " + path + " has the wrong type: expected " + simpleType(mismatched.getTargetType()) + ".";
+                        : "The value at " + path + " has the wrong type: expected "
+                                + simpleType(mismatched.getTargetType()) + ".";
             } else {
                 message = "The value at " + path + " is not valid.";
             }
@@ -200,7 +202,8 @@ public class ErrorMapper {
     private static boolean endsEarly(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof JsonEOFException || t instanceof JsonProcessingException json
-                    && json.getOriginalMessage() != null && json.getOriginalMessage().startsWith("Unexpected end-of-input")) {
+                    && json.getOriginalMessage() != null
+                    && json.getOriginalMessage().startsWith("Unexpected end-of-input")) {
                 return true;
             }
         }
@@ -248,7 +251,8 @@ public class ErrorMapper {
         body.put("message", e.getMessage());
         body.put("details", e.details());
         body.putAll(e.extra());
-        Response.ResponseBuilder builder = Response.status(e.status()).type(MediaType.APPLICATION_JSON_TYPE).entity(body);
+        Response.ResponseBuilder builder = Response.status(e.status()).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(body);
         e.headers().forEach(builder::header);
         return builder.build();
     }

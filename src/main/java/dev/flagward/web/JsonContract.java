@@ -79,11 +79,13 @@ public final class JsonContract {
         components.removeSchema("Instant");
         UnaryOperator<Schema> inline = schema -> schema != null && schema.getRef() != null
                 && schema.getRef().endsWith("/Instant")
-                ? string().format("date-time").description(schema.getDescription()) : schema;
+                        ? string().format("date-time").description(schema.getDescription())
+                        : schema;
         components.getSchemas().values().forEach(schema -> rewrite(schema, inline));
         openAPI.getPaths().getPathItems().values().forEach(item -> item.getOperations().values().forEach(operation -> {
             if (operation.getParameters() != null) {
-                operation.getParameters().forEach(parameter -> parameter.setSchema(rewrite(parameter.getSchema(), inline)));
+                operation.getParameters()
+                        .forEach(parameter -> parameter.setSchema(rewrite(parameter.getSchema(), inline)));
             }
             if (operation.getRequestBody() != null && operation.getRequestBody().getContent() != null) {
                 operation.getRequestBody().getContent().getMediaTypes().values()
@@ -91,7 +93,8 @@ public final class JsonContract {
             }
             operation.getResponses().getAPIResponses().values().forEach(response -> {
                 if (response.getContent() != null) {
-                    response.getContent().getMediaTypes().values().forEach(media -> media.setSchema(rewrite(media.getSchema(), inline)));
+                    response.getContent().getMediaTypes().values()
+                            .forEach(media -> media.setSchema(rewrite(media.getSchema(), inline)));
                 }
             });
         }));
@@ -145,7 +148,8 @@ public final class JsonContract {
             }
         }));
         schemas.forEach((name, schema) -> {
-            if (!inRequests.contains(name) && schema.getProperties() != null && schema.getAdditionalPropertiesSchema() == null
+            if (!inRequests.contains(name) && schema.getProperties() != null
+                    && schema.getAdditionalPropertiesSchema() == null
                     && schema.getAdditionalPropertiesBoolean() == null) {
                 schema.setAdditionalPropertiesBoolean(Boolean.FALSE);
             }
@@ -218,9 +222,11 @@ public final class JsonContract {
     private static Schema nullable(Schema property) {
         if (property.getRef() != null) {
             return OASFactory.createSchema().addAnyOf(OASFactory.createSchema().ref(property.getRef()))
-                    .addAnyOf(OASFactory.createSchema().addType(SchemaType.NULL)).description(property.getDescription());
+                    .addAnyOf(OASFactory.createSchema().addType(SchemaType.NULL))
+                    .description(property.getDescription());
         }
-        if (property.getType() != null && !property.getType().isEmpty() && !property.getType().contains(SchemaType.NULL)) {
+        if (property.getType() != null && !property.getType().isEmpty()
+                && !property.getType().contains(SchemaType.NULL)) {
             property.addType(SchemaType.NULL);
         }
         return property;

@@ -1,7 +1,5 @@
 package dev.flagward.web;
 
-import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
-
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -13,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import io.quarkus.jackson.ObjectMapperCustomizer;
@@ -38,12 +37,14 @@ public class JsonSettings implements ObjectMapperCustomizer {
     public void customize(ObjectMapper mapper) {
         SimpleModule time = new SimpleModule("flagward-time");
         time.addSerializer(Instant.class, new JsonSerializer<>() {
+
             @Override
             public void serialize(Instant value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
                 gen.writeString(Timestamps.format(value));
             }
         });
         time.addDeserializer(Instant.class, new JsonDeserializer<>() {
+
             @Override
             public Instant deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
                 if (p.currentToken() != JsonToken.VALUE_STRING) {
@@ -59,8 +60,8 @@ public class JsonSettings implements ObjectMapperCustomizer {
         });
         // PostgreSQL cannot store NUL in text: refuse it here, with the field's path, instead of failing at the database.
         time.addDeserializer(String.class, new JsonDeserializer<>() {
-            private final StringDeserializer strings =
-                    StringDeserializer.instance;
+
+            private final StringDeserializer strings = StringDeserializer.instance;
 
             @Override
             public String deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {

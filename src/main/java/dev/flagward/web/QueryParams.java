@@ -13,7 +13,8 @@ public final class QueryParams {
         try {
             int parsed = Integer.parseInt(value.trim());
             if (parsed < min || parsed > max) {
-                throw ApiException.badData("The query parameter " + name + " must be between " + min + " and " + max + ".",
+                throw ApiException.badData(
+                        "The query parameter " + name + " must be between " + min + " and " + max + ".",
                         "/query/" + name);
             }
             return parsed;

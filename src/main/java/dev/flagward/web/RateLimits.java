@@ -33,6 +33,7 @@ public class RateLimits {
 
     public RateLimits(Clock clock) {
         this.time = new TimeMeter() {
+
             @Override
             public long currentTimeNanos() {
                 Instant now = clock.instant();
@@ -47,13 +48,13 @@ public class RateLimits {
     }
 
     /** A limit: {@code capacity} calls at once, refilled {@code refill} calls every {@code period}. */
-    public record Limit(String name, long capacity, long refill, Duration period) {
-    }
+    public record Limit(String name, long capacity, long refill, Duration period) {}
 
     /** Takes one call from the key's bucket, or fails with 429 RateLimitError and a Retry-After in seconds. */
     public void consume(Limit limit, String key) {
         Bucket bucket = keysOf(limit).get(key, k -> Bucket.builder()
-                .addLimit(Bandwidth.builder().capacity(limit.capacity()).refillGreedy(limit.refill(), limit.period()).build())
+                .addLimit(Bandwidth.builder().capacity(limit.capacity()).refillGreedy(limit.refill(), limit.period())
+                        .build())
                 .withCustomTimePrecision(time)
                 .build());
         ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);

@@ -18,7 +18,8 @@ public final class Validation {
 
     public Validation requireText(String value, String field, int maxLength) {
         if (value == null || value.isBlank()) {
-            problems.add(new ErrorDetail("The " + field + " property is required and may not be empty.", "/body/" + field));
+            problems.add(
+                    new ErrorDetail("The " + field + " property is required and may not be empty.", "/body/" + field));
         } else {
             maxLength(value, field, maxLength);
         }

@@ -1,5 +1,10 @@
 package dev.flagward.apitoken;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.flagward.security.principal.ApiTokenType;
 import dev.flagward.support.Db;
 import io.quarkus.test.junit.QuarkusTest;
@@ -14,11 +19,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
 class ApiTokenBootstrapTest {
@@ -66,7 +66,8 @@ class ApiTokenBootstrapTest {
             replicas.shutdownNow();
         }
         assertEquals(3, bootstrapRows());
-        assertEquals(1, Db.count(pool, "select count(*) from api_tokens where created_by = 'init-api-tokens' and type = 'admin'"));
+        assertEquals(1, Db.count(pool,
+                "select count(*) from api_tokens where created_by = 'init-api-tokens' and type = 'admin'"));
     }
 
     @Test
@@ -81,8 +82,8 @@ class ApiTokenBootstrapTest {
                 {"FRONTEND", "*:production.ok, "},
         };
         for (String[] c : bad) {
-            IllegalStateException e = assertThrows(IllegalStateException.class, () ->
-                    ApiTokenBootstrap.parse("INIT_X", Optional.of(c[1]), ApiTokenType.valueOf(c[0]), new ArrayList<>()));
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> ApiTokenBootstrap.parse("INIT_X",
+                    Optional.of(c[1]), ApiTokenType.valueOf(c[0]), new ArrayList<>()));
             assertTrue(e.getMessage().startsWith("INIT_X value #"), e.getMessage());
             assertFalse(e.getMessage().contains("s3cr3t"), e.getMessage());
         }

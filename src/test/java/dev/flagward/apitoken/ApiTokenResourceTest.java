@@ -1,39 +1,5 @@
 package dev.flagward.apitoken;
 
-import dev.flagward.security.authentication.SeenAtWriter;
-import dev.flagward.support.Api;
-import dev.flagward.support.Users;
-import io.restassured.response.Response;
-import io.vertx.core.buffer.Buffer;
-import java.io.ByteArrayInputStream;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.Set;
-import org.hamcrest.MatcherAssert;
-import org.hamcrest.Matchers;
-
-import dev.flagward.security.authentication.CredentialFormat;
-import dev.flagward.security.authentication.SeenTracker;
-import dev.flagward.support.Db;
-import dev.flagward.support.Eventually;
-import dev.flagward.support.TestClock;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-
 import static dev.flagward.support.Api.ADMIN;
 import static dev.flagward.support.Api.admin;
 import static dev.flagward.support.Api.as;
@@ -58,6 +24,39 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flagward.security.authentication.CredentialFormat;
+import dev.flagward.security.authentication.SeenAtWriter;
+import dev.flagward.security.authentication.SeenTracker;
+import dev.flagward.support.Api;
+import dev.flagward.support.Db;
+import dev.flagward.support.Eventually;
+import dev.flagward.support.TestClock;
+import dev.flagward.support.Users;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import jakarta.inject.Inject;
+import org.hamcrest.MatcherAssert;
+import org.hamcrest.Matchers;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 @QuarkusTest
 class ApiTokenResourceTest {
@@ -165,10 +164,13 @@ class ApiTokenResourceTest {
                 {Map.of("tokenName", unique("t"), "type", "backend", "expiresAt", "not-a-date"), "/body/expiresAt"},
                 {Map.of("tokenName", unique("t"), "type", "backend", "expiresAt", "2030-01-01"), "/body/expiresAt"},
                 {Map.of("tokenName", unique("t"), "type", "backend", "expiresAt", 1893456000000L), "/body/expiresAt"},
-                {Map.of("tokenName", unique("t"), "type", "backend", "expiresAt", "2001-01-01T00:00:00Z"), "/body/expiresAt"},
+                {Map.of("tokenName", unique("t"), "type", "backend", "expiresAt", "2001-01-01T00:00:00Z"),
+                        "/body/expiresAt"},
                 {Map.of("tokenName", unique("t"), "type", "backend", "environment", "*"), "/body/environment"},
-                {Map.of("tokenName", unique("t"), "type", "frontend", "environment", "no-such-env"), "/body/environment"},
-                {Map.of("tokenName", unique("t"), "type", "backend", "projects", List.of("default", "no-such-project")), "/body/projects"},
+                {Map.of("tokenName", unique("t"), "type", "frontend", "environment", "no-such-env"),
+                        "/body/environment"},
+                {Map.of("tokenName", unique("t"), "type", "backend", "projects", List.of("default", "no-such-project")),
+                        "/body/projects"},
                 {Map.of("tokenName", 123, "type", "backend"), "/body/tokenName"},
                 {Map.of("tokenName", unique("t"), "type", true), "/body/type"},
                 {Map.of("tokenName", unique("t"), "type", "backend", "projects", "default"), "/body/projects"},
@@ -188,8 +190,10 @@ class ApiTokenResourceTest {
     @Test
     void unknownScopesAreNamedInTheMessage() {
         // Unleash's words first, then the environments that would work.
-        String message = error(json(ADMIN, Map.of("tokenName", unique("t"), "type", "frontend", "environment", "nowhere"))
-                .post(TOKENS).then(), 400, "BadDataError")
+        String message = error(
+                json(ADMIN, Map.of("tokenName", unique("t"), "type", "frontend", "environment", "nowhere"))
+                        .post(TOKENS).then(),
+                400, "BadDataError")
                 .body("message", Matchers.startsWith("Environment=nowhere does not exist. Known: "))
                 .body("details[0].path", is("/body/environment"))
                 .extract().jsonPath().getString("message");
@@ -197,7 +201,8 @@ class ApiTokenResourceTest {
         assertEquals(admin().get("/api/admin/environments").then().statusCode(200).extract().jsonPath()
                 .getList("environments.name", String.class), known);
         assertTrue(known.containsAll(List.of("development", "production")), message);
-        error(json(ADMIN, Map.of("tokenName", unique("t"), "type", "backend", "projects", List.of("nope"))).post(TOKENS).then(),
+        error(json(ADMIN, Map.of("tokenName", unique("t"), "type", "backend", "projects", List.of("nope"))).post(TOKENS)
+                .then(),
                 400, "BadDataError").body("message", is("Project=nope does not exist"));
     }
 
@@ -207,14 +212,18 @@ class ApiTokenResourceTest {
                 "{\"tokenName\":\"x\",\"type\":\"backend\"} trailing"}) {
             error(as(ADMIN).contentType(ContentType.JSON).body(raw).post(TOKENS).then(), 400, "BadDataError");
         }
-        error(as(ADMIN).contentType(ContentType.TEXT).body("{\"tokenName\":\"x\",\"type\":\"backend\"}").post(TOKENS).then(),
+        error(as(ADMIN).contentType(ContentType.TEXT).body("{\"tokenName\":\"x\",\"type\":\"backend\"}").post(TOKENS)
+                .then(),
                 415, "ContentTypeError");
-        error(as(ADMIN).body("{\"tokenName\":\"x\",\"type\":\"backend\"}".getBytes(StandardCharsets.UTF_8)).post(TOKENS).then(),
+        error(as(ADMIN).body("{\"tokenName\":\"x\",\"type\":\"backend\"}".getBytes(StandardCharsets.UTF_8)).post(TOKENS)
+                .then(),
                 415, "ContentTypeError");
-        as(ADMIN).contentType("application/json; charset=utf-8").body(Map.of("tokenName", unique("cs"), "type", "backend"))
+        as(ADMIN).contentType("application/json; charset=utf-8")
+                .body(Map.of("tokenName", unique("cs"), "type", "backend"))
                 .post(TOKENS).then().statusCode(201);
         // Unknown properties are ignored.
-        json(ADMIN, Map.of("tokenName", unique("extra"), "type", "backend", "color", "blue")).post(TOKENS).then().statusCode(201);
+        json(ADMIN, Map.of("tokenName", unique("extra"), "type", "backend", "color", "blue")).post(TOKENS).then()
+                .statusCode(201);
     }
 
     @Test
@@ -230,8 +239,10 @@ class ApiTokenResourceTest {
     @Test
     void checkOrderIsAuthenticationPermissionContentTypeBody() {
         String backend = createSecret(Map.of());
-        error(as(null).contentType(ContentType.TEXT).body("nonsense").post(TOKENS).then(), 401, "AuthenticationRequired");
-        error(as("*:*.wrong").contentType(ContentType.TEXT).body("nonsense").post(TOKENS).then(), 401, "UnauthorizedError");
+        error(as(null).contentType(ContentType.TEXT).body("nonsense").post(TOKENS).then(), 401,
+                "AuthenticationRequired");
+        error(as("*:*.wrong").contentType(ContentType.TEXT).body("nonsense").post(TOKENS).then(), 401,
+                "UnauthorizedError");
         error(as(backend).contentType(ContentType.TEXT).body("nonsense").post(TOKENS).then(), 403, "ForbiddenError");
         error(as(ADMIN).contentType(ContentType.TEXT).body("nonsense").post(TOKENS).then(), 415, "ContentTypeError");
         error(as(ADMIN).contentType(ContentType.JSON).body("nonsense").post(TOKENS).then(), 400, "BadDataError");
@@ -260,7 +271,8 @@ class ApiTokenResourceTest {
     void listIsNewestFirst() {
         String first = (String) createToken(Map.of()).get("tokenName");
         String second = (String) createToken(Map.of()).get("tokenName");
-        List<String> names = admin().get(TOKENS).then().statusCode(200).extract().jsonPath().getList("tokens.tokenName");
+        List<String> names = admin().get(TOKENS).then().statusCode(200).extract().jsonPath()
+                .getList("tokens.tokenName");
         assertTrue(names.indexOf(second) < names.indexOf(first), names.toString());
     }
 
@@ -273,13 +285,17 @@ class ApiTokenResourceTest {
         admin().get(TOKENS + "/" + token.get("tokenName")).then().body("tokens[0].expiresAt", is(when));
 
         // An offset is accepted and normalised to UTC.
-        json(ADMIN, Map.of("expiresAt", "2031-09-04T11:26:24+02:00")).put(TOKENS + "/{token}", selectorOf(secret)).then().statusCode(200);
-        admin().get(TOKENS + "/" + token.get("tokenName")).then().body("tokens[0].expiresAt", is("2031-09-04T09:26:24.000Z"));
+        json(ADMIN, Map.of("expiresAt", "2031-09-04T11:26:24+02:00")).put(TOKENS + "/{token}", selectorOf(secret))
+                .then().statusCode(200);
+        admin().get(TOKENS + "/" + token.get("tokenName")).then().body("tokens[0].expiresAt",
+                is("2031-09-04T09:26:24.000Z"));
 
         error(json(ADMIN, Map.of()).put(TOKENS + "/{token}", selectorOf(secret)).then(), 400, "BadDataError")
                 .body("details[0].path", is("/body/expiresAt"));
-        error(json(ADMIN, Map.of("expiresAt", "soon")).put(TOKENS + "/{token}", selectorOf(secret)).then(), 400, "BadDataError");
-        error(as(ADMIN).contentType(ContentType.TEXT).body("{}").put(TOKENS + "/{token}", selectorOf(secret)).then(), 415, "ContentTypeError");
+        error(json(ADMIN, Map.of("expiresAt", "soon")).put(TOKENS + "/{token}", selectorOf(secret)).then(), 400,
+                "BadDataError");
+        error(as(ADMIN).contentType(ContentType.TEXT).body("{}").put(TOKENS + "/{token}", selectorOf(secret)).then(),
+                415, "ContentTypeError");
         // Unknown token: 200 and nothing changes.
         long events = Db.count(pool, "select count(*) from events");
         json(ADMIN, Map.of("expiresAt", when)).put(TOKENS + "/doesnotexist").then().statusCode(200);
@@ -290,7 +306,8 @@ class ApiTokenResourceTest {
     void expiringInThePastRevokesAtOnce() {
         String secret = createSecret(Map.of());
         validate(secret).body("tokens", hasSize(1));
-        json(ADMIN, Map.of("expiresAt", iso(Instant.now().minusSeconds(60)))).put(TOKENS + "/{token}", secret).then().statusCode(200);
+        json(ADMIN, Map.of("expiresAt", iso(Instant.now().minusSeconds(60)))).put(TOKENS + "/{token}", secret).then()
+                .statusCode(200);
         validate(secret).body("tokens", empty());
         var event = Db.rows(pool, "select data::text, pre_data::text from events where type = 'api-token-updated' "
                 + "and data->>'secret' = $1", selectorOf(secret));
@@ -323,7 +340,8 @@ class ApiTokenResourceTest {
         admin().delete(TOKENS + "/{token}", selectorOf(bySecret)).then().statusCode(200);
         admin().delete(TOKENS + "/never-existed").then().statusCode(200);
         // The event keeps what was deleted, without the secret.
-        var events = Db.rows(pool, "select pre_data::text from events where type = 'api-token-deleted' and pre_data->>'secret' = $1",
+        var events = Db.rows(pool,
+                "select pre_data::text from events where type = 'api-token-deleted' and pre_data->>'secret' = $1",
                 selectorOf(bySecret));
         assertEquals(1, events.size());
         assertFalse(events.get(0).getString(0).contains(bySecret));
@@ -348,14 +366,17 @@ class ApiTokenResourceTest {
     void listingsFollowWhatAnotherReplicaWrites() {
         String name = unique("elsewhere");
         String selector = CredentialFormat.mint("*:development.").selector();
-        Db.rows(pool, "insert into api_tokens (selector, verifier, token_name, type, environment, all_projects, created_at, created_by)"
-                + " values ($1, $2, $3, 'frontend', 'development', true, now(), 'replica-b')",
+        Db.rows(pool,
+                "insert into api_tokens (selector, verifier, token_name, type, environment, all_projects, created_at, created_by)"
+                        + " values ($1, $2, $3, 'frontend', 'development', true, now(), 'replica-b')",
                 selector, Buffer.buffer(new byte[32]), name);
         awaitListing(name, "tokens.secret", List.of(selector));
-        admin().get(TOKENS + "/" + name).then().body("tokens[0].type", is("frontend")).body("tokens[0].seenAt", nullValue());
+        admin().get(TOKENS + "/" + name).then().body("tokens[0].type", is("frontend")).body("tokens[0].seenAt",
+                nullValue());
 
         Instant expires = Instant.now().plus(Duration.ofDays(9)).truncatedTo(ChronoUnit.MILLIS);
-        Db.rows(pool, "update api_tokens set expires_at = $1 where selector = $2", expires.atOffset(ZoneOffset.UTC), selector);
+        Db.rows(pool, "update api_tokens set expires_at = $1 where selector = $2", expires.atOffset(ZoneOffset.UTC),
+                selector);
         awaitListing(name, "tokens.expiresAt", List.of(iso(expires)));
 
         Instant used = Instant.now().minus(Duration.ofMinutes(5)).truncatedTo(ChronoUnit.MILLIS);
@@ -381,7 +402,8 @@ class ApiTokenResourceTest {
     void aRevocationMissedWhileListenWasDownIsCaughtUpAfterReconnecting() {
         String secret = createSecret(Map.of());
         validate(secret).body("tokens", hasSize(1));
-        assertEquals(1, Db.count(pool, "select count(pg_terminate_backend(pid)) from pg_stat_activity where query ilike 'LISTEN%'"));
+        assertEquals(1, Db.count(pool,
+                "select count(pg_terminate_backend(pid)) from pg_stat_activity where query ilike 'LISTEN%'"));
         Db.rows(pool, "delete from api_tokens where selector = $1", selectorOf(secret));
         Eventually.within(Duration.ofSeconds(3)).alias("the missed revocation is caught up")
                 .until(() -> validate(secret).extract().jsonPath().getList("tokens").isEmpty());
@@ -462,8 +484,9 @@ class ApiTokenResourceTest {
         admin().get(TOKENS + "/" + token.get("tokenName")).then().body("tokens[0].seenAt", is(iso(usedAt)));
         seen.flush().await().indefinitely();
         admin().get(TOKENS + "/" + token.get("tokenName")).then().body("tokens[0].seenAt", is(iso(usedAt)));
-        assertEquals(stored, Db.rows(pool, "select seen_at from api_tokens where selector = $1", selectorOf(secret)).get(0)
-                .getOffsetDateTime("seen_at").toInstant());
+        assertEquals(stored,
+                Db.rows(pool, "select seen_at from api_tokens where selector = $1", selectorOf(secret)).get(0)
+                        .getOffsetDateTime("seen_at").toInstant());
     }
 
     @Test
@@ -486,7 +509,8 @@ class ApiTokenResourceTest {
         for (long i = existing; i < 150; i++) {
             created.add((String) createToken(Map.of("tokenName", "limit-filler")).get("secret"));
         }
-        error(json(ADMIN, Map.of("tokenName", unique("over"), "type", "backend")).post(TOKENS).then(), 400, "ExceedsLimitError");
+        error(json(ADMIN, Map.of("tokenName", unique("over"), "type", "backend")).post(TOKENS).then(), 400,
+                "ExceedsLimitError");
         assertEquals(150, Db.count(pool, "select count(*) from api_tokens"));
         for (String secret : created) {
             admin().delete(TOKENS + "/{token}", secret).then().statusCode(200);

@@ -1,23 +1,5 @@
 package dev.flagward.apitoken;
 
-import io.quarkus.vertx.VertxContextSupport;
-import io.smallrye.mutiny.Uni;
-import java.util.function.Supplier;
-import org.hamcrest.Matchers;
-
-import dev.flagward.audit.Actor;
-import dev.flagward.security.principal.RootRole;
-import dev.flagward.security.principal.UserPrincipal;
-import dev.flagward.support.Db;
-import dev.flagward.web.ApiException;
-import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.mutiny.sqlclient.Pool;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.Test;
-
-import java.time.Instant;
-import java.util.Map;
-
 import static dev.flagward.support.Api.ADMIN;
 import static dev.flagward.support.Api.as;
 import static dev.flagward.support.Api.createSecret;
@@ -28,6 +10,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flagward.audit.Actor;
+import dev.flagward.security.principal.RootRole;
+import dev.flagward.security.principal.UserPrincipal;
+import dev.flagward.support.Db;
+import dev.flagward.web.ApiException;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import org.hamcrest.Matchers;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /** Rules that depend on who asks, exercised through the service with each kind of principal. */
 @QuarkusTest
@@ -69,11 +68,11 @@ class ApiTokenServiceTest {
     @Test
     void editorsCannotChangeOrDeleteAdminTokens() {
         String id = adminTokenId();
-        ApiException update = assertThrows(ApiException.class, () ->
-                onVertx(() -> service.updateExpiry(id, Instant.now().minusSeconds(5), new Actor("editor", 9001L, null), EDITOR)));
+        ApiException update = assertThrows(ApiException.class, () -> onVertx(() -> service.updateExpiry(id,
+                Instant.now().minusSeconds(5), new Actor("editor", 9001L, null), EDITOR)));
         assertEquals("PermissionError", update.name());
-        ApiException delete = assertThrows(ApiException.class, () ->
-                onVertx(() -> service.delete(id, new Actor("editor", 9001L, null), EDITOR)));
+        ApiException delete = assertThrows(ApiException.class,
+                () -> onVertx(() -> service.delete(id, new Actor("editor", 9001L, null), EDITOR)));
         assertEquals("PermissionError", delete.name());
         assertEquals(1, Db.count(pool, "select count(*) from api_tokens where type = 'admin' and expires_at is null"));
     }

@@ -1,18 +1,17 @@
 package dev.flagward.apitoken;
 
-import java.time.Clock;
-
-import dev.flagward.security.authentication.CredentialFormat;
-import org.junit.jupiter.api.Test;
-
-import java.util.Map;
-import java.util.Optional;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flagward.security.authentication.CredentialFormat;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
 
 /** FLAGWARD_EDGE_CLIENTS as read at start: a mistake stops start-up, and no message repeats a secret. */
 class EdgeClientsTest {
@@ -27,12 +26,14 @@ class EdgeClientsTest {
         assertArrayEquals(clients.get("a"), clients.get("b.c-d_e"), "padding is allowed");
         assertTrue(EdgeClients.parse("").isEmpty());
         // Standard base64 of the same bytes is the same key (Node's base64url decoder takes both).
-        assertArrayEquals(clients.get("a"), EdgeClients.parse("x=" + SECRET.replace('-', '+').replace('_', '/')).get("x"));
+        assertArrayEquals(clients.get("a"),
+                EdgeClients.parse("x=" + SECRET.replace('-', '+').replace('_', '/')).get("x"));
     }
 
     @Test
     void aMistakeStopsStartUpWithoutRepeatingTheSecret() {
-        for (String bad : new String[]{"nosecret", "=" + SECRET, "sp ace=" + SECRET, "a=short", "a=" + SECRET + ",a=" + SECRET,
+        for (String bad : new String[]{"nosecret", "=" + SECRET, "sp ace=" + SECRET, "a=short",
+                "a=" + SECRET + ",a=" + SECRET,
                 "a=not*base64" + SECRET}) {
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> EdgeClients.parse(bad), bad);
             assertTrue(e.getMessage().startsWith("FLAGWARD_EDGE_CLIENTS"), e.getMessage());
@@ -56,6 +57,7 @@ class EdgeClientsTest {
 
     private static EdgeConfig config(Optional<String> clients) {
         return new EdgeConfig() {
+
             @Override
             public Optional<String> clients() {
                 return clients;

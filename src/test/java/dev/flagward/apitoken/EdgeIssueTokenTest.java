@@ -1,43 +1,5 @@
 package dev.flagward.apitoken;
 
-import java.util.Arrays;
-import java.util.HexFormat;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.Assertions;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.flagward.license.LicenseService;
-import dev.flagward.security.authentication.CredentialCache;
-import dev.flagward.security.authentication.CredentialFormat;
-import dev.flagward.support.CapturedLog;
-import dev.flagward.support.Db;
-import dev.flagward.support.EdgeSigning;
-import dev.flagward.support.EdgeSigning.Signature;
-import dev.flagward.support.Licenses;
-import dev.flagward.support.TestClock;
-import io.restassured.RestAssured;
-import io.restassured.http.ContentType;
-import io.restassured.response.Response;
-import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.mutiny.sqlclient.Pool;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-
 import static dev.flagward.support.Api.ADMIN;
 import static dev.flagward.support.Api.admin;
 import static dev.flagward.support.Api.as;
@@ -61,6 +23,43 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flagward.license.LicenseService;
+import dev.flagward.security.authentication.CredentialCache;
+import dev.flagward.security.authentication.CredentialFormat;
+import dev.flagward.support.CapturedLog;
+import dev.flagward.support.Db;
+import dev.flagward.support.EdgeSigning;
+import dev.flagward.support.EdgeSigning.Signature;
+import dev.flagward.support.Licenses;
+import dev.flagward.support.TestClock;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Unleash's edgeCreateOrReturnTokens: Edge clients sign their requests (HMAC, as Enterprise Edge does) and get one
@@ -162,10 +161,13 @@ class EdgeIssueTokenTest {
     void everyCallAndEveryClientGetsTheSameTokenForAPair() {
         String a = project();
         String b = project();
-        String first = issue(pairs("development", List.of(a, b))).then().statusCode(200).extract().path("tokens[0].token");
-        String again = issue(pairs("development", List.of(b, a))).then().statusCode(200).extract().path("tokens[0].token");
+        String first = issue(pairs("development", List.of(a, b))).then().statusCode(200).extract()
+                .path("tokens[0].token");
+        String again = issue(pairs("development", List.of(b, a))).then().statusCode(200).extract()
+                .path("tokens[0].token");
         String body = pairs("development", List.of(a, b));
-        String otherClient = sign(body, OTHER_CLIENT, OTHER_SECRET, clock.instant()).on(body).post(ISSUE).then().statusCode(200)
+        String otherClient = sign(body, OTHER_CLIENT, OTHER_SECRET, clock.instant()).on(body).post(ISSUE).then()
+                .statusCode(200)
                 .extract().path("tokens[0].token");
         assertEquals(first, again);
         assertEquals(first, otherClient);
@@ -176,14 +178,16 @@ class EdgeIssueTokenTest {
         assertEquals(1, Db.count(pool, "select count(*) from api_tokens where token_name = $1",
                 "enterprise_edge_development_" + String.join("_", Stream.of(a, b).sorted().toList())));
         // A narrower or wider scope is another pair.
-        String narrower = issue(pairs("development", List.of(a))).then().statusCode(200).extract().path("tokens[0].token");
+        String narrower = issue(pairs("development", List.of(a))).then().statusCode(200).extract()
+                .path("tokens[0].token");
         assertNotEquals(first, narrower);
         // More than three projects are named [] (as Unleash names them).
         String c = project();
         String d = project();
         issue(pairs("development", List.of(a, b, c, d))).then().statusCode(200);
-        admin().get("/api/admin/api-tokens/enterprise_edge_development_[]").then().body("tokens.projects", hasItem(List.of(a, b, c, d)
-                .stream().sorted().toList()));
+        admin().get("/api/admin/api-tokens/enterprise_edge_development_[]").then().body("tokens.projects",
+                hasItem(List.of(a, b, c, d)
+                        .stream().sorted().toList()));
     }
 
     @Test
@@ -196,10 +200,13 @@ class EdgeIssueTokenTest {
             List<Future<List<String>>> answers = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 // Half ask (a, b), half (b, a): two requests that race over the same two pairs in opposite orders.
-                String body = i % 2 == 0 ? pairs("development", List.of(a), "production", List.of(b))
+                String body = i % 2 == 0
+                        ? pairs("development", List.of(a), "production", List.of(b))
                         : pairs("production", List.of(b), "development", List.of(a));
                 boolean otherClient = i % 3 == 0;
-                Signature signature = otherClient ? sign(body, OTHER_CLIENT, OTHER_SECRET, clock.instant()) : sign(body);
+                Signature signature = otherClient
+                        ? sign(body, OTHER_CLIENT, OTHER_SECRET, clock.instant())
+                        : sign(body);
                 answers.add(pool8.submit(() -> {
                     start.await();
                     Response response = signature.on(body).post(ISSUE);
@@ -217,14 +224,17 @@ class EdgeIssueTokenTest {
             }
             assertEquals(1, development.size(), "one token for (development, a)");
             assertEquals(1, production.size(), "one token for (production, b)");
-            assertEquals(1, Db.count(pool, "select count(*) from api_tokens where token_name = $1", "enterprise_edge_development_" + a));
-            assertEquals(1, Db.count(pool, "select count(*) from api_tokens where token_name = $1", "enterprise_edge_production_" + b));
+            assertEquals(1, Db.count(pool, "select count(*) from api_tokens where token_name = $1",
+                    "enterprise_edge_development_" + a));
+            assertEquals(1, Db.count(pool, "select count(*) from api_tokens where token_name = $1",
+                    "enterprise_edge_production_" + b));
             validate(development.iterator().next(), production.iterator().next()).body("tokens", hasSize(2));
             // Not by luck: the database refuses a second token for a pair, whoever writes it.
             long other = Db.count(pool, "select max(id) from api_tokens");
             RuntimeException refused = Assertions.assertThrows(RuntimeException.class, () -> Db.rows(pool,
                     "insert into edge_issued_tokens (environment, projects_key, token_id, client_id, issued_at) "
-                            + "values ('development', $1, $2, 'sql', now())", a, other));
+                            + "values ('development', $1, $2, 'sql', now())",
+                    a, other));
             assertTrue(String.valueOf(refused.getMessage()).contains("edge_issued_tokens_pkey")
                     || String.valueOf(refused.getMessage()).contains("token_id_key"), refused.getMessage());
         } finally {
@@ -256,21 +266,24 @@ class EdgeIssueTokenTest {
         } finally {
             four.shutdownNow();
         }
-        error(signature.on(body).post(ISSUE).then(), 401, "UnauthorizedError").body("message", containsString("Replay"));
+        error(signature.on(body).post(ISSUE).then(), 401, "UnauthorizedError").body("message",
+                containsString("Replay"));
     }
 
     @Test
     void onlyARegisteredEdgeClientsValidSignatureIsAccepted() {
         String body = pairs("development", List.of("*"));
         Signature good = sign(body);
-        error(RestAssured.given().contentType(ContentType.JSON).body(body).post(ISSUE).then(), 401, "AuthenticationRequired");
+        error(RestAssured.given().contentType(ContentType.JSON).body(body).post(ISSUE).then(), 401,
+                "AuthenticationRequired");
         // An admin token, an SDK token or a session is no Edge signature (Unleash: "Missing HMAC authorization header").
         error(json(ADMIN, body).post(ISSUE).then(), 401, "UnauthorizedError");
         error(json("Bearer " + ADMIN, body).post(ISSUE).then(), 401, "UnauthorizedError");
         error(json(createSecret(Map.of()), body).post(ISSUE).then(), 401, "UnauthorizedError");
         // Each header is needed.
         error(RestAssured.given().contentType(ContentType.JSON).body(body).header("Authorization", good.authorization())
-                .header("x-nonce", good.nonce()).header("content-sha256", good.bodyHash()).post(ISSUE).then(), 401, "UnauthorizedError")
+                .header("x-nonce", good.nonce()).header("content-sha256", good.bodyHash()).post(ISSUE).then(), 401,
+                "UnauthorizedError")
                 .body("message", containsString("Missing content headers"));
         error(new Signature(good.authorization(), good.timestamp(), good.nonce(), "nothex").on(body).post(ISSUE).then(),
                 401, "UnauthorizedError");
@@ -279,19 +292,22 @@ class EdgeIssueTokenTest {
         error(good.on(other).post(ISSUE).then(), 401, "UnauthorizedError").body("message", containsString("tampering"));
         // A hash of the other body, under the old signature.
         Signature forHash = sign(other);
-        error(new Signature(good.authorization(), good.timestamp(), good.nonce(), forHash.bodyHash()).on(other).post(ISSUE).then(),
+        error(new Signature(good.authorization(), good.timestamp(), good.nonce(), forHash.bodyHash()).on(other)
+                .post(ISSUE).then(),
                 401, "UnauthorizedError").body("message", containsString("signature"));
         // Out of the 5-minute window, either way.
         error(sign(body, CLIENT, SECRET, clock.instant().minus(Duration.ofMinutes(6))).on(body).post(ISSUE).then(), 401,
                 "UnauthorizedError").body("message", containsString("Stale"));
         error(sign(body, CLIENT, SECRET, clock.instant().plus(Duration.ofMinutes(6))).on(body).post(ISSUE).then(), 401,
                 "UnauthorizedError");
-        error(new Signature(good.authorization(), "yesterday", good.nonce(), good.bodyHash()).on(body).post(ISSUE).then(), 401,
+        error(new Signature(good.authorization(), "yesterday", good.nonce(), good.bodyHash()).on(body).post(ISSUE)
+                .then(), 401,
                 "UnauthorizedError");
         // Another client's secret, an unknown client, a made-up signature.
         error(sign(body, OTHER_CLIENT, SECRET, clock.instant()).on(body).post(ISSUE).then(), 401, "UnauthorizedError");
         error(sign(body, "nobody", SECRET, clock.instant()).on(body).post(ISSUE).then(), 401, "UnauthorizedError");
-        error(new Signature("HMAC " + CLIENT + ":AAAA", good.timestamp(), good.nonce(), good.bodyHash()).on(body).post(ISSUE).then(),
+        error(new Signature("HMAC " + CLIENT + ":AAAA", good.timestamp(), good.nonce(), good.bodyHash()).on(body)
+                .post(ISSUE).then(),
                 401, "UnauthorizedError");
         // The good one still works: none of the failures above used its nonce.
         good.on(body).post(ISSUE).then().statusCode(200).body("tokens", hasSize(1));
@@ -305,8 +321,10 @@ class EdgeIssueTokenTest {
         error(issue("{}").then(), 400, "BadDataError").body("details[0].path", is("/body/tokens"));
         error(issue("{\"tokens\": \"development\"}").then(), 400, "BadDataError");
         error(issue("{\"tokens\": [{\"environment\": 1, \"projects\": [\"*\"]}]}").then(), 400, "BadDataError");
-        error(issue(pairs("*", List.of("*"))).then(), 400, "BadDataError").body("details[0].path", is("/body/tokens/0/environment"));
-        error(issue(pairs("development", List.of())).then(), 400, "BadDataError").body("details[0].path", is("/body/tokens/0/projects"));
+        error(issue(pairs("*", List.of("*"))).then(), 400, "BadDataError").body("details[0].path",
+                is("/body/tokens/0/environment"));
+        error(issue(pairs("development", List.of())).then(), 400, "BadDataError").body("details[0].path",
+                is("/body/tokens/0/projects"));
         error(issue(pairs("development", List.of("*"), "no-such-env", List.of("*"))).then(), 400, "BadDataError")
                 .body("message", startsWith("Environment=no-such-env does not exist. Known: "))
                 .body("details[0].path", is("/body/tokens/1/environment"));
@@ -331,7 +349,8 @@ class EdgeIssueTokenTest {
         assertNotEquals(first, second);
         validate(first).body("tokens", empty());
         // Revoked by expiry.
-        json(ADMIN, Map.of("expiresAt", iso(Instant.now().minusSeconds(1)))).put("/api/admin/api-tokens/{t}", second).then().statusCode(200);
+        json(ADMIN, Map.of("expiresAt", iso(Instant.now().minusSeconds(1)))).put("/api/admin/api-tokens/{t}", second)
+                .then().statusCode(200);
         String third = issue(body).then().statusCode(200).extract().path("tokens[0].token");
         assertNotEquals(second, third);
         // Rotated: its replacement's secret was never given to Edge, so Edge gets a token of its own again.
@@ -340,8 +359,9 @@ class EdgeIssueTokenTest {
         assertNotEquals(third, fourth);
         assertEquals(fourth, issue(body).then().statusCode(200).extract().path("tokens[0].token"));
         validate(fourth).body("tokens", hasSize(1));
-        assertEquals(1, Db.count(pool, "select count(*) from edge_issued_tokens e join api_tokens t on t.id = e.token_id "
-                + "where t.token_name = $1", "enterprise_edge_development_" + project));
+        assertEquals(1,
+                Db.count(pool, "select count(*) from edge_issued_tokens e join api_tokens t on t.id = e.token_id "
+                        + "where t.token_name = $1", "enterprise_edge_development_" + project));
     }
 
     /**
@@ -399,8 +419,9 @@ class EdgeIssueTokenTest {
 
     /** Fills the instance up to its token limit (150 in tests) with rows written directly: the limit counts rows. */
     private void fillToTheLimit() {
-        Db.rows(pool, "insert into api_tokens (selector, verifier, token_name, type, environment, all_projects, created_at, created_by) "
-                + "select 'limitfiller' || lpad(g::text, 11, '0'), sha256(g::text::bytea), 'limit-filler', 'backend', "
-                + "'development', true, now(), 'test' from generate_series(1, greatest(0, 150 - (select count(*) from api_tokens))) g");
+        Db.rows(pool,
+                "insert into api_tokens (selector, verifier, token_name, type, environment, all_projects, created_at, created_by) "
+                        + "select 'limitfiller' || lpad(g::text, 11, '0'), sha256(g::text::bytea), 'limit-filler', 'backend', "
+                        + "'development', true, now(), 'test' from generate_series(1, greatest(0, 150 - (select count(*) from api_tokens))) g");
     }
 }

@@ -1,5 +1,25 @@
 package dev.flagward.apitoken;
 
+import static dev.flagward.support.Api.ADMIN;
+import static dev.flagward.support.Api.admin;
+import static dev.flagward.support.Api.as;
+import static dev.flagward.support.Api.createSecret;
+import static dev.flagward.support.Api.error;
+import static dev.flagward.support.Api.iso;
+import static dev.flagward.support.Api.json;
+import static dev.flagward.support.Api.unique;
+import static dev.flagward.support.Api.validate;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
 import dev.flagward.license.LicenseService;
 import dev.flagward.security.authentication.CredentialFormat;
 import dev.flagward.support.CapturedLog;
@@ -20,26 +40,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static dev.flagward.support.Api.ADMIN;
-import static dev.flagward.support.Api.admin;
-import static dev.flagward.support.Api.as;
-import static dev.flagward.support.Api.createSecret;
-import static dev.flagward.support.Api.error;
-import static dev.flagward.support.Api.iso;
-import static dev.flagward.support.Api.json;
-import static dev.flagward.support.Api.unique;
-import static dev.flagward.support.Api.validate;
-import static org.hamcrest.Matchers.contains;
-import static org.hamcrest.Matchers.containsInAnyOrder;
-import static org.hamcrest.Matchers.empty;
-import static org.hamcrest.Matchers.hasItem;
-import static org.hamcrest.Matchers.hasSize;
-import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.startsWith;
-import static org.hamcrest.Matchers.not;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /** Unleash's project API tokens: one project's tokens, through the one token service (SPEC §5.9, issue 21). */
 @QuarkusTest
@@ -91,7 +91,8 @@ class ProjectApiTokenTest {
         String project = project();
         String secret;
         try (CapturedLog log = CapturedLog.open()) {
-            var created = json(ADMIN, body("type", "frontend", "environment", "production")).post(tokens(project)).then()
+            var created = json(ADMIN, body("type", "frontend", "environment", "production")).post(tokens(project))
+                    .then()
                     .statusCode(201)
                     .header("Location", "api-tokens")
                     .body("projects", contains(project))
@@ -102,7 +103,8 @@ class ProjectApiTokenTest {
                     .extract().jsonPath();
             secret = created.getString("secret");
             assertEquals(project + ":production.", secret.substring(0, secret.indexOf("v2_")));
-            validate(secret).body("tokens[0].projects", contains(project)).body("tokens[0].environment", is("production"));
+            validate(secret).body("tokens[0].projects", contains(project)).body("tokens[0].environment",
+                    is("production"));
             log.assertNoSecret(secret);
         }
         String selector = CredentialFormat.parse(secret).selector();
@@ -128,7 +130,8 @@ class ProjectApiTokenTest {
         var list = admin().get(tokens(project)).then().statusCode(200)
                 .body("tokens", hasSize(2))
                 .body("tokens.secret", containsInAnyOrder(selector(alone), selector(shared)))
-                .body("tokens.find { it.secret == '" + selector(shared) + "' }.projects", containsInAnyOrder(project, other))
+                .body("tokens.find { it.secret == '" + selector(shared) + "' }.projects",
+                        containsInAnyOrder(project, other))
                 .extract();
         // Newest first, and tagged like every token list.
         assertEquals(selector(shared), list.path("tokens[0].secret"));
@@ -174,7 +177,8 @@ class ProjectApiTokenTest {
         String project = project();
         var editor = Users.withRole("Editor");
         var viewer = Users.withRole("Viewer");
-        String secret = json(editor.pat(), body()).post(tokens(project)).then().statusCode(201).extract().path("secret");
+        String secret = json(editor.pat(), body()).post(tokens(project)).then().statusCode(201).extract()
+                .path("secret");
         as(editor.pat()).get(tokens(project)).then().statusCode(200).body("tokens", hasSize(1));
         RestAssured.given().cookie("unleash-session", editor.cookie()).get(tokens(project)).then().statusCode(200);
 
@@ -184,7 +188,8 @@ class ProjectApiTokenTest {
                 .body("permissions", contains("CREATE_PROJECT_API_TOKEN"));
         error(as(viewer.pat()).delete(tokens(project) + "/{token}", secret).then(), 403, "PermissionError")
                 .body("permissions", contains("DELETE_PROJECT_API_TOKEN"));
-        for (String sdk : List.of(secret, createSecret(Map.of("type", "frontend")), createSecret(Map.of("type", "client")))) {
+        for (String sdk : List.of(secret, createSecret(Map.of("type", "frontend")),
+                createSecret(Map.of("type", "client")))) {
             error(as(sdk).get(tokens(project)).then(), 403, "ForbiddenError");
             error(json(sdk, body()).post(tokens(project)).then(), 403, "ForbiddenError");
             error(as(sdk).delete(tokens(project) + "/{token}", secret).then(), 403, "ForbiddenError");
@@ -201,8 +206,10 @@ class ProjectApiTokenTest {
     @Test
     void badInputIsRefusedWithWhereItIsWrong() {
         String project = project();
-        error(as(ADMIN).contentType(ContentType.JSON).body("{\"tokenName\": ").post(tokens(project)).then(), 400, "BadDataError");
-        error(json(ADMIN, Map.of("tokenName", 123, "type", "backend")).post(tokens(project)).then(), 400, "BadDataError")
+        error(as(ADMIN).contentType(ContentType.JSON).body("{\"tokenName\": ").post(tokens(project)).then(), 400,
+                "BadDataError");
+        error(json(ADMIN, Map.of("tokenName", 123, "type", "backend")).post(tokens(project)).then(), 400,
+                "BadDataError")
                 .body("details[0].path", is("/body/tokenName"));
         error(json(ADMIN, Map.of("tokenName", "x")).post(tokens(project)).then(), 400, "BadDataError")
                 .body("details[0].path", is("/body/type"));
@@ -210,12 +217,14 @@ class ProjectApiTokenTest {
         error(json(ADMIN, body("environment", "no-such-env")).post(tokens(project)).then(), 400, "BadDataError")
                 .body("message", startsWith("Environment=no-such-env does not exist. Known: "))
                 .body("details[0].path", is("/body/environment"));
-        error(json(ADMIN, body("expiresAt", iso(Instant.now().minusSeconds(60)))).post(tokens(project)).then(), 400, "BadDataError")
+        error(json(ADMIN, body("expiresAt", iso(Instant.now().minusSeconds(60)))).post(tokens(project)).then(), 400,
+                "BadDataError")
                 .body("details[0].path", is("/body/expiresAt"));
         // The body may repeat the project, not name another.
         error(json(ADMIN, body("projects", List.of("default"))).post(tokens(project)).then(), 400, "BadDataError")
                 .body("details[0].path", is("/body/projects"));
-        error(json(ADMIN, body("projects", List.of(project, "default"))).post(tokens(project)).then(), 400, "BadDataError");
+        error(json(ADMIN, body("projects", List.of(project, "default"))).post(tokens(project)).then(), 400,
+                "BadDataError");
         error(json(ADMIN, body("project", "default")).post(tokens(project)).then(), 400, "BadDataError")
                 .body("details[0].path", is("/body/project"));
         json(ADMIN, body("projects", List.of(project))).post(tokens(project)).then().statusCode(201);
@@ -270,8 +279,9 @@ class ProjectApiTokenTest {
 
     /** Fills the instance up to its token limit (150 in tests) with rows written directly: the limit counts rows. */
     private void fillToTheLimit() {
-        Db.rows(pool, "insert into api_tokens (selector, verifier, token_name, type, environment, all_projects, created_at, created_by) "
-                + "select 'limitfiller' || lpad(g::text, 11, '0'), sha256(g::text::bytea), 'limit-filler', 'backend', "
-                + "'development', true, now(), 'test' from generate_series(1, greatest(0, 150 - (select count(*) from api_tokens))) g");
+        Db.rows(pool,
+                "insert into api_tokens (selector, verifier, token_name, type, environment, all_projects, created_at, created_by) "
+                        + "select 'limitfiller' || lpad(g::text, 11, '0'), sha256(g::text::bytea), 'limit-filler', 'backend', "
+                        + "'development', true, now(), 'test' from generate_series(1, greatest(0, 150 - (select count(*) from api_tokens))) g");
     }
 }

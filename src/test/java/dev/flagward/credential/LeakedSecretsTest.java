@@ -1,5 +1,18 @@
 package dev.flagward.credential;
 
+import static dev.flagward.support.Api.ADMIN;
+import static dev.flagward.support.Api.as;
+import static dev.flagward.support.Api.createToken;
+import static dev.flagward.support.Api.error;
+import static dev.flagward.support.Api.iso;
+import static dev.flagward.support.Api.json;
+import static dev.flagward.support.Api.unique;
+import static dev.flagward.support.Api.validate;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.flagward.license.LicenseService;
 import dev.flagward.security.authentication.CredentialFormat;
 import dev.flagward.support.Db;
@@ -16,19 +29,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-
-import static dev.flagward.support.Api.ADMIN;
-import static dev.flagward.support.Api.as;
-import static dev.flagward.support.Api.createToken;
-import static dev.flagward.support.Api.error;
-import static dev.flagward.support.Api.iso;
-import static dev.flagward.support.Api.json;
-import static dev.flagward.support.Api.unique;
-import static dev.flagward.support.Api.validate;
-import static org.hamcrest.Matchers.empty;
-import static org.hamcrest.Matchers.is;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** POST /api/admin/credentials/revoke-leaked with a mix of live, expired, unknown, foreign and malformed strings. */
 @QuarkusTest
@@ -60,26 +60,31 @@ class LeakedSecretsTest {
         // The live token's selector without its checksum tail: not a v2 shape, so a possible verbatim secret: unknown.
         String partOfALiveToken = live.substring(0, live.indexOf("v2_") + 26) + "x".repeat(43);
 
-        List<String> secrets = List.of(live, expired, user.pat(), signal, unknown, foreign, "hello", user.cookie(), live,
+        List<String> secrets = List.of(live, expired, user.pat(), signal, unknown, foreign, "hello", user.cookie(),
+                live,
                 partOfALiveToken, "z".repeat(600));
         json(ADMIN, Map.of("secrets", secrets)).post(REVOKE).then().statusCode(200)
-                .body("revoked", is(3))              // the API token, the PAT, the signal token
-                .body("alreadyInactive", is(2))      // the expired token, and the live one listed twice
-                .body("unknown", is(4))              // a well-formed secret of no credential, "hello", the session, the part
-                .body("notOurs", is(2));             // a v2 shape with a failing checksum; longer than any secret
+                .body("revoked", is(3)) // the API token, the PAT, the signal token
+                .body("alreadyInactive", is(2)) // the expired token, and the live one listed twice
+                .body("unknown", is(4)) // a well-formed secret of no credential, "hello", the session, the part
+                .body("notOurs", is(2)); // a v2 shape with a failing checksum; longer than any secret
 
         // Stopped at once.
         validate(live).body("tokens", empty());
         error(as(user.pat()).get("/api/admin/user").then(), 401, "UnauthorizedError");
         error(RestAssured.given().header("Authorization", signal).contentType("application/json").body("{}")
-                .post("/api/signal-endpoint/{n}", Db.rows(pool, "select name from signal_endpoints where id = $1", endpoint)
-                        .get(0).getString(0)).then(), 401, "UnauthorizedError");
+                .post("/api/signal-endpoint/{n}",
+                        Db.rows(pool, "select name from signal_endpoints where id = $1", endpoint)
+                                .get(0).getString(0))
+                .then(), 401, "UnauthorizedError");
         // Sessions are not revoked this way.
         RestAssured.given().cookie("unleash-session", user.cookie()).get("/api/admin/user").then().statusCode(200);
 
         // One event per revoked credential, naming kind and identifier, never the secret.
-        String events = as(ADMIN).get("/api/admin/events?type=credential-leak-revoked&limit=3").then().statusCode(200).extract().asString();
-        assertTrue(events.contains("api-token") && events.contains("personal-access-token") && events.contains("signal-endpoint-token"), events);
+        String events = as(ADMIN).get("/api/admin/events?type=credential-leak-revoked&limit=3").then().statusCode(200)
+                .extract().asString();
+        assertTrue(events.contains("api-token") && events.contains("personal-access-token")
+                && events.contains("signal-endpoint-token"), events);
         for (String secret : List.of(live, user.pat(), signal)) {
             assertFalse(events.contains(secret));
             Db.assertSecretNotStored(pool, "events", secret);
@@ -99,8 +104,8 @@ class LeakedSecretsTest {
         json(ADMIN, Map.of("secrets", List.of("ghp_abc", "ghp_" + "a1B2".repeat(9), "xoxb-123-456-abc", v2, badChecksum,
                 "y".repeat(513)))).post(REVOKE).then().statusCode(200)
                 .body("revoked", is(0)).body("alreadyInactive", is(0))
-                .body("unknown", is(4))              // three foreign tokens (possible verbatim secrets), a v2 secret of no credential
-                .body("notOurs", is(2));             // the failing checksum; longer than any verbatim secret
+                .body("unknown", is(4)) // three foreign tokens (possible verbatim secrets), a v2 secret of no credential
+                .body("notOurs", is(2)); // the failing checksum; longer than any verbatim secret
     }
 
     @Test
@@ -117,7 +122,8 @@ class LeakedSecretsTest {
         error(json(editor.pat(), Map.of("secrets", List.of("x"))).post(REVOKE).then(), 403, "PermissionError");
         json(ADMIN, Map.of("secrets", List.of())).post(REVOKE).then().statusCode(200)
                 .body("revoked", is(0)).body("notOurs", is(0));
-        List<String> many = new ArrayList<>(Collections.nCopies(1000, "not-ours-v2_" + "A".repeat(22) + "_" + "A".repeat(43) + "AAAAAA"));
+        List<String> many = new ArrayList<>(
+                Collections.nCopies(1000, "not-ours-v2_" + "A".repeat(22) + "_" + "A".repeat(43) + "AAAAAA"));
         json(ADMIN, Map.of("secrets", many)).post(REVOKE).then().statusCode(200).body("notOurs", is(1000));
     }
 }

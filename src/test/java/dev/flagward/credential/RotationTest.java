@@ -1,30 +1,5 @@
 package dev.flagward.credential;
 
-import io.restassured.response.Response;
-import org.hamcrest.Matchers;
-
-import dev.flagward.security.rotation.Rotation;
-import dev.flagward.support.Db;
-import dev.flagward.support.TestClock;
-import dev.flagward.support.Users;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
-import io.restassured.http.ContentType;
-import io.restassured.path.json.JsonPath;
-import io.vertx.mutiny.sqlclient.Pool;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
 import static dev.flagward.support.Api.ADMIN;
 import static dev.flagward.support.Api.BOOTSTRAP_BACKEND;
 import static dev.flagward.support.Api.admin;
@@ -36,13 +11,36 @@ import static dev.flagward.support.Api.json;
 import static dev.flagward.support.Api.unique;
 import static dev.flagward.support.Api.validate;
 import static org.hamcrest.Matchers.containsInAnyOrder;
-import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flagward.security.rotation.Rotation;
+import dev.flagward.support.Db;
+import dev.flagward.support.TestClock;
+import dev.flagward.support.Users;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import org.hamcrest.Matchers;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /** Rotation with overlap of API tokens and PATs (signal endpoint tokens: SignalTokenRotationTest). */
 @QuarkusTest
@@ -86,7 +84,8 @@ class RotationTest {
                 "projects", List.of("default"))).get("secret");
         Instant end = now.plus(Duration.ofHours(2));
 
-        JsonPath created = rotate(ADMIN, old, Map.of("oldExpiresAt", iso(end))).then().statusCode(201).extract().jsonPath();
+        JsonPath created = rotate(ADMIN, old, Map.of("oldExpiresAt", iso(end))).then().statusCode(201).extract()
+                .jsonPath();
         String fresh = created.getString("secret");
         assertTrue(fresh.startsWith("default:production.v2_"), fresh);
         assertNotEquals(old, fresh);
@@ -114,7 +113,8 @@ class RotationTest {
         error(as(old).get("/api/admin/api-tokens").then(), 401, "UnauthorizedError");
 
         // The event names both, never a secret.
-        String events = admin().get("/api/admin/events?type=api-token-rotated").then().statusCode(200).extract().asString();
+        String events = admin().get("/api/admin/events?type=api-token-rotated").then().statusCode(200).extract()
+                .asString();
         assertTrue(events.contains(selector(old)) && events.contains(selector(fresh)), events);
         assertFalse(events.contains(old) || events.contains(fresh));
         Db.assertSecretNotStored(pool, "api_tokens", fresh);
@@ -141,11 +141,13 @@ class RotationTest {
         // A backend token is a known credential of the wrong kind on the admin API: 403, not 401.
         error(as(b).get("/api/admin/api-tokens").then(), 403, "ForbiddenError");
         error(as(c).get("/api/admin/api-tokens").then(), 403, "ForbiddenError");
-        assertEquals(now.truncatedTo(ChronoUnit.MILLIS), storedExpiry(pool, "api_tokens", selector(a)).truncatedTo(ChronoUnit.MILLIS));
+        assertEquals(now.truncatedTo(ChronoUnit.MILLIS),
+                storedExpiry(pool, "api_tokens", selector(a)).truncatedTo(ChronoUnit.MILLIS));
         assertEquals(now.plus(Rotation.DEFAULT_OVERLAP).truncatedTo(ChronoUnit.MILLIS),
                 storedExpiry(pool, "api_tokens", selector(b)).truncatedTo(ChronoUnit.MILLIS));
         // The event of the second rotation says whose overlap it ended.
-        JsonPath event = admin().get("/api/admin/events?type=api-token-rotated&limit=1").then().statusCode(200).extract().jsonPath();
+        JsonPath event = admin().get("/api/admin/events?type=api-token-rotated&limit=1").then().statusCode(200)
+                .extract().jsonPath();
         assertEquals(selector(c), event.getString("events[0].data.token.secret"));
         assertEquals(selector(a), event.getString("events[0].data.endedOverlapOf"));
     }
@@ -172,9 +174,11 @@ class RotationTest {
         String b = rotate(ADMIN, a, Map.of("oldExpiresAt", iso(end))).then().statusCode(201).extract().path("secret");
         clock.freezeAt(now.plus(Duration.ofMinutes(5)));
         String c = rotate(ADMIN, b, null).then().statusCode(201).extract().path("secret");
-        assertEquals(end.truncatedTo(ChronoUnit.MILLIS), storedExpiry(pool, "api_tokens", selector(a)).truncatedTo(ChronoUnit.MILLIS));
+        assertEquals(end.truncatedTo(ChronoUnit.MILLIS),
+                storedExpiry(pool, "api_tokens", selector(a)).truncatedTo(ChronoUnit.MILLIS));
         validate(a, b, c).body("tokens.token", containsInAnyOrder(b, c));
-        JsonPath event = admin().get("/api/admin/events?type=api-token-rotated&limit=1").then().statusCode(200).extract().jsonPath();
+        JsonPath event = admin().get("/api/admin/events?type=api-token-rotated&limit=1").then().statusCode(200)
+                .extract().jsonPath();
         assertEquals(selector(c), event.getString("events[0].data.token.secret"));
         assertNull(event.get("events[0].data.endedOverlapOf"));
     }
@@ -225,7 +229,8 @@ class RotationTest {
         validate(secret, fresh).body("tokens", hasSize(2));
 
         Instant soon = now.plus(Duration.ofHours(1));
-        String expiring = (String) createToken(Map.of("tokenName", unique("e"), "type", "client", "expiresAt", iso(soon))).get("secret");
+        String expiring = (String) createToken(
+                Map.of("tokenName", unique("e"), "type", "client", "expiresAt", iso(soon))).get("secret");
         JsonPath created = rotate(ADMIN, selector(expiring), Map.of("oldExpiresAt", iso(now.plus(Duration.ofDays(3)))))
                 .then().statusCode(201).extract().jsonPath();
         // The old one keeps its sooner expiry; the new one inherits the token's expiry.
@@ -239,14 +244,16 @@ class RotationTest {
     void badInputAndUnknownTokens() {
         String secret = (String) createToken(Map.of("tokenName", unique("b"), "type", "backend")).get("secret");
         error(rotate(ADMIN, secret, Map.of("oldExpiresAt", iso(now.minusSeconds(60)))).then(), 400, "BadDataError");
-        error(rotate(ADMIN, secret, Map.of("oldExpiresAt", iso(now.plus(Duration.ofDays(31))))).then(), 400, "BadDataError");
+        error(rotate(ADMIN, secret, Map.of("oldExpiresAt", iso(now.plus(Duration.ofDays(31))))).then(), 400,
+                "BadDataError");
         error(rotate(ADMIN, secret, Map.of("oldExpiresAt", "tomorrow")).then(), 400, "BadDataError");
         error(rotate(ADMIN, secret, Map.of("oldExpiresAt", 12)).then(), 400, "BadDataError");
         error(rotate(ADMIN, secret, "{\"oldExpiresAt\":").then(), 400, "BadDataError");
         error(RestAssured.given().header("Authorization", ADMIN).contentType("text/plain").body("x")
                 .post("/api/admin/api-tokens/{t}/rotate", secret).then(), 415, "ContentTypeError");
         // Unknown: a rotation must say it did nothing.
-        error(rotate(ADMIN, "*:development.v2_AAAAAAAAAAAAAAAAAAAAAA_" + "A".repeat(43) + "AAAAAA", null).then(), 404, "NotFoundError");
+        error(rotate(ADMIN, "*:development.v2_AAAAAAAAAAAAAAAAAAAAAA_" + "A".repeat(43) + "AAAAAA", null).then(), 404,
+                "NotFoundError");
         error(rotate(ADMIN, "AAAAAAAAAAAAAAAAAAAAAA", null).then(), 404, "NotFoundError");
         // Nothing changed by the refusals.
         assertEquals(1, Db.count(pool, "select count(*) from api_tokens where selector = $1 and expires_at is null "
@@ -266,10 +273,12 @@ class RotationTest {
         Users.TestUser viewer = Users.withRole("Viewer");
         String backend = (String) createToken(Map.of("tokenName", unique("p"), "type", "backend")).get("secret");
         error(rotate(viewer.pat(), backend, null).then(), 403, "PermissionError");
-        error(RestAssured.given().post("/api/admin/api-tokens/{t}/rotate", backend).then(), 401, "AuthenticationRequired");
+        error(RestAssured.given().post("/api/admin/api-tokens/{t}/rotate", backend).then(), 401,
+                "AuthenticationRequired");
         // Editors may update (so rotate) client, backend and frontend tokens, not admin tokens.
         error(rotate(editor.pat(), ADMIN, null).then(), 403, "PermissionError");
-        assertEquals(0, Db.count(pool, "select count(*) from api_tokens where type = 'admin' and replaced_by is not null"));
+        assertEquals(0,
+                Db.count(pool, "select count(*) from api_tokens where type = 'admin' and replaced_by is not null"));
         rotate(editor.pat(), backend, null).then().statusCode(201);
     }
 
@@ -359,12 +368,14 @@ class RotationTest {
         Instant start = Instant.now();
         clock.freezeAt(start);
         // At the limit of 10: rotate with the longest overlap, then delete the replacement.
-        long replacementId = rotatePat(user.pat(), firstId, Map.of("oldExpiresAt", iso(start.plus(Duration.ofDays(30)))))
+        long replacementId = rotatePat(user.pat(), firstId,
+                Map.of("oldExpiresAt", iso(start.plus(Duration.ofDays(30)))))
                 .then().statusCode(201).extract().jsonPath().getLong("id");
         as(user.pat()).delete("/api/admin/user/tokens/{id}", replacementId).then().statusCode(200);
 
         // The predecessor is no longer being replaced: it takes a place again, and an eleventh PAT is refused.
-        Map<String, Object> eleventh = Map.of("description", "eleventh", "expiresAt", iso(start.plus(Duration.ofDays(2))));
+        Map<String, Object> eleventh = Map.of("description", "eleventh", "expiresAt",
+                iso(start.plus(Duration.ofDays(2))));
         error(json(user.pat(), eleventh).post("/api/admin/user/tokens").then(), 403, "OperationDeniedError");
         JsonPath list = as(user.pat()).get("/api/admin/user/tokens").then().statusCode(200).extract().jsonPath();
         assertEquals(10, list.getList("pats").size());
@@ -429,10 +440,12 @@ class RotationTest {
         for (String secret : secrets.subList(0, secrets.size() - 2)) {
             error(as(secret).get("/api/admin/user").then(), 401, "UnauthorizedError");
         }
-        assertEquals(2, Db.count(pool, "select count(*) from personal_access_tokens where user_id = $1 and expires_at > $2",
-                user.id(), start.atOffset(ZoneOffset.UTC)));
+        assertEquals(2,
+                Db.count(pool, "select count(*) from personal_access_tokens where user_id = $1 and expires_at > $2",
+                        user.id(), start.atOffset(ZoneOffset.UTC)));
         // The listing says so too: every PAT but the last two has expired by now.
-        JsonPath list = as(secrets.get(secrets.size() - 1)).get("/api/admin/user/tokens").then().statusCode(200).extract().jsonPath();
+        JsonPath list = as(secrets.get(secrets.size() - 1)).get("/api/admin/user/tokens").then().statusCode(200)
+                .extract().jsonPath();
         assertEquals(13, list.getList("pats").size());
         assertEquals(start.truncatedTo(ChronoUnit.MILLIS),
                 Instant.parse(list.getString("pats.find { it.id == " + ids.get(ids.size() - 3) + " }.expiresAt")));

@@ -1,5 +1,9 @@
 package dev.flagward.credential;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.sun.net.httpserver.HttpServer;
 import dev.flagward.security.authentication.CredentialFormat;
 import org.junit.jupiter.api.AfterEach;
@@ -18,10 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** bin/secret-scan: its finder on a fixture tree with planted secrets, offline, and where --revoke takes its token. */
 class SecretScannerTest {
@@ -48,11 +48,13 @@ class SecretScannerTest {
         Files.writeString(tree.resolve("app.env"), "UNLEASH_API_TOKEN=" + api + "\nOTHER=" + broken + "\n");
         Files.createDirectories(tree.resolve("deploy/k8s"));
         Files.writeString(tree.resolve("deploy/k8s/values.yaml"), "admin: \"" + admin + "\"\nmulti: '" + multi + "'\n");
-        Files.writeString(tree.resolve("deploy/notes.md"), "curl -H 'Authorization: " + pat + "' https://x/api?sig=" + signal
-                + "&z=1 and the same PAT again: " + pat);
+        Files.writeString(tree.resolve("deploy/notes.md"),
+                "curl -H 'Authorization: " + pat + "' https://x/api?sig=" + signal
+                        + "&z=1 and the same PAT again: " + pat);
         byte[] binary = ("\u0000\u0001PK" + good + "\u00ff\u0000").getBytes(StandardCharsets.ISO_8859_1);
         Files.write(tree.resolve("deploy/blob.bin"), binary);
-        Files.writeString(tree.resolve("decoy.txt"), "v2_" + "A".repeat(22) + "_" + "B".repeat(43) + "CCCCCC and user:v2_short");
+        Files.writeString(tree.resolve("decoy.txt"),
+                "v2_" + "A".repeat(22) + "_" + "B".repeat(43) + "CCCCCC and user:v2_short");
 
         List<String> found = SecretScanner.scan(List.of(tree));
         assertEquals(Set.of(api, admin, multi, pat, signal, good), Set.copyOf(found), found.toString());
@@ -92,8 +94,7 @@ class SecretScannerTest {
         }
     }
 
-    private record Run(int exit, String out, String err) {
-    }
+    private record Run(int exit, String out, String err) {}
 
     private static Run run(Map<String, String> env, String stdin, String... args) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -121,7 +122,8 @@ class SecretScannerTest {
             Run run = run(Map.of(SecretScanner.TOKEN_VARIABLE, "*:*.env-token"), "", args);
             assertEquals(2, run.exit(), run.err());
             assertTrue(run.err().contains("--admin-token is refused"), run.err());
-            assertTrue(run.err().contains("FLAGWARD_ADMIN_TOKEN") && run.err().contains("--admin-token-stdin"), run.err());
+            assertTrue(run.err().contains("FLAGWARD_ADMIN_TOKEN") && run.err().contains("--admin-token-stdin"),
+                    run.err());
             assertFalse(run.err().contains(token) || run.out().contains(token), "the refusal repeats the token");
         }
         assertEquals(List.of(), received, "nothing was sent");
@@ -130,7 +132,8 @@ class SecretScannerTest {
     @Test
     void theAdminTokenComesFromTheEnvironment() throws Exception {
         String leaked = plant();
-        Run run = run(Map.of(SecretScanner.TOKEN_VARIABLE, "*:*.env-token"), "", tree.toString(), "--revoke", revokeServer());
+        Run run = run(Map.of(SecretScanner.TOKEN_VARIABLE, "*:*.env-token"), "", tree.toString(), "--revoke",
+                revokeServer());
         assertEquals(0, run.exit(), run.err());
         assertEquals(1, received.size());
         assertEquals("*:*.env-token", received.get(0).getKey());

@@ -1,6 +1,16 @@
 package dev.flagward.instance;
 
-import java.util.Base64;
+import static dev.flagward.support.Api.ADMIN;
+import static dev.flagward.support.Api.admin;
+import static dev.flagward.support.Api.as;
+import static dev.flagward.support.Api.createSecret;
+import static dev.flagward.support.Api.error;
+import static dev.flagward.support.Api.iso;
+import static dev.flagward.support.Api.json;
+import static dev.flagward.support.Api.unique;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,24 +37,13 @@ import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static dev.flagward.support.Api.ADMIN;
-import static dev.flagward.support.Api.admin;
-import static dev.flagward.support.Api.as;
-import static dev.flagward.support.Api.createSecret;
-import static dev.flagward.support.Api.error;
-import static dev.flagward.support.Api.iso;
-import static dev.flagward.support.Api.json;
-import static dev.flagward.support.Api.unique;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Instance statistics (SPEC §8.1): the figures against a fixture, Unleash's sum, the signature, the CSV. */
 @QuarkusTest
@@ -94,18 +93,20 @@ class StatisticsTest {
         ObjectNode before = statistics();
 
         // Users: five live ones, each but the last signed in with one PAT, and one deleted.
-        Users.TestUser editor = Users.withRole("Editor");           // active now
-        Users.TestUser viewer = Users.withRole("Viewer");           // active now
-        Users.TestUser patUser = Users.withRole("Editor");          // active 20 days ago, by PAT use only
-        Users.TestUser admin45 = Users.withRole("Admin");           // signed in 45 days ago
-        Users.create(unique("never"), "Viewer");                    // never active, no PAT
+        Users.TestUser editor = Users.withRole("Editor"); // active now
+        Users.TestUser viewer = Users.withRole("Viewer"); // active now
+        Users.TestUser patUser = Users.withRole("Editor"); // active 20 days ago, by PAT use only
+        Users.TestUser admin45 = Users.withRole("Admin"); // signed in 45 days ago
+        Users.create(unique("never"), "Viewer"); // never active, no PAT
         long gone = Users.create(unique("gone"), "Editor");
         admin().delete("/api/admin/user-admin/" + gone).then().statusCode(200);
         Db.rows(pool, "update users set seen_at = now() - interval '200 days' where id = $1", patUser.id());
-        Db.rows(pool, "update personal_access_tokens set seen_at = now() - interval '20 days' where user_id = $1", patUser.id());
+        Db.rows(pool, "update personal_access_tokens set seen_at = now() - interval '20 days' where user_id = $1",
+                patUser.id());
         Db.rows(pool, "update users set seen_at = now() - interval '45 days' where id = $1", admin45.id());
         // A rotated PAT: the replaced one stays stored (expiring) beside its replacement.
-        long editorPat = as(editor.pat()).get("/api/admin/user/tokens").then().extract().jsonPath().getLong("pats[0].id");
+        long editorPat = as(editor.pat()).get("/api/admin/user/tokens").then().extract().jsonPath()
+                .getLong("pats[0].id");
         as(editor.pat()).post("/api/admin/user/tokens/" + editorPat + "/rotate").then().statusCode(201);
 
         // API tokens: two backend (one rotated), one client, one frontend expired at once, one backend deleted.
@@ -115,18 +116,22 @@ class StatisticsTest {
         String expired = createSecret(Map.of("type", "frontend"));
         String deleted = createSecret(Map.of("type", "backend"));
         admin().post("/api/admin/api-tokens/{token}/rotate", rotated).then().statusCode(201);
-        json(ADMIN, Map.of("expiresAt", iso(Instant.now().minusSeconds(60)))).put("/api/admin/api-tokens/{token}", expired)
+        json(ADMIN, Map.of("expiresAt", iso(Instant.now().minusSeconds(60))))
+                .put("/api/admin/api-tokens/{token}", expired)
                 .then().statusCode(200);
         admin().delete("/api/admin/api-tokens/{token}", deleted).then().statusCode(200);
 
         // One project, one environment, one signal endpoint that received two signals.
         json(ADMIN, Map.of("id", unique("stats").toLowerCase(), "name", "Statistics")).post("/api/admin/projects")
                 .then().statusCode(201);
-        json(ADMIN, Map.of("name", unique("stats-env"), "type", "test")).post("/api/admin/environments").then().statusCode(201);
+        json(ADMIN, Map.of("name", unique("stats-env"), "type", "test")).post("/api/admin/environments").then()
+                .statusCode(201);
         String endpoint = unique("stats").toLowerCase();
-        long endpointId = json(ADMIN, Map.of("name", endpoint)).post("/api/admin/signal-endpoints").then().statusCode(201)
+        long endpointId = json(ADMIN, Map.of("name", endpoint)).post("/api/admin/signal-endpoints").then()
+                .statusCode(201)
                 .extract().jsonPath().getLong("id");
-        String signalToken = json(ADMIN, Map.of("name", "t")).post("/api/admin/signal-endpoints/" + endpointId + "/tokens")
+        String signalToken = json(ADMIN, Map.of("name", "t"))
+                .post("/api/admin/signal-endpoints/" + endpointId + "/tokens")
                 .then().statusCode(201).extract().path("token");
         for (int i = 0; i < 2; i++) {
             json(signalToken, Map.of("n", i)).post("/api/signal-endpoint/" + endpoint).then().statusCode(202);
@@ -159,7 +164,8 @@ class StatisticsTest {
         assertEquals(4, delta(before, after, "activeUsers.last90"));
         assertEquals(1.5, after.get("edgeInstanceUsage").get("2026-10").asDouble());
         assertEquals(1.0, after.get("edgeInstanceUsage").get("2026-11").asDouble());
-        assertEquals(Db.rows(pool, "select instance_id from instance").get(0).getString(0), after.get("instanceId").asText());
+        assertEquals(Db.rows(pool, "select instance_id from instance").get(0).getString(0),
+                after.get("instanceId").asText());
         assertTrue(after.get("timestamp").asText().matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z"),
                 "RFC 3339 in UTC with milliseconds: " + after.get("timestamp"));
         Instant timestamp = Instant.parse(after.get("timestamp").asText());
@@ -172,9 +178,11 @@ class StatisticsTest {
     void sumIsUnleashsFormula() throws Exception {
         ObjectNode stats = statistics();
         // unleash-server: sha256(`${instanceId}${users}${featureToggles}${projects}${roles}${groups}${environments}${segments}`)
-        String data = stats.get("instanceId").asText() + stats.get("users").asLong() + 0 + stats.get("projects").asLong()
+        String data = stats.get("instanceId").asText() + stats.get("users").asLong() + 0
+                + stats.get("projects").asLong()
                 + 3 + 0 + stats.get("environments").asLong() + 0;
-        String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data.getBytes(StandardCharsets.UTF_8)));
+        String expected = HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(data.getBytes(StandardCharsets.UTF_8)));
         assertEquals(expected, stats.get("sum").asText());
     }
 
@@ -212,7 +220,8 @@ class StatisticsTest {
         jws.setKey(key);
         assertTrue(jws.verifySignature());
         JsonNode payload = JSON.readTree(jws.getPayload());
-        for (String field : List.of("versionEnterprise", "passwordAuthEnabled", "SCIMenabled", "clientApps", "productionChanges")) {
+        for (String field : List.of("versionEnterprise", "passwordAuthEnabled", "SCIMenabled", "clientApps",
+                "productionChanges")) {
             assertEquals(stats.get(field), payload.get(field), field);
         }
         ObjectNode changed = stats.deepCopy();
@@ -223,14 +232,17 @@ class StatisticsTest {
         assertFalse(StatisticsVerifier.verify(changed.toString(), key).valid());
 
         // In the CSV, as dotted columns, and the CSV still verifies.
-        String csv = admin().get("/api/admin/instance-admin/statistics/csv").then().statusCode(200).extract().asString();
+        String csv = admin().get("/api/admin/instance-admin/statistics/csv").then().statusCode(200).extract()
+                .asString();
         List<String> header;
         CSVRecord row;
-        try (CSVParser parser = CSVParser.parse(new StringReader(csv), CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get())) {
+        try (CSVParser parser = CSVParser.parse(new StringReader(csv),
+                CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get())) {
             header = parser.getHeaderNames();
             row = parser.getRecords().get(0);
         }
-        for (String column : List.of("versionEnterprise", "passwordAuthEnabled", "SAMLenabled", "OIDCenabled", "SCIMenabled",
+        for (String column : List.of("versionEnterprise", "passwordAuthEnabled", "SAMLenabled", "OIDCenabled",
+                "SCIMenabled",
                 "customRootRoles", "productionChanges.last90", "clientApps.0.range", "clientApps.2.count")) {
             assertTrue(header.contains(column), column + " in " + header);
         }
@@ -255,7 +267,8 @@ class StatisticsTest {
         assertTrue(jws.verifySignature());
         assertEquals("EdDSA", jws.getAlgorithmHeaderValue());
         assertEquals("statistics+jwt", jws.getHeader("typ"));
-        String kid = admin().get("/api/admin/instance-admin/statistics/key").then().extract().jsonPath().getString("kid");
+        String kid = admin().get("/api/admin/instance-admin/statistics/key").then().extract().jsonPath()
+                .getString("kid");
         assertEquals(kid, jws.getKeyIdHeaderValue());
         ObjectNode unsigned = stats.deepCopy();
         unsigned.remove("signature");
@@ -291,12 +304,15 @@ class StatisticsTest {
 
     @Test
     void oneKeyPerInstanceStoredSealed() throws Exception {
-        String kid = admin().get("/api/admin/instance-admin/statistics/key").then().statusCode(200).extract().jsonPath().getString("kid");
-        assertEquals(kid, admin().get("/api/admin/instance-admin/statistics/key").then().extract().jsonPath().getString("kid"));
+        String kid = admin().get("/api/admin/instance-admin/statistics/key").then().statusCode(200).extract().jsonPath()
+                .getString("kid");
+        assertEquals(kid,
+                admin().get("/api/admin/instance-admin/statistics/key").then().extract().jsonPath().getString("kid"));
         assertEquals(1, Db.count(pool, "select count(*) from instance_signing_key"));
         assertEquals(kid, Db.rows(pool, "select kid from instance_signing_key").get(0).getString(0));
         // The JWK is the same key as the PEM, and carries no private part.
-        Map<String, Object> jwk = admin().get("/api/admin/instance-admin/statistics/key").then().extract().jsonPath().getMap("jwk");
+        Map<String, Object> jwk = admin().get("/api/admin/instance-admin/statistics/key").then().extract().jsonPath()
+                .getMap("jwk");
         assertEquals("OKP", jwk.get("kty"));
         assertEquals("Ed25519", jwk.get("crv"));
         assertEquals(kid, jwk.get("kid"));
@@ -312,12 +328,14 @@ class StatisticsTest {
         Response response = admin().get("/api/admin/instance-admin/statistics/csv");
         response.then().statusCode(200).contentType("text/csv; charset=utf-8");
         String disposition = response.getHeader("Content-Disposition");
-        Matcher name = Pattern.compile("attachment; filename=\"unleash-([0-9a-f-]{36})-([0-9]{13})\\.csv\"").matcher(disposition);
+        Matcher name = Pattern.compile("attachment; filename=\"unleash-([0-9a-f-]{36})-([0-9]{13})\\.csv\"")
+                .matcher(disposition);
         assertTrue(name.matches(), disposition);
         String body = response.asString();
         List<CSVRecord> records;
         List<String> header;
-        try (CSVParser parser = CSVParser.parse(new StringReader(body), CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get())) {
+        try (CSVParser parser = CSVParser.parse(new StringReader(body),
+                CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get())) {
             header = parser.getHeaderNames();
             records = parser.getRecords();
         }
@@ -332,7 +350,7 @@ class StatisticsTest {
         ObjectNode json = statistics();
         assertEquals(json.get("apiTokens").get("admin").asText(), row.get("apiTokens.admin"));
         assertEquals(json.get("instanceId").asText(), row.get("instanceId"));
-        for (Iterator<String> months = json.get("edgeInstanceUsage").fieldNames(); months.hasNext(); ) {
+        for (Iterator<String> months = json.get("edgeInstanceUsage").fieldNames(); months.hasNext();) {
             String month = months.next();
             assertTrue(header.contains("edgeInstanceUsage." + month), month);
         }
@@ -350,7 +368,8 @@ class StatisticsTest {
     void adminOnly() {
         Users.TestUser editor = Users.withRole("Editor");
         for (String path : List.of("", "/csv", "/key")) {
-            error(RestAssured.given().get("/api/admin/instance-admin/statistics" + path).then(), 401, "AuthenticationRequired");
+            error(RestAssured.given().get("/api/admin/instance-admin/statistics" + path).then(), 401,
+                    "AuthenticationRequired");
             error(as(editor.pat()).get("/api/admin/instance-admin/statistics" + path).then(), 403, "PermissionError");
         }
     }

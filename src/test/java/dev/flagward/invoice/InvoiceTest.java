@@ -1,8 +1,13 @@
 package dev.flagward.invoice;
 
-import dev.flagward.support.Api;
+import static dev.flagward.support.Api.admin;
+import static dev.flagward.support.Api.as;
+import static dev.flagward.support.Api.error;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flagward.license.LicenseService;
+import dev.flagward.support.Api;
 import dev.flagward.support.Db;
 import dev.flagward.support.Licenses;
 import dev.flagward.support.TestClock;
@@ -25,12 +30,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
-
-import static dev.flagward.support.Api.admin;
-import static dev.flagward.support.Api.as;
-import static dev.flagward.support.Api.error;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Usage statements (SPEC §8.2) from known recorded usage: October 2026 (3 seats, 2 read-only, Edge average 1.5) and
@@ -82,12 +81,14 @@ class InvoiceTest {
 
     @Test
     void oneStatementPerMonthNewestFirstWithExactTotals() {
-        List<Map<String, Object>> list = admin().get("/api/admin/invoices").then().statusCode(200).extract().jsonPath().getList("$");
+        List<Map<String, Object>> list = admin().get("/api/admin/invoices").then().statusCode(200).extract().jsonPath()
+                .getList("$");
         assertEquals(3, list.size(), list.toString());
         assertEquals(List.of("estimate", "final", "final"), list.stream().map(i -> i.get("status")).toList());
         assertEquals(Map.of("amountFormatted", "€ 87.50", "paid", false, "status", "final", "dueDate", "2026-11-14",
                 "invoiceURL", RestAssured.baseURI + ":" + RestAssured.port + "/api/admin/invoices/2026-10",
-                "invoicePDF", RestAssured.baseURI + ":" + RestAssured.port + "/api/admin/invoices/2026-10/pdf"), list.get(2));
+                "invoicePDF", RestAssured.baseURI + ":" + RestAssured.port + "/api/admin/invoices/2026-10/pdf"),
+                list.get(2));
         // November: highest daily seat count 5 (75.00), read-only 2 (10.00), Edge 1.33 (13.30) = 98.30; tax 24.575 → 24.58.
         assertEquals("€ 122.88", list.get(1).get("amountFormatted"));
 
@@ -118,7 +119,8 @@ class InvoiceTest {
         assertEquals((int) seats, detailed.getList("invoices[0].mainLines.quantity").get(0));
 
         // One month alone is the same object as in the list.
-        assertEquals(november, admin().get("/api/admin/invoices/2026-11").then().statusCode(200).extract().jsonPath().getMap("$"));
+        assertEquals(november,
+                admin().get("/api/admin/invoices/2026-11").then().statusCode(200).extract().jsonPath().getMap("$"));
     }
 
     @Test
@@ -168,13 +170,16 @@ class InvoiceTest {
         record();
         record();
         assertEquals(1, Db.count(pool, "select count(*) from usage_days where day = '2026-12-20'"));
-        assertEquals(before + 1, Db.rows(pool, "select seats from usage_days where day = '2026-12-20'").get(0).getLong(0));
+        assertEquals(before + 1,
+                Db.rows(pool, "select seats from usage_days where day = '2026-12-20'").get(0).getLong(0));
         // Deleted the same day: a deleted user still holds a seat for 30 days (the license's rule), and a lower count never lowers the day.
         admin().delete("/api/admin/user-admin/" + editor).then().statusCode(200);
         Db.rows(pool, "update users set deleted_at = now() - interval '40 days' where id = $1", editor);
         record();
-        assertEquals(before + 1, Db.rows(pool, "select seats from usage_days where day = '2026-12-20'").get(0).getLong(0));
-        assertEquals(LocalDate.parse("2026-12-20"), Db.rows(pool, "select max(day) from usage_days").get(0).getLocalDate(0));
+        assertEquals(before + 1,
+                Db.rows(pool, "select seats from usage_days where day = '2026-12-20'").get(0).getLong(0));
+        assertEquals(LocalDate.parse("2026-12-20"),
+                Db.rows(pool, "select max(day) from usage_days").get(0).getLocalDate(0));
     }
 
     @Test

@@ -1,5 +1,8 @@
 package dev.flagward.invoice;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
@@ -13,9 +16,6 @@ import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The statement page as a person sees it: the text extracted with the position of every glyph, which must lie within
@@ -35,6 +35,7 @@ class StatementPdfTest {
     private static Page read(byte[] pdf) throws IOException {
         List<TextPosition> glyphs = new ArrayList<>();
         PDFTextStripper stripper = new PDFTextStripper() {
+
             @Override
             protected void writeString(String text, List<TextPosition> positions) throws IOException {
                 glyphs.addAll(positions);
@@ -56,18 +57,31 @@ class StatementPdfTest {
             String where = "'" + glyph.getUnicode() + "' at x " + glyph.getXDirAdj() + "–"
                     + (glyph.getXDirAdj() + glyph.getWidthDirAdj()) + ", y " + glyph.getYDirAdj();
             assertTrue(glyph.getXDirAdj() >= left - 0.01f, where + " is left of the margin " + left);
-            assertTrue(glyph.getXDirAdj() + glyph.getWidthDirAdj() <= right + 0.01f, where + " is right of the margin " + right);
-            assertTrue(glyph.getYDirAdj() > 0 && glyph.getYDirAdj() < page.size().getHeight(), where + " is off the page");
+            assertTrue(glyph.getXDirAdj() + glyph.getWidthDirAdj() <= right + 0.01f,
+                    where + " is right of the margin " + right);
+            assertTrue(glyph.getYDirAdj() > 0 && glyph.getYDirAdj() < page.size().getHeight(),
+                    where + " is off the page");
         }
     }
 
     private static Prices prices(String seat, String tax) {
         return Prices.from(new BillingConfig() {
-            public String currency() { return "EUR"; }
-            public Optional<String> seatPrice() { return Optional.ofNullable(seat); }
-            public Optional<String> readOnlySeatPrice() { return Optional.ofNullable(seat); }
-            public Optional<String> edgeInstancePrice() { return Optional.ofNullable(seat); }
-            public Optional<String> taxPercent() { return Optional.ofNullable(tax); }
+
+            public String currency() {
+                return "EUR";
+            }
+            public Optional<String> seatPrice() {
+                return Optional.ofNullable(seat);
+            }
+            public Optional<String> readOnlySeatPrice() {
+                return Optional.ofNullable(seat);
+            }
+            public Optional<String> edgeInstancePrice() {
+                return Optional.ofNullable(seat);
+            }
+            public Optional<String> taxPercent() {
+                return Optional.ofNullable(tax);
+            }
         });
     }
 
@@ -89,8 +103,10 @@ class StatementPdfTest {
         assertWithinMargins(page);
         assertTrue(page.flowing().contains(InvoiceService.NO_PRICES), "the whole notice in:\n" + page.text());
         assertTrue(page.flowing().contains("A statement of recorded usage, not a request for payment."));
-        assertTrue(page.flowing().contains("Seats (Admins and Editors, highest daily count) 7 € 0.00 € 0.00"), page.text());
-        assertTrue(page.text().contains("Statement date: 2026-11-30    Due: 2026-12-14"), "short lines keep their spacing: " + page.text());
+        assertTrue(page.flowing().contains("Seats (Admins and Editors, highest daily count) 7 € 0.00 € 0.00"),
+                page.text());
+        assertTrue(page.text().contains("Statement date: 2026-11-30    Due: 2026-12-14"),
+                "short lines keep their spacing: " + page.text());
     }
 
     @Test

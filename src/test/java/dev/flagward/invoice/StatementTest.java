@@ -1,26 +1,37 @@
 package dev.flagward.invoice;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
 import java.time.YearMonth;
 import java.util.Optional;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** The statement arithmetic and the price settings, without a server. */
 class StatementTest {
 
     private static BillingConfig config(String currency, String seat, String readOnly, String edge, String tax) {
         return new BillingConfig() {
-            public String currency() { return currency; }
-            public Optional<String> seatPrice() { return Optional.ofNullable(seat); }
-            public Optional<String> readOnlySeatPrice() { return Optional.ofNullable(readOnly); }
-            public Optional<String> edgeInstancePrice() { return Optional.ofNullable(edge); }
-            public Optional<String> taxPercent() { return Optional.ofNullable(tax); }
+
+            public String currency() {
+                return currency;
+            }
+            public Optional<String> seatPrice() {
+                return Optional.ofNullable(seat);
+            }
+            public Optional<String> readOnlySeatPrice() {
+                return Optional.ofNullable(readOnly);
+            }
+            public Optional<String> edgeInstancePrice() {
+                return Optional.ofNullable(edge);
+            }
+            public Optional<String> taxPercent() {
+                return Optional.ofNullable(tax);
+            }
         };
     }
 
@@ -58,8 +69,9 @@ class StatementTest {
 
     @Test
     void wrongSettingsStopTheStartWithTheirName() {
-        assertTrue(assertThrows(IllegalStateException.class, () -> Prices.from(config("EUR", "15.001", null, null, null)))
-                .getMessage().contains("FLAGWARD_BILLING_SEAT_PRICE"));
+        assertTrue(
+                assertThrows(IllegalStateException.class, () -> Prices.from(config("EUR", "15.001", null, null, null)))
+                        .getMessage().contains("FLAGWARD_BILLING_SEAT_PRICE"));
         assertTrue(assertThrows(IllegalStateException.class, () -> Prices.from(config("EUR", null, "-1", null, null)))
                 .getMessage().contains("FLAGWARD_BILLING_READ_ONLY_SEAT_PRICE"));
         assertTrue(assertThrows(IllegalStateException.class, () -> Prices.from(config("EUR", null, null, "ten", null)))

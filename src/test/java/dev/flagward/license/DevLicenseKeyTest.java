@@ -1,5 +1,12 @@
 package dev.flagward.license;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.quarkus.runtime.LaunchMode;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
@@ -17,13 +24,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /**
  * Dev mode takes a license in one step (the dev-only key, like the dev admin token), and nothing else ever trusts that
  * key: not the production or test configuration, not a packaged file, not a key ring outside dev mode.
@@ -33,7 +33,8 @@ class DevLicenseKeyTest {
     private static SmallRyeConfig config(String profile) throws IOException {
         return new SmallRyeConfigBuilder()
                 .withProfile(profile)
-                .withSources(new PropertiesConfigSource(Path.of("src/main/resources/application.properties").toUri().toURL(), 250))
+                .withSources(new PropertiesConfigSource(
+                        Path.of("src/main/resources/application.properties").toUri().toURL(), 250))
                 .build();
     }
 
@@ -105,7 +106,8 @@ class DevLicenseKeyTest {
         assertTrue(LicenseService.signedWithDevKeyOutsideDevMode(token, LaunchMode.NORMAL));
         assertTrue(LicenseService.signedWithDevKeyOutsideDevMode(token, LaunchMode.TEST));
         assertFalse(LicenseService.signedWithDevKeyOutsideDevMode(token, LaunchMode.DEVELOPMENT));
-        IssuerRun vendor = IssuerRun.of("sign", "--key", "src/test/resources/license/rsa.private.pem", "--kid", "rsa", "--alg", "RS256",
+        IssuerRun vendor = IssuerRun.of("sign", "--key", "src/test/resources/license/rsa.private.pem", "--kid", "rsa",
+                "--alg", "RS256",
                 "--customer", "Acme", "--seats", "10", "--days", "30");
         assertEquals(0, vendor.status(), vendor.err());
         assertFalse(LicenseService.signedWithDevKeyOutsideDevMode(vendor.out().strip(), LaunchMode.NORMAL));
@@ -116,7 +118,8 @@ class DevLicenseKeyTest {
         String publicKeyBody = Files.readString(Path.of(DevLicenseKey.DIRECTORY, "flagward-dev.public.pem"))
                 .replaceAll("-----[A-Z ]+-----|\\s", "");
         ClassLoader loader = DevLicenseKey.class.getClassLoader();
-        for (String name : new String[]{"flagward-dev.public.pem", "flagward-dev.private.pem", "dev-only/license/flagward-dev.private.pem",
+        for (String name : new String[]{"flagward-dev.public.pem", "flagward-dev.private.pem",
+                "dev-only/license/flagward-dev.private.pem",
                 "src/dev-only/license/flagward-dev.private.pem", "license/flagward-dev.private.pem"}) {
             assertNull(loader.getResource(name), name + " is on the application's class path");
         }

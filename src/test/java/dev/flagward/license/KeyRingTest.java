@@ -1,8 +1,10 @@
 package dev.flagward.license;
 
-import dev.flagward.security.keys.Pem;
-import javax.crypto.spec.SecretKeySpec;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.flagward.security.keys.Pem;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
@@ -17,9 +19,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.util.Map;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import javax.crypto.spec.SecretKeySpec;
 
 /** The key ring takes the algorithm from the key, and never admits a symmetric or weak key. */
 class KeyRingTest {

@@ -1,40 +1,5 @@
 package dev.flagward.license;
 
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import org.hamcrest.Matchers;
-import org.jose4j.jwk.PublicJsonWebKey;
-
-import dev.flagward.license.LicenseSigner.Claims;
-import dev.flagward.support.Db;
-import dev.flagward.support.Eventually;
-import dev.flagward.support.Licenses;
-import dev.flagward.support.TestClock;
-import dev.flagward.support.Users;
-import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.jwt.algorithm.SignatureAlgorithm;
-import io.vertx.mutiny.sqlclient.Pool;
-import jakarta.inject.Inject;
-import org.jose4j.jws.AlgorithmIdentifiers;
-import org.jose4j.jws.JsonWebSignature;
-import org.jose4j.keys.HmacKey;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyPair;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 import static dev.flagward.support.Api.ADMIN;
 import static dev.flagward.support.Api.admin;
 import static dev.flagward.support.Api.as;
@@ -50,6 +15,40 @@ import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import dev.flagward.license.LicenseSigner.Claims;
+import dev.flagward.support.Db;
+import dev.flagward.support.Eventually;
+import dev.flagward.support.Licenses;
+import dev.flagward.support.TestClock;
+import dev.flagward.support.Users;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.jwt.algorithm.SignatureAlgorithm;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import org.hamcrest.Matchers;
+import org.jose4j.jwk.PublicJsonWebKey;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.keys.HmacKey;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 @QuarkusTest
 class LicenseTest {
@@ -85,7 +84,8 @@ class LicenseTest {
     void validLicensesOfEveryKeyTypeInstallAndShowTheirClaims() {
         Instant issued = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(10);
         Instant expires = issued.plus(Duration.ofDays(200));
-        Claims claims = new Claims("flagward", "Acme Corporation", "Enterprise", "Enterprise Plus", "Acme Unleash Instance",
+        Claims claims = new Claims("flagward", "Acme Corporation", "Enterprise", "Enterprise Plus",
+                "Acme Unleash Instance",
                 "acme-unleash-001", 150, 20, 5, 50, issued, expires);
         int step = 0;
         for (var key : List.of(Map.entry("rsa", SignatureAlgorithm.RS256), Map.entry("ec", SignatureAlgorithm.ES256),
@@ -117,10 +117,12 @@ class LicenseTest {
     @Test
     void aLicenseSignedWithTheDevOnlyKeyIsRefusedOutsideDevMode() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int status = LicenseIssuer.run(new String[]{"sign", "--dev", "--customer", "Me", "--seats", "10", "--days", "30"},
+        int status = LicenseIssuer.run(
+                new String[]{"sign", "--dev", "--customer", "Me", "--seats", "10", "--days", "30"},
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(OutputStream.nullOutputStream()));
         assertEquals(0, status);
-        error(json(ADMIN, Map.of("token", out.toString(StandardCharsets.UTF_8).strip())).post(LICENSE).then(), 400, "BadDataError")
+        error(json(ADMIN, Map.of("token", out.toString(StandardCharsets.UTF_8).strip())).post(LICENSE).then(), 400,
+                "BadDataError")
                 .body("message", is("The license is not valid: it was signed with a key this instance does not know."));
         admin().get(LICENSE).then().statusCode(200).body("isValid", is(false));
     }
@@ -128,7 +130,8 @@ class LicenseTest {
     @Test
     void noLicenseInstalled() {
         admin().get(LICENSE).then().statusCode(200).body("isValid", is(false)).body("$", Matchers.aMapWithSize(1));
-        admin().get(LICENSE + "/check").then().statusCode(200).body("isValid", is(false)).body("messageType", is("error"));
+        admin().get(LICENSE + "/check").then().statusCode(200).body("isValid", is(false)).body("messageType",
+                is("error"));
     }
 
     /** Every forgery and malformation is 400 BadDataError, the reason never echoes the token, and nothing changes. */
@@ -142,31 +145,40 @@ class LicenseTest {
         KeyPair attacker = VendorKeys.generate(SignatureAlgorithm.RS256);
 
         Map<String, String> corpus = new LinkedHashMap<>();
-        corpus.put("alg none, empty signature", b64("{\"alg\":\"none\",\"typ\":\"license+jwt\",\"kid\":\"rsa\"}") + "." + parts[1] + ".");
-        corpus.put("alg none, some signature", b64("{\"alg\":\"none\",\"typ\":\"license+jwt\",\"kid\":\"rsa\"}") + "." + parts[1] + ".eA");
+        corpus.put("alg none, empty signature",
+                b64("{\"alg\":\"none\",\"typ\":\"license+jwt\",\"kid\":\"rsa\"}") + "." + parts[1] + ".");
+        corpus.put("alg none, some signature",
+                b64("{\"alg\":\"none\",\"typ\":\"license+jwt\",\"kid\":\"rsa\"}") + "." + parts[1] + ".eA");
         corpus.put("HS256 with the public key's bytes", hs256(parts[1], publicPem));
-        corpus.put("expired", Licenses.rs256(base.withTimes(Instant.now().minus(Duration.ofDays(400)), Instant.now().minus(Duration.ofDays(35)))));
-        corpus.put("not yet valid", Licenses.rs256(base.withTimes(Instant.now().plus(Duration.ofHours(2)), Instant.now().plus(Duration.ofDays(300)))));
+        corpus.put("expired", Licenses.rs256(
+                base.withTimes(Instant.now().minus(Duration.ofDays(400)), Instant.now().minus(Duration.ofDays(35)))));
+        corpus.put("not yet valid", Licenses.rs256(
+                base.withTimes(Instant.now().plus(Duration.ofHours(2)), Instant.now().plus(Duration.ofDays(300)))));
         corpus.put("wrong typ", resign(parts[1], "{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"rsa\"}", "rsa"));
         corpus.put("no typ", resign(parts[1], "{\"alg\":\"RS256\",\"kid\":\"rsa\"}", "rsa"));
         corpus.put("wrong iss", Licenses.rs256(base.withIssuer("someone-else")));
         corpus.put("unknown kid", LicenseSigner.sign(attacker.getPrivate(), "unknown", SignatureAlgorithm.RS256, base));
-        corpus.put("attacker key under our kid", LicenseSigner.sign(attacker.getPrivate(), "rsa", SignatureAlgorithm.RS256, base));
+        corpus.put("attacker key under our kid",
+                LicenseSigner.sign(attacker.getPrivate(), "rsa", SignatureAlgorithm.RS256, base));
         corpus.put("key in a jwk header", jwkHeaderForgery(attacker, parts[1]));
-        corpus.put("tampered payload", parts[0] + "." + b64(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
-                .replace("\"seats\":10000", "\"seats\":99999")) + "." + parts[2]);
+        corpus.put("tampered payload",
+                parts[0] + "." + b64(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
+                        .replace("\"seats\":10000", "\"seats\":99999")) + "." + parts[2]);
         corpus.put("truncated", good.substring(0, good.length() - 10));
         corpus.put("two parts", parts[0] + "." + parts[1]);
         corpus.put("not a JWT", "not.a.jwt");
         corpus.put("empty", "");
-        corpus.put("ES key asked to verify RS256", resign(parts[1], "{\"alg\":\"RS256\",\"typ\":\"license+jwt\",\"kid\":\"ec\"}", "rsa"));
+        corpus.put("ES key asked to verify RS256",
+                resign(parts[1], "{\"alg\":\"RS256\",\"typ\":\"license+jwt\",\"kid\":\"ec\"}", "rsa"));
         corpus.put("negative seats", Licenses.rs256(base.withSeats(-1, 5)));
 
         for (var attack : corpus.entrySet()) {
-            String body = error(json(ADMIN, Map.of("token", attack.getValue())).post(LICENSE).then(), 400, "BadDataError")
+            String body = error(json(ADMIN, Map.of("token", attack.getValue())).post(LICENSE).then(), 400,
+                    "BadDataError")
                     .extract().asString();
             if (attack.getValue().length() > 20) {
-                assertFalse(body.contains(attack.getValue().substring(0, 20)), attack.getKey() + ": the error echoes the token");
+                assertFalse(body.contains(attack.getValue().substring(0, 20)),
+                        attack.getKey() + ": the error echoes the token");
             }
             admin().get(LICENSE).then().body("token", is(good));
         }
@@ -204,10 +216,12 @@ class LicenseTest {
         error(json(ADMIN, Map.of("username", unique("ro"), "rootRole", "Viewer")).post("/api/admin/user-admin").then(),
                 400, "ExceedsLimitError");
         // Promoting a Viewer takes a seat too.
-        error(json(ADMIN, Map.of("rootRole", "Editor")).put("/api/admin/user-admin/" + viewer).then(), 400, "ExceedsLimitError");
+        error(json(ADMIN, Map.of("rootRole", "Editor")).put("/api/admin/user-admin/" + viewer).then(), 400,
+                "ExceedsLimitError");
         // A user deleted in the last 30 days still holds the seat.
         admin().delete("/api/admin/user-admin/" + editor).then().statusCode(200);
-        error(json(ADMIN, Map.of("username", unique("seat"), "rootRole", "Editor")).post("/api/admin/user-admin").then(),
+        error(json(ADMIN, Map.of("username", unique("seat"), "rootRole", "Editor")).post("/api/admin/user-admin")
+                .then(),
                 400, "ExceedsLimitError");
         // Thirty days later it is free again.
         clock.advance(Duration.ofDays(31));
@@ -223,31 +237,39 @@ class LicenseTest {
 
     @Test
     void afterExpiryAGracePeriodThenReadOnlyButRevocationAlwaysWorks() {
-        install(Licenses.rs256(Licenses.generous().withTimes(Instant.now().minusSeconds(5), Instant.now().plus(Duration.ofDays(1)))));
+        install(Licenses.rs256(
+                Licenses.generous().withTimes(Instant.now().minusSeconds(5), Instant.now().plus(Duration.ofDays(1)))));
         String token = createSecret(Map.of());
         String other = createSecret(Map.of());
         var user = Users.withRole("Editor");
-        admin().get(LICENSE + "/check").then().body("messageType", is("warning")).body("message", containsString("expires in"));
+        admin().get(LICENSE + "/check").then().body("messageType", is("warning")).body("message",
+                containsString("expires in"));
 
         // Expired, within the grace period: warnings, everything works.
         clock.advance(Duration.ofDays(3));
-        admin().get(LICENSE + "/check").then().body("messageType", is("warning")).body("message", containsString("read-only in"));
+        admin().get(LICENSE + "/check").then().body("messageType", is("warning")).body("message",
+                containsString("read-only in"));
         admin().get("/api/admin/logins").then().statusCode(200);
         createSecret(Map.of());
 
         // Past the grace period: read-only, except revocation and installing a license.
         clock.advance(Duration.ofDays(14));
         admin().get(LICENSE + "/check").then().body("isValid", is(false)).body("messageType", is("error"));
-        error(json(ADMIN, Map.of("tokenName", unique("ro"), "type", "backend")).post("/api/admin/api-tokens").then(), 403, "LicenseError");
-        error(json(ADMIN, Map.of("username", unique("ro"), "rootRole", "Viewer")).post("/api/admin/user-admin").then(), 403, "LicenseError");
-        error(json(ADMIN, Map.of("id", unique("p"), "name", "p")).post("/api/admin/projects").then(), 403, "LicenseError");
-        error(json(ADMIN, Map.of("expiresAt", iso(clock.instant().plus(Duration.ofDays(30))))).put("/api/admin/api-tokens/{t}", token).then(),
+        error(json(ADMIN, Map.of("tokenName", unique("ro"), "type", "backend")).post("/api/admin/api-tokens").then(),
+                403, "LicenseError");
+        error(json(ADMIN, Map.of("username", unique("ro"), "rootRole", "Viewer")).post("/api/admin/user-admin").then(),
+                403, "LicenseError");
+        error(json(ADMIN, Map.of("id", unique("p"), "name", "p")).post("/api/admin/projects").then(), 403,
+                "LicenseError");
+        error(json(ADMIN, Map.of("expiresAt", iso(clock.instant().plus(Duration.ofDays(30)))))
+                .put("/api/admin/api-tokens/{t}", token).then(),
                 403, "LicenseError");
         // Read-only is read-only for enterprise features too: reading the login history still works.
         admin().get("/api/admin/logins").then().statusCode(200);
         admin().get("/api/admin/api-tokens").then().statusCode(200);
 
-        json(ADMIN, Map.of("expiresAt", iso(clock.instant().minusSeconds(1)))).put("/api/admin/api-tokens/{t}", token).then().statusCode(200);
+        json(ADMIN, Map.of("expiresAt", iso(clock.instant().minusSeconds(1)))).put("/api/admin/api-tokens/{t}", token)
+                .then().statusCode(200);
         validate(token).body("tokens", empty());
         admin().delete("/api/admin/api-tokens/{t}", other).then().statusCode(200);
         int patId = as(user.pat()).get("/api/admin/user/tokens").then().extract().path("pats[0].id");
@@ -272,7 +294,8 @@ class LicenseTest {
                 + "and (deleted_at is null or deleted_at > now() - interval '30 days')");
         Instant issued = Instant.now().minusSeconds(60);
 
-        install(Licenses.rs256(Licenses.generous().withSeats(null, null).withTimes(issued, issued.plus(Duration.ofDays(365)))));
+        install(Licenses
+                .rs256(Licenses.generous().withSeats(null, null).withTimes(issued, issued.plus(Duration.ofDays(365)))));
         admin().get(LICENSE).then().body("resources.seats", Matchers.nullValue())
                 .body("resources", Matchers.hasKey("seats"));
         Users.create(unique("nolimit"), "Editor");
@@ -280,11 +303,14 @@ class LicenseTest {
         admin().get(LICENSE + "/check").then().body("isValid", is(true)).body("messageType", is("info"));
 
         used++;
-        install(Licenses.rs256(Licenses.generous().withSeats(0, 0).withTimes(issued.plusSeconds(1), issued.plus(Duration.ofDays(365)))));
+        install(Licenses.rs256(Licenses.generous().withSeats(0, 0).withTimes(issued.plusSeconds(1),
+                issued.plus(Duration.ofDays(365)))));
         admin().get(LICENSE).then().body("resources.seats", is(0)).body("resources.readOnlyUsers", is(0));
-        error(json(ADMIN, Map.of("username", unique("zero"), "rootRole", "Editor")).post("/api/admin/user-admin").then(),
+        error(json(ADMIN, Map.of("username", unique("zero"), "rootRole", "Editor")).post("/api/admin/user-admin")
+                .then(),
                 400, "ExceedsLimitError");
-        error(json(ADMIN, Map.of("username", unique("zero"), "rootRole", "Viewer")).post("/api/admin/user-admin").then(),
+        error(json(ADMIN, Map.of("username", unique("zero"), "rootRole", "Viewer")).post("/api/admin/user-admin")
+                .then(),
                 400, "ExceedsLimitError");
         admin().get(LICENSE + "/check").then().body("messageType", is("warning"))
                 .body("message", containsString(used + " of 0 seats"));
@@ -292,12 +318,14 @@ class LicenseTest {
         install(Licenses.rs256(Licenses.generous().withSeats((int) used + 1, 10_000)
                 .withTimes(issued.plusSeconds(2), issued.plus(Duration.ofDays(365)))));
         Users.create(unique("last"), "Admin");
-        error(json(ADMIN, Map.of("username", unique("over"), "rootRole", "Editor")).post("/api/admin/user-admin").then(),
+        error(json(ADMIN, Map.of("username", unique("over"), "rootRole", "Editor")).post("/api/admin/user-admin")
+                .then(),
                 400, "ExceedsLimitError");
         admin().get(LICENSE + "/check").then().body("messageType", is("warning"))
                 .body("message", containsString((used + 1) + " of " + (used + 1) + " seats"));
         assertEquals(3, Db.count(pool, "select count(*) from licenses"));
-        assertEquals(1, Db.count(pool, "select count(*) from licenses where seats is null and read_only_users is null"));
+        assertEquals(1,
+                Db.count(pool, "select count(*) from licenses where seats is null and read_only_users is null"));
     }
 
     @Test
@@ -307,7 +335,8 @@ class LicenseTest {
         install(Licenses.rs256(Licenses.generous().withSeats((int) seats, 10_000)));
         admin().get(LICENSE + "/check").then().body("isValid", is(true)).body("messageType", is("warning"))
                 .body("message", containsString("seats are in use"));
-        install(Licenses.rs256(Licenses.generous().withTimes(Instant.now().plusSeconds(1), Instant.now().plus(Duration.ofDays(365)))));
+        install(Licenses.rs256(
+                Licenses.generous().withTimes(Instant.now().plusSeconds(1), Instant.now().plus(Duration.ofDays(365)))));
         admin().get(LICENSE + "/check").then().body("messageType", is("info"));
     }
 
@@ -325,8 +354,9 @@ class LicenseTest {
 
     @Test
     void edgeInstancesAreCountedAndWarnedAbout() {
-        install(Licenses.rs256(new Claims("flagward", "Edge Corp", "Enterprise", "Enterprise", null, null, 10_000, 1, 1, 10_000,
-                Instant.now(), Instant.now().plus(Duration.ofDays(365)))));
+        install(Licenses
+                .rs256(new Claims("flagward", "Edge Corp", "Enterprise", "Enterprise", null, null, 10_000, 1, 1, 10_000,
+                        Instant.now(), Instant.now().plus(Duration.ofDays(365)))));
         String secret = createSecret(Map.of());
         String a = unique("edge-a");
         String b = unique("edge-b");
@@ -334,14 +364,16 @@ class LicenseTest {
             validateAs(instance, List.of(secret));
         }
         Eventually.within(Duration.ofSeconds(5)).until(() -> sightings(a) + sightings(b) == 2);
-        admin().get(LICENSE + "/check").then().body("messageType", is("warning")).body("message", containsString("Edge instances"));
+        admin().get(LICENSE + "/check").then().body("messageType", is("warning")).body("message",
+                containsString("Edge instances"));
     }
 
     /** Finding 3 of the security review: only calls that validated a token count, and only plausible ids. */
     @Test
     void strangersCannotInflateTheEdgeInstanceCount() {
         String secret = createSecret(Map.of());
-        List<String> strangers = List.of(unique("stranger-unknown"), unique("stranger-empty"), unique("stranger-bad-body"),
+        List<String> strangers = List.of(unique("stranger-unknown"), unique("stranger-empty"),
+                unique("stranger-bad-body"),
                 unique("stranger-typo"));
         validateAs(strangers.get(0), List.of("*:development.not-a-token"));
         validateAs(strangers.get(1), List.of());
@@ -369,8 +401,8 @@ class LicenseTest {
         for (int i = 0; i < sent; i++) {
             edgeInstances.validated("capped-" + i);
         }
-        Eventually.within(Duration.ofSeconds(20)).until(() -> Db.count(pool, "select count(*) from edge_instance_sightings where instance_id like 'capped-%'")
-                        == EdgeInstances.MAX_PER_BUCKET);
+        Eventually.within(Duration.ofSeconds(20)).until(() -> Db.count(pool,
+                "select count(*) from edge_instance_sightings where instance_id like 'capped-%'") == EdgeInstances.MAX_PER_BUCKET);
         assertEquals(0, Db.count(pool, "select count(*) from edge_instance_sightings where instance_id = $1",
                 "capped-" + (sent - 1)));
         Db.rows(pool, "delete from edge_instance_sightings where instance_id like 'capped-%'");

@@ -1,32 +1,5 @@
 package dev.flagward.pat;
 
-import org.hamcrest.Matchers;
-
-import dev.flagward.security.authentication.CredentialFormat;
-import dev.flagward.security.authentication.SeenTracker;
-import dev.flagward.support.Db;
-import dev.flagward.support.Eventually;
-import dev.flagward.support.Users;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
-import io.restassured.http.ContentType;
-import io.restassured.specification.RequestSpecification;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-
 import static dev.flagward.support.Api.ADMIN;
 import static dev.flagward.support.Api.as;
 import static dev.flagward.support.Api.createSecret;
@@ -43,6 +16,32 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flagward.security.authentication.CredentialFormat;
+import dev.flagward.security.authentication.SeenTracker;
+import dev.flagward.support.Db;
+import dev.flagward.support.Eventually;
+import dev.flagward.support.Users;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import jakarta.inject.Inject;
+import org.hamcrest.Matchers;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 @QuarkusTest
 class PatTest {
@@ -81,7 +80,8 @@ class PatTest {
         Row row = Db.rows(pool, "select * from personal_access_tokens where id = $1", (long) id).get(0);
         assertArrayEquals(CredentialFormat.verifier(secret), row.getBuffer("verifier").getBytes());
         Db.assertSecretNotStored(pool, "personal_access_tokens", secret);
-        String list = as(secret).get(PATS).then().statusCode(200).body("pats.find { it.id == " + id + " }.description", is(description))
+        String list = as(secret).get(PATS).then().statusCode(200)
+                .body("pats.find { it.id == " + id + " }.description", is(description))
                 .extract().asString();
         assertFalse(list.contains(secret));
 
@@ -112,13 +112,16 @@ class PatTest {
                 {Map.of("description", "x", "expiresAt", iso(Instant.now().minusSeconds(60))), 400, "BadDataError"},
                 {Map.of("description", "x", "expiresAt", "tomorrow"), 400, "BadDataError"},
                 {Map.of("description", 5, "expiresAt", iso(Instant.now().plusSeconds(3600))), 400, "BadDataError"},
-                {Map.of("description", "x".repeat(256), "expiresAt", iso(Instant.now().plusSeconds(3600))), 400, "BadDataError"},
+                {Map.of("description", "x".repeat(256), "expiresAt", iso(Instant.now().plusSeconds(3600))), 400,
+                        "BadDataError"},
                 {body(taken), 409, "NameExistsError"},
         };
         for (Object[] c : cases) {
-            error(session(user.cookie()).contentType(ContentType.JSON).body(c[0]).post(PATS).then(), (int) c[1], (String) c[2]);
+            error(session(user.cookie()).contentType(ContentType.JSON).body(c[0]).post(PATS).then(), (int) c[1],
+                    (String) c[2]);
         }
-        error(session(user.cookie()).contentType(ContentType.TEXT).body("x").post(PATS).then(), 415, "ContentTypeError");
+        error(session(user.cookie()).contentType(ContentType.TEXT).body("x").post(PATS).then(), 415,
+                "ContentTypeError");
         assertEquals(before, Db.count(pool, "select count(*) from personal_access_tokens"));
     }
 
@@ -126,7 +129,8 @@ class PatTest {
     void atMostTenPerUser() {
         var user = Users.withRole("Viewer");
         for (int i = 1; i < 10; i++) {
-            session(user.cookie()).contentType(ContentType.JSON).body(body("pat " + i)).post(PATS).then().statusCode(201);
+            session(user.cookie()).contentType(ContentType.JSON).body(body("pat " + i)).post(PATS).then()
+                    .statusCode(201);
         }
         error(session(user.cookie()).contentType(ContentType.JSON).body(body("one too many")).post(PATS).then(),
                 403, "OperationDeniedError");
@@ -178,7 +182,8 @@ class PatTest {
         try {
             List<Callable<Integer>> calls = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
-                calls.add(() -> as(user.pat()).contentType(ContentType.JSON).body(body(description)).post(PATS).statusCode());
+                calls.add(() -> as(user.pat()).contentType(ContentType.JSON).body(body(description)).post(PATS)
+                        .statusCode());
             }
             for (Future<Integer> f : pool50.invokeAll(calls)) {
                 statuses.add(f.get());
@@ -188,8 +193,9 @@ class PatTest {
         }
         assertEquals(1, statuses.stream().filter(s -> s == 201).count(), statuses.toString());
         assertTrue(statuses.stream().allMatch(s -> s == 201 || s == 409), statuses.toString());
-        assertEquals(1, Db.count(pool, "select count(*) from personal_access_tokens where user_id = $1 and description = $2",
-                user.id(), description));
+        assertEquals(1,
+                Db.count(pool, "select count(*) from personal_access_tokens where user_id = $1 and description = $2",
+                        user.id(), description));
     }
 
     @Test
@@ -198,9 +204,11 @@ class PatTest {
         seen.flush().await().indefinitely();
         as(user.pat()).get("/api/admin/user").then().statusCode(200);
         String selector = CredentialFormat.parse(user.pat()).selector();
-        assertEquals(0, Db.count(pool, "select count(*) from personal_access_tokens where selector = $1 and seen_at is not null", selector));
+        assertEquals(0, Db.count(pool,
+                "select count(*) from personal_access_tokens where selector = $1 and seen_at is not null", selector));
         seen.flush().await().indefinitely();
-        assertEquals(1, Db.count(pool, "select count(*) from personal_access_tokens where selector = $1 and seen_at is not null", selector));
+        assertEquals(1, Db.count(pool,
+                "select count(*) from personal_access_tokens where selector = $1 and seen_at is not null", selector));
         assertNotNull(as(user.pat()).get(PATS).then().extract().path("pats[0].seenAt"));
         session(user.cookie()).get(PATS).then().body("pats", Matchers.not(empty()));
     }

@@ -1,11 +1,14 @@
 package dev.flagward.reliability;
 
+import static dev.flagward.support.Api.ADMIN;
+import static dev.flagward.support.Api.iso;
+import static dev.flagward.support.Api.unique;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.flagward.support.EdgeSigning;
-import java.util.Collections;
-
 import dev.flagward.support.Db;
+import dev.flagward.support.EdgeSigning;
 import dev.flagward.support.Licenses;
 import dev.flagward.support.Users;
 import io.quarkus.test.junit.QuarkusTest;
@@ -19,15 +22,11 @@ import org.junit.jupiter.api.Test;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-
-import static dev.flagward.support.Api.ADMIN;
-import static dev.flagward.support.Api.iso;
-import static dev.flagward.support.Api.unique;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every POST/PUT endpoint against a corpus of bad input: malformed JSON, the wrong JSON type for the whole body and for
@@ -44,16 +43,19 @@ class BadInputCorpusTest {
     enum Kind { TEXT, DATE, TEXT_LIST, BOOLEAN, INTEGER, ROLE }
 
     /** {@code signed}: the request carries an Edge client's signature over the body it sends (POST /edge/issue-token). */
-    record Target(String method, String path, Supplier<RequestSpecification> caller, Supplier<Map<String, Object>> valid,
-                  Map<String, Kind> fields, boolean signed) {
+    record Target(String method, String path, Supplier<RequestSpecification> caller,
+            Supplier<Map<String, Object>> valid,
+            Map<String, Kind> fields, boolean signed) {
+
         Target(String method, String path, Supplier<RequestSpecification> caller, Supplier<Map<String, Object>> valid,
-               Map<String, Kind> fields) {
+                Map<String, Kind> fields) {
             this(method, path, caller, valid, fields, false);
         }
     }
 
     private static final String[] TABLES = {"api_tokens", "api_token_projects", "users", "personal_access_tokens",
-            "projects", "environments", "events", "licenses", "sessions", "signal_endpoints", "signal_endpoint_tokens", "signals"};
+            "projects", "environments", "events", "licenses", "sessions", "signal_endpoints", "signal_endpoint_tokens",
+            "signals"};
 
     private String snapshot() {
         StringBuilder sb = new StringBuilder();
@@ -65,14 +67,17 @@ class BadInputCorpusTest {
 
     private static List<Object> wrongValues(Kind kind) {
         List<Object> values = new ArrayList<>(List.of(123, 1.5, true, List.of(), Map.of(), "", " ", "x".repeat(10_000),
-                "\u0000\u0007\u001b[31mctrl", "ünïcödé € 😀 \u202e", "<script>alert(1)</script>", "'; drop table users; --"));
+                "\u0000\u0007\u001b[31mctrl", "ünïcödé € 😀 \u202e", "<script>alert(1)</script>",
+                "'; drop table users; --"));
         values.add(null);
         if (kind == Kind.DATE) {
             values.addAll(List.of("2024-13-45T00:00:00Z", "yesterday", "1700000000", 1700000000, "2024-01-01",
-                    "2024-01-01T00:00:00", "0000-00-00T00:00:00Z", "+275760-09-13T00:00:00Z", "2024-01-01T00:00:00+25:00"));
+                    "2024-01-01T00:00:00", "0000-00-00T00:00:00Z", "+275760-09-13T00:00:00Z",
+                    "2024-01-01T00:00:00+25:00"));
         }
         if (kind == Kind.TEXT_LIST) {
-            values.addAll(List.of(List.of(1, 2), List.of(""), List.of("x".repeat(10_000)), Collections.nCopies(2000, "default"),
+            values.addAll(List.of(List.of(1, 2), List.of(""), List.of("x".repeat(10_000)),
+                    Collections.nCopies(2000, "default"),
                     "default"));
         }
         if (kind == Kind.INTEGER) {
@@ -99,7 +104,8 @@ class BadInputCorpusTest {
                 .body(Map.of("name", endpointName)).post("/api/admin/signal-endpoints").then().statusCode(201)
                 .extract().jsonPath().getLong("id");
         var createdToken = RestAssured.given().header("Authorization", ADMIN).contentType("application/json")
-                .body(Map.of("name", "corpus")).post("/api/admin/signal-endpoints/" + endpoint + "/tokens").then().statusCode(201)
+                .body(Map.of("name", "corpus")).post("/api/admin/signal-endpoints/" + endpoint + "/tokens").then()
+                .statusCode(201)
                 .extract().jsonPath();
         String signalToken = createdToken.getString("token");
         long signalTokenId = createdToken.getLong("id");
@@ -109,33 +115,45 @@ class BadInputCorpusTest {
                 new Target("POST", "/api/admin/api-tokens", admin,
                         () -> Map.of("tokenName", unique("c"), "type", "backend", "environment", "development",
                                 "projects", List.of("default"), "expiresAt", future),
-                        Map.of("tokenName", Kind.TEXT, "type", Kind.TEXT, "environment", Kind.TEXT, "projects", Kind.TEXT_LIST,
+                        Map.of("tokenName", Kind.TEXT, "type", Kind.TEXT, "environment", Kind.TEXT, "projects",
+                                Kind.TEXT_LIST,
                                 "project", Kind.TEXT, "expiresAt", Kind.DATE)),
                 new Target("POST", "/api/admin/projects/default/api-tokens", admin,
-                        () -> Map.of("tokenName", unique("c"), "type", "frontend", "environment", "development", "expiresAt", future),
-                        Map.of("tokenName", Kind.TEXT, "type", Kind.TEXT, "environment", Kind.TEXT, "projects", Kind.TEXT_LIST,
+                        () -> Map.of("tokenName", unique("c"), "type", "frontend", "environment", "development",
+                                "expiresAt", future),
+                        Map.of("tokenName", Kind.TEXT, "type", Kind.TEXT, "environment", Kind.TEXT, "projects",
+                                Kind.TEXT_LIST,
                                 "project", Kind.TEXT, "expiresAt", Kind.DATE)),
                 new Target("POST", "/edge/issue-token", anyone,
-                        () -> Map.of("tokens", List.of(Map.of("environment", "development", "projects", List.of("default")))),
+                        () -> Map.of("tokens",
+                                List.of(Map.of("environment", "development", "projects", List.of("default")))),
                         Map.of("tokens", Kind.TEXT_LIST), true),
                 new Target("PUT", "/api/admin/api-tokens/{id}", admin, () -> Map.of("expiresAt", future),
                         Map.of("expiresAt", Kind.DATE)),
-                new Target("POST", "/edge/validate", anyone, () -> Map.of("tokens", List.of("x")), Map.of("tokens", Kind.TEXT_LIST)),
-                new Target("POST", "/api/admin/projects", admin, () -> Map.of("id", unique("p"), "name", "P", "description", "d"),
+                new Target("POST", "/edge/validate", anyone, () -> Map.of("tokens", List.of("x")),
+                        Map.of("tokens", Kind.TEXT_LIST)),
+                new Target("POST", "/api/admin/projects", admin,
+                        () -> Map.of("id", unique("p"), "name", "P", "description", "d"),
                         Map.of("id", Kind.TEXT, "name", Kind.TEXT, "description", Kind.TEXT)),
                 new Target("POST", "/api/admin/environments", admin,
                         () -> Map.of("name", unique("e"), "type", "test", "enabled", true, "sortOrder", 5),
-                        Map.of("name", Kind.TEXT, "type", Kind.TEXT, "enabled", Kind.BOOLEAN, "sortOrder", Kind.INTEGER)),
+                        Map.of("name", Kind.TEXT, "type", Kind.TEXT, "enabled", Kind.BOOLEAN, "sortOrder",
+                                Kind.INTEGER)),
                 new Target("POST", "/api/admin/user-admin", admin,
                         () -> Map.of("username", unique("u"), "email", unique("u") + "@example.com", "name", "N",
                                 "password", "a-long-enough-password", "rootRole", "Viewer"),
-                        Map.of("username", Kind.TEXT, "email", Kind.TEXT, "name", Kind.TEXT, "password", Kind.TEXT, "rootRole", Kind.ROLE)),
-                new Target("PUT", "/api/admin/user-admin/" + someUser, admin, () -> Map.of("name", "Renamed", "rootRole", "Viewer"),
+                        Map.of("username", Kind.TEXT, "email", Kind.TEXT, "name", Kind.TEXT, "password", Kind.TEXT,
+                                "rootRole", Kind.ROLE)),
+                new Target("PUT", "/api/admin/user-admin/" + someUser, admin,
+                        () -> Map.of("name", "Renamed", "rootRole", "Viewer"),
                         Map.of("name", Kind.TEXT, "email", Kind.TEXT, "rootRole", Kind.ROLE)),
-                new Target("POST", "/api/admin/user/tokens", pat, () -> Map.of("description", unique("d"), "expiresAt", future),
+                new Target("POST", "/api/admin/user/tokens", pat,
+                        () -> Map.of("description", unique("d"), "expiresAt", future),
                         Map.of("description", Kind.TEXT, "expiresAt", Kind.DATE)),
-                new Target("POST", "/api/admin/license", admin, () -> Map.of("token", "a.b.c"), Map.of("token", Kind.TEXT)),
-                new Target("POST", "/auth/simple/login", anyone, () -> Map.of("username", unique("nobody"), "password", "pw"),
+                new Target("POST", "/api/admin/license", admin, () -> Map.of("token", "a.b.c"),
+                        Map.of("token", Kind.TEXT)),
+                new Target("POST", "/auth/simple/login", anyone,
+                        () -> Map.of("username", unique("nobody"), "password", "pw"),
                         Map.of("username", Kind.TEXT, "password", Kind.TEXT)),
                 new Target("POST", "/api/admin/signal-endpoints", admin,
                         () -> Map.of("name", unique("s").toLowerCase(), "description", "d", "enabled", true),
@@ -143,11 +161,13 @@ class BadInputCorpusTest {
                 new Target("PUT", "/api/admin/signal-endpoints/" + endpoint, admin,
                         () -> Map.of("name", endpointName, "description", "d", "enabled", true),
                         Map.of("name", Kind.TEXT, "description", Kind.TEXT, "enabled", Kind.BOOLEAN)),
-                new Target("POST", "/api/admin/signal-endpoints/" + endpoint + "/tokens", admin, () -> Map.of("name", unique("t")),
+                new Target("POST", "/api/admin/signal-endpoints/" + endpoint + "/tokens", admin,
+                        () -> Map.of("name", unique("t")),
                         Map.of("name", Kind.TEXT)),
                 new Target("PUT", "/api/admin/signal-endpoints/" + endpoint + "/tokens/" + signalTokenId, admin,
                         () -> Map.of("name", "corpus"), Map.of("name", Kind.TEXT)),
-                new Target("POST", "/api/signal-endpoint/" + endpointName, sender, () -> Map.of("alert", "cpu", "value", 97),
+                new Target("POST", "/api/signal-endpoint/" + endpointName, sender,
+                        () -> Map.of("alert", "cpu", "value", 97),
                         Map.of("alert", Kind.TEXT, "value", Kind.INTEGER)));
 
         int cases = 0;
@@ -155,8 +175,10 @@ class BadInputCorpusTest {
         for (Target target : targets) {
             List<Object[]> bodies = new ArrayList<>();
             // Whole-body shapes.
-            for (String raw : new String[]{"", "{", "[]", "[{}]", "\"text\"", "42", "null", "true", "{}", "{\"a\":1} trailing",
-                    "\u0000", "{\"a\":\u0001}", "{'single':'quotes'}", "{\"deep\":" + "[".repeat(2000) + "]".repeat(2000) + "}"}) {
+            for (String raw : new String[]{"", "{", "[]", "[{}]", "\"text\"", "42", "null", "true", "{}",
+                    "{\"a\":1} trailing",
+                    "\u0000", "{\"a\":\u0001}", "{'single':'quotes'}",
+                    "{\"deep\":" + "[".repeat(2000) + "]".repeat(2000) + "}"}) {
                 bodies.add(new Object[]{"raw " + abbreviate(raw), "application/json", raw});
             }
             bodies.add(new Object[]{"oversize", "application/json", "{\"x\":\"" + "y".repeat(200_000) + "\"}"});
@@ -168,7 +190,8 @@ class BadInputCorpusTest {
                 for (Object value : wrongValues(field.getValue())) {
                     Map<String, Object> body = new LinkedHashMap<>(target.valid().get());
                     body.put(field.getKey(), value);
-                    bodies.add(new Object[]{field.getKey() + "=" + abbreviate(String.valueOf(value)), "application/json", body});
+                    bodies.add(new Object[]{field.getKey() + "=" + abbreviate(String.valueOf(value)),
+                            "application/json", body});
                 }
             }
             Map<String, Object> extra = new LinkedHashMap<>(target.valid().get());
@@ -191,10 +214,13 @@ class BadInputCorpusTest {
                     String text = c[2] instanceof String raw ? raw : toJson(c[2]);
                     var signature = EdgeSigning.sign(text, EdgeSigning.CLIENT,
                             EdgeSigning.SECRET, Instant.now());
-                    request = request.header("Authorization", signature.authorization()).header("x-timestamp", signature.timestamp())
-                            .header("x-nonce", signature.nonce()).header("content-sha256", signature.bodyHash()).body(text);
+                    request = request.header("Authorization", signature.authorization())
+                            .header("x-timestamp", signature.timestamp())
+                            .header("x-nonce", signature.nonce()).header("content-sha256", signature.bodyHash())
+                            .body(text);
                 } else {
-                    request = c[2] instanceof String raw ? request.body(raw)
+                    request = c[2] instanceof String raw
+                            ? request.body(raw)
                             : request.body(c[2]);
                 }
                 String path = target.path().replace("{id}", "not-a-token");
@@ -205,24 +231,30 @@ class BadInputCorpusTest {
                 if (response.statusCode() >= 400 && !target.path().equals("/auth/simple/login")) {
                     String after = snapshot();
                     if (!before.equals(after)) {
-                        failures.add(label + ": refused with " + response.statusCode() + " but wrote: " + before + " -> " + after);
+                        failures.add(label + ": refused with " + response.statusCode() + " but wrote: " + before
+                                + " -> " + after);
                     }
                 }
             }
         }
 
         // Hostile path parameters.
-        for (String param : new String[]{"x".repeat(5000), "abc", "-1", "0", "99999999999999999999", "%00", "..%2F..%2Fetc",
+        for (String param : new String[]{"x".repeat(5000), "abc", "-1", "0", "99999999999999999999", "%00",
+                "..%2F..%2Fetc",
                 "%E2%98%83", "%25", "1;drop", " "}) {
             for (String[] call : new String[][]{{"DELETE", "/api/admin/api-tokens/"}, {"PUT", "/api/admin/api-tokens/"},
-                    {"GET", "/api/admin/api-tokens/"}, {"GET", "/api/admin/user-admin/"}, {"DELETE", "/api/admin/user-admin/"},
+                    {"GET", "/api/admin/api-tokens/"}, {"GET", "/api/admin/user-admin/"},
+                    {"DELETE", "/api/admin/user-admin/"},
                     {"DELETE", "/api/admin/user/tokens/"}, {"DELETE", "/api/admin/projects/"},
                     {"DELETE", "/api/admin/projects/default/api-tokens/"}, {"GET", "/api/admin/user/roles?projectId="},
-                    {"DELETE", "/api/admin/signal-endpoints/"}, {"GET", "/api/admin/signal-endpoints/" + endpoint + "/tokens/"},
-                    {"DELETE", "/api/admin/signal-endpoints/" + endpoint + "/tokens/"}, {"POST", "/api/signal-endpoint/"},
+                    {"DELETE", "/api/admin/signal-endpoints/"},
+                    {"GET", "/api/admin/signal-endpoints/" + endpoint + "/tokens/"},
+                    {"DELETE", "/api/admin/signal-endpoints/" + endpoint + "/tokens/"},
+                    {"POST", "/api/signal-endpoint/"},
                     {"POST", "/api/admin/signal-endpoints/"}}) {
                 String before = snapshot();
-                RequestSpecification request = (call[1].contains("/user/") ? pat
+                RequestSpecification request = (call[1].contains("/user/")
+                        ? pat
                         : call[1].startsWith("/api/signal-endpoint/") ? sender : admin).get().urlEncodingEnabled(false);
                 if (call[0].equals("PUT")) {
                     request = request.contentType("application/json").body(Map.of("expiresAt", future));
@@ -237,7 +269,8 @@ class BadInputCorpusTest {
             }
         }
         for (String path : new String[]{"/api/admin/api-tokens", "/api/admin/projects", "/api/admin/environments",
-                "/api/admin/user-admin", "/api/admin/events?limit=1000", "/api/admin/logins", "/api/admin/signal-endpoints",
+                "/api/admin/user-admin", "/api/admin/events?limit=1000", "/api/admin/logins",
+                "/api/admin/signal-endpoints",
                 "/api/admin/signals?limit=1000", "/api/admin/signal-endpoints/" + endpoint + "/signals?limit=1000"}) {
             int status = admin.get().get(path).statusCode();
             if (status != 200) {
@@ -248,7 +281,8 @@ class BadInputCorpusTest {
             failures.add("after the corpus, the PAT list fails");
         }
         System.out.println("bad-input corpus: " + cases + " cases, " + failures.size() + " failures");
-        assertTrue(failures.isEmpty(), failures.size() + " failures:\n" + String.join("\n", failures.subList(0, Math.min(40, failures.size()))));
+        assertTrue(failures.isEmpty(), failures.size() + " failures:\n"
+                + String.join("\n", failures.subList(0, Math.min(40, failures.size()))));
     }
 
     private static void check(String label, Response response, List<String> failures) {
@@ -263,7 +297,8 @@ class BadInputCorpusTest {
             boolean shaped;
             try {
                 var json = response.jsonPath();
-                shaped = json.getString("id") != null && json.getString("name") != null && json.getString("message") != null
+                shaped = json.getString("id") != null && json.getString("name") != null
+                        && json.getString("message") != null
                         && json.getList("details") != null && !json.getList("details").isEmpty();
             } catch (RuntimeException notJson) {
                 shaped = false;

@@ -1,8 +1,24 @@
 package dev.flagward.reliability;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flagward.support.Eventually;
 import dev.flagward.support.Licenses;
+import dev.flagward.support.PackagedApp;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,23 +30,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.flagward.support.Eventually;
-import dev.flagward.support.PackagedApp;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.junit.jupiter.api.Test;
-
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * PostgreSQL stops under a running packaged service, then comes back on the same data: requests fail fast with 503
@@ -78,7 +77,8 @@ class DatabaseOutageIT {
             assertTrue(write.statusCode() == 503, write.statusCode() + " " + write.body());
             assertEquals(503, app.call("GET", "/ready", null, null).statusCode());
             assertEquals(200, app.call("GET", "/health", null, null).statusCode());
-            HttpResponse<String> validated = app.call("POST", "/edge/validate", null, Map.of("tokens", List.of(secret)));
+            HttpResponse<String> validated = app.call("POST", "/edge/validate", null,
+                    Map.of("tokens", List.of(secret)));
             assertEquals(200, validated.statusCode());
             assertEquals(1, JSON.readTree(validated.body()).get("tokens").size(), "known tokens validate from memory");
             System.out.println("during the outage a read answered 503 in " + took.toMillis() + " ms");
@@ -87,14 +87,17 @@ class DatabaseOutageIT {
             long back = System.nanoTime();
             Eventually.within(Duration.ofSeconds(5)).alias("ready within 5 s after PostgreSQL returned")
                     .until(() -> app.call("GET", "/ready", null, null).statusCode() == 200);
-            System.out.println("ready again " + Duration.ofNanos(System.nanoTime() - back).toMillis() + " ms after PostgreSQL returned");
+            System.out.println("ready again " + Duration.ofNanos(System.nanoTime() - back).toMillis()
+                    + " ms after PostgreSQL returned");
             JsonNode kept = JSON.readTree(app.call("GET", "/api/admin/api-tokens/before-outage", ADMIN, null).body());
             assertEquals(1, kept.get("tokens").size(), "a write acknowledged before the outage was lost");
             assertEquals(0, JSON.readTree(app.call("GET", "/api/admin/api-tokens/during-outage", ADMIN, null).body())
                     .get("tokens").size(), "a refused write was stored");
             AtomicInteger status = new AtomicInteger();
             Eventually.within(Duration.ofSeconds(5)).alias("writes recover within 5 s").until(() -> {
-                status.set(app.call("POST", "/api/admin/api-tokens", ADMIN, Map.of("tokenName", "after-outage", "type", "backend"))
+                status.set(app
+                        .call("POST", "/api/admin/api-tokens", ADMIN,
+                                Map.of("tokenName", "after-outage", "type", "backend"))
                         .statusCode());
                 return status.get() != 503;
             });
@@ -107,25 +110,26 @@ class DatabaseOutageIT {
 
     /** One write by a writer: the status it was answered, and the key by which it is found stored. */
     interface Write {
+
         int attempt(String key) throws Exception;
     }
 
     /** What the writers saw and what the database kept. */
-    record Outcome(Map<Integer, Integer> statuses, List<String> acknowledged, int beforeOutage, int atRecovery, long slowestMs) {
-    }
+    record Outcome(Map<Integer, Integer> statuses, List<String> acknowledged, int beforeOutage, int atRecovery,
+            long slowestMs) {}
 
     /**
      * Four writers write without pause while PostgreSQL stops and comes back (on the same data). Returns what was
      * acknowledged; the caller checks it against the database. No request may hang.
      */
-    private static Outcome writeThroughAnOutage(PackagedApp app, EmbeddedPostgres[] pg, Path data, int pgPort, Write write)
+    private static Outcome writeThroughAnOutage(PackagedApp app, EmbeddedPostgres[] pg, Path data, int pgPort,
+            Write write)
             throws Exception {
         ExecutorService writers = Executors.newFixedThreadPool(4);
         try {
             AtomicBoolean running = new AtomicBoolean(true);
             ConcurrentLinkedQueue<String> acknowledged = new ConcurrentLinkedQueue<>();
-            ConcurrentHashMap<Integer, AtomicInteger> statuses =
-                    new ConcurrentHashMap<>();
+            ConcurrentHashMap<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
             AtomicLong slowest = new AtomicLong();
             List<Future<?>> running4 = new ArrayList<>();
             for (int w = 0; w < 4; w++) {
@@ -150,7 +154,8 @@ class DatabaseOutageIT {
                     return null;
                 }));
             }
-            Eventually.within(Duration.ofSeconds(20)).alias("50 writes before the outage").until(() -> acknowledged.size() >= 50);
+            Eventually.within(Duration.ofSeconds(20)).alias("50 writes before the outage")
+                    .until(() -> acknowledged.size() >= 50);
             int beforeOutage = acknowledged.size();
             pg[0].close();
             // The outage lasts until the writers have been refused a good number of times.
@@ -168,27 +173,31 @@ class DatabaseOutageIT {
             }
             Map<Integer, Integer> seen = new TreeMap<>();
             statuses.forEach((code, count) -> seen.put(code, count.get()));
-            return new Outcome(seen, List.copyOf(acknowledged), beforeOutage, atRecovery, Duration.ofNanos(slowest.get()).toMillis());
+            return new Outcome(seen, List.copyOf(acknowledged), beforeOutage, atRecovery,
+                    Duration.ofNanos(slowest.get()).toMillis());
         } finally {
             writers.shutdownNow();
         }
     }
 
     /** Every acknowledged key stored exactly once; only the success status and 503; writes resumed; nothing hung. */
-    private static void assertKept(Outcome outcome, int success, EmbeddedPostgres pg, String countByKey) throws Exception {
+    private static void assertKept(Outcome outcome, int success, EmbeddedPostgres pg, String countByKey)
+            throws Exception {
         Set<String> stored = new HashSet<>();
         try (var connection = pg.getPostgresDatabase().getConnection();
-             var statement = connection.createStatement();
-             var rows = statement.executeQuery(countByKey)) {
+                var statement = connection.createStatement();
+                var rows = statement.executeQuery(countByKey)) {
             while (rows.next()) {
                 assertEquals(1, rows.getInt(2), "stored twice: " + rows.getString(1));
                 stored.add(rows.getString(1));
             }
         }
         List<String> lost = outcome.acknowledged().stream().filter(key -> !stored.contains(key)).toList();
-        System.out.println("writes under outage: " + outcome.statuses() + ", acknowledged " + outcome.acknowledged().size()
-                + " (" + outcome.beforeOutage() + " before the outage, " + outcome.atRecovery() + " at recovery), stored "
-                + stored.size() + ", lost " + lost.size() + ", slowest request " + outcome.slowestMs() + " ms");
+        System.out.println(
+                "writes under outage: " + outcome.statuses() + ", acknowledged " + outcome.acknowledged().size()
+                        + " (" + outcome.beforeOutage() + " before the outage, " + outcome.atRecovery()
+                        + " at recovery), stored "
+                        + stored.size() + ", lost " + lost.size() + ", slowest request " + outcome.slowestMs() + " ms");
         assertTrue(lost.isEmpty(), "acknowledged but lost: " + lost);
         assertTrue(outcome.statuses().keySet().stream().allMatch(code -> code == success || code == 503),
                 "unexpected answers: " + outcome.statuses());
@@ -210,9 +219,11 @@ class DatabaseOutageIT {
                 Map.of("INIT_ADMIN_API_TOKENS", ADMIN, "INIT_ADMIN_PASSWORD", "outage-admin-password"));
         try {
             app.awaitReady(Duration.ofSeconds(90));
-            Outcome outcome = writeThroughAnOutage(app, pg, data, pgPort, key -> app.call("POST", "/api/admin/api-tokens", ADMIN,
-                    Map.of("tokenName", key, "type", "backend")).statusCode());
-            assertKept(outcome, 201, pg[0], "select token_name, count(*) from api_tokens where token_name like 'load-%' group by token_name");
+            Outcome outcome = writeThroughAnOutage(app, pg, data, pgPort,
+                    key -> app.call("POST", "/api/admin/api-tokens", ADMIN,
+                            Map.of("tokenName", key, "type", "backend")).statusCode());
+            assertKept(outcome, 201, pg[0],
+                    "select token_name, count(*) from api_tokens where token_name like 'load-%' group by token_name");
         } finally {
             app.stop();
             pg[0].close();
@@ -227,19 +238,23 @@ class DatabaseOutageIT {
         EmbeddedPostgres[] pg = {postgres(data, pgPort)};
         PackagedApp app = PackagedApp.start("outage-signals", pgPort, Map.of(
                 "INIT_ADMIN_API_TOKENS", ADMIN, "INIT_ADMIN_PASSWORD", "outage-admin-password",
-                "FLAGWARD_LICENSE_PUBLIC_KEYS", "rsa=" + Path.of("src/test/resources/license/rsa.public.pem").toAbsolutePath(),
+                "FLAGWARD_LICENSE_PUBLIC_KEYS",
+                "rsa=" + Path.of("src/test/resources/license/rsa.public.pem").toAbsolutePath(),
                 "UNLEASH_LICENSE", Licenses.rs256(Licenses.generous()),
                 "FLAGWARD_SIGNALS_RATE_PER_SECOND", "100000", "FLAGWARD_SIGNALS_BURST", "100000"));
         try {
             app.awaitReady(Duration.ofSeconds(90));
-            HttpResponse<String> endpoint = app.call("POST", "/api/admin/signal-endpoints", ADMIN, Map.of("name", "outage"));
+            HttpResponse<String> endpoint = app.call("POST", "/api/admin/signal-endpoints", ADMIN,
+                    Map.of("name", "outage"));
             assertEquals(201, endpoint.statusCode(), endpoint.body());
             long id = JSON.readTree(endpoint.body()).get("id").asLong();
-            HttpResponse<String> token = app.call("POST", "/api/admin/signal-endpoints/" + id + "/tokens", ADMIN, Map.of("name", "t"));
+            HttpResponse<String> token = app.call("POST", "/api/admin/signal-endpoints/" + id + "/tokens", ADMIN,
+                    Map.of("name", "t"));
             assertEquals(201, token.statusCode(), token.body());
             String secret = "Bearer " + JSON.readTree(token.body()).get("token").asText();
-            Outcome outcome = writeThroughAnOutage(app, pg, data, pgPort, key -> app.call("POST", "/api/signal-endpoint/outage",
-                    secret, Map.of("key", key)).statusCode());
+            Outcome outcome = writeThroughAnOutage(app, pg, data, pgPort,
+                    key -> app.call("POST", "/api/signal-endpoint/outage",
+                            secret, Map.of("key", key)).statusCode());
             assertKept(outcome, 202, pg[0], "select payload->>'key', count(*) from signals group by 1");
         } finally {
             app.stop();

@@ -1,18 +1,5 @@
 package dev.flagward.scope;
 
-import org.hamcrest.Matchers;
-import org.junit.jupiter.api.Assertions;
-
-import dev.flagward.security.authentication.CredentialFormat;
-import dev.flagward.support.Db;
-import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.mutiny.sqlclient.Pool;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.Map;
-
 import static dev.flagward.support.Api.ADMIN;
 import static dev.flagward.support.Api.admin;
 import static dev.flagward.support.Api.as;
@@ -29,6 +16,18 @@ import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.flagward.security.authentication.CredentialFormat;
+import dev.flagward.support.Db;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import org.hamcrest.Matchers;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
 
 @QuarkusTest
 class ScopeResourceTest {
@@ -64,7 +63,8 @@ class ScopeResourceTest {
         String name = unique("env");
         json(ADMIN, Map.of("name", name, "type", "test")).post("/api/admin/environments").then().statusCode(201)
                 .body("protected", is(false));
-        admin().get("/api/admin/environments").then().body("environments.find { it.name == '" + name + "' }.protected", is(false));
+        admin().get("/api/admin/environments").then().body("environments.find { it.name == '" + name + "' }.protected",
+                is(false));
     }
 
     /** Finding 7 of the security review: projects are listed newest first, like every list. */
@@ -82,8 +82,10 @@ class ScopeResourceTest {
     @Test
     void projectsAreCreatedOnceAndValidated() {
         String id = newProject();
-        error(json(ADMIN, Map.of("id", id, "name", "again")).post("/api/admin/projects").then(), 409, "NameExistsError");
-        error(json(ADMIN, Map.of("id", "has space", "name", "x")).post("/api/admin/projects").then(), 400, "BadDataError")
+        error(json(ADMIN, Map.of("id", id, "name", "again")).post("/api/admin/projects").then(), 409,
+                "NameExistsError");
+        error(json(ADMIN, Map.of("id", "has space", "name", "x")).post("/api/admin/projects").then(), 400,
+                "BadDataError")
                 .body("details[0].path", is("/body/id"));
         error(json(ADMIN, Map.of("id", unique("p"))).post("/api/admin/projects").then(), 400, "BadDataError")
                 .body("details[0].path", is("/body/name"));
@@ -95,8 +97,10 @@ class ScopeResourceTest {
         String name = unique("env");
         json(ADMIN, Map.of("name", name, "type", "staging")).post("/api/admin/environments").then().statusCode(201)
                 .body("name", is(name)).body("enabled", is(true));
-        error(json(ADMIN, Map.of("name", name, "type", "staging")).post("/api/admin/environments").then(), 409, "NameExistsError");
-        error(json(ADMIN, Map.of("name", "x.y", "type", "staging")).post("/api/admin/environments").then(), 400, "BadDataError");
+        error(json(ADMIN, Map.of("name", name, "type", "staging")).post("/api/admin/environments").then(), 409,
+                "NameExistsError");
+        error(json(ADMIN, Map.of("name", "x.y", "type", "staging")).post("/api/admin/environments").then(), 400,
+                "BadDataError");
         // A token can now be bound to it.
         String secret = createSecret(Map.of("environment", name));
         validate(secret).body("tokens[0].environment", is(name));

@@ -1,33 +1,5 @@
 package dev.flagward.signal;
 
-import dev.flagward.security.authentication.CredentialFormat;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import org.hamcrest.Matchers;
-
-import dev.flagward.license.LicenseService;
-import dev.flagward.support.Db;
-import dev.flagward.support.Licenses;
-import dev.flagward.support.TestClock;
-import dev.flagward.support.Users;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
-import io.vertx.mutiny.sqlclient.Pool;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-
 import static dev.flagward.signal.Signals.ENDPOINTS;
 import static dev.flagward.support.Api.ADMIN;
 import static dev.flagward.support.Api.admin;
@@ -46,6 +18,33 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flagward.license.LicenseService;
+import dev.flagward.security.authentication.CredentialFormat;
+import dev.flagward.support.Db;
+import dev.flagward.support.Licenses;
+import dev.flagward.support.TestClock;
+import dev.flagward.support.Users;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import org.hamcrest.Matchers;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /** The signal endpoints admin API (SPEC §6.1, §6.2) against PostgreSQL. */
 @QuarkusTest
@@ -92,7 +91,8 @@ class SignalEndpointTest {
                 .body("signalEndpoints[0]", not(Matchers.hasKey("url")));
 
         String renamed = unique("renamed").toLowerCase();
-        json(ADMIN, Map.of("name", renamed, "description", "changed", "enabled", false)).put(ENDPOINTS + "/" + id).then()
+        json(ADMIN, Map.of("name", renamed, "description", "changed", "enabled", false)).put(ENDPOINTS + "/" + id)
+                .then()
                 .statusCode(200).body("name", is(renamed)).body("enabled", is(false)).body("url", endsWith(renamed));
         admin().post(ENDPOINTS + "/" + id + "/on").then().statusCode(200).body("enabled", is(true));
         admin().post(ENDPOINTS + "/" + id + "/off").then().statusCode(200).body("enabled", is(false));
@@ -118,13 +118,16 @@ class SignalEndpointTest {
                     .body("details[0].path", is("/body/name"));
         }
         error(json(ADMIN, Map.of("description", "no name")).post(ENDPOINTS).then(), 400, "BadDataError");
-        error(json(ADMIN, Map.of("name", 5)).post(ENDPOINTS).then(), 400, "BadDataError").body("details[0].path", is("/body/name"));
+        error(json(ADMIN, Map.of("name", 5)).post(ENDPOINTS).then(), 400, "BadDataError").body("details[0].path",
+                is("/body/name"));
         error(json(ADMIN, Map.of("name", "ok", "enabled", "yes")).post(ENDPOINTS).then(), 400, "BadDataError");
-        error(json(ADMIN, Map.of("name", "ok", "description", "d".repeat(1001))).post(ENDPOINTS).then(), 400, "BadDataError");
+        error(json(ADMIN, Map.of("name", "ok", "description", "d".repeat(1001))).post(ENDPOINTS).then(), 400,
+                "BadDataError");
         Signals.Endpoint first = Signals.create();
         error(json(ADMIN, Map.of("name", first.name())).post(ENDPOINTS).then(), 409, "NameExistsError");
         Signals.Endpoint second = Signals.create();
-        error(json(ADMIN, Map.of("name", first.name())).put(ENDPOINTS + "/" + second.id()).then(), 409, "NameExistsError");
+        error(json(ADMIN, Map.of("name", first.name())).put(ENDPOINTS + "/" + second.id()).then(), 409,
+                "NameExistsError");
         // Renaming to its own name is fine.
         json(ADMIN, Map.of("name", second.name())).put(ENDPOINTS + "/" + second.id()).then().statusCode(200);
     }
@@ -157,12 +160,15 @@ class SignalEndpointTest {
             Signals.Endpoint endpoint = Signals.create();
             first = first == null ? endpoint : first;
         }
-        error(json(ADMIN, Map.of("name", unique("six").toLowerCase())).post(ENDPOINTS).then(), 400, "ExceedsLimitError");
+        error(json(ADMIN, Map.of("name", unique("six").toLowerCase())).post(ENDPOINTS).then(), 400,
+                "ExceedsLimitError");
         for (int i = 0; i < 5; i++) {
             Signals.token(first);
         }
-        error(json(ADMIN, Map.of("name", "sixth")).post(ENDPOINTS + "/" + first.id() + "/tokens").then(), 400, "ExceedsLimitError");
-        assertEquals(5, Db.count(pool, "select count(*) from signal_endpoint_tokens where signal_endpoint_id = $1", first.id()));
+        error(json(ADMIN, Map.of("name", "sixth")).post(ENDPOINTS + "/" + first.id() + "/tokens").then(), 400,
+                "ExceedsLimitError");
+        assertEquals(5, Db.count(pool, "select count(*) from signal_endpoint_tokens where signal_endpoint_id = $1",
+                first.id()));
     }
 
     @Test
@@ -180,13 +186,15 @@ class SignalEndpointTest {
         String list = admin().get(ENDPOINTS + "/" + endpoint.id() + "/tokens").then().statusCode(200)
                 .body("signalEndpointTokens.id", is(List.of(tokenId)))
                 .body("signalEndpointTokens[0]", not(Matchers.hasKey("token"))).extract().asString();
-        String all = admin().get(ENDPOINTS).then().body("signalEndpoints[0].tokens[0].name", is(tokenName)).extract().asString();
+        String all = admin().get(ENDPOINTS).then().body("signalEndpoints[0].tokens[0].name", is(tokenName)).extract()
+                .asString();
         assertFalse(list.contains(secret) || all.contains(secret));
 
         // Seed 003: the update answers id, name, signalEndpointId, createdAt, createdByUserId (no secret).
         json(ADMIN, Map.of("name", "renamed")).put(ENDPOINTS + "/" + endpoint.id() + "/tokens/" + tokenId).then()
                 .statusCode(200).body("id", is(tokenId)).body("name", is("renamed"))
-                .body("signalEndpointId", is((int) endpoint.id())).body("createdAt", is(created.path("createdAt").toString()))
+                .body("signalEndpointId", is((int) endpoint.id()))
+                .body("createdAt", is(created.path("createdAt").toString()))
                 .body("$", Matchers.hasKey("createdByUserId")).body("$", not(Matchers.hasKey("token")));
 
         Signals.send(endpoint, secret, "{}").then().statusCode(202);
@@ -205,8 +213,10 @@ class SignalEndpointTest {
         Signals.Endpoint a = Signals.create();
         Signals.Endpoint b = Signals.create();
         json(ADMIN, Map.of("name", "t")).post(ENDPOINTS + "/" + a.id() + "/tokens").then().statusCode(201);
-        long tokenOfA = Db.count(pool, "select max(id) from signal_endpoint_tokens where signal_endpoint_id = $1", a.id());
-        error(json(ADMIN, Map.of("name", "x")).put(ENDPOINTS + "/" + b.id() + "/tokens/" + tokenOfA).then(), 404, "NotFoundError");
+        long tokenOfA = Db.count(pool, "select max(id) from signal_endpoint_tokens where signal_endpoint_id = $1",
+                a.id());
+        error(json(ADMIN, Map.of("name", "x")).put(ENDPOINTS + "/" + b.id() + "/tokens/" + tokenOfA).then(), 404,
+                "NotFoundError");
         error(admin().delete(ENDPOINTS + "/" + b.id() + "/tokens/" + tokenOfA).then(), 404, "NotFoundError");
         for (String path : List.of("/999999", "/999999/tokens", "/999999/signals")) {
             error(admin().get(ENDPOINTS + path).then(), path.equals("/999999") ? 404 : 404, "NotFoundError");
@@ -216,7 +226,8 @@ class SignalEndpointTest {
         error(admin().post(ENDPOINTS + "/999999/signing-secret").then(), 404, "NotFoundError");
         error(json(ADMIN, Map.of("name", "x")).post(ENDPOINTS + "/999999/tokens").then(), 404, "NotFoundError");
         for (String path : List.of("/abc", "/1.5", "/-1", "/0", "/abc/tokens", "/abc/signals")) {
-            error(admin().get(ENDPOINTS + path + (path.contains("/t") || path.contains("/s") ? "" : "/tokens")).then(), 400, "BadDataError");
+            error(admin().get(ENDPOINTS + path + (path.contains("/t") || path.contains("/s") ? "" : "/tokens")).then(),
+                    400, "BadDataError");
         }
         error(admin().delete(ENDPOINTS + "/" + a.id() + "/tokens/xyz").then(), 400, "BadDataError");
         for (String query : List.of("limit=0", "limit=1001", "limit=abc", "offset=-1")) {
@@ -234,7 +245,8 @@ class SignalEndpointTest {
         String token = Signals.token(endpoint);
         Signals.send(endpoint, token, "{\"n\":1}").then().statusCode(202);
         admin().delete(ENDPOINTS + "/" + endpoint.id()).then().statusCode(200);
-        assertEquals(0, Db.count(pool, "select count(*) from signal_endpoint_tokens where signal_endpoint_id = $1", endpoint.id()));
+        assertEquals(0, Db.count(pool, "select count(*) from signal_endpoint_tokens where signal_endpoint_id = $1",
+                endpoint.id()));
         assertEquals(0, Db.count(pool, "select count(*) from signals where source_id = $1", endpoint.id()));
         error(Signals.send(endpoint, token, "{}").then(), 401, "UnauthorizedError");
     }
@@ -270,7 +282,8 @@ class SignalEndpointTest {
                 Instant.now().plus(Duration.ofDays(1)))))).post("/api/admin/license").then().statusCode(201);
         Signals.Endpoint endpoint = Signals.create();
         String token = Signals.token(endpoint);
-        long tokenId = Db.count(pool, "select max(id) from signal_endpoint_tokens where signal_endpoint_id = $1", endpoint.id());
+        long tokenId = Db.count(pool, "select max(id) from signal_endpoint_tokens where signal_endpoint_id = $1",
+                endpoint.id());
         clock.advance(Duration.ofDays(16));
         admin().get(ENDPOINTS).then().statusCode(200);
         admin().get(ENDPOINTS + "/" + endpoint.id() + "/tokens").then().statusCode(200);

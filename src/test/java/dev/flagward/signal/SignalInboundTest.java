@@ -1,22 +1,31 @@
 package dev.flagward.signal;
 
-import dev.flagward.support.Management;
-import io.quarkus.arc.Arc;
-import java.util.Base64;
-import java.util.HexFormat;
-import org.hamcrest.Matchers;
+import static dev.flagward.signal.Signals.ENDPOINTS;
+import static dev.flagward.support.Api.ADMIN;
+import static dev.flagward.support.Api.admin;
+import static dev.flagward.support.Api.error;
+import static dev.flagward.support.Api.tampered;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flagward.license.LicenseService;
 import dev.flagward.security.keys.SecretBox;
 import dev.flagward.support.Db;
 import dev.flagward.support.Licenses;
+import dev.flagward.support.Management;
 import dev.flagward.support.TestClock;
+import io.quarkus.arc.Arc;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +34,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -33,19 +44,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static dev.flagward.signal.Signals.ENDPOINTS;
-import static dev.flagward.support.Api.ADMIN;
-import static dev.flagward.support.Api.admin;
-import static dev.flagward.support.Api.error;
-import static dev.flagward.support.Api.tampered;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.not;
-import static org.hamcrest.Matchers.notNullValue;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Inbound signals (SPEC §6.3, §6.4): the body rules, the rate, signatures, replays, concurrency and retention. */
 @QuarkusTest
@@ -85,7 +83,8 @@ class SignalInboundTest {
 
     @Test
     void aJsonObjectOrNothingIsStoredAndAnsweredWithItsId() {
-        int id = Signals.send(endpoint, token, "{\"alert\":\"cpu\",\"value\":97.5,\"tags\":[\"a\"]}").then().statusCode(202)
+        int id = Signals.send(endpoint, token, "{\"alert\":\"cpu\",\"value\":97.5,\"tags\":[\"a\"]}").then()
+                .statusCode(202)
                 .contentType(ContentType.JSON).body("id", notNullValue()).body("$", Matchers.aMapWithSize(1))
                 .extract().path("id");
         assertEquals("{\"tags\": [\"a\"], \"alert\": \"cpu\", \"value\": 97.5}", stored(id));
@@ -101,13 +100,17 @@ class SignalInboundTest {
 
     @Test
     void badBodiesAndCallersAreRefusedAndNothingIsStored() {
-        for (String body : List.of("[1,2]", "\"text\"", "42", "true", "null", "{\"a\":", "{} {}", "{\"a\":\"\\u0000\"}")) {
+        for (String body : List.of("[1,2]", "\"text\"", "42", "true", "null", "{\"a\":", "{} {}",
+                "{\"a\":\"\\u0000\"}")) {
             error(Signals.send(endpoint, token, body).then(), 400, "BadDataError");
         }
-        error(Signals.inbound(token, "a=b").contentType("application/x-www-form-urlencoded").post(endpoint.url()).then(),
+        error(Signals.inbound(token, "a=b").contentType("application/x-www-form-urlencoded").post(endpoint.url())
+                .then(),
                 415, "ContentTypeError");
-        error(Signals.inbound(token, "{}").contentType("text/plain").post(endpoint.url()).then(), 415, "ContentTypeError");
-        error(Signals.send(endpoint, token, "{\"big\":\"" + "x".repeat(100 * 1024) + "\"}").then(), 413, "PayloadTooLargeError");
+        error(Signals.inbound(token, "{}").contentType("text/plain").post(endpoint.url()).then(), 415,
+                "ContentTypeError");
+        error(Signals.send(endpoint, token, "{\"big\":\"" + "x".repeat(100 * 1024) + "\"}").then(), 413,
+                "PayloadTooLargeError");
         error(Signals.send(endpoint, null, "{}").then(), 401, "AuthenticationRequired");
         error(Signals.send(endpoint, "signal_v2_nonsense", "{}").then(), 401, "UnauthorizedError");
         error(Signals.send(endpoint, tampered(token), "{}").then(), 401, "UnauthorizedError");
@@ -137,7 +140,8 @@ class SignalInboundTest {
         clock.freezeAt(clock.instant().plusMillis(1000 / config.ratePerSecond() + 1));
         Signals.send(endpoint, token, "{}").then().statusCode(202);
         error(Signals.send(endpoint, token, "{}").then(), 429, "RateLimitError");
-        assertEquals(config.burst() + 1, Db.count(pool, "select count(*) from signals where source_id = $1", endpoint.id()));
+        assertEquals(config.burst() + 1,
+                Db.count(pool, "select count(*) from signals where source_id = $1", endpoint.id()));
     }
 
     @Test
@@ -147,7 +151,8 @@ class SignalInboundTest {
             List<Callable<Integer>> calls = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
                 int n = i;
-                calls.add(() -> Signals.send(endpoint, token, "{\"n\":" + n + "}").then().statusCode(202).extract().path("id"));
+                calls.add(() -> Signals.send(endpoint, token, "{\"n\":" + n + "}").then().statusCode(202).extract()
+                        .path("id"));
             }
             Set<Integer> ids = new HashSet<>();
             for (Future<Integer> f : senders.invokeAll(calls)) {
@@ -158,7 +163,8 @@ class SignalInboundTest {
             senders.shutdownNow();
         }
         assertEquals(200, Db.count(pool, "select count(*) from signals where source_id = $1", endpoint.id()));
-        assertEquals(200, Db.count(pool, "select count(distinct payload->>'n') from signals where source_id = $1", endpoint.id()));
+        assertEquals(200, Db.count(pool, "select count(distinct payload->>'n') from signals where source_id = $1",
+                endpoint.id()));
     }
 
     /** Concurrent signals share a statement and a commit; one that PostgreSQL refuses fails alone. */
@@ -181,7 +187,8 @@ class SignalInboundTest {
         } finally {
             senders.shutdownNow();
         }
-        assertEquals(108, Db.count(pool, "select count(distinct payload->>'n') from signals where source_id = $1", endpoint.id()));
+        assertEquals(108, Db.count(pool, "select count(distinct payload->>'n') from signals where source_id = $1",
+                endpoint.id()));
         assertEquals(108, Db.count(pool, "select count(*) from signals where source_id = $1", endpoint.id()));
     }
 
@@ -200,12 +207,18 @@ class SignalInboundTest {
         assertEquals("{\"alert\": \"disk\"}", stored(id));
 
         String wrongKey = "whsec_" + Base64.getEncoder().encodeToString(new byte[32]);
-        error(Signals.sendSigned(endpoint, token, "{\"alert\":\"disk\"}", "msg_2", now, Signals.sign(wrongKey, "msg_2", now, body))
+        error(Signals
+                .sendSigned(endpoint, token, "{\"alert\":\"disk\"}", "msg_2", now,
+                        Signals.sign(wrongKey, "msg_2", now, body))
                 .then(), 401, "UnauthorizedError").body("message", containsString("matches"))
                 .body(not(containsString(Signals.sign(secret, "msg_2", now, body).substring(3))));
-        error(Signals.sendSigned(endpoint, token, "{\"alert\":\"disk\"}", "msg_3", now - 301, Signals.sign(secret, "msg_3", now - 301, body))
+        error(Signals
+                .sendSigned(endpoint, token, "{\"alert\":\"disk\"}", "msg_3", now - 301,
+                        Signals.sign(secret, "msg_3", now - 301, body))
                 .then(), 401, "UnauthorizedError").body("message", containsString("5 minutes"));
-        error(Signals.sendSigned(endpoint, token, "{\"alert\":\"disc\"}", "msg_4", now, Signals.sign(secret, "msg_4", now, body))
+        error(Signals
+                .sendSigned(endpoint, token, "{\"alert\":\"disc\"}", "msg_4", now,
+                        Signals.sign(secret, "msg_4", now, body))
                 .then(), 401, "UnauthorizedError");
         error(Signals.sendSigned(endpoint, token, "{\"alert\":\"disk\"}", "msg_5", now, "v1,not-base64!")
                 .then(), 401, "UnauthorizedError");
@@ -221,7 +234,8 @@ class SignalInboundTest {
         Db.assertSecretNotStored(pool, "signal_endpoints", secret.substring(6));
         byte[] key = Base64.getDecoder().decode(secret.substring(6));
         String hex = HexFormat.of().formatHex(key);
-        assertEquals(0, Db.count(pool, "select count(*) from signal_endpoints where encode(signing_secret, 'hex') like $1", "%" + hex + "%"));
+        assertEquals(0, Db.count(pool,
+                "select count(*) from signal_endpoints where encode(signing_secret, 'hex') like $1", "%" + hex + "%"));
 
         admin().delete(ENDPOINTS + "/" + endpoint.id() + "/signing-secret").then().statusCode(200);
         Signals.send(endpoint, token, "{}").then().statusCode(202);
@@ -234,15 +248,18 @@ class SignalInboundTest {
         byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
         long now = Instant.now().getEpochSecond();
         Signals.sendSigned(endpoint, token, "{}", "r1", now, Signals.sign(old, "r1", now, body)).then().statusCode(202);
-        Signals.sendSigned(endpoint, token, "{}", "r2", now, Signals.sign(fresh, "r2", now, body)).then().statusCode(202);
+        Signals.sendSigned(endpoint, token, "{}", "r2", now, Signals.sign(fresh, "r2", now, body)).then()
+                .statusCode(202);
         // A sender mid-rotation sends both signatures.
         Signals.sendSigned(endpoint, token, "{}", "r3", now, Signals.sign(old, "r3", now, body) + " "
                 + Signals.sign(fresh, "r3", now, body)).then().statusCode(202);
 
         clock.advance(Duration.ofHours(24).plusMinutes(1));
         long later = clock.instant().getEpochSecond();
-        error(Signals.sendSigned(endpoint, token, "{}", "r4", later, Signals.sign(old, "r4", later, body)).then(), 401, "UnauthorizedError");
-        Signals.sendSigned(endpoint, token, "{}", "r5", later, Signals.sign(fresh, "r5", later, body)).then().statusCode(202);
+        error(Signals.sendSigned(endpoint, token, "{}", "r4", later, Signals.sign(old, "r4", later, body)).then(), 401,
+                "UnauthorizedError");
+        Signals.sendSigned(endpoint, token, "{}", "r5", later, Signals.sign(fresh, "r5", later, body)).then()
+                .statusCode(202);
     }
 
     @Test
@@ -266,13 +283,15 @@ class SignalInboundTest {
         } finally {
             senders.shutdownNow();
         }
-        assertEquals(1, Db.count(pool, "select count(*) from signals where source_id = $1 and webhook_id = 'msg_replayed'", endpoint.id()));
+        assertEquals(1, Db.count(pool,
+                "select count(*) from signals where source_id = $1 and webhook_id = 'msg_replayed'", endpoint.id()));
     }
 
     @Test
     void withoutASecretsKeySigningSecretsAreRefusedAndNothingElseBreaks() {
         QuarkusMock.installMockForType(new SecretBox(Optional.empty()), SecretBox.class);
-        error(RestAssured.given().header("Authorization", ADMIN).post(ENDPOINTS + "/" + endpoint.id() + "/signing-secret").then(),
+        error(RestAssured.given().header("Authorization", ADMIN)
+                .post(ENDPOINTS + "/" + endpoint.id() + "/signing-secret").then(),
                 403, "OperationDeniedError").body("message", containsString("FLAGWARD_SECRETS_KEY"));
         Signals.send(endpoint, token, "{}").then().statusCode(202);
         admin().get(ENDPOINTS).then().statusCode(200);
@@ -282,21 +301,25 @@ class SignalInboundTest {
     @Test
     void retentionKeepsTheNewestPerEndpointAndNothingOlderThanTheAge() {
         SignalConfig config = Arc.container().instance(SignalConfig.class).get();
-        Db.rows(pool, "insert into signals (source_id, payload, created_at) select $1, '{}'::jsonb, now() - interval '1 minute' "
-                + "from generate_series(1, $2)", endpoint.id(), config.retentionCount() + 25);
+        Db.rows(pool,
+                "insert into signals (source_id, payload, created_at) select $1, '{}'::jsonb, now() - interval '1 minute' "
+                        + "from generate_series(1, $2)",
+                endpoint.id(), config.retentionCount() + 25);
         Signals.Endpoint other = Signals.create();
-        Db.rows(pool, "insert into signals (source_id, payload, created_at) select $1, '{}'::jsonb, now() + interval '2 days' "
-                + "from generate_series(1, 10)", other.id());
+        Db.rows(pool,
+                "insert into signals (source_id, payload, created_at) select $1, '{}'::jsonb, now() + interval '2 days' "
+                        + "from generate_series(1, 10)",
+                other.id());
         long newest = Db.count(pool, "select max(id) from signals where source_id = $1", endpoint.id());
-        Signals.purgeUntil(retention, "retention keeps the newest", () ->
-                Db.count(pool, "select count(*) from signals where source_id = $1", endpoint.id()) == config.retentionCount());
+        Signals.purgeUntil(retention, "retention keeps the newest", () -> Db.count(pool,
+                "select count(*) from signals where source_id = $1", endpoint.id()) == config.retentionCount());
         assertEquals(newest, Db.count(pool, "select max(id) from signals where source_id = $1", endpoint.id()));
         assertEquals(10, Db.count(pool, "select count(*) from signals where source_id = $1", other.id()));
 
         // A day past the age of the first endpoint's signals; the other's are two days younger.
         clock.advance(config.retentionAge().plusDays(1));
-        Signals.purgeUntil(retention, "retention forgets the old", () ->
-                Db.count(pool, "select count(*) from signals where source_id = $1", endpoint.id()) == 0);
+        Signals.purgeUntil(retention, "retention forgets the old",
+                () -> Db.count(pool, "select count(*) from signals where source_id = $1", endpoint.id()) == 0);
         assertEquals(10, Db.count(pool, "select count(*) from signals where source_id = $1", other.id()));
     }
 

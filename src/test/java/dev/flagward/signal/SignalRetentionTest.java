@@ -1,5 +1,7 @@
 package dev.flagward.signal;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import dev.flagward.license.LicenseService;
 import dev.flagward.support.Db;
 import dev.flagward.support.Licenses;
@@ -14,8 +16,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Retention (SPEC §6.4) runs on one replica at a time: the others find the advisory lock taken and do nothing. */
 @QuarkusTest
@@ -58,16 +58,18 @@ class SignalRetentionTest {
                     .await().atMost(Duration.ofSeconds(10));
             Db.rows(pool, "insert into signals (source_id, payload, created_at) select $1, '{}'::jsonb, now() "
                     + "from generate_series(1, $2)", endpoint.id(), retentionCount + 5);
-            Db.rows(pool, "insert into signals (source_id, payload, created_at) values ($1, '{}'::jsonb, now() - interval '400 days')",
+            Db.rows(pool,
+                    "insert into signals (source_id, payload, created_at) values ($1, '{}'::jsonb, now() - interval '400 days')",
                     endpoint.id());
             retention.purgeNow().await().atMost(Duration.ofSeconds(10));
-            assertEquals(retentionCount + 6, Db.count(pool, "select count(*) from signals where source_id = $1", endpoint.id()));
+            assertEquals(retentionCount + 6,
+                    Db.count(pool, "select count(*) from signals where source_id = $1", endpoint.id()));
             otherReplica.query("commit").execute().await().atMost(Duration.ofSeconds(10));
         } finally {
             otherReplica.close().await().atMost(Duration.ofSeconds(10));
         }
 
-        Signals.purgeUntil(retention, "a purge once the lock is free", () ->
-                Db.count(pool, "select count(*) from signals where source_id = $1", endpoint.id()) == retentionCount);
+        Signals.purgeUntil(retention, "a purge once the lock is free", () -> Db.count(pool,
+                "select count(*) from signals where source_id = $1", endpoint.id()) == retentionCount);
     }
 }

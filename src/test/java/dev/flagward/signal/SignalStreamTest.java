@@ -1,6 +1,13 @@
 package dev.flagward.signal;
 
-import java.net.InetSocketAddress;
+import static dev.flagward.support.Api.ADMIN;
+import static dev.flagward.support.Api.as;
+import static dev.flagward.support.Api.error;
+import static dev.flagward.support.Api.iso;
+import static dev.flagward.support.Api.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flagward.license.LicenseService;
 import dev.flagward.security.access.LiveAccess;
@@ -27,6 +34,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -36,15 +44,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static dev.flagward.support.Api.ADMIN;
-import static dev.flagward.support.Api.as;
-import static dev.flagward.support.Api.error;
-import static dev.flagward.support.Api.iso;
-import static dev.flagward.support.Api.json;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The live stream of signals (SPEC §6.5): Server-Sent Events from any writer, in commit order, resumable with
@@ -104,7 +103,8 @@ class SignalStreamTest {
     }
 
     private long send(Signals.Endpoint endpoint, String token, int n) {
-        return Signals.send(endpoint, token, "{\"n\":" + n + "}").then().statusCode(202).extract().jsonPath().getLong("id");
+        return Signals.send(endpoint, token, "{\"n\":" + n + "}").then().statusCode(202).extract().jsonPath()
+                .getLong("id");
     }
 
     /** What another replica does: it stores a signal, and once committed announces its id. */
@@ -116,7 +116,8 @@ class SignalStreamTest {
 
     /** A signal whose announcement was lost (the writer crashed between its commit and its NOTIFY). */
     private long insertUnannounced(Signals.Endpoint endpoint, int n) {
-        return Db.count(pool, "insert into signals (source_id, payload, created_at) values ($1, $2::text::jsonb, now()) returning id",
+        return Db.count(pool,
+                "insert into signals (source_id, payload, created_at) values ($1, $2::text::jsonb, now()) returning id",
                 endpoint.id(), "{\"n\":" + n + "}");
     }
 
@@ -133,7 +134,8 @@ class SignalStreamTest {
             Frame b = consumer.nextSignal();
             assertEquals(first, a.signalId());
             assertEquals("signal", a.event());
-            assertTrue(a.data().contains("\"payload\":{\"n\": 1}") && a.data().contains("\"sourceName\":\"" + endpoint.name() + "\""), a.data());
+            assertTrue(a.data().contains("\"payload\":{\"n\": 1}")
+                    && a.data().contains("\"sourceName\":\"" + endpoint.name() + "\""), a.data());
             assertEquals(second, b.signalId());
             lastSeen = b.signalId();
         }
@@ -162,7 +164,8 @@ class SignalStreamTest {
         long before = send(endpoint, token, 1);
         try (EventStream consumer = openAsAdmin(null)) {
             assertEquals("no-cache", consumer.response.headers().firstValue("cache-control").orElse(null));
-            assertTrue(consumer.response.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));
+            assertTrue(
+                    consumer.response.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));
             Frame opening = consumer.next();
             assertEquals(String.valueOf(before), opening.id(), "the opening frame names where a reconnect resumes");
             assertTrue(opening.retry() != null && Long.parseLong(opening.retry()) > 0, "retry: at open");
@@ -171,7 +174,8 @@ class SignalStreamTest {
             assertEquals(live, consumer.nextSignal().signalId());
             // A quiet stream gets a comment (every second in tests, 15 s by default).
             Frame quiet = consumer.next();
-            assertTrue(quiet.comments().contains("keep-alive") && quiet.data() == null && quiet.id() == null, quiet.toString());
+            assertTrue(quiet.comments().contains("keep-alive") && quiet.data() == null && quiet.id() == null,
+                    quiet.toString());
             for (Frame frame : consumer.frames()) {
                 assertEquals(List.of(), frame.unknown(), "non-standard field in " + frame);
             }
@@ -207,7 +211,8 @@ class SignalStreamTest {
                 Db.rows(pool, "select pg_notify('flagward_signals', $1)", String.valueOf(slow));
                 received.add(consumer.nextSignal().signalId());
                 received.add(consumer.nextSignal().signalId());
-                assertEquals(List.of(slow, fast), received, "a consumer that disconnected after the first would miss the other");
+                assertEquals(List.of(slow, fast), received,
+                        "a consumer that disconnected after the first would miss the other");
             }
         }
         // Resuming after each of them gives exactly what followed it.
@@ -224,12 +229,15 @@ class SignalStreamTest {
 
     /** A transaction of this test, open until closed; {@link #insert} writes a signal in it. */
     private final class OpenTransaction implements AutoCloseable {
+
         private final SqlConnection connection = pool.getConnection().await().atMost(Duration.ofSeconds(5));
         private final Transaction transaction = connection.begin().await().atMost(Duration.ofSeconds(5));
 
         long insert(Signals.Endpoint endpoint) {
-            return connection.preparedQuery("insert into signals (source_id, payload, created_at) values ($1, '{}', now()) returning id")
-                    .execute(Tuple.of(endpoint.id())).await().atMost(Duration.ofSeconds(5)).iterator().next().getLong(0);
+            return connection.preparedQuery(
+                    "insert into signals (source_id, payload, created_at) values ($1, '{}', now()) returning id")
+                    .execute(Tuple.of(endpoint.id())).await().atMost(Duration.ofSeconds(5)).iterator().next()
+                    .getLong(0);
         }
 
         void holdTransactionId() {
@@ -330,9 +338,11 @@ class SignalStreamTest {
             Eventually.within(Duration.ofSeconds(5)).until(() -> stream.subscribers() > 0);
             long lost = insertUnannounced(endpoint, 1);
             assertEquals(lost, consumer.nextSignal().signalId());
-            assertEquals(1, Db.count(pool, "select count(pg_terminate_backend(pid)) from pg_stat_activity where query ilike 'LISTEN%'"));
+            assertEquals(1, Db.count(pool,
+                    "select count(pg_terminate_backend(pid)) from pg_stat_activity where query ilike 'LISTEN%'"));
             List<Long> written = Db.rows(pool, "insert into signals (source_id, payload, created_at) "
-                    + "select $1, jsonb_build_object('n', g), now() from generate_series(1, 900) g returning id", endpoint.id())
+                    + "select $1, jsonb_build_object('n', g), now() from generate_series(1, 900) g returning id",
+                    endpoint.id())
                     .stream().map(row -> row.getLong(0)).sorted().toList();
             List<Long> received = new ArrayList<>();
             long last = lost;
@@ -377,9 +387,12 @@ class SignalStreamTest {
             // The consumer reads again: what was already on its way, then the end of the stream.
             socket.setSoTimeout(10_000);
             List<Long> received = signalIds(readToEnd(in));
-            assertTrue(received.size() < written.size(), received.size() + " of " + written.size() + " arrived: never stalled");
+            assertTrue(received.size() < written.size(),
+                    received.size() + " of " + written.size() + " arrived: never stalled");
             assertEquals(written.subList(0, received.size()), received);
-            String resumeFrom = received.isEmpty() ? String.valueOf(written.get(0) - 1) : String.valueOf(received.get(received.size() - 1));
+            String resumeFrom = received.isEmpty()
+                    ? String.valueOf(written.get(0) - 1)
+                    : String.valueOf(received.get(received.size() - 1));
             try (EventStream resumed = openAsAdmin(resumeFrom)) {
                 for (long id : written.subList(received.size(), written.size())) {
                     assertEquals(id, resumed.nextSignal().signalId());
@@ -444,7 +457,8 @@ class SignalStreamTest {
     private static void assertEndsForLostAccess(EventStream consumer, String why) {
         Eventually.within(Duration.ofSeconds(3)).until(consumer::ended);
         Frame last = consumer.frames().get(consumer.frames().size() - 1);
-        assertTrue(last.comments().stream().anyMatch(comment -> comment.startsWith("ended:")), why + ": " + consumer.frames());
+        assertTrue(last.comments().stream().anyMatch(comment -> comment.startsWith("ended:")),
+                why + ": " + consumer.frames());
     }
 
     @Test
@@ -452,7 +466,8 @@ class SignalStreamTest {
         Users.TestUser admin = Users.withRole("Admin");
         try (EventStream consumer = open(Map.of("Authorization", admin.pat()))) {
             consumer.next();
-            RestAssured.given().cookie("unleash-session", admin.cookie()).delete("/api/admin/user/tokens/" + patId(admin))
+            RestAssured.given().cookie("unleash-session", admin.cookie())
+                    .delete("/api/admin/user/tokens/" + patId(admin))
                     .then().statusCode(200);
             assertEndsForLostAccess(consumer, "PAT deleted");
         }
@@ -474,12 +489,14 @@ class SignalStreamTest {
         Users.TestUser demoted = Users.withRole("Admin");
         Users.TestUser deleted = Users.withRole("Admin");
         try (EventStream viewer = open(Map.of("Authorization", demoted.pat()));
-             EventStream gone = open(Map.of("Authorization", deleted.pat()))) {
+                EventStream gone = open(Map.of("Authorization", deleted.pat()))) {
             viewer.next();
             gone.next();
-            json(ADMIN, Map.of("rootRole", "Viewer")).put("/api/admin/user-admin/" + demoted.id()).then().statusCode(200);
+            json(ADMIN, Map.of("rootRole", "Viewer")).put("/api/admin/user-admin/" + demoted.id()).then()
+                    .statusCode(200);
             assertEndsForLostAccess(viewer, "demoted to Viewer");
-            assertTrue(viewer.frames().get(viewer.frames().size() - 1).comments().get(0).contains("ADMIN"), viewer.frames().toString());
+            assertTrue(viewer.frames().get(viewer.frames().size() - 1).comments().get(0).contains("ADMIN"),
+                    viewer.frames().toString());
             as(ADMIN).delete("/api/admin/user-admin/" + deleted.id()).then().statusCode(200);
             assertEndsForLostAccess(gone, "user deleted");
         }

@@ -1,5 +1,14 @@
 package dev.flagward.signal;
 
+import static dev.flagward.signal.Signals.ENDPOINTS;
+import static dev.flagward.support.Api.ADMIN;
+import static dev.flagward.support.Api.error;
+import static dev.flagward.support.Api.iso;
+import static dev.flagward.support.Api.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.flagward.license.LicenseService;
 import dev.flagward.support.Db;
 import dev.flagward.support.Licenses;
@@ -19,15 +28,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static dev.flagward.signal.Signals.ENDPOINTS;
-import static dev.flagward.support.Api.ADMIN;
-import static dev.flagward.support.Api.error;
-import static dev.flagward.support.Api.iso;
-import static dev.flagward.support.Api.json;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Rotation with overlap of signal endpoint tokens. */
 @QuarkusTest
@@ -85,7 +85,8 @@ class SignalTokenRotationTest {
         assertEquals(2, Db.count(pool, "select count(*) from signal_endpoint_tokens where signal_endpoint_id = $1 "
                 + "and (expires_at is null or expires_at > now())", endpoint.id()));
         JsonPath event = RestAssured.given().header("Authorization", ADMIN)
-                .get("/api/admin/events?type=signal-endpoint-token-rotated&limit=1").then().statusCode(200).extract().jsonPath();
+                .get("/api/admin/events?type=signal-endpoint-token-rotated&limit=1").then().statusCode(200).extract()
+                .jsonPath();
         assertEquals(ids.get(ids.size() - 3).longValue(), event.getLong("events[0].data.endedOverlapOf"));
     }
 
@@ -93,7 +94,8 @@ class SignalTokenRotationTest {
     void deletingAReplacementTokenGivesThePlaceBackToItsPredecessorSoTheLimitHolds() {
         Signals.Endpoint endpoint = Signals.create();
         String first = Signals.token(endpoint);
-        long firstId = RestAssured.given().header("Authorization", ADMIN).get(ENDPOINTS + "/" + endpoint.id() + "/tokens")
+        long firstId = RestAssured.given().header("Authorization", ADMIN)
+                .get(ENDPOINTS + "/" + endpoint.id() + "/tokens")
                 .then().extract().jsonPath().getLong("signalEndpointTokens[0].id");
         for (int i = 1; i < 5; i++) {
             Signals.token(endpoint);
@@ -111,7 +113,8 @@ class SignalTokenRotationTest {
         // The predecessor is no longer being replaced: it takes a place again, and a sixth token is refused.
         error(json(ADMIN, Map.of("name", "sixth")).post(ENDPOINTS + "/" + endpoint.id() + "/tokens").then(),
                 400, "ExceedsLimitError");
-        JsonPath tokens = RestAssured.given().header("Authorization", ADMIN).get(ENDPOINTS + "/" + endpoint.id() + "/tokens")
+        JsonPath tokens = RestAssured.given().header("Authorization", ADMIN)
+                .get(ENDPOINTS + "/" + endpoint.id() + "/tokens")
                 .then().statusCode(200).extract().jsonPath();
         assertEquals(5, tokens.getList("signalEndpointTokens").size());
         assertFalse(tokens.getMap("signalEndpointTokens.find { it.id == " + firstId + " }").containsKey("replacedBy"),
@@ -140,7 +143,8 @@ class SignalTokenRotationTest {
 
         Signals.send(endpoint, old, "{\"a\":1}").then().statusCode(202);
         Signals.send(endpoint, fresh, "{\"a\":2}").then().statusCode(202);
-        JsonPath tokens = RestAssured.given().header("Authorization", ADMIN).get(ENDPOINTS + "/" + endpoint.id() + "/tokens")
+        JsonPath tokens = RestAssured.given().header("Authorization", ADMIN)
+                .get(ENDPOINTS + "/" + endpoint.id() + "/tokens")
                 .then().statusCode(200).extract().jsonPath();
         assertEquals(newId, tokens.getLong("signalEndpointTokens.find { it.id == " + oldId + " }.replacedBy"));
         assertEquals(oldId, tokens.getLong("signalEndpointTokens.find { it.id == " + newId + " }.replaces"));
@@ -150,7 +154,8 @@ class SignalTokenRotationTest {
         Signals.send(endpoint, fresh, "{\"a\":4}").then().statusCode(202);
 
         // Unknown token or endpoint → 404; bad overlap → 400.
-        error(RestAssured.given().header("Authorization", ADMIN).post(ENDPOINTS + "/" + endpoint.id() + "/tokens/999999/rotate")
+        error(RestAssured.given().header("Authorization", ADMIN)
+                .post(ENDPOINTS + "/" + endpoint.id() + "/tokens/999999/rotate")
                 .then(), 404, "NotFoundError");
         error(RestAssured.given().header("Authorization", ADMIN).post(ENDPOINTS + "/999999/tokens/" + newId + "/rotate")
                 .then(), 404, "NotFoundError");

@@ -1,6 +1,12 @@
 package dev.flagward.signal;
 
-import io.restassured.response.Response;
+import static dev.flagward.support.Api.error;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flagward.license.LicenseService;
 import dev.flagward.support.Db;
@@ -8,6 +14,7 @@ import dev.flagward.support.Eventually;
 import dev.flagward.support.Licenses;
 import dev.flagward.web.ApiException;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Transaction;
@@ -26,14 +33,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-
-import static dev.flagward.support.Api.error;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.is;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The inbound writer under trouble: a payload PostgreSQL refuses among others that share its statement, a database
@@ -73,6 +72,7 @@ class SignalWriterTest {
 
     /** A connection of the pool in a transaction that has run this statement (a lock it now holds). */
     private record Held(SqlConnection connection, Transaction transaction) {
+
         static Held taking(Pool pool, String sql) {
             SqlConnection connection = pool.getConnection().await().atMost(Duration.ofSeconds(10));
             Transaction transaction = connection.begin().await().atMost(Duration.ofSeconds(10));
@@ -120,7 +120,8 @@ class SignalWriterTest {
             }
         }
         // The shared endpoint's row locked: its good signals, once inserted, wait at their foreign key check.
-        Held endpointRow = Held.taking(pool, "select id from signal_endpoints where id = " + shared.id() + " for update");
+        Held endpointRow = Held.taking(pool,
+                "select id from signal_endpoints where id = " + shared.id() + " for update");
         try {
             table.release();
             for (CompletableFuture<Long> f : inFlight) {
@@ -146,13 +147,16 @@ class SignalWriterTest {
             assertEquals(400, refused.status());
             assertEquals("BadDataError", refused.name());
         }
-        assertEquals(57, Db.count(pool, "select count(*) from signals where source_id = $1 and payload ? 'n'", shared.id()));
-        assertEquals(0, Db.count(pool, "select count(*) from signals where source_id = $1 and payload ? 'bad'", shared.id()));
+        assertEquals(57,
+                Db.count(pool, "select count(*) from signals where source_id = $1 and payload ? 'n'", shared.id()));
+        assertEquals(0,
+                Db.count(pool, "select count(*) from signals where source_id = $1 and payload ? 'bad'", shared.id()));
     }
 
     @Test
     void beyondTheQueueBoundCallsAreAnswered503WithRetryAfterAndTheQueuedOnesAreStored() throws Exception {
-        int bound = ConfigProvider.getConfig().getOptionalValue("flagward.signals.max-queued", Integer.class).orElse(2000);
+        int bound = ConfigProvider.getConfig().getOptionalValue("flagward.signals.max-queued", Integer.class)
+                .orElse(2000);
         Signals.Endpoint endpoint = Signals.create();
         String token = Signals.token(endpoint);
         // More than the 1000 signals retention keeps per endpoint: retention must not purge any before they are counted.
@@ -185,8 +189,10 @@ class SignalWriterTest {
         }
         assertEquals(SignalWriter.IN_FLIGHT + bound, ids.size());
         Signals.send(endpoint, token, "{\"late\":true}").then().statusCode(202);
-        assertEquals(SignalWriter.IN_FLIGHT + bound + 1, Db.count(pool, "select count(*) from signals where source_id = $1", endpoint.id()));
-        assertEquals(0, Db.count(pool, "select count(*) from signals where source_id = $1 and payload ? 'late' and payload->>'late' <> 'true'",
+        assertEquals(SignalWriter.IN_FLIGHT + bound + 1,
+                Db.count(pool, "select count(*) from signals where source_id = $1", endpoint.id()));
+        assertEquals(0, Db.count(pool,
+                "select count(*) from signals where source_id = $1 and payload ? 'late' and payload->>'late' <> 'true'",
                 endpoint.id()));
     }
 
@@ -213,11 +219,13 @@ class SignalWriterTest {
         assertEquals(0, Db.count(pool, "select count(*) from signals where source_id = $1", endpoint.id()));
 
         // What jsonb takes is taken, up to its limits.
-        for (String body : List.of("{\"e\":\"\\ud83d\\ude00\"}", "{\"n\":1e131071}", "{\"n\":1e-16383}", "{\"n\":1e308}",
+        for (String body : List.of("{\"e\":\"\\ud83d\\ude00\"}", "{\"n\":1e131071}", "{\"n\":1e-16383}",
+                "{\"n\":1e308}",
                 "{\"c\":\"\\u0001\"}")) {
             Signals.send(endpoint, token, body).then().statusCode(202);
         }
-        assertEquals("\uD83D\uDE00", Db.rows(pool, "select payload->>'e' from signals where source_id = $1 and payload ? 'e'",
-                endpoint.id()).get(0).getString(0));
+        assertEquals("\uD83D\uDE00",
+                Db.rows(pool, "select payload->>'e' from signals where source_id = $1 and payload ? 'e'",
+                        endpoint.id()).get(0).getString(0));
     }
 }

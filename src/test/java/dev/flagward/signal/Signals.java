@@ -1,23 +1,23 @@
 package dev.flagward.signal;
 
-import dev.flagward.support.Eventually;
-import java.time.Duration;
-import java.util.concurrent.Callable;
+import static dev.flagward.support.Api.ADMIN;
+import static dev.flagward.support.Api.json;
+import static dev.flagward.support.Api.unique;
 
+import dev.flagward.support.Eventually;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
-import static dev.flagward.support.Api.ADMIN;
-import static dev.flagward.support.Api.json;
-import static dev.flagward.support.Api.unique;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /** Signal endpoints and inbound calls as a test needs them, through the API. */
 final class Signals {
@@ -28,6 +28,7 @@ final class Signals {
     }
 
     record Endpoint(long id, String name) {
+
         String url() {
             return "/api/signal-endpoint/" + name;
         }
@@ -47,7 +48,8 @@ final class Signals {
     }
 
     static String signingSecret(Endpoint endpoint) {
-        return RestAssured.given().header("Authorization", ADMIN).post(ENDPOINTS + "/" + endpoint.id() + "/signing-secret")
+        return RestAssured.given().header("Authorization", ADMIN)
+                .post(ENDPOINTS + "/" + endpoint.id() + "/signing-secret")
                 .then().statusCode(201).extract().path("secret");
     }
 
@@ -75,14 +77,16 @@ final class Signals {
         }
     }
 
-    static Response sendSigned(Endpoint endpoint, String token, String body, String webhookId, long timestamp, String signature) {
-        return inbound(token, body).header("webhook-id", webhookId).header("webhook-timestamp", String.valueOf(timestamp))
+    static Response sendSigned(Endpoint endpoint, String token, String body, String webhookId, long timestamp,
+            String signature) {
+        return inbound(token, body).header("webhook-id", webhookId)
+                .header("webhook-timestamp", String.valueOf(timestamp))
                 .header("webhook-signature", signature).post(endpoint.url());
     }
 
     /** A signed call with the signature headers under the given names (webhook-* or svix-*). */
     static Response sendSignedAs(String prefix, Endpoint endpoint, String token, String body, String webhookId,
-                                 String timestamp, String signature) {
+            String timestamp, String signature) {
         return inbound(token, body).header(prefix + "-id", webhookId).header(prefix + "-timestamp", timestamp)
                 .header(prefix + "-signature", signature).post(endpoint.url());
     }

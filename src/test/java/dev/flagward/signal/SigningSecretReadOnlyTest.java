@@ -1,5 +1,12 @@
 package dev.flagward.signal;
 
+import static dev.flagward.signal.Signals.ENDPOINTS;
+import static dev.flagward.support.Api.ADMIN;
+import static dev.flagward.support.Api.admin;
+import static dev.flagward.support.Api.error;
+import static dev.flagward.support.Api.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import dev.flagward.license.LicenseService;
 import dev.flagward.support.Db;
 import dev.flagward.support.Licenses;
@@ -14,13 +21,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-
-import static dev.flagward.signal.Signals.ENDPOINTS;
-import static dev.flagward.support.Api.ADMIN;
-import static dev.flagward.support.Api.admin;
-import static dev.flagward.support.Api.error;
-import static dev.flagward.support.Api.json;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Read-only mode (SPEC §7.4) lets revocations through and nothing else. Deleting a signing secret revokes nothing: it
@@ -56,19 +56,22 @@ class SigningSecretReadOnlyTest {
         Signals.Endpoint endpoint = Signals.create();
         Signals.token(endpoint);
         Signals.signingSecret(endpoint);
-        long tokenId = Db.count(pool, "select max(id) from signal_endpoint_tokens where signal_endpoint_id = $1", endpoint.id());
+        long tokenId = Db.count(pool, "select max(id) from signal_endpoint_tokens where signal_endpoint_id = $1",
+                endpoint.id());
 
         // Past the license's expiry and its 14-day grace period.
         clock.advance(Duration.ofDays(16));
         error(admin().delete(ENDPOINTS + "/" + endpoint.id() + "/signing-secret").then(), 403, "LicenseError");
-        assertEquals(1, Db.count(pool, "select count(*) from signal_endpoints where id = $1 and signing_secret is not null",
-                endpoint.id()));
+        assertEquals(1,
+                Db.count(pool, "select count(*) from signal_endpoints where id = $1 and signing_secret is not null",
+                        endpoint.id()));
         admin().delete(ENDPOINTS + "/" + endpoint.id() + "/tokens/" + tokenId).then().statusCode(200);
 
         // A valid license lifts read-only mode.
         Licenses.installGenerous();
         admin().delete(ENDPOINTS + "/" + endpoint.id() + "/signing-secret").then().statusCode(200);
-        assertEquals(0, Db.count(pool, "select count(*) from signal_endpoints where id = $1 and signing_secret is not null",
-                endpoint.id()));
+        assertEquals(0,
+                Db.count(pool, "select count(*) from signal_endpoints where id = $1 and signing_secret is not null",
+                        endpoint.id()));
     }
 }

@@ -1,7 +1,6 @@
 package dev.flagward.support;
 
 import java.text.MessageFormat;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Handler;
@@ -17,15 +16,18 @@ public final class CapturedLog implements AutoCloseable {
 
     private final List<String> lines = new ArrayList<>();
     private final Handler handler = new Handler() {
+
         @Override
         public void publish(LogRecord record) {
             StringBuilder line = new StringBuilder(record.getLoggerName() + " " + record.getLevel() + " ");
             String message = record.getMessage();
             Object[] parameters = record.getParameters();
             try {
-                line.append(parameters == null || parameters.length == 0 || message == null ? message
-                        : message.contains("{0") ? MessageFormat.format(message, parameters)
-                        : String.format(message, parameters));
+                line.append(parameters == null || parameters.length == 0 || message == null
+                        ? message
+                        : message.contains("{0")
+                                ? MessageFormat.format(message, parameters)
+                                : String.format(message, parameters));
             } catch (RuntimeException e) {
                 line.append(message);
                 for (Object parameter : parameters) {

@@ -9,13 +9,13 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -56,8 +56,7 @@ public final class Contract {
         }));
     }
 
-    private record Route(Pattern pattern, int parameters, String template, JsonNode item) {
-    }
+    private record Route(Pattern pattern, int parameters, String template, JsonNode item) {}
 
     private final JsonNode document;
     private final List<Route> routes = new ArrayList<>();
@@ -93,8 +92,9 @@ public final class Contract {
     public static Contract of(String baseUrl) {
         return BY_BASE_URL.computeIfAbsent(baseUrl, url -> {
             try {
-                HttpResponse<String> served = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/q/openapi?format=json"))
-                        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> served = HTTP
+                        .send(HttpRequest.newBuilder(URI.create(url + "/q/openapi?format=json"))
+                                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
                 if (served.statusCode() != 200) {
                     throw new AssertionError("GET /q/openapi answered " + served.statusCode());
                 }
@@ -123,7 +123,8 @@ public final class Contract {
             return;
         }
         JsonNode operation = route.item().get(verb);
-        String where = method + " " + route.template() + " (" + operation.path("operationId").asText() + ") answered " + status;
+        String where = method + " " + route.template() + " (" + operation.path("operationId").asText() + ") answered "
+                + status;
         String statusKey = operation.path("responses").has(String.valueOf(status)) ? String.valueOf(status) : "default";
         JsonNode response = operation.path("responses").get(statusKey);
         if (response == null) {
@@ -134,7 +135,8 @@ public final class Contract {
         boolean hasBody = body != null && !body.isEmpty();
         if (!hasBody) {
             if (content.size() > 0 && status != 304 && status / 100 == 2 && !isStream(content)) {
-                throw new AssertionError(where + " without a body, but the document promises " + content.fieldNames().next());
+                throw new AssertionError(
+                        where + " without a body, but the document promises " + content.fieldNames().next());
             }
             return;
         }
@@ -143,14 +145,15 @@ public final class Contract {
         }
         String mediaType = contentType == null ? "" : contentType.split(";")[0].strip().toLowerCase(Locale.ROOT);
         String documented = null;
-        for (Iterator<String> names = content.fieldNames(); names.hasNext(); ) {
+        for (Iterator<String> names = content.fieldNames(); names.hasNext();) {
             String name = names.next();
             if (name.equalsIgnoreCase(mediaType) || "*/*".equals(name)) {
                 documented = name;
             }
         }
         if (documented == null) {
-            throw new AssertionError(where + " as " + mediaType + ", not a documented media type " + content.fieldNames().next());
+            throw new AssertionError(
+                    where + " as " + mediaType + ", not a documented media type " + content.fieldNames().next());
         }
         if (!documented.endsWith("json") || !content.path(documented).has("schema")) {
             return;
@@ -175,7 +178,8 @@ public final class Contract {
     private Route route(String rawPath) {
         Route best = null;
         for (Route route : routes) {
-            if (route.pattern().matcher(rawPath).matches() && (best == null || route.parameters() < best.parameters())) {
+            if (route.pattern().matcher(rawPath).matches()
+                    && (best == null || route.parameters() < best.parameters())) {
                 best = route;
             }
         }

@@ -1,13 +1,13 @@
 package dev.flagward.support;
 
+import io.quarkus.test.junit.callback.QuarkusTestBeforeEachCallback;
+import io.quarkus.test.junit.callback.QuarkusTestMethodContext;
 import io.restassured.RestAssured;
 import io.restassured.filter.FilterContext;
 import io.restassured.filter.OrderedFilter;
 import io.restassured.response.Response;
 import io.restassured.specification.FilterableRequestSpecification;
 import io.restassured.specification.FilterableResponseSpecification;
-import io.quarkus.test.junit.callback.QuarkusTestBeforeEachCallback;
-import io.quarkus.test.junit.callback.QuarkusTestMethodContext;
 
 import java.net.URI;
 
@@ -27,7 +27,8 @@ public final class ContractFilter implements OrderedFilter, QuarkusTestBeforeEac
     }
 
     @Override
-    public Response filter(FilterableRequestSpecification request, FilterableResponseSpecification expected, FilterContext next) {
+    public Response filter(FilterableRequestSpecification request, FilterableResponseSpecification expected,
+            FilterContext next) {
         Response response = next.next(request, expected);
         URI uri = URI.create(request.getURI());
         if (uri.getRawPath().startsWith("/q/")) {

@@ -1,15 +1,14 @@
 package dev.flagward.support;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-import java.util.HexFormat;
-
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 
 /** Direct reads of the database, to assert what a request left behind (tests only; blocking is fine here). */
@@ -62,8 +61,9 @@ public final class Db {
      */
     public static void assertSecretNotStoredAnywhere(Pool pool, String secret) {
         int checked = 0;
-        for (Row table : rows(pool, "select table_name from information_schema.tables where table_schema = current_schema() "
-                + "and table_type = 'BASE TABLE' and table_name <> 'flyway_schema_history' order by table_name")) {
+        for (Row table : rows(pool,
+                "select table_name from information_schema.tables where table_schema = current_schema() "
+                        + "and table_type = 'BASE TABLE' and table_name <> 'flyway_schema_history' order by table_name")) {
             String name = table.getString(0);
             if (count(pool, "select count(*) from (select 1 from " + name + " limit 1) t") > 0) {
                 assertSecretNotStored(pool, name, secret);

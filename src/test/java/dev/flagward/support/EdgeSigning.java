@@ -4,14 +4,15 @@ import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.UUID;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Signs {@code POST /edge/issue-token} as Unleash's Enterprise Edge does, written from Unleash's description rather
@@ -32,6 +33,7 @@ public final class EdgeSigning {
 
     /** The headers Enterprise Edge sends with one request. */
     public record Signature(String authorization, String timestamp, String nonce, String bodyHash) {
+
         public RequestSpecification on(String body) {
             return RestAssured.given().contentType(ContentType.JSON).body(body)
                     .header("Authorization", authorization).header("x-timestamp", timestamp)
@@ -43,7 +45,8 @@ public final class EdgeSigning {
         try {
             String timestamp = at.toString();
             String nonce = UUID.randomUUID().toString().replace("-", "");
-            String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8)));
+            String hash = HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8)));
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(Base64.getUrlDecoder().decode(secret), "HmacSHA256"));
             String canonical = "POST\n" + PATH + "\n" + timestamp + "\n" + nonce + "\n" + hash;

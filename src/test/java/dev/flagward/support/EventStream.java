@@ -1,6 +1,6 @@
 package dev.flagward.support;
 
-import java.util.concurrent.CopyOnWriteArrayList;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.io.IOException;
 import java.net.URI;
@@ -12,11 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /**
  * A Server-Sent Events consumer that parses as the HTML standard says (what a browser's EventSource does): frames end
@@ -28,7 +27,9 @@ public final class EventStream implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** One frame as received; {@code data} is null when the frame had no data line. */
-    public record Frame(String id, String event, String data, String retry, List<String> comments, List<String> unknown) {
+    public record Frame(String id, String event, String data, String retry, List<String> comments,
+            List<String> unknown) {
+
         public boolean isSignal() {
             return data != null;
         }
@@ -73,7 +74,8 @@ public final class EventStream implements AutoCloseable {
             for (String line : (Iterable<String>) response.body()::iterator) {
                 if (line.isEmpty()) {
                     if (any) {
-                        Frame frame = new Frame(id, event, data == null ? null : data.toString(), retry, List.copyOf(comments),
+                        Frame frame = new Frame(id, event, data == null ? null : data.toString(), retry,
+                                List.copyOf(comments),
                                 List.copyOf(unknown));
                         all.add(frame);
                         frames.add(frame);

@@ -1,5 +1,8 @@
 package dev.flagward.support;
 
+import static dev.flagward.support.Api.ADMIN;
+import static dev.flagward.support.Api.json;
+
 import dev.flagward.license.LicenseService;
 import dev.flagward.license.LicenseSigner;
 import dev.flagward.license.LicenseSigner.Claims;
@@ -13,9 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-
-import static dev.flagward.support.Api.ADMIN;
-import static dev.flagward.support.Api.json;
 
 /** Licenses signed with the test keys (src/test/resources/license), through the same issuer the vendor uses. */
 public final class Licenses {

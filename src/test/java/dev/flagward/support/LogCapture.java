@@ -18,10 +18,12 @@ public final class LogCapture implements AutoCloseable {
 
     private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
     private final Handler handler = new Handler() {
+
         @Override
         public void publish(LogRecord record) {
             String message = record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage();
-            lines.add(record.getLoggerName() + " " + message + (record.getThrown() == null ? "" : " " + record.getThrown()));
+            lines.add(record.getLoggerName() + " " + message
+                    + (record.getThrown() == null ? "" : " " + record.getThrown()));
         }
 
         @Override

@@ -18,8 +18,7 @@ public final class RawHttp {
     private RawHttp() {
     }
 
-    public record Answer(int status, String body) {
-    }
+    public record Answer(int status, String body) {}
 
     public static Answer send(int port, String method, String target, Map<String, String> headers, String body)
             throws IOException {

@@ -1,5 +1,9 @@
 package dev.flagward.support;
 
+import static dev.flagward.support.Api.ADMIN;
+import static dev.flagward.support.Api.json;
+import static dev.flagward.support.Api.unique;
+
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -7,10 +11,6 @@ import io.restassured.response.Response;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
-
-import static dev.flagward.support.Api.ADMIN;
-import static dev.flagward.support.Api.json;
-import static dev.flagward.support.Api.unique;
 
 /** Users as a test needs them: created through the API, signed in, with a PAT. */
 public final class Users {
@@ -20,8 +20,7 @@ public final class Users {
     private Users() {
     }
 
-    public record TestUser(long id, String username, String cookie, String pat) {
-    }
+    public record TestUser(long id, String username, String cookie, String pat) {}
 
     public static long create(String username, String role) {
         return json(ADMIN, Map.of("username", username, "email", username + "@example.com", "name", "Test " + username,

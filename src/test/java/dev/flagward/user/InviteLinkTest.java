@@ -1,5 +1,21 @@
 package dev.flagward.user;
 
+import static dev.flagward.support.Api.ADMIN;
+import static dev.flagward.support.Api.admin;
+import static dev.flagward.support.Api.as;
+import static dev.flagward.support.Api.error;
+import static dev.flagward.support.Api.iso;
+import static dev.flagward.support.Api.json;
+import static dev.flagward.support.Api.tampered;
+import static dev.flagward.support.Api.unique;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.flagward.license.LicenseService;
 import dev.flagward.security.authentication.CredentialFormat;
 import dev.flagward.support.Db;
@@ -21,22 +37,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static dev.flagward.support.Api.ADMIN;
-import static dev.flagward.support.Api.admin;
-import static dev.flagward.support.Api.as;
-import static dev.flagward.support.Api.error;
-import static dev.flagward.support.Api.iso;
-import static dev.flagward.support.Api.json;
-import static dev.flagward.support.Api.tampered;
-import static dev.flagward.support.Api.unique;
-import static org.hamcrest.Matchers.hasItem;
-import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.nullValue;
-import static org.hamcrest.Matchers.startsWith;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Invite links (Unleash's public signup tokens): shown once, stored hashed, read from the database on every use (so
@@ -99,12 +99,14 @@ class InviteLinkTest {
             String secret = created.jsonPath().getString("secret");
             String selector = selector(secret);
             assertEquals("http://flagward.test/new-user?invite=" + secret, created.jsonPath().getString("url"));
-            assertEquals(TOKENS + "/" + selector, created.header("Location"), "named by its identifier, not its secret");
+            assertEquals(TOKENS + "/" + selector, created.header("Location"),
+                    "named by its identifier, not its secret");
 
             // Afterwards: the identifier in secret, no url (only a hash of the secret is kept).
             admin().get(TOKENS).then().statusCode(200).body("tokens.find { it.name == 'Team' }.secret", is(selector))
                     .body("tokens.find { it.name == 'Team' }.url", nullValue());
-            admin().get(TOKENS + "/" + selector).then().statusCode(200).body("secret", is(selector)).body("url", nullValue())
+            admin().get(TOKENS + "/" + selector).then().statusCode(200).body("secret", is(selector))
+                    .body("url", nullValue())
                     .body("users.size()", is(0));
             admin().get(TOKENS + "/" + secret).then().statusCode(200).body("secret", is(selector));
 
@@ -132,17 +134,20 @@ class InviteLinkTest {
     void disablingOrExpiringALinkHoldsAtOnce() {
         String secret = secret(create("Expiring", Instant.now().plus(Duration.ofDays(1))));
         String selector = selector(secret);
-        json(ADMIN, Map.of("enabled", false)).put(TOKENS + "/" + selector).then().statusCode(200).body("enabled", is(false));
+        json(ADMIN, Map.of("enabled", false)).put(TOKENS + "/" + selector).then().statusCode(200).body("enabled",
+                is(false));
         error(RestAssured.get("/invite/" + secret + "/validate").then(), 400, "BadDataError");
         error(signup(secret, person()).then(), 400, "BadDataError");
-        json(ADMIN, Map.of("enabled", true)).put(TOKENS + "/" + secret).then().statusCode(200).body("enabled", is(true));
+        json(ADMIN, Map.of("enabled", true)).put(TOKENS + "/" + secret).then().statusCode(200).body("enabled",
+                is(true));
         RestAssured.get("/invite/" + secret + "/validate").then().statusCode(200);
 
         // An expiry in the past ends it; a later one brings it back.
         json(ADMIN, Map.of("expiresAt", iso(Instant.now().minusSeconds(1)))).put(TOKENS + "/" + selector).then()
                 .statusCode(200).body("enabled", is(false));
         error(RestAssured.get("/invite/" + secret + "/validate").then(), 400, "BadDataError");
-        json(ADMIN, Map.of("expiresAt", iso(Instant.now().plus(Duration.ofHours(2))))).put(TOKENS + "/" + selector).then()
+        json(ADMIN, Map.of("expiresAt", iso(Instant.now().plus(Duration.ofHours(2))))).put(TOKENS + "/" + selector)
+                .then()
                 .statusCode(200).body("enabled", is(true));
         RestAssured.get("/invite/" + secret + "/validate").then().statusCode(200);
         // Time passing ends it too; enabled says so, as Unleash's does. (Only the Admin's side is asked while the clock
@@ -154,7 +159,8 @@ class InviteLinkTest {
 
         // At most 30 days, as Unleash caps it.
         clock.reset();
-        Response year = json(ADMIN, Map.of("name", "Long", "expiresAt", iso(Instant.now().plus(Duration.ofDays(365))))).post(TOKENS);
+        Response year = json(ADMIN, Map.of("name", "Long", "expiresAt", iso(Instant.now().plus(Duration.ofDays(365)))))
+                .post(TOKENS);
         Instant capped = Instant.parse(year.then().statusCode(201).extract().jsonPath().getString("expiresAt"));
         assertFalse(capped.isAfter(Instant.now().plus(Duration.ofDays(30))), capped.toString());
         assertTrue(capped.isAfter(Instant.now().plus(Duration.ofDays(29))), capped.toString());
@@ -182,7 +188,8 @@ class InviteLinkTest {
                 Instant.now().plus(Duration.ofDays(1)))))).post("/api/admin/license").then().statusCode(201);
         clock.advance(Duration.ofDays(16)); // past the expiry and the 14-day grace period
         error(signup(secret, person()).then(), 403, "LicenseError");
-        error(json(ADMIN, Map.of("name", "x", "expiresAt", iso(Instant.now().plus(Duration.ofDays(20))))).post(TOKENS).then(),
+        error(json(ADMIN, Map.of("name", "x", "expiresAt", iso(Instant.now().plus(Duration.ofDays(20))))).post(TOKENS)
+                .then(),
                 403, "LicenseError");
         json(ADMIN, Map.of("enabled", false)).put(TOKENS + "/" + selector).then().statusCode(200);
         error(json(ADMIN, Map.of("enabled", true)).put(TOKENS + "/" + selector).then(), 403, "LicenseError");
@@ -200,27 +207,31 @@ class InviteLinkTest {
             error(as(secret).get(TOKENS).then(), 403, "PermissionError");
             error(json(secret, body).post(TOKENS).then(), 403, "PermissionError");
             error(as(secret).get(TOKENS + "/AAAAAAAAAAAAAAAAAAAAAA").then(), 403, "PermissionError");
-            error(json(secret, Map.of("enabled", false)).put(TOKENS + "/AAAAAAAAAAAAAAAAAAAAAA").then(), 403, "PermissionError");
+            error(json(secret, Map.of("enabled", false)).put(TOKENS + "/AAAAAAAAAAAAAAAAAAAAAA").then(), 403,
+                    "PermissionError");
         }
         String secret = (String) json(adminUser.pat(), body).post(TOKENS).then().statusCode(201)
                 .body("createdBy", is(adminUser.username())).extract().path("secret");
         RestAssured.given().cookie("unleash-session", adminUser.cookie()).get(TOKENS).then().statusCode(200);
         // Signing up needs no credentials, and ignores any.
         RestAssured.get("/invite/" + secret + "/validate").then().statusCode(200);
-        as(viewer.pat()).contentType(ContentType.JSON).body(person()).post("/invite/" + secret + "/signup").then().statusCode(201);
+        as(viewer.pat()).contentType(ContentType.JSON).body(person()).post("/invite/" + secret + "/signup").then()
+                .statusCode(201);
     }
 
     @Test
     void badInputIsRefused() {
         String secret = secret(create("Bad", Instant.now().plus(Duration.ofDays(1))));
         // Creating.
-        error(json(ADMIN, Map.of("expiresAt", iso(Instant.now().plusSeconds(60)))).post(TOKENS).then(), 400, "BadDataError")
+        error(json(ADMIN, Map.of("expiresAt", iso(Instant.now().plusSeconds(60)))).post(TOKENS).then(), 400,
+                "BadDataError")
                 .body("details[0].path", is("/body/name"));
         error(json(ADMIN, Map.of("name", "x")).post(TOKENS).then(), 400, "BadDataError")
                 .body("details[0].path", is("/body/expiresAt"));
         error(json(ADMIN, Map.of("name", "x", "expiresAt", iso(Instant.now().minusSeconds(60)))).post(TOKENS).then(),
                 400, "BadDataError");
-        error(json(ADMIN, Map.of("name", 5, "expiresAt", iso(Instant.now().plusSeconds(60)))).post(TOKENS).then(), 400, "BadDataError");
+        error(json(ADMIN, Map.of("name", 5, "expiresAt", iso(Instant.now().plusSeconds(60)))).post(TOKENS).then(), 400,
+                "BadDataError");
         error(json(ADMIN, Map.of("name", "x", "expiresAt", "tomorrow")).post(TOKENS).then(), 400, "BadDataError");
         error(admin().contentType(ContentType.JSON).body("{\"name\":").post(TOKENS).then(), 400, "BadDataError");
         error(admin().body("{}").post(TOKENS).then(), 415, "ContentTypeError");
@@ -230,10 +241,12 @@ class InviteLinkTest {
         error(admin().get(TOKENS + "/nonsense").then(), 404, "NotFoundError");
         error(json(ADMIN, Map.of()).put(TOKENS + "/" + selector(secret)).then(), 400, "BadDataError");
         error(json(ADMIN, Map.of("enabled", "no")).put(TOKENS + "/" + selector(secret)).then(), 400, "BadDataError");
-        error(json(ADMIN, Map.of("enabled", false)).put(TOKENS + "/AAAAAAAAAAAAAAAAAAAAAA").then(), 404, "NotFoundError");
+        error(json(ADMIN, Map.of("enabled", false)).put(TOKENS + "/AAAAAAAAAAAAAAAAAAAAAA").then(), 404,
+                "NotFoundError");
         // Signing up.
         error(RestAssured.get("/invite/" + tampered(secret) + "/validate").then(), 400, "BadDataError");
-        error(RestAssured.get("/invite/" + CredentialFormat.mint(InviteLinkService.PREFIX).secret() + "/validate").then(),
+        error(RestAssured.get("/invite/" + CredentialFormat.mint(InviteLinkService.PREFIX).secret() + "/validate")
+                .then(),
                 400, "BadDataError");
         error(RestAssured.get("/invite/nonsense/validate").then(), 400, "BadDataError");
         Map<String, Object> weak = person();

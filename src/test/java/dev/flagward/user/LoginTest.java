@@ -1,31 +1,5 @@
 package dev.flagward.user;
 
-import dev.flagward.security.authentication.CredentialFormat;
-import dev.flagward.support.Licenses;
-import io.quarkus.vertx.VertxContextSupport;
-import org.junit.jupiter.api.Assertions;
-
-import dev.flagward.instance.LoginHistory;
-import dev.flagward.support.Db;
-import dev.flagward.support.TestClock;
-import dev.flagward.support.Users;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
-import io.restassured.http.ContentType;
-import io.restassured.response.Response;
-import io.vertx.mutiny.sqlclient.Pool;
-import jakarta.inject.Inject;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
-import java.io.StringReader;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
 import static dev.flagward.support.Api.admin;
 import static dev.flagward.support.Api.error;
 import static dev.flagward.support.Api.json;
@@ -36,6 +10,31 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flagward.instance.LoginHistory;
+import dev.flagward.security.authentication.CredentialFormat;
+import dev.flagward.support.Db;
+import dev.flagward.support.Licenses;
+import dev.flagward.support.TestClock;
+import dev.flagward.support.Users;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.vertx.VertxContextSupport;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Test;
+
+import java.io.StringReader;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 @QuarkusTest
 class LoginTest {
@@ -55,7 +54,8 @@ class LoginTest {
     }
 
     private static Response login(String username, String password) {
-        return RestAssured.given().contentType(ContentType.JSON).body(Map.of("username", username, "password", password))
+        return RestAssured.given().contentType(ContentType.JSON)
+                .body(Map.of("username", username, "password", password))
                 .post(LOGIN);
     }
 
@@ -84,7 +84,8 @@ class LoginTest {
         // Signing out ends it at once.
         RestAssured.given().cookie("unleash-session", cookie).post("/logout").then().statusCode(200)
                 .header("Set-Cookie", containsString("Max-Age=0"));
-        error(RestAssured.given().cookie("unleash-session", cookie).get("/api/admin/api-tokens").then(), 401, "UnauthorizedError");
+        error(RestAssured.given().cookie("unleash-session", cookie).get("/api/admin/api-tokens").then(), 401,
+                "UnauthorizedError");
         assertEquals(0, Db.count(pool, "select count(*) from sessions where selector = $1", cookie.substring(11, 33)));
     }
 
@@ -99,12 +100,15 @@ class LoginTest {
     void unknownUserAndWrongPasswordLookTheSameAndAreBothRecorded() {
         String username = unique("victim");
         Users.create(username, "Viewer");
-        String wrong = error(login(username, "not-the-password").then(), 401, "UnauthorizedError").extract().path("message");
-        String unknown = error(login(unique("nobody"), "whatever-password").then(), 401, "UnauthorizedError").extract().path("message");
+        String wrong = error(login(username, "not-the-password").then(), 401, "UnauthorizedError").extract()
+                .path("message");
+        String unknown = error(login(unique("nobody"), "whatever-password").then(), 401, "UnauthorizedError").extract()
+                .path("message");
         assertEquals(wrong, unknown);
         login(username, Users.PASSWORD).then().statusCode(200);
 
-        var rows = Db.rows(pool, "select successful, failure_reason, auth_type, ip from login_events where username = $1 order by id",
+        var rows = Db.rows(pool,
+                "select successful, failure_reason, auth_type, ip from login_events where username = $1 order by id",
                 username);
         assertEquals(2, rows.size());
         assertFalse(rows.get(0).getBoolean("successful"));
@@ -129,8 +133,10 @@ class LoginTest {
         String username = unique("kinds");
         Users.create(username, "Admin");
         String cookie = Users.login(username, Users.PASSWORD);
-        error(RestAssured.given().header("Authorization", cookie).get("/api/admin/user").then(), 401, "UnauthorizedError");
-        error(RestAssured.given().cookie("unleash-session", "*:*.test-admin-secret").get("/api/admin/api-tokens").then(),
+        error(RestAssured.given().header("Authorization", cookie).get("/api/admin/user").then(), 401,
+                "UnauthorizedError");
+        error(RestAssured.given().cookie("unleash-session", "*:*.test-admin-secret").get("/api/admin/api-tokens")
+                .then(),
                 401, "UnauthorizedError");
     }
 
@@ -149,7 +155,8 @@ class LoginTest {
         String other = unique("bystander");
         Users.create(other, "Viewer");
         login(other, Users.PASSWORD).then().statusCode(200);
-        assertEquals(1, Db.count(pool, "select count(*) from login_events where username = $1 and failure_reason = 'Too many attempts'",
+        assertEquals(1, Db.count(pool,
+                "select count(*) from login_events where username = $1 and failure_reason = 'Too many attempts'",
                 username));
     }
 
@@ -158,7 +165,8 @@ class LoginTest {
         error(json(null, Map.of("username", "x")).post(LOGIN).then(), 400, "BadDataError");
         error(json(null, Map.of("password", "x")).post(LOGIN).then(), 400, "BadDataError");
         error(json(null, Map.of("username", 1, "password", "x")).post(LOGIN).then(), 400, "BadDataError");
-        error(RestAssured.given().contentType(ContentType.TEXT).body("username=a&password=b").post(LOGIN).then(), 415, "ContentTypeError");
+        error(RestAssured.given().contentType(ContentType.TEXT).body("username=a&password=b").post(LOGIN).then(), 415,
+                "ContentTypeError");
         error(RestAssured.given().contentType(ContentType.JSON).body("{").post(LOGIN).then(), 400, "BadDataError");
     }
 
@@ -174,7 +182,8 @@ class LoginTest {
         admin().get("/api/admin/logins").then().statusCode(200)
                 .body("events[0].username", is("=HYPERLINK(\"evil\")"))
                 .body("events.find { it.username == '" + username + "' && it.successful }.auth_type", is("simple"))
-                .body("events.find { it.username == '" + username + "' && !it.successful }.failure_reason", is("Wrong password"));
+                .body("events.find { it.username == '" + username + "' && !it.successful }.failure_reason",
+                        is("Wrong password"));
 
         Response csv = admin().accept("text/csv").get("/api/admin/logins");
         csv.then().statusCode(200).contentType(containsString("text/csv"));
@@ -183,9 +192,11 @@ class LoginTest {
             assertEquals(List.of("id", "username", "auth_type", "created_at", "successful", "ip", "failure_reason"),
                     parser.getHeaderNames());
             List<CSVRecord> records = parser.getRecords();
-            assertTrue(records.stream().anyMatch(r -> r.get("username").equals(username) && r.get("successful").equals("true")));
-            assertTrue(records.stream().anyMatch(r -> r.get("username").equals(username) && r.get("successful").equals("false")
-                    && r.get("failure_reason").equals("Wrong password")));
+            assertTrue(records.stream()
+                    .anyMatch(r -> r.get("username").equals(username) && r.get("successful").equals("true")));
+            assertTrue(records.stream()
+                    .anyMatch(r -> r.get("username").equals(username) && r.get("successful").equals("false")
+                            && r.get("failure_reason").equals("Wrong password")));
             // A formula typed as a username is made inert for spreadsheets.
             assertTrue(records.stream().anyMatch(r -> r.get("username").equals("'=HYPERLINK(\"evil\")")));
         }
@@ -199,9 +210,11 @@ class LoginTest {
         login(username, "whatever-password").then().statusCode(401);
         clock.advance(Duration.ofDays(13));
         VertxContextSupport.subscribeAndAwait(() -> history.purgeNow());
-        assertEquals(1, Db.count(pool, "select count(*) from login_events where username = $1", username), "kept within 14 days");
+        assertEquals(1, Db.count(pool, "select count(*) from login_events where username = $1", username),
+                "kept within 14 days");
         clock.advance(Duration.ofDays(2));
         VertxContextSupport.subscribeAndAwait(() -> history.purgeNow());
-        assertEquals(0, Db.count(pool, "select count(*) from login_events where username = $1", username), "purged after 14 days");
+        assertEquals(0, Db.count(pool, "select count(*) from login_events where username = $1", username),
+                "purged after 14 days");
     }
 }

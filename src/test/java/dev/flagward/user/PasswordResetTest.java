@@ -1,7 +1,17 @@
 package dev.flagward.user;
 
-import java.time.Instant;
-import org.hamcrest.Matchers;
+import static dev.flagward.support.Api.ADMIN;
+import static dev.flagward.support.Api.as;
+import static dev.flagward.support.Api.error;
+import static dev.flagward.support.Api.json;
+import static dev.flagward.support.Api.tampered;
+import static dev.flagward.support.Api.unique;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.icegreen.greenmail.util.GreenMail;
 import dev.flagward.security.authentication.CredentialFormat;
@@ -17,24 +27,13 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
-
-import static dev.flagward.support.Api.ADMIN;
-import static dev.flagward.support.Api.as;
-import static dev.flagward.support.Api.error;
-import static dev.flagward.support.Api.json;
-import static dev.flagward.support.Api.tampered;
-import static dev.flagward.support.Api.unique;
-import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.nullValue;
-import static org.hamcrest.Matchers.startsWith;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Password reset (Unleash's resetUserPassword and /auth/reset): links that work once and expire, stored hashed, mailed
@@ -110,13 +109,15 @@ class PasswordResetTest {
                     "UnauthorizedError");
             assertEquals(0, Db.count(pool, "select count(*) from sessions where user_id = $1", user.id()));
             as(user.pat()).get("/api/admin/user").then().statusCode(200);
-            RestAssured.given().contentType(ContentType.JSON).body(Map.of("username", user.username(), "password", Users.PASSWORD))
+            RestAssured.given().contentType(ContentType.JSON)
+                    .body(Map.of("username", user.username(), "password", Users.PASSWORD))
                     .post("/auth/simple/login").then().statusCode(401);
             Users.login(user.username(), NEW_PASSWORD);
 
             // Once: the link is used up, for validation too.
             error(setPassword(token, "An0ther-password!").then(), 401, "UnauthorizedError");
-            error(RestAssured.given().queryParam("token", token).get("/auth/reset/validate").then(), 401, "UnauthorizedError");
+            error(RestAssured.given().queryParam("token", token).get("/auth/reset/validate").then(), 401,
+                    "UnauthorizedError");
             Users.login(user.username(), NEW_PASSWORD);
 
             // The change is in the audit trail, without the secret; the secret is in no table and no log line.
@@ -138,7 +139,8 @@ class PasswordResetTest {
         RestAssured.given().queryParam("token", second).get("/auth/reset/validate").then().statusCode(200);
 
         // An Admin setting the password ends the link too.
-        json(ADMIN, Map.of("password", "Set-by-admin-1")).post("/api/admin/user-admin/" + user.id() + "/change-password")
+        json(ADMIN, Map.of("password", "Set-by-admin-1"))
+                .post("/api/admin/user-admin/" + user.id() + "/change-password")
                 .then().statusCode(200);
         error(setPassword(second, NEW_PASSWORD).then(), 401, "UnauthorizedError");
 
@@ -148,8 +150,11 @@ class PasswordResetTest {
         String selector = CredentialFormat.parse(third).selector();
         assertEquals(1, Db.count(pool, "select count(*) from password_reset_tokens where selector = $1 "
                 + "and expires_at - created_at = interval '24 hours'", selector));
-        Db.rows(pool, "update password_reset_tokens set expires_at = now() - interval '1 millisecond' where selector = $1", selector);
-        error(RestAssured.given().queryParam("token", third).get("/auth/reset/validate").then(), 401, "UnauthorizedError");
+        Db.rows(pool,
+                "update password_reset_tokens set expires_at = now() - interval '1 millisecond' where selector = $1",
+                selector);
+        error(RestAssured.given().queryParam("token", third).get("/auth/reset/validate").then(), 401,
+                "UnauthorizedError");
         error(setPassword(third, NEW_PASSWORD).then(), 401, "UnauthorizedError");
         // The hourly purge removes links past their expiry (this one, and the two ended above).
         resets.purgeExpired().await().atMost(Duration.ofSeconds(10));
@@ -160,7 +165,8 @@ class PasswordResetTest {
         String kept = tokenOf(linkFor(email(user)));
         json(ADMIN, Map.of("name", "Renamed")).put("/api/admin/user-admin/" + user.id()).then().statusCode(200);
         RestAssured.given().queryParam("token", kept).get("/auth/reset/validate").then().statusCode(200);
-        json(ADMIN, Map.of("email", "moved-" + email(user))).put("/api/admin/user-admin/" + user.id()).then().statusCode(200);
+        json(ADMIN, Map.of("email", "moved-" + email(user))).put("/api/admin/user-admin/" + user.id()).then()
+                .statusCode(200);
         error(setPassword(kept, NEW_PASSWORD).then(), 401, "UnauthorizedError");
 
         // A deleted user's link is dead.
@@ -173,7 +179,8 @@ class PasswordResetTest {
     void aResetAskedForByEmailAnswersTheSameWhetherTheAddressIsKnownOrNot() {
         Users.TestUser user = Users.withRole("Editor");
         String unknown = unique("nobody") + "@example.com";
-        String known = RestAssured.given().contentType(ContentType.JSON).body(Map.of("email", email(user).toUpperCase()))
+        String known = RestAssured.given().contentType(ContentType.JSON)
+                .body(Map.of("email", email(user).toUpperCase()))
                 .post("/auth/reset/password-email").then().statusCode(200).extract().asString();
         String nobody = RestAssured.given().contentType(ContentType.JSON).body(Map.of("email", unknown))
                 .post("/auth/reset/password-email").then().statusCode(200).extract().asString();
@@ -181,7 +188,8 @@ class PasswordResetTest {
 
         String received = Mails.await(mail, email(user), 1);
         String token = Mails.token(received, "token");
-        assertTrue(received.contains("http://flagward.test/reset-password?token=" + token), "the configured public URL");
+        assertTrue(received.contains("http://flagward.test/reset-password?token=" + token),
+                "the configured public URL");
         RestAssured.given().queryParam("token", token).get("/auth/reset/validate").then().statusCode(200)
                 .body("createdBy", nullValue());
         setPassword(token, NEW_PASSWORD).then().statusCode(200);
@@ -203,7 +211,8 @@ class PasswordResetTest {
     void aUserCreatedWithoutAPasswordGetsAWelcomeLinkByMail() {
         String username = unique("welcome");
         String address = username + "@example.com";
-        Response created = json(ADMIN, Map.of("username", username, "email", address, "name", "New Person", "rootRole", "Viewer"))
+        Response created = json(ADMIN,
+                Map.of("username", username, "email", address, "name", "New Person", "rootRole", "Viewer"))
                 .post("/api/admin/user-admin");
         created.then().statusCode(201).body("emailSent", is(true))
                 .body("inviteLink", startsWith("http://flagward.test/new-user?token=reset_v2_"));
@@ -224,7 +233,8 @@ class PasswordResetTest {
 
         // sendEmail false: the link goes to the Admin only. A password given: no link at all (the user can sign in).
         String quiet = unique("quiet");
-        json(ADMIN, Map.of("username", quiet, "email", quiet + "@example.com", "rootRole", "Viewer", "sendEmail", false))
+        json(ADMIN,
+                Map.of("username", quiet, "email", quiet + "@example.com", "rootRole", "Viewer", "sendEmail", false))
                 .post("/api/admin/user-admin").then().statusCode(201).body("emailSent", is(false))
                 .body("inviteLink", startsWith("http://flagward.test/new-user?token="));
         String withPassword = unique("pw");
@@ -262,33 +272,41 @@ class PasswordResetTest {
         // Setting a password: the rules first, then the link.
         String token = tokenOf(linkFor(email(user)));
         error(setPassword(token, "weak").then(), 400, "BadDataError").body("details[0].path", is("/body/password"));
-        error(RestAssured.given().contentType(ContentType.JSON).body(Map.of("token", token)).post("/auth/reset/password").then(),
+        error(RestAssured.given().contentType(ContentType.JSON).body(Map.of("token", token))
+                .post("/auth/reset/password").then(),
                 400, "BadDataError");
-        error(RestAssured.given().contentType(ContentType.JSON).body(Map.of("password", NEW_PASSWORD)).post("/auth/reset/password")
+        error(RestAssured.given().contentType(ContentType.JSON).body(Map.of("password", NEW_PASSWORD))
+                .post("/auth/reset/password")
                 .then(), 400, "BadDataError").body("details[0].path", is("/body/token"));
         error(RestAssured.given().contentType(ContentType.JSON).body(Map.of("token", 7, "password", NEW_PASSWORD))
                 .post("/auth/reset/password").then(), 400, "BadDataError");
-        error(RestAssured.given().contentType(ContentType.JSON).body("{\"token\": \"x\", ").post("/auth/reset/password").then(),
+        error(RestAssured.given().contentType(ContentType.JSON).body("{\"token\": \"x\", ").post("/auth/reset/password")
+                .then(),
                 400, "BadDataError");
         error(RestAssured.given().body("{}").post("/auth/reset/password").then(), 415, "ContentTypeError");
         // A mistyped link, one that was never made, and a secret of another kind: the same 401.
         error(setPassword(tampered(token), NEW_PASSWORD).then(), 401, "UnauthorizedError");
-        error(setPassword(CredentialFormat.mint(PasswordResetService.PREFIX).secret(), NEW_PASSWORD).then(), 401, "UnauthorizedError");
+        error(setPassword(CredentialFormat.mint(PasswordResetService.PREFIX).secret(), NEW_PASSWORD).then(), 401,
+                "UnauthorizedError");
         error(setPassword(user.pat(), NEW_PASSWORD).then(), 401, "UnauthorizedError");
         error(setPassword("reset_v2_nonsense", NEW_PASSWORD).then(), 401, "UnauthorizedError");
         error(RestAssured.get("/auth/reset/validate").then(), 400, "BadDataError");
-        error(RestAssured.given().queryParam("token", tampered(token)).get("/auth/reset/validate").then(), 401, "UnauthorizedError");
+        error(RestAssured.given().queryParam("token", tampered(token)).get("/auth/reset/validate").then(), 401,
+                "UnauthorizedError");
         // None of that used the link up.
         setPassword(token, NEW_PASSWORD).then().statusCode(200);
 
         // Asking by email, and the password rules.
-        error(RestAssured.given().contentType(ContentType.JSON).body(Map.of()).post("/auth/reset/password-email").then(),
+        error(RestAssured.given().contentType(ContentType.JSON).body(Map.of()).post("/auth/reset/password-email")
+                .then(),
                 400, "BadDataError").body("details[0].path", is("/body/email"));
-        error(RestAssured.given().contentType(ContentType.JSON).body(Map.of("email", true)).post("/auth/reset/password-email")
+        error(RestAssured.given().contentType(ContentType.JSON).body(Map.of("email", true))
+                .post("/auth/reset/password-email")
                 .then(), 400, "BadDataError");
         RestAssured.given().contentType(ContentType.JSON).body(Map.of("password", NEW_PASSWORD))
                 .post("/auth/reset/validate-password").then().statusCode(200);
-        error(RestAssured.given().contentType(ContentType.JSON).body(Map.of("password", "short")).post("/auth/reset/validate-password")
+        error(RestAssured.given().contentType(ContentType.JSON).body(Map.of("password", "short"))
+                .post("/auth/reset/validate-password")
                 .then(), 400, "BadDataError");
         error(RestAssured.given().contentType(ContentType.JSON).body("[").post("/auth/reset/validate-password").then(),
                 400, "BadDataError");

@@ -1,8 +1,12 @@
 package dev.flagward.user;
 
-import io.quarkus.runtime.configuration.DurationConverter;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.elytron.security.common.BcryptUtil;
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
@@ -13,11 +17,6 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Password hashing and the settings around it. */
 class PasswordsTest {
@@ -51,7 +50,8 @@ class PasswordsTest {
     private static SmallRyeConfig config(String profile, Map<String, String> environment) throws Exception {
         return new SmallRyeConfigBuilder()
                 .withProfile(profile)
-                .withSources(new PropertiesConfigSource(Path.of("src/main/resources/application.properties").toUri().toURL(), 250))
+                .withSources(new PropertiesConfigSource(
+                        Path.of("src/main/resources/application.properties").toUri().toURL(), 250))
                 .withSources(new EnvConfigSource(environment, 300))
                 // Quarkus reads durations like "48h"; plain SmallRye only ISO-8601.
                 .withConverter(Duration.class, 200, new DurationConverter())
@@ -65,10 +65,13 @@ class PasswordsTest {
         assertTrue(config("prod", Map.of()).getConfigMapping(UserConfig.class).secureCookie());
         assertFalse(config("dev", Map.of()).getConfigMapping(UserConfig.class).secureCookie());
         assertFalse(config("test", Map.of()).getConfigMapping(UserConfig.class).secureCookie());
-        assertFalse(config("prod", Map.of("FLAGWARD_USERS_SECURE_COOKIE", "false")).getConfigMapping(UserConfig.class).secureCookie());
-        assertTrue(config("dev", Map.of("FLAGWARD_USERS_SECURE_COOKIE", "true")).getConfigMapping(UserConfig.class).secureCookie());
+        assertFalse(config("prod", Map.of("FLAGWARD_USERS_SECURE_COOKIE", "false")).getConfigMapping(UserConfig.class)
+                .secureCookie());
+        assertTrue(config("dev", Map.of("FLAGWARD_USERS_SECURE_COOKIE", "true")).getConfigMapping(UserConfig.class)
+                .secureCookie());
         assertEquals(10, config("prod", Map.of()).getConfigMapping(UserConfig.class).bcryptCost());
-        assertEquals(12, config("prod", Map.of("FLAGWARD_USERS_BCRYPT_COST", "12")).getConfigMapping(UserConfig.class).bcryptCost());
+        assertEquals(12, config("prod", Map.of("FLAGWARD_USERS_BCRYPT_COST", "12")).getConfigMapping(UserConfig.class)
+                .bcryptCost());
         assertThrows(RuntimeException.class, () -> config("prod", Map.of("FLAGWARD_USERS_BCRYPT_COST", "3")));
     }
 }

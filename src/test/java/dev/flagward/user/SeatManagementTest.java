@@ -1,24 +1,5 @@
 package dev.flagward.user;
 
-import org.hamcrest.Matchers;
-
-import dev.flagward.support.Db;
-import dev.flagward.support.TestClock;
-import dev.flagward.support.Users;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
-import io.restassured.http.ContentType;
-import io.vertx.mutiny.sqlclient.Pool;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
 import static dev.flagward.support.Api.ADMIN;
 import static dev.flagward.support.Api.admin;
 import static dev.flagward.support.Api.as;
@@ -34,6 +15,24 @@ import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flagward.support.Db;
+import dev.flagward.support.TestClock;
+import dev.flagward.support.Users;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import org.hamcrest.Matchers;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /** Unleash's seat-management endpoints under /api/admin/user-admin and the signed-in user's password change. */
 @QuarkusTest
@@ -100,24 +99,31 @@ class SeatManagementTest {
         Users.TestUser stale = Users.withRole("Viewer");
         Users.TestUser patOnly = Users.withRole("Viewer");
         Users.TestUser active = Users.withRole("Viewer");
-        Db.rows(pool, "update users set seen_at = now() - interval '200 days', created_at = now() - interval '300 days' "
-                + "where id in ($1, $2)", stale.id(), patOnly.id());
+        Db.rows(pool,
+                "update users set seen_at = now() - interval '200 days', created_at = now() - interval '300 days' "
+                        + "where id in ($1, $2)",
+                stale.id(), patOnly.id());
         Db.rows(pool, "update personal_access_tokens set seen_at = null where user_id = $1", stale.id());
-        Db.rows(pool, "update personal_access_tokens set seen_at = now() - interval '3 days' where user_id = $1", patOnly.id());
+        Db.rows(pool, "update personal_access_tokens set seen_at = now() - interval '3 days' where user_id = $1",
+                patOnly.id());
 
-        var inactive = admin().get(USERS + "/inactive").then().statusCode(200).body("version", is(1)).extract().jsonPath();
+        var inactive = admin().get(USERS + "/inactive").then().statusCode(200).body("version", is(1)).extract()
+                .jsonPath();
         List<Integer> ids = inactive.getList("inactiveUsers.id");
         assertTrue(ids.contains((int) stale.id()), ids.toString());
         assertFalse(ids.contains((int) patOnly.id()), "a PAT used 3 days ago keeps a user active");
         assertFalse(ids.contains((int) active.id()));
-        assertEquals(stale.username(), inactive.getString("inactiveUsers.find { it.id == " + stale.id() + " }.username"));
+        assertEquals(stale.username(),
+                inactive.getString("inactiveUsers.find { it.id == " + stale.id() + " }.username"));
 
         long viewers = Db.count(pool, "select count(*) from users where root_role = 'Viewer' and deleted_at is null");
-        json(ADMIN, Map.of("ids", List.of(stale.id(), active.id()))).post(USERS + "/inactive/delete").then().statusCode(200);
+        json(ADMIN, Map.of("ids", List.of(stale.id(), active.id()))).post(USERS + "/inactive/delete").then()
+                .statusCode(200);
         // Only the inactive one is gone, at once: its PAT stops, and the read-only seat count drops.
         error(as(stale.pat()).get("/api/admin/user").then(), 401, "UnauthorizedError");
         as(active.pat()).get("/api/admin/user").then().statusCode(200);
-        assertEquals(viewers - 1, Db.count(pool, "select count(*) from users where root_role = 'Viewer' and deleted_at is null"));
+        assertEquals(viewers - 1,
+                Db.count(pool, "select count(*) from users where root_role = 'Viewer' and deleted_at is null"));
         admin().get("/api/admin/instance-admin/statistics").then().body("readOnlyUsers", is((int) viewers - 1));
         admin().get(USERS + "/inactive").then().body("inactiveUsers.id", not(hasItem((int) stale.id())));
         assertTrue(admin().get("/api/admin/events?type=user-deleted&limit=1").asString().contains(stale.username()));
@@ -131,13 +137,15 @@ class SeatManagementTest {
 
     @Test
     void validatePasswordGivesEveryReason() {
-        var weak = error(json(ADMIN, Map.of("password", "short")).post(USERS + "/validate-password").then(), 400, "BadDataError")
+        var weak = error(json(ADMIN, Map.of("password", "short")).post(USERS + "/validate-password").then(), 400,
+                "BadDataError")
                 .extract().jsonPath();
         List<String> reasons = weak.getList("details.message");
         assertTrue(reasons.size() >= 4, reasons.toString()); // length, uppercase, number, special character
         assertTrue(reasons.stream().anyMatch(r -> r.contains("uppercase")), reasons.toString());
         json(ADMIN, Map.of("password", STRONG)).post(USERS + "/validate-password").then().statusCode(200);
-        json(Users.withRole("Viewer").pat(), Map.of("password", STRONG)).post(USERS + "/validate-password").then().statusCode(200);
+        json(Users.withRole("Viewer").pat(), Map.of("password", STRONG)).post(USERS + "/validate-password").then()
+                .statusCode(200);
         error(RestAssured.given().contentType(ContentType.JSON).body(Map.of("password", STRONG))
                 .post(USERS + "/validate-password").then(), 401, "AuthenticationRequired");
         error(json(ADMIN, Map.of()).post(USERS + "/validate-password").then(), 400, "BadDataError");
@@ -148,17 +156,22 @@ class SeatManagementTest {
         Users.TestUser user = Users.withRole("Editor");
         error(json(ADMIN, Map.of("password", "weakweakweak")).post(USERS + "/" + user.id() + "/change-password").then(),
                 400, "BadDataError");
-        error(json(ADMIN, Map.of("password", STRONG)).post(USERS + "/999999999/change-password").then(), 404, "NotFoundError");
-        json(ADMIN, Map.of("password", STRONG)).post(USERS + "/" + user.id() + "/change-password").then().statusCode(200);
-        error(RestAssured.given().cookie("unleash-session", user.cookie()).get("/api/admin/user").then(), 401, "UnauthorizedError");
+        error(json(ADMIN, Map.of("password", STRONG)).post(USERS + "/999999999/change-password").then(), 404,
+                "NotFoundError");
+        json(ADMIN, Map.of("password", STRONG)).post(USERS + "/" + user.id() + "/change-password").then()
+                .statusCode(200);
+        error(RestAssured.given().cookie("unleash-session", user.cookie()).get("/api/admin/user").then(), 401,
+                "UnauthorizedError");
         as(user.pat()).get("/api/admin/user").then().statusCode(200); // PATs are not sessions
         Users.login(user.username(), STRONG);
-        RestAssured.given().contentType(ContentType.JSON).body(Map.of("username", user.username(), "password", Users.PASSWORD))
+        RestAssured.given().contentType(ContentType.JSON)
+                .body(Map.of("username", user.username(), "password", Users.PASSWORD))
                 .post("/auth/simple/login").then().statusCode(401);
         String events = admin().get("/api/admin/events?type=user-password-changed&limit=1").asString();
         assertTrue(events.contains(String.valueOf(user.id())));
         assertFalse(events.contains(STRONG));
-        error(json(Users.withRole("Editor").pat(), Map.of("password", STRONG)).post(USERS + "/" + user.id() + "/change-password")
+        error(json(Users.withRole("Editor").pat(), Map.of("password", STRONG))
+                .post(USERS + "/" + user.id() + "/change-password")
                 .then(), 403, "PermissionError");
     }
 
@@ -180,7 +193,8 @@ class SeatManagementTest {
                 .post("/api/admin/user/change-password").then().statusCode(200);
         // This session stays; the user's other session ends; the PAT is not a session.
         RestAssured.given().cookie("unleash-session", user.cookie()).get("/api/admin/user").then().statusCode(200);
-        error(RestAssured.given().cookie("unleash-session", other).get("/api/admin/user").then(), 401, "UnauthorizedError");
+        error(RestAssured.given().cookie("unleash-session", other).get("/api/admin/user").then(), 401,
+                "UnauthorizedError");
         as(user.pat()).get("/api/admin/user").then().statusCode(200);
         Users.login(user.username(), STRONG);
         error(as(ADMIN).contentType(ContentType.JSON).body(Map.of("password", STRONG, "oldPassword", "x"))
@@ -191,8 +205,10 @@ class SeatManagementTest {
     void checksOfTheCurrentPasswordAreRateLimitedPerUserLikeSignIn() {
         Users.TestUser user = Users.withRole("Viewer");
         Users.TestUser other = Users.withRole("Viewer");
-        Map<String, String> wrong = Map.of("password", STRONG, "confirmPassword", STRONG, "oldPassword", "a-wrong-guess");
-        Map<String, String> right = Map.of("password", STRONG, "confirmPassword", STRONG, "oldPassword", Users.PASSWORD);
+        Map<String, String> wrong = Map.of("password", STRONG, "confirmPassword", STRONG, "oldPassword",
+                "a-wrong-guess");
+        Map<String, String> right = Map.of("password", STRONG, "confirmPassword", STRONG, "oldPassword",
+                Users.PASSWORD);
         // Time stands still, so no attempt comes back while the test runs.
         Instant start = Instant.now();
         clock.freezeAt(start);

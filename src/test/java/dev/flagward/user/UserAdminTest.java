@@ -1,19 +1,5 @@
 package dev.flagward.user;
 
-import io.restassured.RestAssured;
-import org.hamcrest.Matchers;
-
-import dev.flagward.support.Db;
-import dev.flagward.support.Users;
-import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.mutiny.sqlclient.Pool;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.Test;
-
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-
 import static dev.flagward.support.Api.ADMIN;
 import static dev.flagward.support.Api.admin;
 import static dev.flagward.support.Api.as;
@@ -28,6 +14,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flagward.support.Db;
+import dev.flagward.support.Users;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import org.hamcrest.Matchers;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 @QuarkusTest
 class UserAdminTest {
@@ -60,7 +59,8 @@ class UserAdminTest {
 
         // The events tell the story without the password or its hash.
         String events = admin().get("/api/admin/events?limit=200").then().extract().asString();
-        assertTrue(events.contains("\"user-created\"") && events.contains("\"user-updated\"") && events.contains("\"user-deleted\""));
+        assertTrue(events.contains("\"user-created\"") && events.contains("\"user-updated\"")
+                && events.contains("\"user-deleted\""));
         assertFalse(events.contains(Users.PASSWORD));
         assertFalse(events.contains("$2a$") || events.contains("$2b$") || events.contains("$2y$"));
     }
@@ -85,7 +85,8 @@ class UserAdminTest {
         admin().get(USERS).then().body("users.find { it.id == " + id + " }.rootRole", is(2))
                 .body("users.find { it.id == " + id + " }", not(Matchers.hasKey("email")));
         for (Object[] role : new Object[][]{{1, 1}, {"Viewer", 3}, {"ADMIN", 1}, {3, 3}, {2, 2}}) {
-            json(ADMIN, Map.of("rootRole", role[0])).put(USERS + "/" + id).then().statusCode(200).body("rootRole", is(role[1]));
+            json(ADMIN, Map.of("rootRole", role[0])).put(USERS + "/" + id).then().statusCode(200).body("rootRole",
+                    is(role[1]));
         }
         admin().get(USERS + "/" + id).then().body("rootRole", is(2)).body("seatType", is("Regular"));
         error(json(ADMIN, Map.of("rootRole", 4)).put(USERS + "/" + id).then(), 400, "BadDataError");
@@ -170,8 +171,10 @@ class UserAdminTest {
     void usernamesAndEmailsAreUniqueAmongLiveUsers() {
         String username = unique("dup");
         long id = Users.create(username, "Viewer");
-        error(json(ADMIN, Map.of("username", username.toUpperCase(), "rootRole", "Viewer")).post(USERS).then(), 409, "NameExistsError");
-        error(json(ADMIN, Map.of("email", username + "@EXAMPLE.com", "rootRole", "Viewer")).post(USERS).then(), 409, "NameExistsError");
+        error(json(ADMIN, Map.of("username", username.toUpperCase(), "rootRole", "Viewer")).post(USERS).then(), 409,
+                "NameExistsError");
+        error(json(ADMIN, Map.of("email", username + "@EXAMPLE.com", "rootRole", "Viewer")).post(USERS).then(), 409,
+                "NameExistsError");
         admin().delete(USERS + "/" + id).then().statusCode(200);
         // Once deleted, the name is free again.
         Users.create(username, "Viewer");
@@ -199,7 +202,8 @@ class UserAdminTest {
                 .body("permissions.permission", hasItem("READ"))
                 // Unleash's user schema: real values where Flagward has them, Unleash's neutral defaults otherwise,
                 // and nothing for what Flagward does not have (no profile image, no invite link).
-                .body("user.isAPI", is(false)).body("user.accountType", is("User")).body("user.seatType", is("Read-only"))
+                .body("user.isAPI", is(false)).body("user.accountType", is("User"))
+                .body("user.seatType", is("Read-only"))
                 .body("user.loginAttempts", is(0)).body("user", not(Matchers.hasKey("imageUrl")))
                 .body("user", not(Matchers.hasKey("inviteLink"))).body("user.emailSent", is(false))
                 // Unleash's meSchema requires both: Flagward has no feedback prompts or splash screens to report.
@@ -232,7 +236,8 @@ class UserAdminTest {
                 .statusCode(401);
         assertEquals(0, Db.count(pool, "select count(*) from sessions where user_id = $1", user.id()));
         // Nor can they sign in again.
-        error(json(null, Map.of("username", user.username(), "password", Users.PASSWORD)).post("/auth/simple/login").then(),
+        error(json(null, Map.of("username", user.username(), "password", Users.PASSWORD)).post("/auth/simple/login")
+                .then(),
                 401, "UnauthorizedError");
     }
 

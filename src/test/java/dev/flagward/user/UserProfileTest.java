@@ -1,16 +1,5 @@
 package dev.flagward.user;
 
-import dev.flagward.support.Db;
-import dev.flagward.support.Users;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
-import io.vertx.mutiny.sqlclient.Pool;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.Map;
-
 import static dev.flagward.support.Api.ADMIN;
 import static dev.flagward.support.Api.admin;
 import static dev.flagward.support.Api.as;
@@ -27,6 +16,17 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flagward.support.Db;
+import dev.flagward.support.Users;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
 
 /** The signed-in user's profile and roles, and the users anyone signed in may pick from (Unleash's operations). */
 @QuarkusTest
@@ -97,7 +97,8 @@ class UserProfileTest {
     void anyoneSignedInSeesWhoTheUsersAreButNotMore() {
         String username = unique("picked");
         long id = Users.create(username, "Admin");
-        long noEmail = json(ADMIN, Map.of("username", unique("plain"), "rootRole", "Viewer")).post("/api/admin/user-admin").then()
+        long noEmail = json(ADMIN, Map.of("username", unique("plain"), "rootRole", "Viewer"))
+                .post("/api/admin/user-admin").then()
                 .statusCode(201).extract().jsonPath().getLong("id");
         long deleted = Users.create(unique("gone"), "Viewer");
         admin().delete("/api/admin/user-admin/" + deleted).then().statusCode(200);

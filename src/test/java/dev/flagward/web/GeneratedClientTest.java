@@ -1,5 +1,12 @@
 package dev.flagward.web;
 
+import static dev.flagward.support.Api.ADMIN;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.flagward.client.ApiClient;
 import dev.flagward.client.ApiException;
 import dev.flagward.client.api.ApiTokensApi;
@@ -45,13 +52,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 
-import static dev.flagward.support.Api.ADMIN;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /**
  * A typed client generated at build time from the committed contract (openapi-generator, Java native with Jackson, as
  * an API consumer generates one) runs the token, PAT, user, license and signal lifecycles against the service: it
@@ -70,7 +70,8 @@ class GeneratedClientTest {
 
     @AfterEach
     void report() {
-        System.out.println("GeneratedClientTest: " + CALLED.size() + " operations called through the generated client: " + CALLED);
+        System.out.println(
+                "GeneratedClientTest: " + CALLED.size() + " operations called through the generated client: " + CALLED);
     }
 
     private static ApiClient client(String authorization) {
@@ -97,20 +98,23 @@ class GeneratedClientTest {
         assertNull(created.getSeenAt());
         List<ApiTokenView> listed = tokens.getAllApiTokens(null).getTokens();
         CALLED.add("getAllApiTokens");
-        ApiTokenView mine = listed.stream().filter(token -> name.equals(token.getTokenName())).findFirst().orElseThrow();
+        ApiTokenView mine = listed.stream().filter(token -> name.equals(token.getTokenName())).findFirst()
+                .orElseThrow();
         assertTrue(!mine.getSecret().equals(created.getSecret()), "a listing never shows the secret");
         assertEquals(1, tokens.getApiTokensByName(name).getTokens().size());
         CALLED.add("getApiTokensByName");
 
         EdgeApi edge = new EdgeApi(client(null));
-        assertEquals(1, edge.getValidTokens(new ValidateRequest().tokens(List.of(created.getSecret())), null).getTokens().size());
+        assertEquals(1, edge.getValidTokens(new ValidateRequest().tokens(List.of(created.getSecret())), null)
+                .getTokens().size());
         CALLED.add("getValidTokens");
 
         ApiTokenView rotated = tokens.rotateApiToken(created.getSecret(), new RotationRequest()
                 .oldExpiresAt(OffsetDateTime.now(ZoneOffset.UTC).plusHours(1)));
         CALLED.add("rotateApiToken");
         assertNotNull(rotated.getReplaces());
-        tokens.updateApiToken(rotated.getSecret(), new UpdateApiTokenRequest().expiresAt(OffsetDateTime.now(ZoneOffset.UTC).plusDays(2)));
+        tokens.updateApiToken(rotated.getSecret(),
+                new UpdateApiTokenRequest().expiresAt(OffsetDateTime.now(ZoneOffset.UTC).plusDays(2)));
         CALLED.add("updateApiToken");
         tokens.deleteApiToken(rotated.getSecret());
         tokens.deleteApiToken(created.getSecret());
@@ -160,7 +164,8 @@ class GeneratedClientTest {
         CALLED.add("logout");
         admin.deleteUser(String.valueOf(user.getId()));
         CALLED.add("deleteUser");
-        assertEquals(404, assertThrows(ApiException.class, () -> admin.getUser(String.valueOf(user.getId()))).getCode());
+        assertEquals(404,
+                assertThrows(ApiException.class, () -> admin.getUser(String.valueOf(user.getId()))).getCode());
     }
 
     @Test
@@ -169,7 +174,8 @@ class GeneratedClientTest {
         InstanceAdminApi instance = new InstanceAdminApi(client(ADMIN));
         assertEquals(Boolean.FALSE, instance.getLicense().getIsValid());
         CALLED.add("getLicense");
-        LicenseView installed = instance.updateLicense(new UpdateLicenseRequest().token(Licenses.rs256(Licenses.generous())));
+        LicenseView installed = instance
+                .updateLicense(new UpdateLicenseRequest().token(Licenses.rs256(Licenses.generous())));
         CALLED.add("updateLicense");
         assertEquals(Boolean.TRUE, installed.getIsValid());
         assertEquals("Test Corp", installed.getCustomer());
@@ -184,12 +190,14 @@ class GeneratedClientTest {
         CALLED.add("createSignalEndpoint");
         assertNull(endpoint.getDescription());
         String id = String.valueOf(endpoint.getId());
-        CreatedSignalEndpointToken token = signals.addSignalEndpointToken(id, new SignalEndpointTokenRequest().name("sender"));
+        CreatedSignalEndpointToken token = signals.addSignalEndpointToken(id,
+                new SignalEndpointTokenRequest().name("sender"));
         CALLED.add("addSignalEndpointToken");
         long signal = new SignalsApi(client("Bearer " + token.getToken()))
                 .callSignalEndpoint(name, null, null, null, null, null, null, Map.of("alert", "cpu")).getId();
         CALLED.add("callSignalEndpoint");
-        assertEquals(signal, signals.getSignalEndpointSignals(id, null, null).getSignalEndpointSignals().get(0).getId());
+        assertEquals(signal,
+                signals.getSignalEndpointSignals(id, null, null).getSignalEndpointSignals().get(0).getId());
         CALLED.add("getSignalEndpointSignals");
         assertTrue(signals.getSignalsByQuery(null, null, null, null).getTotal() >= 1);
         CALLED.add("getSignalsByQuery");

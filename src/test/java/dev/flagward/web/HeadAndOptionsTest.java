@@ -1,10 +1,19 @@
 package dev.flagward.web;
 
-import dev.flagward.support.Api;
+import static dev.flagward.support.Api.ADMIN;
+import static dev.flagward.support.Api.admin;
+import static dev.flagward.support.Api.as;
+import static dev.flagward.support.Api.error;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flagward.license.LicenseService;
 import dev.flagward.security.access.LiveAccess;
 import dev.flagward.signal.SignalStream;
+import dev.flagward.support.Api;
 import dev.flagward.support.EventStream;
 import dev.flagward.support.Eventually;
 import dev.flagward.support.Licenses;
@@ -28,16 +37,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
-
-import static dev.flagward.support.Api.ADMIN;
-import static dev.flagward.support.Api.admin;
-import static dev.flagward.support.Api.as;
-import static dev.flagward.support.Api.error;
-import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.startsWith;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * HEAD and OPTIONS on every route: HEAD answers as GET does, without a body; OPTIONS answers with the methods the
@@ -144,7 +143,8 @@ class HeadAndOptionsTest {
                 assertEquals(1, access.watched(), "the HEAD left a watched credential");
             }
             // The HEAD's answer is over: the same connection takes the next request.
-            out.write("GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.write("GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             String next = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(next.startsWith("HTTP/1.1 200") && next.contains("GOOD"), next);
@@ -188,21 +188,29 @@ class HeadAndOptionsTest {
             answer.then().statusCode(200).header("Allow", is(methods));
             assertEquals(0, answer.asByteArray().length, path);
         });
-        admin().options("/api/admin/projects/default/api-tokens/x").then().statusCode(200).header("Allow", is("DELETE, OPTIONS"));
+        admin().options("/api/admin/projects/default/api-tokens/x").then().statusCode(200).header("Allow",
+                is("DELETE, OPTIONS"));
         // Any valid credential may ask (as any may learn a path exists from a 403); a stranger may not.
         String viewer = Users.withRole("Viewer").pat();
-        as(viewer).options("/api/admin/user-admin").then().statusCode(200).header("Allow", is("GET, HEAD, POST, OPTIONS"));
+        as(viewer).options("/api/admin/user-admin").then().statusCode(200).header("Allow",
+                is("GET, HEAD, POST, OPTIONS"));
         // A trailing slash is the same path.
-        admin().options("/api/admin/api-tokens/").then().statusCode(200).header("Allow", is("GET, HEAD, POST, OPTIONS"));
+        admin().options("/api/admin/api-tokens/").then().statusCode(200).header("Allow",
+                is("GET, HEAD, POST, OPTIONS"));
         // Another spelling of a path is the same path, as for GET (sent byte for byte).
         for (String spelling : List.of("//api/admin/api-tokens", "/api/./admin/api-tokens", "/api/%61dmin/api-tokens",
                 "/api/admin/user-admin/%31")) {
-            assertEquals(200, RawHttp.send(RestAssured.port, "GET", spelling, Map.of("Authorization", ADMIN), null).status(), spelling);
-            assertEquals(200, RawHttp.send(RestAssured.port, "OPTIONS", spelling, Map.of("Authorization", ADMIN), null).status(), spelling);
+            assertEquals(200,
+                    RawHttp.send(RestAssured.port, "GET", spelling, Map.of("Authorization", ADMIN), null).status(),
+                    spelling);
+            assertEquals(200,
+                    RawHttp.send(RestAssured.port, "OPTIONS", spelling, Map.of("Authorization", ADMIN), null).status(),
+                    spelling);
             assertEquals(401, RawHttp.send(RestAssured.port, "OPTIONS", spelling, Map.of(), null).status(), spelling);
         }
         // Public routes answer anyone, as their methods do.
-        for (Supplier<RequestSpecification> anyone : List.<Supplier<RequestSpecification>>of(RestAssured::given, () -> admin())) {
+        for (Supplier<RequestSpecification> anyone : List.<Supplier<RequestSpecification>>of(RestAssured::given,
+                () -> admin())) {
             anyone.get().options("/health").then().statusCode(200).header("Allow", is("GET, HEAD, OPTIONS"));
             anyone.get().options("/edge/validate").then().statusCode(200).header("Allow", is("POST, OPTIONS"));
             anyone.get().options("/edge/issue-token").then().statusCode(200).header("Allow", is("POST, OPTIONS"));
@@ -222,7 +230,8 @@ class HeadAndOptionsTest {
             error(as("*:*.not-a-known-secret").options(path).then(), 401, "UnauthorizedError");
         }
         // Paths Flagward lacks: 404 once authenticated, as for GET, under /api and outside it.
-        for (String path : List.of("/api/admin/no-such-thing", "/api/admin/user-admin/scim-users", "/api/admin/api-tokens/x/y/z")) {
+        for (String path : List.of("/api/admin/no-such-thing", "/api/admin/user-admin/scim-users",
+                "/api/admin/api-tokens/x/y/z")) {
             error(admin().options(path).then(), 404, "NotFoundError");
         }
         error(RestAssured.given().options("/no-such-page").then(), 404, "NotFoundError");

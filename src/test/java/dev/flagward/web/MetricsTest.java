@@ -1,5 +1,16 @@
 package dev.flagward.web;
 
+import static dev.flagward.support.Api.ADMIN;
+import static dev.flagward.support.Api.admin;
+import static dev.flagward.support.Api.as;
+import static dev.flagward.support.Api.createToken;
+import static dev.flagward.support.Api.unique;
+import static dev.flagward.support.Api.validate;
+import static org.hamcrest.Matchers.empty;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.flagward.license.LicenseService;
 import dev.flagward.support.Eventually;
 import dev.flagward.support.Licenses;
@@ -16,17 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static dev.flagward.support.Api.ADMIN;
-import static dev.flagward.support.Api.admin;
-import static dev.flagward.support.Api.as;
-import static dev.flagward.support.Api.createToken;
-import static dev.flagward.support.Api.unique;
-import static dev.flagward.support.Api.validate;
-import static org.hamcrest.Matchers.empty;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The Prometheus text at /q/metrics (management port) after traffic: each meter, its labels, and no secret. */
 @QuarkusTest
@@ -104,7 +104,8 @@ class MetricsTest {
 
         admin().get("/api/admin/api-tokens/" + name).then().statusCode(200);
         as(editor.pat()).get("/api/admin/user").then().statusCode(200);
-        as("*:*.v2_AAAAAAAAAAAAAAAAAAAAAA_notarealtokenAAAAAAAAAAAAAAAAAAAAAAAAAAAA000000").get("/api/admin/api-tokens").then().statusCode(401);
+        as("*:*.v2_AAAAAAAAAAAAAAAAAAAAAA_notarealtokenAAAAAAAAAAAAAAAAAAAAAAAAAAAA000000").get("/api/admin/api-tokens")
+                .then().statusCode(401);
         as("not-a-token-" + name).get("/api/admin/api-tokens").then().statusCode(401);
         RestAssured.get("/api/admin/api-tokens").then().statusCode(401);
         admin().get("/api/admin/no-such-route-" + name).then().statusCode(404);
@@ -121,8 +122,9 @@ class MetricsTest {
         String text = metrics();
 
         // Exactly the requests above, by route and status.
-        assertEquals(1, moved(before, text, "http_server_requests_seconds_count", "uri=\"/api/admin/api-tokens/{token}\"",
-                "status=\"200\"", "method=\"GET\""));
+        assertEquals(1,
+                moved(before, text, "http_server_requests_seconds_count", "uri=\"/api/admin/api-tokens/{token}\"",
+                        "status=\"200\"", "method=\"GET\""));
         assertEquals(3, moved(before, text, "http_server_requests_seconds_count", "uri=\"/api/admin/api-tokens\"",
                 "status=\"401\"", "method=\"GET\""));
         // Authentication outcomes: one PAT, one request without credentials, two secrets nobody holds.
@@ -135,11 +137,13 @@ class MetricsTest {
         // Those seven and the PAT were answered by the cache: from memory, or looked up once while a change announced
         // for them was being applied (the PAT was created just before; CI saw one such lookup in five runs).
         assertTrue(moved(before, text, "flagward_credential_cache_total", "result=\"hit\"")
-                        + moved(before, text, "flagward_credential_cache_total", "result=\"miss\"") >= 8,
+                + moved(before, text, "flagward_credential_cache_total", "result=\"miss\"") >= 8,
                 grep(text, "flagward_credential_cache_total"));
-        assertTrue(Pattern.compile("(?m)^flagward_credential_cache_size \\d").matcher(text).find(), grep(text, "flagward_credential_cache_size"));
+        assertTrue(Pattern.compile("(?m)^flagward_credential_cache_size \\d").matcher(text).find(),
+                grep(text, "flagward_credential_cache_size"));
         assertTrue(Pattern.compile("(?m)^flagward_revocation_notifications_total \\d").matcher(text).find());
-        assertTrue(Pattern.compile("(?m)^flagward_license_days_to_expiry 3\\d\\d\\.").matcher(text).find(), grep(text, "flagward_license_days"));
+        assertTrue(Pattern.compile("(?m)^flagward_license_days_to_expiry 3\\d\\d\\.").matcher(text).find(),
+                grep(text, "flagward_license_days"));
         assertEquals(10_000, sample(text, "flagward_license_seats", "state=\"limit\""));
         sample(text, "flagward_license_seats", "state=\"used\"");
         sample(text, "flagward_license_read_only_users", "state=\"limit\"");

@@ -1,5 +1,9 @@
 package dev.flagward.web;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.swagger.parser.OpenAPIParser;
@@ -18,10 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /**
  * The served document is valid OpenAPI as a third-party parser (swagger-parser, what openapi-generator reads with)
  * sees it, and complete: every operation has a summary, a description, a unique operation id, its security (an
@@ -31,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class OpenApiDocumentTest {
 
     private static final Set<String> OPEN = Set.of("login", "logout", "getHealth", "getReady", "getValidTokens",
-            "validateToken", "changePassword", "validatePassword", "sendResetPasswordEmail", "validatePublicSignupToken",
+            "validateToken", "changePassword", "validatePassword", "sendResetPasswordEmail",
+            "validatePublicSignupToken",
             "addPublicSignupTokenUser");
 
     @Test
@@ -44,9 +45,11 @@ class OpenApiDocumentTest {
         OpenAPI api = parsed.getOpenAPI();
         assertEquals("3.1.0", api.getOpenapi());
         assertFalse(api.getServers() == null || api.getServers().isEmpty(), "servers");
-        assertTrue(api.getComponents().getSecuritySchemes().keySet().containsAll(Set.of("apiToken", "session", "signalToken",
-                "hmacSignature")));
-        for (String leaked : List.of("JsonNode", "ObjectNode", "JsonNodeType", "OutboundSseEvent", "Object", "Instant")) {
+        assertTrue(api.getComponents().getSecuritySchemes().keySet()
+                .containsAll(Set.of("apiToken", "session", "signalToken",
+                        "hmacSignature")));
+        for (String leaked : List.of("JsonNode", "ObjectNode", "JsonNodeType", "OutboundSseEvent", "Object",
+                "Instant")) {
             assertFalse(api.getComponents().getSchemas().containsKey(leaked), "a Java type in the schemas: " + leaked);
         }
 
@@ -71,12 +74,14 @@ class OpenApiDocumentTest {
                 }
                 Map<String, ApiResponse> responses = operation.getResponses();
                 // /ready's 503 is its own answer ({"health": "BAD"}), not an error.
-                List<String> errors = "getReady".equals(operation.getOperationId()) ? List.of("500")
+                List<String> errors = "getReady".equals(operation.getOperationId())
+                        ? List.of("500")
                         : open ? List.of("500", "503") : List.of("401", "500", "503");
                 for (String status : errors) {
                     ApiResponse error = responses.get(status);
                     if (error == null || error.getContent() == null
-                            || !"#/components/schemas/Error".equals(error.getContent().get("application/json").getSchema().get$ref())) {
+                            || !"#/components/schemas/Error"
+                                    .equals(error.getContent().get("application/json").getSchema().get$ref())) {
                         problems.add(where + ": no " + status + " with the error body");
                     }
                 }
@@ -95,13 +100,16 @@ class OpenApiDocumentTest {
      */
     @Test
     void oneAuthorizeWorksForEveryOperationThatNeedsCredentials() {
-        OpenAPI api = new OpenAPIParser().readContents(RestAssured.get("/q/openapi?format=json").then().extract().asString(),
-                null, new ParseOptions()).getOpenAPI();
+        OpenAPI api = new OpenAPIParser()
+                .readContents(RestAssured.get("/q/openapi?format=json").then().extract().asString(),
+                        null, new ParseOptions())
+                .getOpenAPI();
         List<String> without = new ArrayList<>();
         api.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) -> {
             boolean headerScheme = operation.getSecurity() != null && operation.getSecurity().stream()
-                    .anyMatch(requirement -> requirement.containsKey("apiToken") || requirement.containsKey("signalToken")
-                            || requirement.containsKey("hmacSignature"));
+                    .anyMatch(
+                            requirement -> requirement.containsKey("apiToken") || requirement.containsKey("signalToken")
+                                    || requirement.containsKey("hmacSignature"));
             if (operation.getOperationId() != null && !OPEN.contains(operation.getOperationId()) && !headerScheme) {
                 without.add(method + " " + path);
             }

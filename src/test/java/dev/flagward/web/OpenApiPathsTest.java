@@ -1,11 +1,13 @@
 package dev.flagward.web;
 
-import org.junit.jupiter.api.Assumptions;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -18,9 +20,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every endpoint of SPEC.md (and of the seed pages it names) is in /q/openapi with an operation id and a tag. The
@@ -115,8 +114,9 @@ class OpenApiPathsTest {
         JsonNode doc = new ObjectMapper().readTree(RestAssured.get("/q/openapi?format=json").then().statusCode(200)
                 .extract().asString());
         Map<String, JsonNode> operations = new TreeMap<>();
-        doc.get("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(method ->
-                operations.put(normalized(method.getKey().toUpperCase() + " " + path.getKey()), method.getValue())));
+        doc.get("paths").fields()
+                .forEachRemaining(path -> path.getValue().fields().forEachRemaining(method -> operations
+                        .put(normalized(method.getKey().toUpperCase() + " " + path.getKey()), method.getValue())));
         return operations;
     }
 
@@ -143,7 +143,8 @@ class OpenApiPathsTest {
     @Test
     void creationsAreDocumentedAs201() throws Exception {
         Map<String, JsonNode> documented = documented();
-        for (String endpoint : List.of("POST /api/admin/api-tokens", "POST /api/admin/user/tokens", "POST /api/admin/user-admin",
+        for (String endpoint : List.of("POST /api/admin/api-tokens", "POST /api/admin/user/tokens",
+                "POST /api/admin/user-admin",
                 "POST /api/admin/projects", "POST /api/admin/environments", "POST /api/admin/license",
                 "POST /api/admin/signal-endpoints", "POST /api/admin/signal-endpoints/{id}/tokens",
                 "POST /api/admin/api-tokens/{token}/rotate", "POST /api/admin/user/tokens/{id}/rotate",

@@ -1,5 +1,7 @@
 package dev.flagward.web;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.junit.QuarkusTest;
@@ -8,8 +10,6 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The published contract is committed beside the code (src/test/resources/openapi/flagward-openapi.json): the build
@@ -25,14 +25,16 @@ class OpenApiSnapshotTest {
 
     @Test
     void theServedDocumentIsTheCommittedContract() throws Exception {
-        JsonNode served = JSON.readTree(RestAssured.get("/q/openapi?format=json").then().statusCode(200).extract().asString());
+        JsonNode served = JSON
+                .readTree(RestAssured.get("/q/openapi?format=json").then().statusCode(200).extract().asString());
         String pretty = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(served) + "\n";
         if (Boolean.getBoolean("flagward.openapi.write")) {
             Files.writeString(SNAPSHOT, pretty);
         }
         Files.writeString(Path.of("target", "openapi-served.json"), pretty);
         assertEquals(JSON.readTree(Files.readString(SNAPSHOT)), served,
-                "The served /q/openapi differs from " + SNAPSHOT + " (target/openapi-served.json has the served one). If the "
+                "The served /q/openapi differs from " + SNAPSHOT
+                        + " (target/openapi-served.json has the served one). If the "
                         + "change is intended, run ./mvnw verify -Dflagward.openapi.write=true and review the diff.");
     }
 }

@@ -1,14 +1,5 @@
 package dev.flagward.web;
 
-import dev.flagward.support.Users;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
-import io.restassured.response.Response;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.Map;
-
 import static dev.flagward.support.Api.admin;
 import static dev.flagward.support.Api.as;
 import static dev.flagward.support.Api.createToken;
@@ -19,6 +10,15 @@ import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flagward.support.Users;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
 
 /** What real Unleash clients read: Edge's token types, 401 bodies, unknown paths, ETags. */
 @QuarkusTest
@@ -44,7 +44,8 @@ class WireCompatibilityTest {
 
     @Test
     void unknownAdminPathsAuthenticateFirst() {
-        for (String path : List.of("/api/admin/no-such-thing", "/api/admin/api-tokens/a/b/c", "//api/admin/nope", "/api/nope")) {
+        for (String path : List.of("/api/admin/no-such-thing", "/api/admin/api-tokens/a/b/c", "//api/admin/nope",
+                "/api/nope")) {
             error(RestAssured.get(path).then(), 401, "AuthenticationRequired");
             error(as("*:*.v2_unknownunknownunknown0_x").get(path).then(), 401, "UnauthorizedError");
             error(admin().get(path).then(), 404, "NotFoundError");

@@ -1,27 +1,27 @@
 package dev.flagward.web;
 
+import static dev.flagward.support.Api.admin;
+import static dev.flagward.support.Api.as;
+import static dev.flagward.support.Api.error;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+
 import dev.flagward.security.authentication.CredentialFormat;
 import dev.flagward.support.Api;
 import dev.flagward.support.Management;
-import java.util.HashSet;
-import java.util.Map;
-import java.util.Set;
-import org.hamcrest.Matchers;
-import org.junit.jupiter.api.Assertions;
-
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
+import org.hamcrest.Matchers;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
-import static dev.flagward.support.Api.admin;
-import static dev.flagward.support.Api.as;
-import static dev.flagward.support.Api.error;
-import static org.hamcrest.Matchers.hasKey;
-import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.not;
-import static org.hamcrest.Matchers.containsString;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 
 @QuarkusTest
 class WireConventionsTest {
@@ -30,6 +30,7 @@ class WireConventionsTest {
     @Path("/api/test-only")
     @dev.flagward.security.access.Public
     public static class FailingResource {
+
         @GET
         @Path("boom")
         @org.eclipse.microprofile.openapi.annotations.Operation(hidden = true)
@@ -69,7 +70,8 @@ class WireConventionsTest {
         }
         Assertions.assertEquals(1, messages.size(), messages.toString());
         String message = messages.iterator().next();
-        for (String says : new String[]{"'Authorization: <token>'", "'Authorization: Bearer <token>'", "/auth/simple/login",
+        for (String says : new String[]{"'Authorization: <token>'", "'Authorization: Bearer <token>'",
+                "/auth/simple/login",
                 "README.md#two-commands"}) {
             Assertions.assertTrue(message.contains(says), says + " in: " + message);
         }
@@ -80,14 +82,19 @@ class WireConventionsTest {
     @Test
     void malformedJsonSaysTheLineAndColumn() {
         String body = "{\n  \"tokenName\": \"ci\",\n  \"type\": backend-sekrit\n}";
-        error(admin().contentType("application/json").body(body).post("/api/admin/api-tokens").then(), 400, "BadDataError")
+        error(admin().contentType("application/json").body(body).post("/api/admin/api-tokens").then(), 400,
+                "BadDataError")
                 .body("message", is("The request body is not valid JSON: the error is at line 3, column 11."))
-                .body("details[0].message", is("The request body is not valid JSON: the error is at line 3, column 11."))
+                .body("details[0].message",
+                        is("The request body is not valid JSON: the error is at line 3, column 11."))
                 .body("details[0].path", is("/body"))
                 .body(not(containsString("sekrit")));
-        for (String cut : new String[]{"{\"tokenName\": \"ci\",\n", "{\"tokenName\": \"ci\"\n", "{\"tokenName\": \"c"}) {
-            error(admin().contentType("application/json").body(cut).post("/api/admin/api-tokens").then(), 400, "BadDataError")
-                    .body("message", Matchers.startsWith("The request body is not valid JSON: it ends before the JSON does (line "));
+        for (String cut : new String[]{"{\"tokenName\": \"ci\",\n", "{\"tokenName\": \"ci\"\n",
+                "{\"tokenName\": \"c"}) {
+            error(admin().contentType("application/json").body(cut).post("/api/admin/api-tokens").then(), 400,
+                    "BadDataError")
+                    .body("message", Matchers
+                            .startsWith("The request body is not valid JSON: it ends before the JSON does (line "));
         }
     }
 
@@ -119,7 +126,8 @@ class WireConventionsTest {
                 .body("totalEvents", Matchers.greaterThanOrEqualTo(2))
                 .body("events[0].id", Matchers.greaterThan(0))
                 .body("events[0]", hasKey("preData"));
-        var ids = admin().get("/api/admin/events?limit=3").then().extract().jsonPath().getList("events.id", Integer.class);
+        var ids = admin().get("/api/admin/events?limit=3").then().extract().jsonPath().getList("events.id",
+                Integer.class);
         Assertions.assertTrue(ids.get(0) > ids.get(1) && ids.get(1) > ids.get(2), ids.toString());
     }
 
@@ -148,18 +156,23 @@ class WireConventionsTest {
         var doc = RestAssured.get("/q/openapi?format=json").then().statusCode(200).extract().jsonPath();
         Assertions.assertEquals("getAllApiTokens", doc.getString("paths.'/api/admin/api-tokens'.get.operationId"));
         Assertions.assertEquals("createApiToken", doc.getString("paths.'/api/admin/api-tokens'.post.operationId"));
-        Assertions.assertEquals("getApiTokensByName", doc.getString("paths.'/api/admin/api-tokens/{token}'.get.operationId"));
-        Assertions.assertEquals("updateApiToken", doc.getString("paths.'/api/admin/api-tokens/{token}'.put.operationId"));
-        Assertions.assertEquals("deleteApiToken", doc.getString("paths.'/api/admin/api-tokens/{token}'.delete.operationId"));
+        Assertions.assertEquals("getApiTokensByName",
+                doc.getString("paths.'/api/admin/api-tokens/{token}'.get.operationId"));
+        Assertions.assertEquals("updateApiToken",
+                doc.getString("paths.'/api/admin/api-tokens/{token}'.put.operationId"));
+        Assertions.assertEquals("deleteApiToken",
+                doc.getString("paths.'/api/admin/api-tokens/{token}'.delete.operationId"));
         Assertions.assertEquals("getHealth", doc.getString("paths.'/health'.get.operationId"));
         Assertions.assertEquals("getReady", doc.getString("paths.'/ready'.get.operationId"));
         Assertions.assertEquals("API tokens", doc.getString("paths.'/api/admin/api-tokens'.get.tags[0]"));
-        Assertions.assertEquals("getSignalEndpoints", doc.getString("paths.'/api/admin/signal-endpoints'.get.operationId"));
+        Assertions.assertEquals("getSignalEndpoints",
+                doc.getString("paths.'/api/admin/signal-endpoints'.get.operationId"));
         Assertions.assertEquals("addSignalEndpointToken",
                 doc.getString("paths.'/api/admin/signal-endpoints/{signalEndpointId}/tokens'.post.operationId"));
         Assertions.assertEquals("updateSignalEndpointToken",
                 doc.getString("paths.'/api/admin/signal-endpoints/{signalEndpointId}/tokens/{id}'.put.operationId"));
-        Assertions.assertEquals("callSignalEndpoint", doc.getString("paths.'/api/signal-endpoint/{name}'.post.operationId"));
+        Assertions.assertEquals("callSignalEndpoint",
+                doc.getString("paths.'/api/signal-endpoint/{name}'.post.operationId"));
         Assertions.assertEquals("getSignalsByQuery", doc.getString("paths.'/api/admin/signals'.get.operationId"));
         RestAssured.get("/q/swagger-ui/").then().statusCode(200);
     }

@@ -6,8 +6,8 @@ import dev.flagward.security.principal.Principal;
 import dev.flagward.security.principal.ScopedTokenPrincipal;
 import dev.flagward.security.principal.UserPrincipal;
 import dev.flagward.web.ApiException;
-import jakarta.inject.Inject;
 import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 /**
@@ -18,7 +18,8 @@ import jakarta.inject.Singleton;
 @Singleton
 public class AccessDecision {
 
-    @Inject Instance<LicenseState> license;
+    @Inject
+    Instance<LicenseState> license;
 
     /** Fails with the error a request would get when this principal may not do what the rule guards. */
     public void require(AccessRule rule, Principal principal) {
@@ -58,8 +59,9 @@ public class AccessDecision {
             throw ApiException.license("This is an enterprise feature: install a valid license to use it.");
         }
         if (readOnlyApplies && state.readOnly()) {
-            throw ApiException.license("The license has expired and its grace period is over: the admin API is read-only. "
-                    + "Install a new license; revoking credentials still works.");
+            throw ApiException
+                    .license("The license has expired and its grace period is over: the admin API is read-only. "
+                            + "Install a new license; revoking credentials still works.");
         }
     }
 }

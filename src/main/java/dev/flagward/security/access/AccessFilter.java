@@ -76,7 +76,8 @@ public class AccessFilter {
     private static AccessRule ruleOf(Method method) {
         AccessRule rule = AccessRule.of(method);
         if (!rule.declared()) {
-            LOG.errorf("%s.%s declares none of @Access, @AuthenticatedBy and @Public, or more than one: every call to it is refused",
+            LOG.errorf(
+                    "%s.%s declares none of @Access, @AuthenticatedBy and @Public, or more than one: every call to it is refused",
                     method.getDeclaringClass().getSimpleName(), method.getName());
         }
         return rule;

@@ -28,7 +28,7 @@ import java.util.Set;
  *                   what is new rather than reading what is stored
  */
 public record AccessRule(boolean declared, Permission permission, String kind, boolean enterprise, boolean write,
-                         boolean revocation, boolean live) {
+        boolean revocation, boolean live) {
 
     private static final Set<String> READS = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
 

@@ -1,9 +1,5 @@
 package dev.flagward.security.access;
 
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.function.UnaryOperator;
-
 import dev.flagward.security.authentication.Authenticator;
 import dev.flagward.web.JsonContract;
 import io.quarkus.smallrye.openapi.OpenApiFilter;
@@ -13,11 +9,6 @@ import org.eclipse.microprofile.openapi.models.Components;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
 import org.eclipse.microprofile.openapi.models.Operation;
 import org.eclipse.microprofile.openapi.models.PathItem;
-import org.eclipse.microprofile.openapi.models.media.Content;
-import org.eclipse.microprofile.openapi.models.media.MediaType;
-import org.eclipse.microprofile.openapi.models.media.Schema;
-import org.eclipse.microprofile.openapi.models.media.Schema.SchemaType;
-import org.eclipse.microprofile.openapi.models.responses.APIResponse;
 import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 import org.eclipse.microprofile.openapi.models.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.models.security.SecurityScheme;
@@ -54,21 +45,25 @@ public class ApiContract implements OASFilter {
     static final String HMAC_SIGNATURE = "hmacSignature";
     private static final String JSON = "application/json";
 
-    private static final DotName OPERATION = DotName.createSimple("org.eclipse.microprofile.openapi.annotations.Operation");
+    private static final DotName OPERATION = DotName
+            .createSimple("org.eclipse.microprofile.openapi.annotations.Operation");
     private static final DotName ACCESS = DotName.createSimple(Access.class.getName());
     private static final DotName PUBLIC = DotName.createSimple(Public.class.getName());
     private static final DotName AUTHENTICATED_BY = DotName.createSimple(AuthenticatedBy.class.getName());
     private static final DotName ENTERPRISE = DotName.createSimple(Enterprise.class.getName());
     private static final DotName REVOCATION = DotName.createSimple(Revocation.class.getName());
     private static final DotName HMAC_SIGNED = DotName.createSimple(HmacSigned.class.getName());
-    private static final Set<String> PARAMETER_ANNOTATIONS = Set.of("jakarta.ws.rs.PathParam", "jakarta.ws.rs.QueryParam",
-            "jakarta.ws.rs.HeaderParam", "jakarta.ws.rs.CookieParam", "jakarta.ws.rs.core.Context", "jakarta.ws.rs.BeanParam",
+    private static final Set<String> PARAMETER_ANNOTATIONS = Set.of("jakarta.ws.rs.PathParam",
+            "jakarta.ws.rs.QueryParam",
+            "jakarta.ws.rs.HeaderParam", "jakarta.ws.rs.CookieParam", "jakarta.ws.rs.core.Context",
+            "jakarta.ws.rs.BeanParam",
             "jakarta.ws.rs.FormParam", "org.jboss.resteasy.reactive.RestPath", "org.jboss.resteasy.reactive.RestQuery",
             "org.jboss.resteasy.reactive.RestHeader", "org.jboss.resteasy.reactive.RestCookie");
 
     /** What a resource method declares about access, as the access filter reads it. */
     record Declared(boolean open, String permission, String kind, boolean enterprise, boolean revocation, boolean body,
-                    boolean signed) {
+            boolean signed) {
+
         boolean adminApi() {
             return permission != null;
         }
@@ -127,7 +122,9 @@ public class ApiContract implements OASFilter {
 
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {
-        Components components = openAPI.getComponents() == null ? OASFactory.createComponents() : openAPI.getComponents();
+        Components components = openAPI.getComponents() == null
+                ? OASFactory.createComponents()
+                : openAPI.getComponents();
         openAPI.setComponents(components);
         securitySchemes(components);
         JsonContract.errorSchemas(components);
@@ -135,8 +132,8 @@ public class ApiContract implements OASFilter {
         if (openAPI.getPaths() == null) {
             return;
         }
-        openAPI.getPaths().getPathItems().forEach((path, item) -> item.getOperations().forEach((method, operation) ->
-                describe(path, method, operation)));
+        openAPI.getPaths().getPathItems().forEach(
+                (path, item) -> item.getOperations().forEach((method, operation) -> describe(path, method, operation)));
         JsonContract.dateTimesInline(openAPI);
         JsonContract.closeAnswers(openAPI);
     }
@@ -152,16 +149,19 @@ public class ApiContract implements OASFilter {
                 .scheme("bearer").description("A token of this signal endpoint (signal_…)"));
         components.addSecurityScheme(HMAC_SIGNATURE, OASFactory.createSecurityScheme().type(SecurityScheme.Type.APIKEY)
                 .in(SecurityScheme.In.HEADER).name("Authorization")
-                .description("HMAC <clientId>:<signature> of an Edge client in FLAGWARD_EDGE_CLIENTS, as Unleash's Enterprise "
-                        + "Edge signs: signature = base64url HMAC-SHA256, keyed with the client's secret (base64url-decoded), of "
-                        + "\"POST\\n<path>\\n<x-timestamp>\\n<x-nonce>\\n<content-sha256>\"; with the headers x-timestamp "
-                        + "(RFC 3339, within 5 minutes), x-nonce (used once) and content-sha256 (hex SHA-256 of the body). "
-                        + "Computed per request: it cannot be given once in Swagger UI's Authorize."));
+                .description(
+                        "HMAC <clientId>:<signature> of an Edge client in FLAGWARD_EDGE_CLIENTS, as Unleash's Enterprise "
+                                + "Edge signs: signature = base64url HMAC-SHA256, keyed with the client's secret (base64url-decoded), of "
+                                + "\"POST\\n<path>\\n<x-timestamp>\\n<x-nonce>\\n<content-sha256>\"; with the headers x-timestamp "
+                                + "(RFC 3339, within 5 minutes), x-nonce (used once) and content-sha256 (hex SHA-256 of the body). "
+                                + "Computed per request: it cannot be given once in Swagger UI's Authorize."));
     }
 
     private void describe(String path, PathItem.HttpMethod method, Operation operation) {
         Declared declared = byOperationId.get(operation.getOperationId());
-        APIResponses responses = operation.getResponses() == null ? OASFactory.createAPIResponses() : operation.getResponses();
+        APIResponses responses = operation.getResponses() == null
+                ? OASFactory.createAPIResponses()
+                : operation.getResponses();
         operation.setResponses(responses);
         boolean parameters = operation.getParameters() != null && !operation.getParameters().isEmpty();
         if (declared != null) {
@@ -171,7 +171,8 @@ public class ApiContract implements OASFilter {
                 error(responses, "400", "The body, a path or query parameter, or a header is not valid (BadDataError)");
             }
             if (!declared.open() || declared.signed()) {
-                error(responses, "401", "No credentials (AuthenticationRequired), or they are not valid (UnauthorizedError)");
+                error(responses, "401",
+                        "No credentials (AuthenticationRequired), or they are not valid (UnauthorizedError)");
             }
             if (declared.adminApi() || declared.enterprise() || (declared.open() && declared.enterprise())) {
                 error(responses, "403", forbidden(declared, write));
@@ -184,7 +185,8 @@ public class ApiContract implements OASFilter {
         if (path.contains("{")) {
             error(responses, "404", "Nothing with that identifier (NotFoundError)");
         }
-        error(responses, "406", "The Accept header asks for a media type this operation does not produce (BadDataError)");
+        error(responses, "406",
+                "The Accept header asks for a media type this operation does not produce (BadDataError)");
         error(responses, "500", "Something unexpected; the id in the body is logged with the cause (InternalError)");
         error(responses, "503", "The database cannot be reached (ServiceUnavailableError)");
         responses.getAPIResponses().forEach((status, response) -> {
@@ -197,7 +199,8 @@ public class ApiContract implements OASFilter {
         if (declared != null) {
             String who = who(declared);
             String description = operation.getDescription();
-            operation.setDescription(description == null || description.isBlank() ? operation.getSummary() + ". " + who
+            operation.setDescription(description == null || description.isBlank()
+                    ? operation.getSummary() + ". " + who
                     : description + (description.endsWith(".") ? " " : ". ") + who);
         }
     }
@@ -228,7 +231,8 @@ public class ApiContract implements OASFilter {
     private static String forbidden(Declared declared, boolean write) {
         List<String> reasons = new ArrayList<>();
         if (declared.adminApi()) {
-            reasons.add("the caller lacks the permission (PermissionError) or holds the wrong kind of credential (ForbiddenError)");
+            reasons.add(
+                    "the caller lacks the permission (PermissionError) or holds the wrong kind of credential (ForbiddenError)");
         }
         if (declared.enterprise()) {
             reasons.add("no valid license is installed (LicenseError)");

@@ -1,6 +1,7 @@
 package dev.flagward.security.access;
 
 import dev.flagward.security.authentication.CredentialSource;
+
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
@@ -15,6 +16,7 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.METHOD, ElementType.TYPE})
 public @interface AuthenticatedBy {
+
     /** The credential kind ({@link CredentialSource#kind()}). */
     String value();
 }

@@ -1,7 +1,7 @@
 package dev.flagward.security.access;
 
-import dev.flagward.security.principal.Principal;
 import dev.flagward.security.authentication.StoredCredential;
+import dev.flagward.security.principal.Principal;
 import jakarta.enterprise.context.RequestScoped;
 
 /** Who made the current request and from where, and the credential and rule that let it in; filled by {@link AccessFilter}. */

@@ -31,6 +31,7 @@ public class HeadRequests {
             return null;
         }
         // An event stream is never cached: the GET says so too.
-        return Response.ok().type(MediaType.SERVER_SENT_EVENTS_TYPE).header(HttpHeaders.CACHE_CONTROL, "no-cache").build();
+        return Response.ok().type(MediaType.SERVER_SENT_EVENTS_TYPE).header(HttpHeaders.CACHE_CONTROL, "no-cache")
+                .build();
     }
 }

@@ -1,9 +1,8 @@
 package dev.flagward.security.access;
 
-import dev.flagward.web.ApiException;
-
 import dev.flagward.security.authentication.CredentialCache;
 import dev.flagward.security.authentication.StoredCredential;
+import dev.flagward.web.ApiException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import io.vertx.mutiny.core.Vertx;
@@ -35,11 +34,16 @@ public class LiveAccess {
     static final Duration UNCONFIRMED_AT_MOST = Duration.ofMillis(500);
     private static final Logger LOG = Logger.getLogger(LiveAccess.class);
 
-    @Inject CredentialCache cache;
-    @Inject AccessDecision decision;
-    @Inject Caller caller;
-    @Inject Clock clock;
-    @Inject Vertx vertx;
+    @Inject
+    CredentialCache cache;
+    @Inject
+    AccessDecision decision;
+    @Inject
+    Caller caller;
+    @Inject
+    Clock clock;
+    @Inject
+    Vertx vertx;
     private final Set<Watch> watches = ConcurrentHashMap.newKeySet();
     private long timer = -1;
 
@@ -64,7 +68,9 @@ public class LiveAccess {
             });
             return Multi.createBy().merging().withRequests(1)
                     .streams(answer.onTermination().invoke(watch::answerEnded), lost)
-                    .onFailure(AccessLost.class).recoverWithMulti(failure -> lastWord == null ? Multi.createFrom().empty()
+                    .onFailure(AccessLost.class)
+                    .recoverWithMulti(failure -> lastWord == null
+                            ? Multi.createFrom().empty()
                             : Multi.createFrom().item(lastWord.apply(failure.getMessage())));
         });
     }
@@ -133,6 +139,7 @@ public class LiveAccess {
 
     /** Ends a watched answer: the reason is the message. */
     private static final class AccessLost extends RuntimeException {
+
         AccessLost(String reason) {
             super(reason, null, false, false);
         }
@@ -140,6 +147,7 @@ public class LiveAccess {
 
     /** One answer being watched: what let it in, and the stream that ends it. */
     private static final class Watch {
+
         final String kind;
         final String selector;
         final byte[] verifier;

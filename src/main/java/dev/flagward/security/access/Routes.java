@@ -26,8 +26,7 @@ import java.util.regex.Pattern;
 public class Routes {
 
     /** One resource method: the path it answers, its HTTP method and its access rule. */
-    public record Route(Pattern path, String httpMethod, AccessRule rule) {
-    }
+    public record Route(Pattern path, String httpMethod, AccessRule rule) {}
 
     private final List<Route> routes;
 

@@ -1,7 +1,5 @@
 package dev.flagward.security.access;
 
-import java.util.Locale;
-
 import dev.flagward.security.authentication.Authenticator;
 import dev.flagward.security.authentication.StoredCredential;
 import dev.flagward.web.ApiException;
@@ -22,6 +20,7 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -99,7 +98,8 @@ public class UnmatchedRequests {
 
     private Uni<StoredCredential> authenticate(HttpServerRequest request) {
         Cookie session = request.getCookie(Authenticator.SESSION_COOKIE);
-        return authenticator.authenticate(request.getHeader(HttpHeaders.AUTHORIZATION), session == null ? null : session.getValue());
+        return authenticator.authenticate(request.getHeader(HttpHeaders.AUTHORIZATION),
+                session == null ? null : session.getValue());
     }
 
     /** GET brings HEAD (the framework answers HEAD with the GET method), and OPTIONS is always answered. */

@@ -44,10 +44,10 @@ public class Authenticator {
     /** Kind → its outcome counters; kinds are the sources' fixed names: bounded. */
     private final Map<String, KindCounters> byKind = new ConcurrentHashMap<>();
 
-    private record KindCounters(Counter success, Counter unknown, Counter expired) {
-    }
+    private record KindCounters(Counter success, Counter unknown, Counter expired) {}
 
-    public Authenticator(CredentialKinds kinds, CredentialCache cache, SeenTracker seen, Clock clock, MeterRegistry registry) {
+    public Authenticator(CredentialKinds kinds, CredentialCache cache, SeenTracker seen, Clock clock,
+            MeterRegistry registry) {
         this.kinds = kinds;
         this.cache = cache;
         this.seen = seen;
@@ -65,8 +65,10 @@ public class Authenticator {
 
     private KindCounters counters(String kind) {
         KindCounters found = byKind.get(kind);
-        return found != null ? found : byKind.computeIfAbsent(kind, k -> new KindCounters(counter(registry, k, "success"),
-                counter(registry, k, "unknown"), counter(registry, k, "expired")));
+        return found != null
+                ? found
+                : byKind.computeIfAbsent(kind, k -> new KindCounters(counter(registry, k, "success"),
+                        counter(registry, k, "unknown"), counter(registry, k, "expired")));
     }
 
     /**
@@ -80,7 +82,8 @@ public class Authenticator {
         }
         if (sessionCookie != null && !sessionCookie.isBlank()) {
             return verify(sessionCookie, Channel.SESSION_COOKIE)
-                    .onFailure(ApiException.class).transform(e -> ApiException.unauthorized("The session is not valid. Sign in again."));
+                    .onFailure(ApiException.class)
+                    .transform(e -> ApiException.unauthorized("The session is not valid. Sign in again."));
         }
         missing.increment();
         return Uni.createFrom().failure(ApiException.authenticationRequired());
@@ -105,7 +108,8 @@ public class Authenticator {
         if (value.equalsIgnoreCase("bearer")) {
             return null;
         }
-        if (value.length() > 6 && value.regionMatches(true, 0, "bearer", 0, 6) && Character.isWhitespace(value.charAt(6))) {
+        if (value.length() > 6 && value.regionMatches(true, 0, "bearer", 0, 6)
+                && Character.isWhitespace(value.charAt(6))) {
             value = value.substring(7).strip();
         }
         return value.isEmpty() ? null : value;
@@ -114,7 +118,8 @@ public class Authenticator {
     /** A live credential of a kind presented on this channel, or 401 UnauthorizedError. */
     public Uni<StoredCredential> verify(String secret, Channel channel) {
         Presented presented = kinds.identify(secret);
-        return verify(secret, presented != null && presented.source().channel() == channel ? presented : null, NOT_VALID);
+        return verify(secret, presented != null && presented.source().channel() == channel ? presented : null,
+                NOT_VALID);
     }
 
     /** A live credential of exactly this kind (a feature checking its own secrets), or 401 UnauthorizedError. */

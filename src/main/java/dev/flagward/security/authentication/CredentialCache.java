@@ -1,8 +1,7 @@
 package dev.flagward.security.authentication;
 
-import io.micrometer.core.instrument.Gauge;
-
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
@@ -161,7 +160,9 @@ public class CredentialCache {
     public Uni<Void> refreshUser(long userId) {
         List<Uni<Void>> reloads = store.inGroup(userId).stream()
                 .map(credential -> refresh(credential.kind(), credential.selector())).toList();
-        return reloads.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(reloads).andFailFast().replaceWithVoid();
+        return reloads.isEmpty()
+                ? Uni.createFrom().voidItem()
+                : Uni.join().all(reloads).andFailFast().replaceWithVoid();
     }
 
     /** Every cached credential of this kind, newest first. */
@@ -194,9 +195,11 @@ public class CredentialCache {
             }
         };
         List<Uni<Void>> loads = kinds.all().stream().map(source -> source.loadAll(sink)).toList();
-        Uni<Void> all = loads.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(loads).andFailFast().replaceWithVoid();
+        Uni<Void> all = loads.isEmpty()
+                ? Uni.createFrom().voidItem()
+                : Uni.join().all(loads).andFailFast().replaceWithVoid();
         return all.invoke(() -> store.removeIf(credential -> credential.generation < generation
-                        && !changes.changedSince(credential.selector(), began)))
+                && !changes.changedSince(credential.selector(), began)))
                 .eventually(() -> changes.end(began));
     }
 

@@ -1,6 +1,7 @@
 package dev.flagward.security.authentication;
 
 import dev.flagward.security.keys.SecretBox;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -32,6 +33,7 @@ public final class CredentialFormat {
 
     /** A freshly minted credential: the secret to show once, and what may be stored. */
     public record Minted(String secret, String selector, byte[] verifier) {
+
         @Override
         public String toString() {
             return "Minted[selector=" + selector + "]";
@@ -39,8 +41,7 @@ public final class CredentialFormat {
     }
 
     /** What a v2 secret says about itself, without any lookup. */
-    public record Parsed(String prefix, String selector) {
-    }
+    public record Parsed(String prefix, String selector) {}
 
     public static Minted mint(String prefix) {
         byte[] selectorBytes = new byte[16];
@@ -96,7 +97,8 @@ public final class CredentialFormat {
         int length = secret.length();
         int tailStart = length - TAIL_LENGTH;
         int markStart = tailStart - VERSION_MARK.length();
-        if (markStart < 0 || !secret.startsWith(VERSION_MARK, markStart) || secret.charAt(tailStart + SELECTOR_LENGTH) != '_') {
+        if (markStart < 0 || !secret.startsWith(VERSION_MARK, markStart)
+                || secret.charAt(tailStart + SELECTOR_LENGTH) != '_') {
             return false;
         }
         for (int i = tailStart; i < length - CHECKSUM_LENGTH; i++) {

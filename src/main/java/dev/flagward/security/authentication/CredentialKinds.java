@@ -22,6 +22,7 @@ public class CredentialKinds {
 
     /** A secret identified: the kind that owns it, and its selector. */
     public record Presented(CredentialSource source, String selector) {
+
         public String kind() {
             return source.kind();
         }
@@ -43,7 +44,8 @@ public class CredentialKinds {
         CredentialSource rest = null;
         for (CredentialSource source : sources) {
             if (byKind.put(source.kind(), source) != null || byPrefix.put(source.prefix(), source) != null) {
-                throw new IllegalStateException("Two credential sources of kind " + source.kind() + " or prefix " + source.prefix());
+                throw new IllegalStateException(
+                        "Two credential sources of kind " + source.kind() + " or prefix " + source.prefix());
             }
             if (source.prefix().isEmpty()) {
                 rest = source;

@@ -2,6 +2,7 @@ package dev.flagward.security.authentication;
 
 import dev.flagward.security.principal.ApiTokenPrincipal;
 import dev.flagward.security.principal.UserPrincipal;
+
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;

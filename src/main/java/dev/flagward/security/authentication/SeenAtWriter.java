@@ -1,11 +1,10 @@
 package dev.flagward.security.authentication;
 
-import java.time.DateTimeException;
-
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -44,11 +43,12 @@ public final class SeenAtWriter {
         }
         List<String> announcements = encode(lastSeen);
         return pool.withTransaction(connection -> connection.preparedQuery("update " + table + " t set seen_at = v.seen"
-                                + " from unnest($1::text[], $2::timestamptz[]) as v(selector, seen)"
-                                + " where t.selector = v.selector and (t.seen_at is null or t.seen_at < v.seen)")
-                        .execute(Tuple.of(selectors, times))
-                        .chain(() -> connection.preparedQuery("select pg_notify($1, payload) from unnest($2::text[]) as payload")
-                                .execute(Tuple.of(CHANNEL, announcements.toArray(String[]::new)))))
+                + " from unnest($1::text[], $2::timestamptz[]) as v(selector, seen)"
+                + " where t.selector = v.selector and (t.seen_at is null or t.seen_at < v.seen)")
+                .execute(Tuple.of(selectors, times))
+                .chain(() -> connection
+                        .preparedQuery("select pg_notify($1, payload) from unnest($2::text[]) as payload")
+                        .execute(Tuple.of(CHANNEL, announcements.toArray(String[]::new)))))
                 .replaceWithVoid();
     }
 

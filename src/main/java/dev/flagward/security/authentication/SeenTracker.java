@@ -3,9 +3,9 @@ package dev.flagward.security.authentication;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
-import jakarta.inject.Inject;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
@@ -28,9 +28,12 @@ public class SeenTracker {
 
     private static final Logger LOG = Logger.getLogger(SeenTracker.class);
 
-    @Inject CredentialKinds kinds;
-    @Inject Clock clock;
-    @Inject CredentialCache cache;
+    @Inject
+    CredentialKinds kinds;
+    @Inject
+    Clock clock;
+    @Inject
+    CredentialCache cache;
     private volatile Map<String, Map<String, Instant>> pending = new ConcurrentHashMap<>();
 
     public void markSeen(String kind, String selector) {
@@ -66,7 +69,8 @@ public class SeenTracker {
         return Uni.join().all(writes).andCollectFailures().replaceWithVoid();
     }
 
-    @Scheduled(every = "${flagward.security.seen-flush-interval:30s}", delayed = "${flagward.security.seen-flush-interval:30s}",
+    @Scheduled(every = "${flagward.security.seen-flush-interval:30s}",
+            delayed = "${flagward.security.seen-flush-interval:30s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduledFlush() {
         return flush().onFailure().recoverWithNull();

@@ -50,6 +50,7 @@ public abstract class SqlCredentialSource implements CredentialSource {
         /** A row alone makes its entry, with a mapping made anew for each load (one that keeps state across rows). */
         static RowMapping perLoad(Supplier<Function<Row, StoredCredential>> mapping) {
             return new RowMapping() {
+
                 @Override
                 public Uni<Function<Row, StoredCredential>> forFullLoad() {
                     return Uni.createFrom().item(mapping.get());
@@ -70,7 +71,8 @@ public abstract class SqlCredentialSource implements CredentialSource {
     private final Rows rows;
     private final RowMapping mapping;
 
-    protected SqlCredentialSource(Pool pool, String kind, String prefix, Channel channel, Rows rows, RowMapping mapping) {
+    protected SqlCredentialSource(Pool pool, String kind, String prefix, Channel channel, Rows rows,
+            RowMapping mapping) {
         this.pool = pool;
         this.kind = kind;
         this.prefix = prefix;
@@ -96,7 +98,8 @@ public abstract class SqlCredentialSource implements CredentialSource {
 
     @Override
     public Uni<Void> loadAll(Consumer<StoredCredential> sink) {
-        return mapping.forFullLoad().chain(map -> rows.pageSize() > 0 ? loadFrom(0L, map, sink)
+        return mapping.forFullLoad().chain(map -> rows.pageSize() > 0
+                ? loadFrom(0L, map, sink)
                 : pool.query(rows.all()).execute().invoke(result -> result.forEach(row -> accept(row, map, sink)))
                         .replaceWithVoid());
     }
@@ -126,7 +129,9 @@ public abstract class SqlCredentialSource implements CredentialSource {
     @Override
     public Uni<StoredCredential> load(String selector) {
         return pool.preparedQuery(rows.one()).execute(Tuple.of(selector))
-                .chain(result -> result.size() == 0 ? Uni.createFrom().nullItem() : mapping.forOne(result.iterator().next()));
+                .chain(result -> result.size() == 0
+                        ? Uni.createFrom().nullItem()
+                        : mapping.forOne(result.iterator().next()));
     }
 
     @Override

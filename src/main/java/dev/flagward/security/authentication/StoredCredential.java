@@ -1,6 +1,7 @@
 package dev.flagward.security.authentication;
 
 import dev.flagward.security.principal.Principal;
+
 import java.time.Instant;
 import java.time.OffsetDateTime;
 
@@ -33,13 +34,13 @@ public final class StoredCredential {
 
     /** From a credential row: {@code createdAt} and {@code seenAt} (null: never used) as the database gives them. */
     public StoredCredential(String kind, String selector, byte[] verifier, Instant expiresAt, Principal principal,
-                            long id, OffsetDateTime createdAt, OffsetDateTime seenAt) {
+            long id, OffsetDateTime createdAt, OffsetDateTime seenAt) {
         this(kind, selector, verifier, expiresAt, principal, id, micros(createdAt.toInstant()),
                 seenAt == null ? NEVER : micros(seenAt.toInstant()), false);
     }
 
     private StoredCredential(String kind, String selector, byte[] verifier, Instant expiresAt, Principal principal,
-                             long id, long createdMicros, long seenMicros, boolean suspended) {
+            long id, long createdMicros, long seenMicros, boolean suspended) {
         this.kind = kind;
         this.selector = selector;
         this.verifier = verifier;
@@ -108,8 +109,10 @@ public final class StoredCredential {
     }
 
     StoredCredential suspend() {
-        return suspended ? this
-                : new StoredCredential(kind, selector, verifier, expiresAt, principal, id, createdMicros, seenMicros, true);
+        return suspended
+                ? this
+                : new StoredCredential(kind, selector, verifier, expiresAt, principal, id, createdMicros, seenMicros,
+                        true);
     }
 
     static long micros(Instant instant) {

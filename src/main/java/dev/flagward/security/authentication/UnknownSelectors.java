@@ -1,11 +1,11 @@
 package dev.flagward.security.authentication;
 
-import java.time.Duration;
-
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
+
+import java.time.Duration;
 
 /**
  * What a selector the cache does not hold may cost. The cache holds every credential and notifications keep it

@@ -1,8 +1,7 @@
 package dev.flagward.security.keys;
 
-import io.vertx.core.buffer.Buffer;
-
 import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -11,14 +10,15 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.UUID;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The instance's identity and private key, created once per database (race-free when replicas start together) and
@@ -59,7 +59,8 @@ public class InstanceKeys {
     void onStart(@Observes @Priority(10) StartupEvent event) {
         byte[] fresh = new byte[32];
         new SecureRandom().nextBytes(fresh);
-        Row row = pool.preparedQuery("insert into instance (instance_id, secret) values ($1, $2) on conflict do nothing")
+        Row row = pool
+                .preparedQuery("insert into instance (instance_id, secret) values ($1, $2) on conflict do nothing")
                 .execute(Tuple.of(UUID.randomUUID().toString(), Buffer.buffer(fresh)))
                 .chain(() -> pool.query("select instance_id, secret from instance").execute())
                 .await().atMost(Duration.ofSeconds(30))

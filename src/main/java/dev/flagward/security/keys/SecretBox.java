@@ -1,20 +1,20 @@
 package dev.flagward.security.keys;
 
-import javax.crypto.Mac;
-
 import dev.flagward.web.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
+
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Encrypts the few secrets that must stay recoverable (signal endpoints' signing secrets), and derives those that must be
@@ -79,7 +79,8 @@ public class SecretBox {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
-            return mac.doFinal(("flagward-derived-secret-v1\0" + purpose + "\0" + context).getBytes(StandardCharsets.UTF_8));
+            return mac.doFinal(
+                    ("flagward-derived-secret-v1\0" + purpose + "\0" + context).getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is part of every JVM", e);
         }

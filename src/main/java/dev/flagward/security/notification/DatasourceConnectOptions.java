@@ -1,9 +1,9 @@
 package dev.flagward.security.notification;
 
-import java.util.regex.Pattern;
-
 import io.vertx.pgclient.PgConnectOptions;
 import org.eclipse.microprofile.config.Config;
+
+import java.util.regex.Pattern;
 
 /**
  * Quarkus exposes no bean with the datasource's connect options, so the dedicated LISTEN connection is built from

@@ -49,8 +49,9 @@ public class NotificationListener {
     private volatile boolean stopping;
     private volatile PgSubscriber subscriber;
 
-    public NotificationListener(CredentialCache cache, Instance<NotificationChannel> channels, Vertx vertx, Config config,
-                                MeterRegistry registry) {
+    public NotificationListener(CredentialCache cache, Instance<NotificationChannel> channels, Vertx vertx,
+            Config config,
+            MeterRegistry registry) {
         this.received = Counter.builder("flagward.revocation.notifications")
                 .description("Credential change notifications received (revocations, expiries, new credentials)")
                 .register(registry);
@@ -128,7 +129,7 @@ public class NotificationListener {
         subscriber = next;
         next.connect().subscribe().with(ok -> LOG.debug("Listening for credential changes"), failure -> {
             LOG.warnf("Cannot LISTEN for credential changes yet (%s); retrying", failure.getMessage());
-            next.close().subscribe().with(x -> { }, x -> { });
+            next.close().subscribe().with(x -> {}, x -> {});
             if (!stopping) {
                 vertx.setTimer(1000, id -> listen());
             }
@@ -155,7 +156,7 @@ public class NotificationListener {
         String selector = at > 0 ? rest.substring(0, at) : rest;
         // Fail closed: suspend it first, so a revocation holds even if the reload below cannot reach the database.
         cache.suspend(selector);
-        cache.refresh(kind, selector).subscribe().with(ok -> { },
+        cache.refresh(kind, selector).subscribe().with(ok -> {},
                 failure -> LOG.warnf("Could not refresh credential %s: %s", selector, failure.getMessage()));
     }
 }

@@ -11,10 +11,11 @@ import java.util.List;
  * @param replacedBy  the selector of the token that replaced this one, or null
  */
 public record ApiTokenPrincipal(String selector, String tokenName, ApiTokenType type, String environment,
-                                List<String> projects, String replaces, String replacedBy) implements Principal {
+        List<String> projects, String replaces, String replacedBy) implements Principal {
 
     /** A token that is not part of a rotation. */
-    public ApiTokenPrincipal(String selector, String tokenName, ApiTokenType type, String environment, List<String> projects) {
+    public ApiTokenPrincipal(String selector, String tokenName, ApiTokenType type, String environment,
+            List<String> projects) {
         this(selector, tokenName, type, environment, projects, null, null);
     }
 

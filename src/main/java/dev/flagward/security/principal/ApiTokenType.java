@@ -4,6 +4,7 @@ import java.util.Locale;
 
 /** The kinds of API token. {@code client} is the older name of {@code backend}; both are accepted and kept as given. */
 public enum ApiTokenType {
+
     ADMIN, CLIENT, BACKEND, FRONTEND;
 
     public String wireName() {

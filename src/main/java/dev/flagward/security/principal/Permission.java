@@ -8,16 +8,16 @@ import java.util.Set;
  * reported in PermissionError bodies.
  */
 public enum Permission {
+
     /** Instance administration: users, projects, environments, events. */
-    ADMIN(EnumSet.of(RootRole.Admin)),
-    READ_API_TOKEN(EnumSet.of(RootRole.Admin, RootRole.Editor)),
-    CREATE_API_TOKEN(EnumSet.of(RootRole.Admin, RootRole.Editor)),
-    UPDATE_API_TOKEN(EnumSet.of(RootRole.Admin, RootRole.Editor)),
-    DELETE_API_TOKEN(EnumSet.of(RootRole.Admin, RootRole.Editor)),
+    ADMIN(EnumSet.of(RootRole.Admin)), READ_API_TOKEN(EnumSet.of(RootRole.Admin, RootRole.Editor)), CREATE_API_TOKEN(
+            EnumSet.of(RootRole.Admin, RootRole.Editor)), UPDATE_API_TOKEN(
+                    EnumSet.of(RootRole.Admin, RootRole.Editor)), DELETE_API_TOKEN(
+                            EnumSet.of(RootRole.Admin, RootRole.Editor)),
     /** A project's API tokens ({@code /api/admin/projects/{projectId}/api-tokens}): Unleash grants these to Editors on every project. */
-    READ_PROJECT_API_TOKEN(EnumSet.of(RootRole.Admin, RootRole.Editor)),
-    CREATE_PROJECT_API_TOKEN(EnumSet.of(RootRole.Admin, RootRole.Editor)),
-    DELETE_PROJECT_API_TOKEN(EnumSet.of(RootRole.Admin, RootRole.Editor)),
+    READ_PROJECT_API_TOKEN(EnumSet.of(RootRole.Admin, RootRole.Editor)), CREATE_PROJECT_API_TOKEN(
+            EnumSet.of(RootRole.Admin, RootRole.Editor)), DELETE_PROJECT_API_TOKEN(
+                    EnumSet.of(RootRole.Admin, RootRole.Editor)),
     /** Any signed-in user or admin token may read (projects, environments). */
     READ(EnumSet.allOf(RootRole.class)),
     /** Only a user acting for themselves (PATs, own profile); admin tokens are refused with ForbiddenError. */

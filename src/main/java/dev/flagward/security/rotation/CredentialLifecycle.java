@@ -8,8 +8,8 @@ import dev.flagward.web.ApiException;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.PanacheRepository;
 import io.smallrye.mutiny.Uni;
-import jakarta.inject.Inject;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -33,6 +33,7 @@ public class CredentialLifecycle {
     /** Writes one event in the calling transaction, for the caller's actor. */
     @FunctionalInterface
     public interface Events {
+
         Uni<Void> record(String type, Object data, Object before);
     }
 
@@ -52,6 +53,7 @@ public class CredentialLifecycle {
     /** The rotated credential's successor, with the minted selector and verifier and the kind's own fields copied. */
     @FunctionalInterface
     public interface Successor<T> {
+
         T of(T old, CredentialFormat.Minted minted, Instant now);
     }
 
@@ -70,10 +72,10 @@ public class CredentialLifecycle {
      * @param leakEvent      the data of the {@code credential-leak-revoked} event
      */
     public record Kind<T extends CredentialRow>(String kind, Store<T> store, Function<T, Object> view,
-                                                Function<T, Object> id, String what, Function<T, String> prefix,
-                                                Function<T, ApiException> alreadyRotated, Supplier<Uni<Void>> room,
-                                                String rotatedEvent, String viewKey,
-                                                Function<T, Map<String, Object>> leakEvent) {
+            Function<T, Object> id, String what, Function<T, String> prefix,
+            Function<T, ApiException> alreadyRotated, Supplier<Uni<Void>> room,
+            String rotatedEvent, String viewKey,
+            Function<T, Map<String, Object>> leakEvent) {
 
         /** No limit on successors: a credential being replaced does not take a place. */
         public static Uni<Void> noLimit() {
@@ -81,8 +83,10 @@ public class CredentialLifecycle {
         }
     }
 
-    @Inject CredentialCache cache;
-    @Inject Clock clock;
+    @Inject
+    CredentialCache cache;
+    @Inject
+    Clock clock;
 
     /**
      * Rotates the credential {@code findOld} yields (inside the transaction, after the kind's lock; it answers 404 and
@@ -92,33 +96,34 @@ public class CredentialLifecycle {
      * cache. The request's overlap is checked before anything is read.
      */
     public <T extends CredentialRow> Uni<Rotation.Rotated<T>> rotate(Kind<T> kind, Rotation.Request request,
-                                                                    Supplier<Uni<T>> findOld, Successor<T> successor,
-                                                                    Events events) {
+            Supplier<Uni<T>> findOld, Successor<T> successor,
+            Events events) {
         Instant now = clock.instant();
         Instant overlapEnd = Rotation.overlapEnd(request, now);
         return Panache.withTransaction(() -> findOld.get().chain(old -> {
-                    Rotation.requireLive(old.expiresAt, now, kind.what());
-                    if (old.replacedBy != null) {
-                        throw kind.alreadyRotated().apply(old);
-                    }
-                    return kind.room().get().chain(() -> {
-                        Object before = kind.view().apply(old);
-                        CredentialFormat.Minted minted = CredentialFormat.mint(kind.prefix().apply(old));
-                        T fresh = successor.of(old, minted, now);
-                        fresh.replaces = old.selector;
-                        old.expiresAt = Rotation.oldExpiry(old.expiresAt, overlapEnd);
-                        old.replacedBy = fresh.selector;
-                        return Rotation.endPredecessor(old.replaces, kind.store()::findBySelector, now)
-                                .chain(ended -> kind.store().flush()
-                                        .chain(() -> kind.store().persistAndFlush(fresh))
-                                        .call(saved -> events.record(kind.rotatedEvent(),
-                                                rotatedEvent(kind, saved, old, ended), before))
-                                        .map(saved -> new Rotation.Rotated<>(saved, minted.secret(), old, ended)));
-                    });
-                }))
+            Rotation.requireLive(old.expiresAt, now, kind.what());
+            if (old.replacedBy != null) {
+                throw kind.alreadyRotated().apply(old);
+            }
+            return kind.room().get().chain(() -> {
+                Object before = kind.view().apply(old);
+                CredentialFormat.Minted minted = CredentialFormat.mint(kind.prefix().apply(old));
+                T fresh = successor.of(old, minted, now);
+                fresh.replaces = old.selector;
+                old.expiresAt = Rotation.oldExpiry(old.expiresAt, overlapEnd);
+                old.replacedBy = fresh.selector;
+                return Rotation.endPredecessor(old.replaces, kind.store()::findBySelector, now)
+                        .chain(ended -> kind.store().flush()
+                                .chain(() -> kind.store().persistAndFlush(fresh))
+                                .call(saved -> events.record(kind.rotatedEvent(),
+                                        rotatedEvent(kind, saved, old, ended), before))
+                                .map(saved -> new Rotation.Rotated<>(saved, minted.secret(), old, ended)));
+            });
+        }))
                 .call(rotated -> cache.refresh(kind.kind(), rotated.fresh().selector))
                 .call(rotated -> cache.refresh(kind.kind(), rotated.replaced().selector))
-                .call(rotated -> rotated.ended() == null ? Uni.createFrom().voidItem()
+                .call(rotated -> rotated.ended() == null
+                        ? Uni.createFrom().voidItem()
                         : cache.refresh(kind.kind(), rotated.ended().selector));
     }
 
@@ -139,22 +144,23 @@ public class CredentialLifecycle {
      * in lists as expired, so the leak stays visible. This replica's cache holds the change before the answer.
      */
     public <T extends CredentialRow> Uni<LeakOutcome> revokeLeaked(Kind<T> kind, String selector, String secret,
-                                                                  Events events) {
+            Events events) {
         Instant now = clock.instant();
         return Panache.withTransaction(() -> kind.store().findBySelector(selector).chain(found -> {
-                    if (found == null || !CredentialFormat.verifies(secret, found.verifier)) {
-                        return Uni.createFrom().item(LeakOutcome.UNKNOWN);
-                    }
-                    if (found.expiredAt(now)) {
-                        return Uni.createFrom().item(LeakOutcome.ALREADY_INACTIVE);
-                    }
-                    Object before = kind.view().apply(found);
-                    found.expiresAt = now;
-                    return kind.store().flush()
-                            .call(() -> events.record("credential-leak-revoked", kind.leakEvent().apply(found), before))
-                            .replaceWith(LeakOutcome.REVOKED);
-                }))
-                .call(outcome -> outcome == LeakOutcome.REVOKED ? cache.refresh(kind.kind(), selector)
+            if (found == null || !CredentialFormat.verifies(secret, found.verifier)) {
+                return Uni.createFrom().item(LeakOutcome.UNKNOWN);
+            }
+            if (found.expiredAt(now)) {
+                return Uni.createFrom().item(LeakOutcome.ALREADY_INACTIVE);
+            }
+            Object before = kind.view().apply(found);
+            found.expiresAt = now;
+            return kind.store().flush()
+                    .call(() -> events.record("credential-leak-revoked", kind.leakEvent().apply(found), before))
+                    .replaceWith(LeakOutcome.REVOKED);
+        }))
+                .call(outcome -> outcome == LeakOutcome.REVOKED
+                        ? cache.refresh(kind.kind(), selector)
                         : Uni.createFrom().voidItem());
     }
 
@@ -166,25 +172,26 @@ public class CredentialLifecycle {
      * deleted one leaves this replica's cache and the relinked predecessor is refreshed in it.
      */
     public <T extends CredentialRow> Uni<Void> delete(Kind<T> kind, Supplier<Uni<T>> findLocked, String deletedEvent,
-                                                      Events events) {
+            Events events) {
         return Panache.withTransaction(() -> findLocked.get().chain(found -> {
-                    if (found == null) {
-                        return Uni.createFrom().<Rotation.Unlinked<T>>nullItem();
-                    }
-                    Object before = kind.view().apply(found);
-                    return kind.store().delete(found).call(() -> kind.store().flush())
-                            .chain(() -> Rotation.forgetReplacement(found.selector, found.replaces, found.replacedBy,
-                                    kind.store()::relink))
-                            .call(() -> events.record(deletedEvent, null, before))
-                            .map(predecessor -> new Rotation.Unlinked<>(found, predecessor));
-                }))
+            if (found == null) {
+                return Uni.createFrom().<Rotation.Unlinked<T>>nullItem();
+            }
+            Object before = kind.view().apply(found);
+            return kind.store().delete(found).call(() -> kind.store().flush())
+                    .chain(() -> Rotation.forgetReplacement(found.selector, found.replaces, found.replacedBy,
+                            kind.store()::relink))
+                    .call(() -> events.record(deletedEvent, null, before))
+                    .map(predecessor -> new Rotation.Unlinked<>(found, predecessor));
+        }))
                 .invoke(deleted -> {
                     if (deleted != null) {
                         cache.evict(deleted.deleted().selector);
                     }
                 })
                 // Lists are served from the cache: this replica shows the predecessor unlinked before answering.
-                .call(deleted -> deleted == null || deleted.predecessor() == null ? Uni.createFrom().voidItem()
+                .call(deleted -> deleted == null || deleted.predecessor() == null
+                        ? Uni.createFrom().voidItem()
                         : cache.refresh(kind.kind(), deleted.predecessor()))
                 .replaceWithVoid();
     }

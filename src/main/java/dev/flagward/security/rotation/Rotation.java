@@ -2,8 +2,8 @@ package dev.flagward.security.rotation;
 
 import dev.flagward.security.authentication.CredentialRow;
 import dev.flagward.web.ApiException;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import io.smallrye.mutiny.Uni;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -24,15 +24,13 @@ public final class Rotation {
      * A rotation's credentials: the new one (and its secret, shown once), the one it replaces, and the one before that
      * if this rotation ended its overlap (else null). Each needs its cache entry refreshed after commit.
      */
-    public record Rotated<T>(T fresh, String secret, T replaced, T ended) {
-    }
+    public record Rotated<T>(T fresh, String secret, T replaced, T ended) {}
 
     /**
      * A deletion's credential, and the selector of its predecessor if the deletion changed the predecessor's link
      * (else null), whose cache entry needs a refresh after commit.
      */
-    public record Unlinked<T>(T deleted, String predecessor) {
-    }
+    public record Unlinked<T>(T deleted, String predecessor) {}
 
     /**
      * A kind's own statement for the other half of a link: in the calling transaction, the credential
@@ -42,14 +40,14 @@ public final class Rotation {
      */
     @FunctionalInterface
     public interface Relink {
+
         /** Every credential whose {@code replacedBy} is {@code from} gets {@code to} instead; how many changed. */
         Uni<Integer> replacedBy(String from, String to);
     }
 
     /** The optional body of every rotate endpoint. */
     @Schema(name = "RotationRequest")
-    public record Request(Instant oldExpiresAt) {
-    }
+    public record Request(Instant oldExpiresAt) {}
 
     private Rotation() {
     }
@@ -82,8 +80,9 @@ public final class Rotation {
      * inside the rotating transaction with the feature's own lookup by selector; yields the credential it stopped
      * (for the event and the cache refresh after commit), or null when there was none to stop.
      */
-    public static <T extends CredentialRow> Uni<T> endPredecessor(String replaces, Function<String, Uni<T>> findBySelector,
-                                                         Instant now) {
+    public static <T extends CredentialRow> Uni<T> endPredecessor(String replaces,
+            Function<String, Uni<T>> findBySelector,
+            Instant now) {
         if (replaces == null) {
             return Uni.createFrom().nullItem();
         }

@@ -1,10 +1,14 @@
 package dev.flagward.security.access;
 
-import jakarta.ws.rs.core.MediaType;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flagward.security.principal.Permission;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.MediaType;
 import org.junit.jupiter.api.Test;
 
 import java.lang.annotation.Annotation;
@@ -14,11 +18,6 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every resource method of the application declares its access rule (a method without one is refused at run time,
@@ -62,6 +61,7 @@ class AccessRuleCoverageTest {
     }
 
     static class Sample {
+
         @jakarta.ws.rs.GET
         @Access(Permission.ADMIN)
         public void read() {
@@ -104,6 +104,7 @@ class AccessRuleCoverageTest {
 
     @Access(Permission.SELF)
     static class ClassLevel {
+
         @jakarta.ws.rs.GET
         public void inherited() {
         }
@@ -118,7 +119,8 @@ class AccessRuleCoverageTest {
     void rulesComeFromTheAnnotations() throws Exception {
         AccessRule read = AccessRule.of(Sample.class.getMethod("read"));
         assertEquals(new AccessRule(true, Permission.ADMIN, null, false, false, false, false), read);
-        assertEquals(new AccessRule(true, Permission.ADMIN, null, false, true, true, false), AccessRule.of(Sample.class.getMethod("revoke")));
+        assertEquals(new AccessRule(true, Permission.ADMIN, null, false, true, true, false),
+                AccessRule.of(Sample.class.getMethod("revoke")));
         AccessRule open = AccessRule.of(Sample.class.getMethod("open"));
         assertTrue(open.declared() && open.enterprise() && open.write() && !open.adminApi() && open.open());
         AccessRule token = AccessRule.of(Sample.class.getMethod("inbound"));
@@ -129,6 +131,7 @@ class AccessRuleCoverageTest {
         assertEquals(Permission.SELF, AccessRule.of(ClassLevel.class.getMethod("inherited")).permission());
         assertNull(AccessRule.of(ClassLevel.class.getMethod("overridden")).permission());
         // An answer that goes on is watched for as long as it runs (LiveAccess), and needs the license in force.
-        assertEquals(new AccessRule(true, Permission.ADMIN, null, true, false, false, true), AccessRule.of(Sample.class.getMethod("stream")));
+        assertEquals(new AccessRule(true, Permission.ADMIN, null, true, false, false, true),
+                AccessRule.of(Sample.class.getMethod("stream")));
     }
 }

@@ -1,5 +1,9 @@
 package dev.flagward.security.access;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import dev.flagward.security.principal.ApiTokenPrincipal;
 import dev.flagward.security.principal.ApiTokenType;
 import dev.flagward.security.principal.Permission;
@@ -10,10 +14,6 @@ import dev.flagward.web.ApiException;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The permission matrix of SPEC §4.7 for every kind of principal and every permission. */
 class AccessRulesTest {
@@ -71,7 +71,8 @@ class AccessRulesTest {
 
     @Test
     void permissionErrorsNameThePermission() {
-        ApiException e = assertThrows(ApiException.class, () -> AccessDecision.requirePermission(user(RootRole.Viewer), Permission.CREATE_API_TOKEN));
+        ApiException e = assertThrows(ApiException.class,
+                () -> AccessDecision.requirePermission(user(RootRole.Viewer), Permission.CREATE_API_TOKEN));
         assertEquals(List.of("CREATE_API_TOKEN"), e.extra().get("permissions"));
     }
 }

@@ -1,5 +1,11 @@
 package dev.flagward.security.access;
 
+import static dev.flagward.support.Api.ADMIN;
+import static dev.flagward.support.Api.createToken;
+import static dev.flagward.support.Api.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.flagward.license.LicenseService;
 import dev.flagward.support.Db;
 import dev.flagward.support.Licenses;
@@ -19,12 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import static dev.flagward.support.Api.ADMIN;
-import static dev.flagward.support.Api.createToken;
-import static dev.flagward.support.Api.json;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /**
  * SPEC §2: access decisions come from the matched resource method, never from the raw path. In read-only mode (an
  * expired license past its grace period) one write is sent under every spelling of its path that a server might
@@ -40,7 +40,8 @@ class PathSpellingTest {
             "/api/admin/./api-tokens", "/api/x/../admin/api-tokens", "/x/../api/admin/api-tokens",
             "/api/admin/api-tokens/", "/api/admin/api-tokens/.", "/api/admin/api-tokens//",
             "/%61pi/admin/api-tokens", "/api/%61dmin/api-tokens", "/api/admin/%61pi-tokens", "/api/admin/api%2Dtokens",
-            "/api/admin/api%2dtokens", "/%2Fapi/admin/api-tokens", "/api%2Fadmin/api-tokens", "/api/admin%2F%2Fapi-tokens",
+            "/api/admin/api%2dtokens", "/%2Fapi/admin/api-tokens", "/api%2Fadmin/api-tokens",
+            "/api/admin%2F%2Fapi-tokens",
             "/api/admin/%2E/api-tokens", "/api/admin/api-tokens%2F", "/API/admin/api-tokens", "/api/ADMIN/api-tokens",
             "/Api/Admin/Api-Tokens", "/api/admin/API-TOKENS", "/api/admin/api-tokens?x=1", "/api/admin/api-tokens;x=1",
             "/api/admin/api-tokens#frag", "/api/admin/api-tokens%00", "http://localhost/api/admin/api-tokens");
@@ -93,7 +94,8 @@ class PathSpellingTest {
             selectors.add((String) createToken(Map.of()).get("secret"));
         }
         clock.advance(Duration.ofDays(16));
-        List<String> paths = List.of("//api/admin/api-tokens/", "/api/%61dmin/api-tokens/", "/api/x/../admin/api-tokens/");
+        List<String> paths = List.of("//api/admin/api-tokens/", "/api/%61dmin/api-tokens/",
+                "/api/x/../admin/api-tokens/");
         for (int i = 0; i < paths.size(); i++) {
             String secret = selectors.get(i);
             String selector = secret.substring(secret.indexOf("v2_") + 3, secret.indexOf("v2_") + 25);

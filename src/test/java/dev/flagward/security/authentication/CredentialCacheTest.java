@@ -1,20 +1,19 @@
 package dev.flagward.security.authentication;
 
-import io.smallrye.mutiny.Uni;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flagward.security.authentication.CredentialSource.Channel;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.smallrye.mutiny.Uni;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The credential cache's bookkeeping, with credential kinds whose tables are maps. */
 class CredentialCacheTest {
@@ -23,6 +22,7 @@ class CredentialCacheTest {
 
     private static SecurityConfig config(int negativeSize, int lookupsPerSecond) {
         return new SecurityConfig() {
+
             public Duration seenFlushInterval() {
                 return Duration.ofHours(1);
             }
@@ -62,12 +62,12 @@ class CredentialCacheTest {
         int largest = 0;
         for (int i = 0; i < 50_000; i++) {
             String selector = selector();
-            sessions.row(selector, i % 100);                    // sign-in: the session row is committed ...
-            await(cache.refresh("session", selector));          // ... and applied before the response
-            sessions.rows.remove(selector);                     // sign-out
+            sessions.row(selector, i % 100); // sign-in: the session row is committed ...
+            await(cache.refresh("session", selector)); // ... and applied before the response
+            sessions.rows.remove(selector); // sign-out
             cache.evict(selector);
             if (i % 1000 == 0) {
-                await(cache.lookup("session", selector()));      // an unknown cookie now and then: a read begins and ends
+                await(cache.lookup("session", selector())); // an unknown cookie now and then: a read begins and ends
             }
             largest = Math.max(largest, cache.changeLogSize());
         }
@@ -87,11 +87,11 @@ class CredentialCacheTest {
         sessions.gate = slowRead;
         var lookup = cache.lookup("session", revoked).subscribeAsCompletionStage(); // reads the row, answers later
         sessions.rows.remove(revoked);
-        cache.evict(revoked);                                     // revoked while the read is in flight
+        cache.evict(revoked); // revoked while the read is in flight
         for (int i = 0; i < 10 * ChangeLog.PRUNE_EVERY; i++) {
             String other = selector();
             sessions.row(other, 2);
-            await(cache.refresh("session", other));             // enough changes to prune many times over
+            await(cache.refresh("session", other)); // enough changes to prune many times over
         }
         slowRead.complete(null);
         assertNotNull(lookup.join(), "the read itself answers with what it read");
@@ -113,7 +113,7 @@ class CredentialCacheTest {
         sessions.gate = slowReload;
         var reload = cache.refresh("session", selector).subscribeAsCompletionStage(); // read the row; answers later
         sessions.rows.remove(selector);
-        cache.evict(selector);                                                     // deleted meanwhile
+        cache.evict(selector); // deleted meanwhile
         slowReload.complete(null);
         reload.join();
         assertNull(cache.current(selector), "an older reload resurrected a revoked credential");
@@ -129,11 +129,11 @@ class CredentialCacheTest {
     void aRefreshOvertakenByTheChangesOwnNotificationStillHoldsTheCredentialWhenItAnswers() {
         CredentialCache cache = cache(1000, 1000);
         String selector = selector();
-        sessions.row(selector, 1);                                                   // committed on this replica
+        sessions.row(selector, 1); // committed on this replica
         CompletableFuture<Void> slowRead = new CompletableFuture<>();
         sessions.gate = slowRead;
         var refreshed = cache.refresh("session", selector).subscribeAsCompletionStage(); // before the answer is sent
-        cache.suspend(selector);                                                      // its notification, meanwhile
+        cache.suspend(selector); // its notification, meanwhile
         slowRead.complete(null);
         refreshed.join();
         assertNotNull(cache.current(selector), "answered before this replica held the credential it created");
@@ -175,7 +175,8 @@ class CredentialCacheTest {
                 loadsOfRepeated += sessions.loads.get() - before;
             }
         }
-        assertTrue(loadsOfRepeated <= 3, "a selector presented again and again was looked up " + loadsOfRepeated + " times");
+        assertTrue(loadsOfRepeated <= 3,
+                "a selector presented again and again was looked up " + loadsOfRepeated + " times");
     }
 
     @Test
@@ -185,7 +186,7 @@ class CredentialCacheTest {
         assertNull(await(cache.lookup("session", later)));
         sessions.row(later, 4);
         assertNull(await(cache.lookup("session", later)), "remembered as unknown");
-        cache.suspend(later);                                    // the notification of its insert
+        cache.suspend(later); // the notification of its insert
         await(cache.refresh("session", later));
         assertNotNull(await(cache.lookup("session", later)));
     }

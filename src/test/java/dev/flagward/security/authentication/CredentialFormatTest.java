@@ -1,20 +1,19 @@
 package dev.flagward.security.authentication;
 
-import java.util.Base64;
-
-import org.junit.jupiter.api.Test;
-
-import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.zip.CRC32;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.zip.CRC32;
 
 class CredentialFormatTest {
 
@@ -98,7 +97,8 @@ class CredentialFormatTest {
         for (int[] ones : new int[][]{selectorOnes, secretOnes}) {
             for (int bit = 0; bit < ones.length; bit++) {
                 // Binomial(4000, 1/2): mean 2000, sd 31.6; 7 sd either way is never reached by chance.
-                assertTrue(Math.abs(ones[bit] - mints / 2) < 222, "bit " + bit + " was set " + ones[bit] + " times in " + mints);
+                assertTrue(Math.abs(ones[bit] - mints / 2) < 222,
+                        "bit " + bit + " was set " + ones[bit] + " times in " + mints);
             }
         }
     }

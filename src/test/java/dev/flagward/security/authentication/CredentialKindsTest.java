@@ -1,15 +1,15 @@
 package dev.flagward.security.authentication;
 
-import dev.flagward.security.keys.InstanceKeys;
-import dev.flagward.security.authentication.CredentialSource.Channel;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flagward.security.authentication.CredentialSource.Channel;
+import dev.flagward.security.keys.InstanceKeys;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
 
 /** Which kind owns a presented secret, and what its selector is, decided without any lookup. */
 class CredentialKindsTest {

@@ -1,21 +1,5 @@
 package dev.flagward.security.authentication;
 
-import io.quarkus.runtime.configuration.DurationConverter;
-import java.util.HashMap;
-
-import dev.flagward.support.Db;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfigBuilder;
-import io.vertx.mutiny.sqlclient.Pool;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.Test;
-
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Map;
-
 import static dev.flagward.support.Api.admin;
 import static dev.flagward.support.Api.createToken;
 import static dev.flagward.support.Api.unique;
@@ -26,6 +10,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flagward.support.Db;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 
 /** Last use (SPEC §3) is written at shutdown, and in dev mode often enough that a stop loses next to nothing. */
 @QuarkusTest
@@ -51,7 +50,8 @@ class SeenAtShutdownTest {
 
         assertNotNull(Db.rows(pool, "select seen_at from api_tokens where selector = $1", selector).get(0).getValue(0),
                 "written by the shutdown flush");
-        admin().get("/api/admin/api-tokens/{name}", name).then().statusCode(200).body("tokens[0].seenAt", notNullValue());
+        admin().get("/api/admin/api-tokens/{name}", name).then().statusCode(200).body("tokens[0].seenAt",
+                notNullValue());
     }
 
     /**
@@ -63,7 +63,8 @@ class SeenAtShutdownTest {
         Map<String, Duration> interval = new HashMap<>();
         for (String profile : new String[]{"dev", "prod"}) {
             interval.put(profile, new SmallRyeConfigBuilder().withProfile(profile)
-                    .withSources(new PropertiesConfigSource(Path.of("src/main/resources/application.properties").toUri().toURL(), 250))
+                    .withSources(new PropertiesConfigSource(
+                            Path.of("src/main/resources/application.properties").toUri().toURL(), 250))
                     .withConverter(Duration.class, 200, new DurationConverter())
                     .build().getValue("flagward.security.seen-flush-interval", Duration.class));
         }

@@ -1,5 +1,8 @@
 package dev.flagward.security.authentication;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -9,9 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** The last-use announcements other replicas read: every use survives the round trip, no payload exceeds PostgreSQL's limit. */
 class SeenAtWriterTest {
 
@@ -19,7 +19,8 @@ class SeenAtWriterTest {
     void aLargeBatchIsSplitUnderThePayloadLimitAndReadBackExactly() {
         Map<String, Instant> batch = new LinkedHashMap<>();
         for (int i = 0; i < 5000; i++) {
-            batch.put(CredentialFormat.mint("*:development.").selector(), Instant.ofEpochSecond(1_700_000_000L + i, 123_456_000L));
+            batch.put(CredentialFormat.mint("*:development.").selector(),
+                    Instant.ofEpochSecond(1_700_000_000L + i, 123_456_000L));
         }
         batch.put("legacy-" + "a".repeat(40), Instant.parse("1970-01-01T00:00:00Z"));
         batch.put("before-1970-selector", Instant.parse("1969-12-31T23:59:59.999999Z"));
@@ -36,8 +37,10 @@ class SeenAtWriterTest {
     @Test
     void damagedItemsAreSkippedAndTheRestRead() {
         Map<String, Instant> read = new HashMap<>();
-        SeenAtWriter.decode("good 1000000,nospace,bad x12,, 5,also-good 2500000,huge 99999999999999999999999", read::put);
-        assertEquals(Map.of("good", Instant.ofEpochSecond(1), "also-good", Instant.ofEpochSecond(2, 500_000_000)), read);
+        SeenAtWriter.decode("good 1000000,nospace,bad x12,, 5,also-good 2500000,huge 99999999999999999999999",
+                read::put);
+        assertEquals(Map.of("good", Instant.ofEpochSecond(1), "also-good", Instant.ofEpochSecond(2, 500_000_000)),
+                read);
     }
 
     @Test

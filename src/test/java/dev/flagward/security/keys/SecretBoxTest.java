@@ -1,19 +1,18 @@
 package dev.flagward.security.keys;
 
-import java.util.Arrays;
-
-import dev.flagward.web.ApiException;
-import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-import java.util.Optional;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flagward.web.ApiException;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Optional;
 
 /** Sealed values and the key that opens them: a replica started with another FLAGWARD_SECRETS_KEY says what to fix. */
 class SecretBoxTest {
@@ -30,9 +29,12 @@ class SecretBoxTest {
         byte[] sealed = box(1).seal(secret, "instance-statistics-key:k");
         assertArrayEquals(secret, box(1).open(sealed, "instance-statistics-key:k"));
 
-        ApiException wrongKey = assertThrows(ApiException.class, () -> box(2).open(sealed, "instance-statistics-key:k"));
+        ApiException wrongKey = assertThrows(ApiException.class,
+                () -> box(2).open(sealed, "instance-statistics-key:k"));
         assertEquals(500, wrongKey.status());
-        assertTrue(wrongKey.getMessage().contains("FLAGWARD_SECRETS_KEY") && wrongKey.getMessage().contains("every replica"),
+        assertTrue(
+                wrongKey.getMessage().contains("FLAGWARD_SECRETS_KEY")
+                        && wrongKey.getMessage().contains("every replica"),
                 wrongKey.getMessage());
         assertFalse(wrongKey.getMessage().contains("statistics private key"));
         // Another context is refused the same way: a value cannot be opened where it was not sealed for.

@@ -1,5 +1,7 @@
 package dev.flagward.security.notification;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.smallrye.config.SmallRyeConfigBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import org.eclipse.microprofile.config.Config;
@@ -7,8 +9,6 @@ import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Where the LISTEN connection goes: the datasource, or FLAGWARD_NOTIFY_URL (PgBouncer in transaction mode). */
 class DatasourceConnectOptionsTest {
@@ -45,7 +45,8 @@ class DatasourceConnectOptionsTest {
 
     @Test
     void notifyUrlWithItsOwnCredentials() {
-        PgConnectOptions options = DatasourceConnectOptions.from(config("postgresql://listener:secret@primary.db/flagward"));
+        PgConnectOptions options = DatasourceConnectOptions
+                .from(config("postgresql://listener:secret@primary.db/flagward"));
         assertEquals("primary.db", options.getHost());
         assertEquals("listener", options.getUser());
         assertEquals("secret", options.getPassword());
