@@ -1,7 +1,5 @@
 package dev.flagward.security.authentication;
 
-import dev.flagward.security.rotation.CredentialLifecycle;
-import dev.flagward.security.rotation.Rotation;
 import jakarta.persistence.Column;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
@@ -13,7 +11,7 @@ import java.time.Instant;
 /**
  * The columns every stored credential table shares (API tokens, PATs, signal endpoint tokens): the selector and
  * verifier minted by {@link CredentialFormat}, never the secret; expiry, creation and last use; and the two links
- * of a chain of rotations ({@link Rotation}, {@link CredentialLifecycle}).
+ * of a chain of rotations ({@code security.rotation}).
  */
 @MappedSuperclass
 public abstract class CredentialRow {

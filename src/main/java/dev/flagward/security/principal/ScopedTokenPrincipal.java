@@ -1,10 +1,9 @@
 package dev.flagward.security.principal;
 
-import dev.flagward.security.access.AuthenticatedBy;
 
 /**
  * A token that acts for one thing of a feature and nothing else (a signal endpoint's token), accepted only on that
- * feature's own endpoint (see {@link AuthenticatedBy}). Never a user, never on the admin API.
+ * feature's own endpoint (see {@code security.access.AuthenticatedBy}). Never a user, never on the admin API.
  *
  * @param tokenId the token's row id
  * @param scopeId the id of the thing it acts for (the signal endpoint)
