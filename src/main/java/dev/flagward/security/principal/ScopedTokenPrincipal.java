@@ -1,6 +1,5 @@
 package dev.flagward.security.principal;
 
-
 /**
  * A token that acts for one thing of a feature and nothing else (a signal endpoint's token), accepted only on that
  * feature's own endpoint (see {@code security.access.AuthenticatedBy}). Never a user, never on the admin API.
