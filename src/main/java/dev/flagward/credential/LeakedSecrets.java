@@ -8,6 +8,7 @@ import dev.flagward.web.ApiException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -29,17 +30,20 @@ public class LeakedSecrets {
     public record Result(@Schema(required = true) int revoked, @Schema(required = true) int alreadyInactive,
             @Schema(required = true) int unknown, @Schema(required = true) int notOurs) {}
 
-    private final CredentialKinds kinds;
-    private final CredentialLifecycle lifecycle;
-    private final AuditLog audit;
-    private final Map<String, CredentialLifecycle.Kind<?>> revocable = new HashMap<>();
+    @Inject
+    CredentialKinds kinds;
+    @Inject
+    CredentialLifecycle lifecycle;
+    @Inject
+    AuditLog audit;
+    @Inject
+    Instance<LeakedCredentialRevoker> revokers;
 
-    public LeakedSecrets(CredentialKinds kinds, CredentialLifecycle lifecycle, AuditLog audit,
-            Instance<LeakedCredentialRevoker> revokers) {
-        this.kinds = kinds;
-        this.lifecycle = lifecycle;
-        this.audit = audit;
+    /** The kinds revoked here, by name; asked on every call, so no bean's creation is needed before one arrives. */
+    private Map<String, CredentialLifecycle.Kind<?>> revocable() {
+        Map<String, CredentialLifecycle.Kind<?>> revocable = new HashMap<>();
         revokers.forEach(revoker -> revocable.put(revoker.credentialKind().kind(), revoker.credentialKind()));
+        return revocable;
     }
 
     public Uni<Result> revoke(List<String> secrets, Actor actor) {
@@ -54,6 +58,7 @@ public class LeakedSecrets {
                 throw ApiException.badData("Every entry must be a non-empty string.", "/body/secrets/" + i);
             }
         }
+        Map<String, CredentialLifecycle.Kind<?>> revocable = revocable();
         int[] counts = new int[4];
         // One at a time: each revocation is its own short transaction, and duplicates meet an already revoked one.
         return Multi.createFrom().iterable(secrets).onItem().transformToUniAndConcatenate(secret -> {
