@@ -49,11 +49,6 @@ public final class LicenseSigner {
             return new Claims(newIssuer, customer, type, plan, instanceName, instanceId, seats, releaseTemplates,
                     edgeInstances, readOnlyUsers, issuedAt, expiresAt);
         }
-
-        public Claims withInstanceId(String newInstanceId) {
-            return new Claims(issuer, customer, type, plan, instanceName, newInstanceId, seats, releaseTemplates,
-                    edgeInstances, readOnlyUsers, issuedAt, expiresAt);
-        }
     }
 
     public static String sign(PrivateKey key, String kid, SignatureAlgorithm algorithm, Claims claims) {

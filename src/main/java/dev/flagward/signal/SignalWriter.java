@@ -1,12 +1,12 @@
 package dev.flagward.signal;
 
 import dev.flagward.web.ApiException;
+import dev.flagward.web.DatabaseErrors;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.vertx.pgclient.PgException;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;
@@ -157,7 +157,11 @@ public class SignalWriter {
                     }
                     channel.announce(new ArrayList<>(ids.values()));
                 }, failure -> {
-                    String state = sqlState(failure);
+                    // Classes 22 (data: a payload jsonb refuses), 23 (integrity: an endpoint deleted meanwhile) and 54 (program
+                    // limits) come from a row of the statement; anything else (a connection lost, a server shutting
+                    // down) fails the whole batch at once: retrying it row by row would only multiply the load on a
+                    // database in trouble.
+                    String state = DatabaseErrors.sqlState(failure);
                     boolean causedByARow = state != null
                             && (state.startsWith("22") || state.startsWith("23") || state.startsWith("54"));
                     if (n > 1 && causedByARow) {
@@ -175,21 +179,6 @@ public class SignalWriter {
                         batch.forEach(p -> p.answer().fail(failure));
                     }
                 });
-    }
-
-    /**
-     * The SQLSTATE of a failure from PostgreSQL, or null. Classes 22 (data: a payload jsonb refuses), 23 (integrity: an
-     * endpoint deleted meanwhile) and 54 (program limits) come from a row of the statement; anything else (a connection
-     * lost, a server shutting down) fails the whole batch at once, since retrying it row by row would only multiply
-     * the load on a database in trouble.
-     */
-    private static String sqlState(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof PgException pg) {
-                return pg.getSqlState();
-            }
-        }
-        return null;
     }
 
     private void finished(List<List<Pending>> retry) {

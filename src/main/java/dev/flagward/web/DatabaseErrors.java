@@ -9,19 +9,16 @@ public final class DatabaseErrors {
     }
 
     public static boolean isUniqueViolation(Throwable failure) {
-        return hasSqlState(failure, "23505");
+        return "23505".equals(sqlState(failure));
     }
 
-    public static boolean isForeignKeyViolation(Throwable failure) {
-        return hasSqlState(failure, "23503");
-    }
-
-    private static boolean hasSqlState(Throwable failure, String state) {
+    /** The SQLSTATE of the first PostgreSQL error in the failure's causes, or null when none came from PostgreSQL. */
+    public static String sqlState(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof PgException pg && state.equals(pg.getSqlState())) {
-                return true;
+            if (t instanceof PgException pg) {
+                return pg.getSqlState();
             }
         }
-        return false;
+        return null;
     }
 }
