@@ -1,22 +1,32 @@
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,12 +42,17 @@ import java.util.concurrent.locks.LockSupport;
  * signals arrive at R per second on {@code POST /api/signal-endpoint/{name}}. Every signal's body carries a sequence
  * number ({@code {"seq":n}}); the time its POST was acknowledged (2xx response received) is recorded per sequence,
  * and every subscriber parses its stream ({@code id:}, {@code data:} lines, dispatch on the blank line) and records,
- * per signal, the time from that acknowledgement to the chunk that completed the event. A stream the service ends
+ * per signal, the time from that acknowledgement to the read that completed the event. A stream the service ends
  * (it fell behind its buffer, see StreamConsumer) is reopened at once with {@code Last-Event-ID}, as an EventSource
  * would (without waiting the advertised {@code retry}), and counted.
  * <p>
- * Java 17, JDK HttpClient only: {@code java bench/Fanout.java --signal-token=… [--subscribers=1000 --rate=1000
- * --duration=60 --warmup=10 --url=http://127.0.0.1:18100 --pid=<service pid> --metrics=http://127.0.0.1:18101/q/metrics]}.
+ * Java 17, no dependencies: {@code java bench/Fanout.java --signal-token=… [--subscribers=1000 --rate=1000
+ * --duration=60 --warmup=10 --url=http://127.0.0.1:18100 --admin=… --endpoint=bench --pid=<service pid>
+ * --metrics=http://127.0.0.1:18101/q/metrics --max-in-flight=64 --drain=30 --client=nio|jdk --io-threads=1]}.
+ * Signals are sent with the JDK HttpClient, paced by absolute due times, at most {@code max-in-flight} at once (the
+ * achieved rate is printed). Subscribers read with plain NIO sockets by default ({@code --client=nio}: HTTP/1.1 and
+ * chunked transfer decoded by hand, {@code io-threads} selector threads), or with the JDK HttpClient
+ * ({@code --client=jdk}), which took about 1.4 times the CPU per event in the bench's runs.
  * Memory: VmRSS/VmHWM from /proc/&lt;pid&gt;/status, heap used from the service's metrics (jvm_memory_used_bytes,
  * area=heap), after a full collection ({@code jcmd <pid> GC.run}) where marked.
  */
@@ -143,16 +158,16 @@ public class Fanout {
     /** Send time of each sequence, as nanoseconds since T0, plus one. */
     static AtomicLongArray sends;
     static final LongAdder received = new LongAdder();
-    static final CountDownLatch[] opened = new CountDownLatch[1];
+    static CountDownLatch opened;
 
     static long now() {
         return System.nanoTime() - T0 + 1;
     }
 
-    // ---------------------------------------------------------------- one SSE subscriber
-    static final class Subscriber implements Flow.Subscriber<List<ByteBuffer>> {
+    // ---------------------------------------------------------------- one SSE subscriber: parser and figures
+    /** What one subscriber received; fed bytes of the event stream (after HTTP framing) by its transport. */
+    static final class Subscriber {
         final int index;
-        final HttpClient client;
         final BitSet got;
         final Hist hist = new Hist();
         final Hist sentHist = new Hist();
@@ -160,12 +175,12 @@ public class Fanout {
         final List<long[]> early = new ArrayList<>();
         private byte[] line = new byte[1024];
         private int len;
-        private final byte[] scratch = new byte[16384];
         private long dataSeq = -1;
         private boolean sawId;
         private boolean isOpen;
-        volatile Flow.Subscription subscription;
-        long lastId = -1;
+        /** The last event id of a dispatched event (what a reconnection sends), and the one of the event being read. */
+        private long lastId = -1;
+        private long pendingId = -1;
         long duplicates;
         long warmupDeliveries;
         long foreign;
@@ -175,92 +190,56 @@ public class Fanout {
         long endedComments;
         String lastEndedComment;
 
-        Subscriber(int index, HttpClient client, int measured) {
+        Subscriber(int index, int measured) {
             this.index = index;
-            this.client = client;
             this.got = new BitSet(measured);
         }
 
-        void connect() {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/api/admin/signals/stream"))
-                    .header("Authorization", admin).header("Accept", "text/event-stream");
-            synchronized (this) {
-                if (lastId >= 0) {
-                    request.header("Last-Event-ID", Long.toString(lastId));
-                }
-                len = 0;
-                dataSeq = -1;
-                sawId = false;
-            }
-            client.sendAsync(request.build(), info -> {
-                if (info.statusCode() == 200) {
-                    return HttpResponse.BodySubscribers.fromSubscriber(this);
-                }
-                synchronized (this) {
-                    openFailures++;
-                }
-                return HttpResponse.BodySubscribers.discarding();
-            }).whenComplete((response, failure) -> {
-                if (!running) {
-                    return;
-                }
-                boolean failedOpen = failure != null || response.statusCode() != 200;
-                synchronized (this) {
-                    if (failure != null) {
-                        streamErrors++;
-                    } else if (response.statusCode() == 200) {
-                        ends++;
-                    }
-                }
-                // Reopen as an EventSource would, from the last id seen (a failed one is retried after 200 ms).
-                CompletableFuture.delayedExecutor(failedOpen ? 200 : 0, TimeUnit.MILLISECONDS).execute(() -> {
-                    if (running) {
-                        connect();
-                    }
-                });
-            });
+        /** A new connection: the parser starts over; the id to resume from, or -1. */
+        synchronized long reopen() {
+            len = 0;
+            dataSeq = -1;
+            sawId = false;
+            return lastId;
         }
 
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-            subscription = s;
-            if (!running) {
-                s.cancel();
-                return;
+        synchronized void bytes(byte[] buf, int off, int n, long at) {
+            for (int i = off, end = off + n; i < end; i++) {
+                byte b = buf[i];
+                if (b == '\n') {
+                    line(at);
+                    len = 0;
+                } else if (b != '\r') {
+                    if (len == line.length) {
+                        line = Arrays.copyOf(line, len * 2);
+                    }
+                    line[len++] = b;
+                }
             }
-            s.request(Long.MAX_VALUE);
         }
 
-        @Override
-        public synchronized void onNext(List<ByteBuffer> buffers) {
-            long at = now();
-            for (ByteBuffer buffer : buffers) {
-                while (buffer.hasRemaining()) {
-                    int n = Math.min(buffer.remaining(), scratch.length);
-                    buffer.get(scratch, 0, n);
-                    for (int i = 0; i < n; i++) {
-                        byte b = scratch[i];
-                        if (b == '\n') {
-                            line(at);
-                            len = 0;
-                        } else if (b != '\r') {
-                            if (len == line.length) {
-                                line = java.util.Arrays.copyOf(line, len * 2);
-                            }
-                            line[len++] = b;
-                        }
-                    }
-                }
+        synchronized void count(boolean end, boolean error, boolean refused) {
+            if (end) {
+                ends++;
+            }
+            if (error) {
+                streamErrors++;
+            }
+            if (refused) {
+                openFailures++;
             }
         }
 
         private void line(long at) {
             if (len == 0) { // dispatch
+                if (sawId) {
+                    lastId = pendingId;
+                }
                 if (dataSeq >= 0) {
                     deliver(dataSeq, at);
                 } else if (sawId && !isOpen) {
                     isOpen = true; // the opening frame: id and retry only
-                    opened[0].countDown();
+                    opened.countDown();
                 }
                 dataSeq = -1;
                 sawId = false;
@@ -272,7 +251,7 @@ public class Fanout {
                     foreign++;
                 }
             } else if (startsWith("id:")) {
-                lastId = parseLong(3);
+                pendingId = parseLong(3);
                 sawId = true;
             } else if (line[0] == ':' && startsWith(":ended")) {
                 endedComments++;
@@ -308,17 +287,16 @@ public class Fanout {
 
         /** The payload's {@code "seq"} (the stored JSON may have a space after the colon); -1 if absent. */
         private long seq() {
-            outer: for (int i = 5; i + 5 < len; i++) {
+            for (int i = 5; i + 5 < len; i++) {
                 if (line[i] == '"' && line[i + 1] == 's' && line[i + 2] == 'e' && line[i + 3] == 'q'
                         && line[i + 4] == '"') {
                     int j = i + 5;
                     while (j < len && (line[j] == ' ' || line[j] == ':')) {
                         j++;
                     }
-                    if (j == len || line[j] < '0' || line[j] > '9') {
-                        continue outer;
+                    if (j < len && line[j] >= '0' && line[j] <= '9') {
+                        return parseLong(j);
                     }
-                    return parseLong(j);
                 }
             }
             return -1;
@@ -348,19 +326,280 @@ public class Fanout {
                 hist.add((at - ack) / 1000);
             }
         }
+    }
+
+    static byte[] streamRequest(long lastId) {
+        URI uri = URI.create(base);
+        String request = "GET /api/admin/signals/stream HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
+                + "\r\nAuthorization: " + admin + "\r\nAccept: text/event-stream\r\n"
+                + (lastId >= 0 ? "Last-Event-ID: " + lastId + "\r\n" : "") + "\r\n";
+        return request.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    // ---------------------------------------------------------------- transport 1 (default): plain sockets, NIO
+    /**
+     * Subscribers' connections on a few selector threads, HTTP/1.1 read by hand (status line, headers, chunked body):
+     * several times cheaper per event than the JDK HttpClient's reactive pipeline, and the load generator shares the
+     * two cores with the service.
+     */
+    static final class NioLoop implements Runnable {
+        private record Later(long at, Subscriber subscriber) {}
+
+        final Selector selector;
+        final InetSocketAddress address;
+        final ConcurrentLinkedQueue<Subscriber> toOpen = new ConcurrentLinkedQueue<>();
+        private final PriorityQueue<Later> later = new PriorityQueue<>(Comparator.comparingLong(Later::at));
+        private final ByteBuffer readBuffer = ByteBuffer.allocate(1 << 16);
+
+        NioLoop(InetSocketAddress address) throws IOException {
+            this.selector = Selector.open();
+            this.address = address;
+        }
+
+        void open(Subscriber subscriber) {
+            toOpen.add(subscriber);
+            selector.wakeup();
+        }
 
         @Override
-        public void onError(Throwable throwable) {}
-
-        @Override
-        public void onComplete() {}
-
-        void close() {
-            Flow.Subscription s = subscription;
-            if (s != null) {
-                s.cancel();
+        public void run() {
+            try {
+                while (running) {
+                    selector.select(20);
+                    for (Subscriber s; (s = toOpen.poll()) != null;) {
+                        connect(s);
+                    }
+                    long now = System.nanoTime();
+                    while (!later.isEmpty() && later.peek().at() <= now) {
+                        connect(later.poll().subscriber());
+                    }
+                    for (SelectionKey key : selector.selectedKeys()) {
+                        NioStream stream = (NioStream) key.attachment();
+                        try {
+                            if (key.isValid() && key.isConnectable()) {
+                                stream.connected(key);
+                            }
+                            if (key.isValid() && key.isWritable()) {
+                                stream.write(key);
+                            }
+                            if (key.isValid() && key.isReadable()) {
+                                stream.read(key, readBuffer);
+                            }
+                        } catch (IOException e) {
+                            stream.close(key);
+                            stream.subscriber.count(false, true, false);
+                            reopen(stream.subscriber, 200);
+                        }
+                    }
+                    selector.selectedKeys().clear();
+                }
+            } catch (IOException e) {
+                System.err.println("selector failed: " + e);
+            } finally {
+                for (SelectionKey key : selector.keys()) {
+                    try {
+                        key.channel().close();
+                    } catch (IOException ignored) {
+                        // closing anyway
+                    }
+                }
             }
         }
+
+        private void connect(Subscriber subscriber) {
+            try {
+                SocketChannel channel = SocketChannel.open();
+                channel.configureBlocking(false);
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                NioStream stream = new NioStream(subscriber, ByteBuffer.wrap(streamRequest(subscriber.reopen())));
+                boolean done = channel.connect(address);
+                channel.register(selector, done ? SelectionKey.OP_WRITE : SelectionKey.OP_CONNECT, stream);
+            } catch (IOException e) {
+                subscriber.count(false, true, false);
+                reopen(subscriber, 200);
+            }
+        }
+
+        void reopen(Subscriber subscriber, long afterMs) {
+            if (running) {
+                later.add(new Later(System.nanoTime() + afterMs * 1_000_000, subscriber));
+            }
+        }
+
+        /** One connection of a subscriber: HTTP/1.1 response head, then a chunked (or plain) body of events. */
+        final class NioStream {
+            static final int HEAD = 0;
+            static final int SIZE = 1;
+            static final int DATA = 2;
+            static final int DATA_END = 3;
+            static final int PLAIN = 4;
+            final Subscriber subscriber;
+            final ByteBuffer request;
+            private int state = HEAD;
+            private byte[] head = new byte[2048];
+            private int headLen;
+            private long chunkLeft;
+            private boolean extension;
+
+            NioStream(Subscriber subscriber, ByteBuffer request) {
+                this.subscriber = subscriber;
+                this.request = request;
+            }
+
+            void connected(SelectionKey key) throws IOException {
+                if (((SocketChannel) key.channel()).finishConnect()) {
+                    key.interestOps(SelectionKey.OP_WRITE);
+                }
+            }
+
+            void write(SelectionKey key) throws IOException {
+                ((SocketChannel) key.channel()).write(request);
+                if (!request.hasRemaining()) {
+                    key.interestOps(SelectionKey.OP_READ);
+                }
+            }
+
+            void close(SelectionKey key) {
+                key.cancel();
+                try {
+                    key.channel().close();
+                } catch (IOException ignored) {
+                    // closed anyway
+                }
+            }
+
+            void read(SelectionKey key, ByteBuffer buffer) throws IOException {
+                buffer.clear();
+                int n = ((SocketChannel) key.channel()).read(buffer);
+                if (n < 0) {
+                    close(key);
+                    subscriber.count(state != HEAD, state == HEAD, false);
+                    reopen(subscriber, state == HEAD ? 200 : 0);
+                    return;
+                }
+                long at = now();
+                byte[] a = buffer.array();
+                int i = 0;
+                while (i < n) {
+                    switch (state) {
+                        case HEAD -> {
+                            if (headLen == head.length) {
+                                head = Arrays.copyOf(head, headLen * 2);
+                            }
+                            head[headLen++] = a[i++];
+                            if (headLen >= 4 && head[headLen - 1] == '\n' && head[headLen - 2] == '\r'
+                                    && head[headLen - 3] == '\n' && head[headLen - 4] == '\r') {
+                                String text = new String(head, 0, headLen, StandardCharsets.ISO_8859_1);
+                                if (!text.startsWith("HTTP/1.1 200")) {
+                                    close(key);
+                                    subscriber.count(false, false, true);
+                                    reopen(subscriber, 200);
+                                    return;
+                                }
+                                state = text.toLowerCase(Locale.ROOT).contains("transfer-encoding: chunked") ? SIZE
+                                        : PLAIN;
+                                chunkLeft = 0;
+                                extension = false;
+                            }
+                        }
+                        case SIZE -> {
+                            byte b = a[i++];
+                            if (b == '\n') {
+                                if (chunkLeft == 0) { // the last chunk: the service ended the stream
+                                    close(key);
+                                    subscriber.count(true, false, false);
+                                    reopen(subscriber, 0);
+                                    return;
+                                }
+                                state = DATA;
+                            } else if (b == ';') {
+                                extension = true;
+                            } else if (!extension && b != '\r') {
+                                chunkLeft = chunkLeft * 16 + Character.digit(b, 16);
+                            }
+                        }
+                        case DATA -> {
+                            int m = (int) Math.min(chunkLeft, n - i);
+                            subscriber.bytes(a, i, m, at);
+                            i += m;
+                            chunkLeft -= m;
+                            if (chunkLeft == 0) {
+                                state = DATA_END;
+                            }
+                        }
+                        case DATA_END -> {
+                            if (a[i++] == '\n') {
+                                state = SIZE;
+                                extension = false;
+                            }
+                        }
+                        default -> {
+                            subscriber.bytes(a, i, n - i, at);
+                            i = n;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- transport 2 (--client=jdk): JDK HttpClient
+    static final ConcurrentLinkedQueue<Flow.Subscription> JDK_STREAMS = new ConcurrentLinkedQueue<>();
+
+    static void openWithHttpClient(HttpClient client, Subscriber subscriber) {
+        long lastId = subscriber.reopen();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/api/admin/signals/stream"))
+                .header("Authorization", admin).header("Accept", "text/event-stream");
+        if (lastId >= 0) {
+            request.header("Last-Event-ID", Long.toString(lastId));
+        }
+        Flow.Subscriber<List<ByteBuffer>> body = new Flow.Subscriber<>() {
+            private final byte[] scratch = new byte[16384];
+
+            @Override
+            public void onSubscribe(Flow.Subscription s) {
+                JDK_STREAMS.add(s);
+                if (running) {
+                    s.request(Long.MAX_VALUE);
+                } else {
+                    s.cancel();
+                }
+            }
+
+            @Override
+            public void onNext(List<ByteBuffer> buffers) {
+                long at = now();
+                for (ByteBuffer buffer : buffers) {
+                    while (buffer.hasRemaining()) {
+                        int n = Math.min(buffer.remaining(), scratch.length);
+                        buffer.get(scratch, 0, n);
+                        subscriber.bytes(scratch, 0, n, at);
+                    }
+                }
+            }
+
+            @Override
+            public void onError(Throwable throwable) {}
+
+            @Override
+            public void onComplete() {}
+        };
+        client.sendAsync(request.build(), info -> info.statusCode() == 200
+                ? HttpResponse.BodySubscribers.fromSubscriber(body)
+                : HttpResponse.BodySubscribers.discarding()).whenComplete((response, failure) -> {
+                    if (!running) {
+                        return;
+                    }
+                    boolean refused = failure == null && response.statusCode() != 200;
+                    subscriber.count(failure == null && !refused, failure != null, refused);
+                    // Reopen as an EventSource would, from the last id seen (a failed one after 200 ms).
+                    CompletableFuture.delayedExecutor(failure != null || refused ? 200 : 0, TimeUnit.MILLISECONDS)
+                            .execute(() -> {
+                                if (running) {
+                                    openWithHttpClient(client, subscriber);
+                                }
+                            });
+                });
     }
 
     // ---------------------------------------------------------------- memory and CPU of the service
@@ -468,8 +707,9 @@ public class Fanout {
         double rate = doubleOpt("rate", 1000);
         int duration = intOpt("duration", 60);
         int warmup = intOpt("warmup", 10);
-        int clientCount = Math.max(1, Math.min(intOpt("clients", 4), subscribers));
-        int maxInFlight = intOpt("max-in-flight", 2000);
+        String transport = opt("client", "nio");
+        int loopCount = Math.max(1, Math.min(intOpt("io-threads", 1), subscribers));
+        int maxInFlight = intOpt("max-in-flight", 64);
         int drain = intOpt("drain", 30);
         pid = Long.parseLong(opt("pid", "0"));
         metrics = opt("metrics", null);
@@ -479,34 +719,50 @@ public class Fanout {
         acks = new AtomicLongArray(total);
         sends = new AtomicLongArray(total);
 
-        System.out.printf("Fan-out: %d subscribers of %s/api/admin/signals/stream, %s signals/s to "
-                + "/api/signal-endpoint/%s for %d s after a %d s warm-up%n", subscribers, base, trim(rate), endpoint,
-                duration, warmup);
+        System.out.printf("Fan-out: %d subscribers of %s/api/admin/signals/stream (%s client, %d thread%s), %s signals/s"
+                + " to /api/signal-endpoint/%s for %d s after a %d s warm-up%n", subscribers, base, transport,
+                loopCount, loopCount == 1 ? "" : "s", trim(rate), endpoint, duration, warmup);
 
         Memory before = memory(true);
 
-        // Subscribers, spread over a few clients (one selector thread each).
+        // Subscribers, spread over io-threads selector threads (nio) or HttpClients (jdk; one selector thread each).
+        List<NioLoop> loops = new ArrayList<>();
+        List<Thread> loopThreads = new ArrayList<>();
         List<HttpClient> clients = new ArrayList<>();
         List<ExecutorService> executors = new ArrayList<>();
-        for (int i = 0; i < clientCount; i++) {
-            ExecutorService executor = Executors.newFixedThreadPool(2, daemon("sse-" + i));
-            executors.add(executor);
-            clients.add(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(executor)
-                    .connectTimeout(Duration.ofSeconds(30)).build());
+        URI uri = URI.create(base);
+        for (int i = 0; i < loopCount; i++) {
+            if (transport.equals("jdk")) {
+                ExecutorService executor = Executors.newFixedThreadPool(2, daemon("sse-" + i));
+                executors.add(executor);
+                clients.add(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(executor)
+                        .connectTimeout(Duration.ofSeconds(30)).build());
+            } else {
+                NioLoop loop = new NioLoop(new InetSocketAddress(uri.getHost(), uri.getPort()));
+                loops.add(loop);
+                Thread thread = new Thread(loop, "sse-" + i);
+                thread.setDaemon(true);
+                thread.start();
+                loopThreads.add(thread);
+            }
         }
-        opened[0] = new CountDownLatch(subscribers);
+        opened = new CountDownLatch(subscribers);
         List<Subscriber> subs = new ArrayList<>();
         long openStart = System.nanoTime();
         for (int i = 0; i < subscribers; i++) {
-            Subscriber s = new Subscriber(i, clients.get(i % clientCount), measuredCount);
+            Subscriber s = new Subscriber(i, measuredCount);
             subs.add(s);
-            s.connect();
+            if (transport.equals("jdk")) {
+                openWithHttpClient(clients.get(i % loopCount), s);
+            } else {
+                loops.get(i % loopCount).open(s);
+            }
             if (i % 50 == 49) {
                 Thread.sleep(5); // no SYN storm
             }
         }
-        if (!opened[0].await(120, TimeUnit.SECONDS)) {
-            System.out.printf("  only %d of %d streams opened within 120 s%n", subscribers - opened[0].getCount(),
+        if (!opened.await(120, TimeUnit.SECONDS)) {
+            System.out.printf("  only %d of %d streams opened within 120 s%n", subscribers - opened.getCount(),
                     subscribers);
         }
         double openSeconds = (System.nanoTime() - openStart) / 1e9;
@@ -611,8 +867,11 @@ public class Fanout {
         double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
         Memory afterLoad = memory(true);
         running = false;
-        for (Subscriber s : subs) {
-            s.close();
+        for (Flow.Subscription s : JDK_STREAMS) {
+            s.cancel();
+        }
+        for (Thread t : loopThreads) {
+            t.join(5000); // each closes its connections as it ends
         }
         Thread.sleep(2000);
         Memory closed = memory(true);
@@ -631,6 +890,8 @@ public class Fanout {
         long foreign = 0;
         int short_ = 0;
         long worstMissing = 0;
+        long missingUnbroken = 0; // in streams that were never reopened
+        int shortUnbroken = 0;
         Map<String, Integer> endReasons = new TreeMap<>();
         for (Subscriber s : subs) {
             synchronized (s) {
@@ -652,6 +913,10 @@ public class Fanout {
                 if (n < acked) {
                     short_++;
                     worstMissing = Math.max(worstMissing, acked - n);
+                    if (s.ends + s.streamErrors == 0) {
+                        shortUnbroken++;
+                        missingUnbroken += acked - n;
+                    }
                 }
                 duplicates += s.duplicates;
                 ends += s.ends;
@@ -677,8 +942,9 @@ public class Fanout {
                 expected - got, short_, worstMissing);
         System.out.printf("  duplicates %d; delivered without an acknowledgement %d; other data %d; drain %.1f s%n",
                 duplicates, withoutAck, foreign, drainSeconds);
-        System.out.printf("  streams ended by the service and reopened with Last-Event-ID: %d%s%n", ends,
-                endedComments > 0 ? " (last words: " + endReasons + ")" : "");
+        System.out.printf("  streams ended by the service and reopened with Last-Event-ID: %d%s; missing in streams never"
+                + " reopened: %d (%d subscribers)%n", ends, endedComments > 0 ? " (last words: " + endReasons + ")" : "",
+                missingUnbroken, shortUnbroken);
         System.out.printf("  ack→delivery ms:       %s  (%d samples; %d delivered before their ack was seen, "
                 + "counted as 0)%n", latency.summary(), latency.n, beforeAck);
         System.out.printf("  send→delivery ms:      %s%n", sentLatency.summary());
