@@ -147,6 +147,12 @@ public class Revocation {
         }
         System.out.printf("    every replica, every revocation:  %s%n", stats(all.stream().mapToLong(x -> x).toArray()));
         System.out.printf("    the last replica per revocation:  %s%n", stats(slowest));
+        long[] fromRequest = new long[rounds];
+        for (int r = 0; r < rounds; r++) {
+            fromRequest[r] = slowest[r] < 0 ? -1 : slowest[r] + deleteRoundTrip[r];
+        }
+        System.out.printf("    the last replica per revocation, from the DELETE's request (round trip included): %s%n",
+                stats(fromRequest));
         System.out.printf("    lower bounds (last poll that still accepted, sent): every replica %s; the last replica"
                 + " per revocation %s%n", stats(allLow.stream().mapToLong(x -> x).toArray()), stats(slowestLow));
         long over = all.stream().filter(x -> x < 0 || x > 1_000_000_000L).count();

@@ -5,7 +5,7 @@
 #   prepare               tools, PostgreSQL, the build (skipped with SKIP_BUILD=1) and a license
 #   fresh_db <db>         drops and creates a database
 #   start_service <log> <db> <port> <management port> [VAR=value …]   starts the packaged service; its pid in PID
-#   wait_ready <port>     polls /ready until 200 (120 s at most)
+#   wait_ready <port> [s] polls /ready until 200 (120 s at most unless given)
 #   stop_all              stops every service start_service started (the scripts call it on EXIT)
 #   sql <db> <query>      one query, unaligned output
 set -euo pipefail
@@ -85,7 +85,7 @@ start_service() {
 }
 
 wait_ready() {
-  local deadline=$((SECONDS + 120))
+  local deadline=$((SECONDS + ${2:-120}))
   until curl -fs "http://127.0.0.1:$1/ready" >/dev/null 2>&1; do
     [ $SECONDS -lt $deadline ] || { echo "the service on port $1 did not become ready" >&2; return 1; }
     sleep 0.05
