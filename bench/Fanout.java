@@ -624,19 +624,8 @@ public class Fanout {
                 System.err.println("jcmd GC.run failed: " + e);
             }
         }
-        long rss = -1;
-        long hwm = -1;
-        try {
-            for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-                if (l.startsWith("VmRSS:")) {
-                    rss = Long.parseLong(l.replaceAll("[^0-9]", ""));
-                } else if (l.startsWith("VmHWM:")) {
-                    hwm = Long.parseLong(l.replaceAll("[^0-9]", ""));
-                }
-            }
-        } catch (IOException e) {
-            System.err.println("cannot read /proc/" + pid + "/status: " + e);
-        }
+        long rss = statusKb("VmRSS:");
+        long hwm = statusKb("VmHWM:");
         long heap = -1;
         if (metrics != null) {
             try {
@@ -653,6 +642,23 @@ public class Fanout {
             }
         }
         return new Memory(rss, hwm, heap);
+    }
+
+    /** A line of /proc/&lt;pid&gt;/status in kB, or -1. */
+    static long statusKb(String field) {
+        if (pid <= 0) {
+            return -1;
+        }
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (l.startsWith(field)) {
+                    return Long.parseLong(l.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException e) {
+            System.err.println("cannot read /proc/" + pid + "/status: " + e);
+        }
+        return -1;
     }
 
     /** utime + stime of the service, in clock ticks (100 per second on Linux). */
@@ -784,9 +790,9 @@ public class Fanout {
         long[] rssMax = new long[] { -1 };
         Thread monitor = new Thread(() -> {
             while (running) {
-                Memory m = memory(false);
+                long rss = statusKb("VmRSS:"); // /proc only: no metrics scrape on the service every half second
                 synchronized (rssMax) {
-                    rssMax[0] = Math.max(rssMax[0], m.rssKb());
+                    rssMax[0] = Math.max(rssMax[0], rss);
                 }
                 try {
                     Thread.sleep(500);
