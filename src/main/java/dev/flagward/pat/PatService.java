@@ -17,7 +17,9 @@ import dev.flagward.web.DatabaseErrors;
 import dev.flagward.web.Validation;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.time.Clock;
 import java.util.HashMap;
@@ -28,23 +30,23 @@ import java.util.Map;
 @ApplicationScoped
 public class PatService implements LeakedCredentialRevoker {
 
-    private final PatRepository pats;
-    private final AuditLog audit;
-    private final CredentialCache cache;
-    private final PatConfig config;
-    private final Clock clock;
-    private final CredentialLifecycle lifecycle;
-    private final CredentialLifecycle.Kind<Pat> credentialKind;
+    @Inject
+    PatRepository pats;
+    @Inject
+    AuditLog audit;
+    @Inject
+    CredentialCache cache;
+    @Inject
+    PatConfig config;
+    @Inject
+    Clock clock;
+    @Inject
+    CredentialLifecycle lifecycle;
+    private CredentialLifecycle.Kind<Pat> credentialKind;
 
-    public PatService(PatRepository pats, AuditLog audit, CredentialCache cache, PatConfig config, Clock clock,
-            CredentialLifecycle lifecycle) {
-        this.pats = pats;
-        this.audit = audit;
-        this.cache = cache;
-        this.config = config;
-        this.clock = clock;
-        this.lifecycle = lifecycle;
-        this.credentialKind = new CredentialLifecycle.Kind<>(PatCredentialSource.KIND, pats, PatView::of, pat -> pat.id,
+    @PostConstruct
+    void describeCredentialKind() {
+        credentialKind = new CredentialLifecycle.Kind<>(PatCredentialSource.KIND, pats, PatView::of, pat -> pat.id,
                 "The personal access token", pat -> PatCredentialSource.PREFIX,
                 old -> ApiException.badData("The personal access token was already rotated; rotate its replacement "
                         + "instead.", "/params/id"),

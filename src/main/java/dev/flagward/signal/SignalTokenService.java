@@ -15,7 +15,9 @@ import dev.flagward.web.ApiException;
 import dev.flagward.web.Validation;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.time.Clock;
 import java.util.HashMap;
@@ -30,25 +32,25 @@ import java.util.Map;
 @ApplicationScoped
 public class SignalTokenService implements LeakedCredentialRevoker {
 
-    private final SignalEndpointService endpoints;
-    private final SignalEndpointTokenRepository tokens;
-    private final AuditLog audit;
-    private final CredentialCache cache;
-    private final SignalConfig config;
-    private final Clock clock;
-    private final CredentialLifecycle lifecycle;
-    private final CredentialLifecycle.Kind<SignalEndpointToken> credentialKind;
+    @Inject
+    SignalEndpointService endpoints;
+    @Inject
+    SignalEndpointTokenRepository tokens;
+    @Inject
+    AuditLog audit;
+    @Inject
+    CredentialCache cache;
+    @Inject
+    SignalConfig config;
+    @Inject
+    Clock clock;
+    @Inject
+    CredentialLifecycle lifecycle;
+    private CredentialLifecycle.Kind<SignalEndpointToken> credentialKind;
 
-    public SignalTokenService(SignalEndpointService endpoints, SignalEndpointTokenRepository tokens, AuditLog audit,
-            CredentialCache cache, SignalConfig config, Clock clock, CredentialLifecycle lifecycle) {
-        this.endpoints = endpoints;
-        this.tokens = tokens;
-        this.audit = audit;
-        this.cache = cache;
-        this.config = config;
-        this.clock = clock;
-        this.lifecycle = lifecycle;
-        this.credentialKind = new CredentialLifecycle.Kind<>(SignalTokenCredentialSource.KIND, tokens,
+    @PostConstruct
+    void describeCredentialKind() {
+        credentialKind = new CredentialLifecycle.Kind<>(SignalTokenCredentialSource.KIND, tokens,
                 SignalEndpointTokenView::of, token -> token.id, "The token",
                 token -> SignalTokenCredentialSource.PREFIX,
                 old -> ApiException.badData("The token was already rotated; rotate its replacement instead.",
